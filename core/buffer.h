@@ -1,0 +1,3 @@
+#ifndef TLSPLUG_CORE_BUFFER_H
+#define TLSPLUG_CORE_BUFFER_H
+#endif

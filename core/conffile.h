@@ -1,0 +1,3 @@
+#ifndef TLSPLUG_CORE_CONFFILE_H
+#define TLSPLUG_CORE_CONFFILE_H
+#endif

@@ -1,0 +1,102 @@
+/*
+ * internal.h -- declarations shared by the core's source files only.
+ * Nothing here is exported from libtlsplug (hidden visibility); names use
+ * the tlsplug__ prefix.
+ */
+#ifndef TLSPLUG_CORE_INTERNAL_H
+#define TLSPLUG_CORE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tlsplug/backend.h>
+#include <tlsplug/tlsplug.h>
+
+#define TLSPLUG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- error records (error.c) ---------------------------------------- */
+
+#define TLSPLUG_ERROR_MESSAGE_MAX 384
+#define TLSPLUG_BACKEND_NAME_MAX 64
+
+struct tlsplug_error {
+	int code;                 /* TLSPLUG_OK when empty */
+	long native_code;
+	int alert;                /* -1 unless ALERT_RECEIVED */
+	/* Name of the backend owning the object this record lives on, set by
+	 * the core when the object is created; core->set_error copies it into
+	 * `backend` and prefixes the message with it.  NULL for core objects. */
+	const char *owner;
+	char backend[TLSPLUG_BACKEND_NAME_MAX];   /* "" when the core reported */
+	char message[TLSPLUG_ERROR_MESSAGE_MAX];
+};
+
+/* Resets e to "no error" (keeps owner). */
+void tlsplug__error_clear(struct tlsplug_error *e);
+/* Records a core error; returns code. */
+int tlsplug__error_set(struct tlsplug_error *e, int code, const char *fmt, ...)
+	TLSPLUG_PRINTF(3, 4);
+int tlsplug__error_setv(struct tlsplug_error *e, int code, const char *fmt,
+                        va_list ap) TLSPLUG_PRINTF(3, 0);
+/* Records an error reported on behalf of backend `backend` (message gets
+ * "backend: " in front). */
+int tlsplug__error_set_backend(struct tlsplug_error *e, const char *backend,
+                               int code, long native, const char *fmt,
+                               va_list ap) TLSPLUG_PRINTF(5, 0);
+/* Copies e into a new heap record for an `err` out-parameter (if errp is
+ * not NULL).  Returns e->code. */
+int tlsplug__error_export(const struct tlsplug_error *e,
+                          struct tlsplug_error **errp);
+/* Shortcut: builds a core error straight into *errp (if not NULL). */
+int tlsplug__error_out(struct tlsplug_error **errp, int code,
+                       const char *fmt, ...) TLSPLUG_PRINTF(3, 4);
+
+/* ---- allocation (alloc.c) ------------------------------------------- */
+
+/* The core's allocator.  Tests may make it fail (fault injection). */
+void *tlsplug__malloc(size_t n);
+void *tlsplug__calloc(size_t n, size_t size);
+void *tlsplug__realloc(void *p, size_t n);
+void tlsplug__free(void *p);
+char *tlsplug__strdup(const char *s);
+/* Test hook: make the nth allocation from now fail (0: never). */
+void tlsplug__alloc_fail_at(unsigned long nth);
+
+/* ---- the core services table handed to plugins (services.c) --------- */
+
+const struct tlsplug_core *tlsplug__core_services(void);
+
+/* ---- backend records (registry.c / loader.c) ------------------------ */
+
+struct tlsplug_backend {
+	char *name;                /* from the file name, then the descriptor */
+	char *path;
+	enum tlsplug_backend_state state;
+	char *reject_reason;
+	void *dl_handle;
+	const struct tlsplug_backend_descriptor *d;   /* when state == OK */
+	/* registry.c may add fields below; context.c / conn.c use only name
+	 * and d. */
+	struct tlsplug_registry *registry;
+};
+
+/* ---- config view (config.c) ----------------------------------------- */
+
+/* The backend view of a config, built once when the config is built. */
+const struct tlsplug_bconfig *tlsplug__config_bview(
+	const struct tlsplug_config *c);
+/* The SNI callback of a config (NULL if none). */
+tlsplug_sni_cb tlsplug__config_sni_cb(const struct tlsplug_config *c,
+                                      void **user_data);
+/* 1 if the config's trust store was set explicitly. */
+int tlsplug__config_trust_explicit(const struct tlsplug_config *c);
+
+/* ---- hostname matching (hostname.c) --------------------------------- */
+
+int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,
+                            size_t nsans);
+
+#endif /* TLSPLUG_CORE_INTERNAL_H */

@@ -1,0 +1,3 @@
+#ifndef TLSPLUG_CORE_LOADER_H
+#define TLSPLUG_CORE_LOADER_H
+#endif

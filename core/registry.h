@@ -1,0 +1,3 @@
+#ifndef TLSPLUG_CORE_REGISTRY_H
+#define TLSPLUG_CORE_REGISTRY_H
+#endif

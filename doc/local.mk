@@ -1,0 +1,1 @@
+dist_man_MANS += doc/tlsplug.1 doc/tlsplug.conf.5

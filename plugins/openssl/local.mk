@@ -1,0 +1,13 @@
+if BUILD_OPENSSL
+backend_LTLIBRARIES += plugins/openssl/tlsplug-openssl.la
+plugins_openssl_tlsplug_openssl_la_SOURCES = plugins/openssl/openssl.c
+plugins_openssl_tlsplug_openssl_la_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+plugins_openssl_tlsplug_openssl_la_LIBADD = $(OPENSSL_LIBS)
+plugins_openssl_tlsplug_openssl_la_LDFLAGS = -module -avoid-version \
+	-shared -no-undefined -export-symbols-regex '^tlsplug_backend_v[0-9]+$$'
+endif
+EXTRA_DIST += plugins/openssl/openssl.c
+if BUILD_OPENSSL
+TEST_PLUGIN_PATH += $(abs_top_builddir)/plugins/openssl/.libs
+TEST_BACKENDS += $(abs_top_builddir)/plugins/openssl/.libs/tlsplug-openssl.so
+endif

@@ -1,0 +1,12 @@
+# Each test area keeps its own fragment.
+AM_TESTS_ENVIRONMENT = \
+	LC_ALL=C; export LC_ALL; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	TLSPLUG_TEST_BACKENDS='$(TEST_BACKENDS)'; export TLSPLUG_TEST_BACKENDS; \
+	TLSPLUG_TEST_PLUGIN_PATH='$(TEST_PLUGIN_PATH)'; export TLSPLUG_TEST_PLUGIN_PATH; \
+	OPENSSL_BIN='$(OPENSSL_BIN)'; export OPENSSL_BIN;
+include $(srcdir)/tests/unit.mk
+include $(srcdir)/tests/registry.mk
+include $(srcdir)/tests/cli.mk
+include $(srcdir)/tests/conformance.mk
