@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += core/libtlsplug-core.la
 core_libtlsplug_core_la_SOURCES = \
 	core/internal.h \
+	core/abi_layout.c \
 	core/alloc.c \
 	core/error.c \
 	core/version.c \

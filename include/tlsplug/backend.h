@@ -79,7 +79,9 @@ extern "C" {
 /* ------------------------------------------------------------------------
  * The configuration as a backend sees it: a plain read-only view the core
  * builds once per tlsplug_config.  Valid as long as the context that was
- * created from it (or that got it from sni_select) lives.
+ * created from it (or that got it from sni_select) lives.  These structs
+ * only grow at the end; a member added in core minor N may be read only
+ * when core->abi_minor >= N.
  * ------------------------------------------------------------------------ */
 
 enum tlsplug_blob_format { TLSPLUG_FORMAT_PEM = 1, TLSPLUG_FORMAT_DER = 2 };
