@@ -1,1 +1,504 @@
-/* core/conffile.c */
+/* conffile.c -- reads tlsplug.conf files (format in conffile.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "conffile.h"
+
+enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
+
+/* The settings of one section while parsing. */
+struct section_values {
+	struct tlsplug__conf_entry backend;
+	struct tlsplug__conf_entry plugin_path;
+};
+
+struct parser {
+	const char *filename;
+	const char *app;
+	struct tlsplug__conf *out;
+	struct section_values def, app_values;
+	bool nomem;
+};
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Trims blanks from both ends of [*s, *s + *len). */
+static void
+trim(const char **s, size_t *len)
+{
+	while (*len > 0 && is_blank(**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len > 0 && is_blank((*s)[*len - 1]))
+		(*len)--;
+}
+
+static char *
+strndup_core(const char *s, size_t len)
+{
+	char *p = tlsplug__malloc(len + 1);
+
+	if (p != NULL) {
+		memcpy(p, s, len);
+		p[len] = '\0';
+	}
+	return p;
+}
+
+/* printf into a new core-allocated string. */
+static char *TLSPLUG_PRINTF(1, 2)
+format_new(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	p = tlsplug__malloc((size_t)n + 1);
+	if (p == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+static void
+add_diag_text(struct tlsplug__conf *c, char *text, bool *nomem)
+{
+	char **v;
+
+	if (text == NULL) {
+		*nomem = true;
+		return;
+	}
+	v = tlsplug__realloc(c->diags, (c->ndiags + 1) * sizeof(*v));
+	if (v == NULL) {
+		tlsplug__free(text);
+		*nomem = true;
+		return;
+	}
+	c->diags = v;
+	c->diags[c->ndiags++] = text;
+}
+
+static void TLSPLUG_PRINTF(3, 4)
+diag(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	add_diag_text(p->out, format_new("%s:%u: %s", p->filename, line, msg),
+	              &p->nomem);
+}
+
+bool
+tlsplug__backend_name_valid(const char *s, size_t len)
+{
+	if (s == NULL || len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+void
+tlsplug__strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p != NULL; p++)
+		tlsplug__free(*p);
+	tlsplug__free(v);
+}
+
+int
+tlsplug__split_list(const char *text, char sep, char ***items, size_t *n)
+{
+	char **v;
+	size_t count = 0, cap = 1;
+	const char *s = text;
+
+	for (const char *q = text; *q != '\0'; q++)
+		if (*q == sep)
+			cap++;
+	v = tlsplug__calloc(cap + 1, sizeof(*v));
+	if (v == NULL)
+		return TLSPLUG_ERR_NOMEM;
+	for (;;) {
+		const char *end = strchr(s, sep);
+		size_t len = end != NULL ? (size_t)(end - s) : strlen(s);
+		const char *item = s;
+
+		trim(&item, &len);
+		if (len > 0) {
+			v[count] = strndup_core(item, len);
+			if (v[count] == NULL) {
+				tlsplug__strv_free(v);
+				return TLSPLUG_ERR_NOMEM;
+			}
+			count++;
+		}
+		if (end == NULL)
+			break;
+		s = end + 1;
+	}
+	*items = v;
+	*n = count;
+	return TLSPLUG_OK;
+}
+
+/* Checks a `backend` value: a comma-separated list of valid names. */
+static bool
+check_backend_list(struct parser *p, unsigned line, const char *v,
+                   size_t vlen)
+{
+	bool ok = true;
+	size_t i = 0;
+
+	while (i <= vlen) {
+		size_t j = i;
+		const char *item;
+		size_t len;
+
+		while (j < vlen && v[j] != ',')
+			j++;
+		item = v + i;
+		len = j - i;
+		trim(&item, &len);
+		if (len == 0) {
+			diag(p, line, "empty entry in backend list");
+			ok = false;
+		} else if (!tlsplug__backend_name_valid(item, len)) {
+			diag(p, line, "invalid backend name '%.*s' "
+			     "(allowed: a-z 0-9 _ -)", (int)len, item);
+			ok = false;
+		}
+		i = j + 1;
+	}
+	return ok;
+}
+
+/* Checks a `plugin_path` value: ':'-separated absolute directories (empty
+ * entries are skipped, as in PATH). */
+static bool
+check_plugin_path(struct parser *p, unsigned line, const char *v, size_t vlen)
+{
+	bool ok = true;
+	size_t i = 0;
+
+	while (i <= vlen) {
+		size_t j = i;
+		const char *item;
+		size_t len;
+
+		while (j < vlen && v[j] != ':')
+			j++;
+		item = v + i;
+		len = j - i;
+		trim(&item, &len);
+		if (len > 0 && item[0] != '/') {
+			diag(p, line, "plugin_path entry '%.*s' is not an "
+			     "absolute directory", (int)len, item);
+			ok = false;
+		}
+		i = j + 1;
+	}
+	return ok;
+}
+
+static void
+entry_clear(struct tlsplug__conf_entry *e)
+{
+	tlsplug__free(e->value);
+	tlsplug__free(e->source);
+	e->value = NULL;
+	e->source = NULL;
+	e->line = 0;
+}
+
+static void
+entry_set(struct parser *p, struct tlsplug__conf_entry *e, unsigned line,
+          const char *v, size_t vlen)
+{
+	char *value = strndup_core(v, vlen);
+	char *source = format_new("%s:%u", p->filename, line);
+
+	if (value == NULL || source == NULL) {
+		tlsplug__free(value);
+		tlsplug__free(source);
+		p->nomem = true;
+		return;
+	}
+	entry_clear(e);
+	e->value = value;
+	e->source = source;
+	e->line = line;
+}
+
+static void
+parse_section(struct parser *p, unsigned line, const char *s, size_t len,
+              enum section *sec)
+{
+	const char *close = memchr(s, ']', len);
+	const char *name = s + 1;
+	size_t nlen, rest;
+
+	*sec = SEC_OTHER;   /* keys after a bad header are ignored */
+	if (close == NULL) {
+		diag(p, line, "unterminated section header");
+		return;
+	}
+	rest = len - (size_t)(close - s) - 1;
+	if (rest > 0) {
+		diag(p, line, "unexpected text after section header");
+		return;
+	}
+	nlen = (size_t)(close - name);
+	trim(&name, &nlen);
+	if (nlen == 0) {
+		diag(p, line, "empty section name");
+		return;
+	}
+	if (nlen == 7 && memcmp(name, "default", 7) == 0)
+		*sec = SEC_DEFAULT;
+	else if (p->app != NULL && strlen(p->app) == nlen &&
+	         memcmp(name, p->app, nlen) == 0)
+		*sec = SEC_APP;
+}
+
+static void
+parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
+                 enum section sec)
+{
+	const char *eq = memchr(s, '=', len);
+	const char *key = s, *v;
+	size_t klen, vlen;
+	struct section_values *target = NULL;
+	struct tlsplug__conf_entry *e;
+	bool is_backend;
+
+	if (eq == NULL) {
+		diag(p, line, "expected 'key = value' or '[section]'");
+		return;
+	}
+	klen = (size_t)(eq - s);
+	trim(&key, &klen);
+	v = eq + 1;
+	vlen = len - (size_t)(v - s);
+	trim(&v, &vlen);
+	if (klen == 0) {
+		diag(p, line, "missing key before '='");
+		return;
+	}
+	if (klen == 7 && memcmp(key, "backend", 7) == 0) {
+		is_backend = true;
+	} else if (klen == 11 && memcmp(key, "plugin_path", 11) == 0) {
+		is_backend = false;
+	} else {
+		diag(p, line, "unknown key '%.*s'", (int)klen, key);
+		return;
+	}
+	if (sec == SEC_NONE) {
+		diag(p, line, "key '%.*s' outside a section (put it under "
+		     "[default])", (int)klen, key);
+		return;
+	}
+	if (vlen == 0) {
+		diag(p, line, "empty value for '%.*s'", (int)klen, key);
+		return;
+	}
+	if (is_backend ? !check_backend_list(p, line, v, vlen)
+	               : !check_plugin_path(p, line, v, vlen))
+		return;
+	if (sec == SEC_DEFAULT)
+		target = &p->def;
+	else if (sec == SEC_APP)
+		target = &p->app_values;
+	if (target == NULL)
+		return;
+	e = is_backend ? &target->backend : &target->plugin_path;
+	entry_set(p, e, line, v, vlen);
+}
+
+/* Moves the effective value (application section first) into *dst. */
+static void
+resolve(struct tlsplug__conf_entry *dst, struct tlsplug__conf_entry *app,
+        struct tlsplug__conf_entry *def)
+{
+	struct tlsplug__conf_entry *src = app->value != NULL ? app : def;
+
+	entry_clear(dst);
+	*dst = *src;
+	src->value = NULL;
+	src->source = NULL;
+}
+
+int
+tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
+                    const char *app, struct tlsplug__conf *out)
+{
+	struct parser p = {
+		.filename = filename, .app = app, .out = out,
+	};
+	enum section sec = SEC_NONE;
+	unsigned line = 0;
+	size_t pos = 0;
+
+	while (pos < len && !p.nomem) {
+		const char *s = buf + pos;
+		const char *nl = memchr(s, '\n', len - pos);
+		size_t llen = nl != NULL ? (size_t)(nl - s) : len - pos;
+
+		pos += llen + 1;
+		line++;
+		if (memchr(s, '\0', llen) != NULL) {
+			diag(&p, line, "NUL byte in line");
+			continue;
+		}
+		trim(&s, &llen);
+		if (llen == 0 || s[0] == '#' || s[0] == ';')
+			continue;
+		if (s[0] == '[')
+			parse_section(&p, line, s, llen, &sec);
+		else
+			parse_assignment(&p, line, s, llen, sec);
+	}
+	resolve(&out->backend, &p.app_values.backend, &p.def.backend);
+	resolve(&out->plugin_path, &p.app_values.plugin_path,
+	        &p.def.plugin_path);
+	entry_clear(&p.def.backend);
+	entry_clear(&p.def.plugin_path);
+	entry_clear(&p.app_values.backend);
+	entry_clear(&p.app_values.plugin_path);
+	if (p.nomem) {
+		tlsplug__conf_clear(out);
+		return TLSPLUG_ERR_NOMEM;
+	}
+	return TLSPLUG_OK;
+}
+
+/* Reads a whole file into a new buffer; returns 0 or an errno value
+ * (EFBIG when over TLSPLUG_CONF_MAX_SIZE). */
+static int
+slurp(const char *path, char **bufp, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int rc = 0;
+
+	if (fd < 0)
+		return errno;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			if (cap >= TLSPLUG_CONF_MAX_SIZE) {
+				rc = EFBIG;
+				break;
+			}
+			cap = cap == 0 ? 4096 : cap * 2;
+			nb = tlsplug__realloc(buf, cap + 1);
+			if (nb == NULL) {
+				rc = ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (rc != 0) {
+		tlsplug__free(buf);
+		return rc;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int
+tlsplug__conf_read_file(const char *path, bool must_exist, const char *app,
+                        struct tlsplug__conf *out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	bool nomem = false;
+	int rc;
+
+	out->path = tlsplug__strdup(path);
+	if (out->path == NULL)
+		return TLSPLUG_ERR_NOMEM;
+	rc = slurp(path, &buf, &len);
+	if (rc == ENOMEM)
+		goto nomem;
+	if (rc == ENOENT && !must_exist)
+		return TLSPLUG_OK;
+	if (rc != 0) {
+		out->present = rc != ENOENT;
+		add_diag_text(out, format_new("%s: cannot read: %s", path,
+		              rc == EFBIG ? "file too large" : strerror(rc)),
+		              &nomem);
+		if (nomem)
+			goto nomem;
+		return TLSPLUG_OK;
+	}
+	out->present = true;
+	rc = tlsplug__conf_parse(buf != NULL ? buf : "", len, path, app, out);
+	tlsplug__free(buf);
+	return rc;
+nomem:
+	tlsplug__conf_clear(out);
+	return TLSPLUG_ERR_NOMEM;
+}
+
+void
+tlsplug__conf_clear(struct tlsplug__conf *c)
+{
+	if (c == NULL)
+		return;
+	tlsplug__free(c->path);
+	entry_clear(&c->backend);
+	entry_clear(&c->plugin_path);
+	for (size_t i = 0; i < c->ndiags; i++)
+		tlsplug__free(c->diags[i]);
+	tlsplug__free(c->diags);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,3 +1,81 @@
+/*
+ * conffile.h -- the tlsplug.conf reader (core-internal).
+ *
+ * Format (see tlsplug.conf(5)):
+ *
+ *   # comment            ; comment too (whole lines only)
+ *   [default]
+ *   backend = openssl, gnutls     preference list, first available wins
+ *   plugin_path = /opt/a:/opt/b   directories added to the plugin path
+ *   [myapp]                       used when the application is "myapp";
+ *   backend = gnutls              overrides [default] whatever the order
+ *
+ * Whitespace around names, keys and values is trimmed.  A later line for the
+ * same key in the same section replaces the earlier one.  Sections other than
+ * [default] and the application's are checked but otherwise ignored, so a
+ * file gives the same diagnostics for every application.  Keys outside any
+ * section are an error (write them under [default]).  Every problem becomes a
+ * diagnostic "FILE:LINE: message"; the rest of the file is still read.
+ */
 #ifndef TLSPLUG_CORE_CONFFILE_H
 #define TLSPLUG_CORE_CONFFILE_H
-#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One effective setting: its value and where it came from. */
+struct tlsplug__conf_entry {
+	char *value;               /* NULL when not set */
+	char *source;              /* "FILE:LINE" */
+	unsigned line;
+};
+
+/* What one file says for one application. */
+struct tlsplug__conf {
+	char *path;                /* the file read (NULL: none) */
+	bool present;              /* the file exists */
+	struct tlsplug__conf_entry backend;
+	struct tlsplug__conf_entry plugin_path;
+	char **diags;              /* "FILE:LINE: message" */
+	size_t ndiags;
+};
+
+/* Longest config file read (larger ones are a diagnostic). */
+#define TLSPLUG_CONF_MAX_SIZE (1024 * 1024)
+
+/*
+ * Parses buf (len bytes, need not be NUL-terminated) as the contents of
+ * file `filename`, for application `app` (NULL: only [default]).  Fills
+ * *out, which must be zeroed or cleared.  Returns TLSPLUG_OK, or
+ * TLSPLUG_ERR_NOMEM (then *out is cleared).  Syntax problems are not
+ * errors: they land in out->diags.
+ */
+int tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
+                        const char *app, struct tlsplug__conf *out);
+
+/*
+ * Reads and parses file `path`.  A missing file leaves *out empty (not an
+ * error) unless `must_exist`, in which case it becomes a diagnostic, as
+ * does an unreadable or oversized file ("FILE: cannot read: reason").
+ * Returns TLSPLUG_OK or TLSPLUG_ERR_NOMEM.
+ */
+int tlsplug__conf_read_file(const char *path, bool must_exist,
+                            const char *app, struct tlsplug__conf *out);
+
+/* Frees everything *c holds and zeroes it. */
+void tlsplug__conf_clear(struct tlsplug__conf *c);
+
+/* True when s[0..len) is a valid backend name: [a-z0-9_-]+. */
+bool tlsplug__backend_name_valid(const char *s, size_t len);
+
+/*
+ * Splits `text` at `sep`, trimming blanks around each item and dropping
+ * empty items.  *items gets a NULL-terminated array of new strings (free
+ * with tlsplug__strv_free), *n their count.  Returns TLSPLUG_OK or
+ * TLSPLUG_ERR_NOMEM.
+ */
+int tlsplug__split_list(const char *text, char sep, char ***items,
+                        size_t *n);
+void tlsplug__strv_free(char **v);
+
+#endif /* TLSPLUG_CORE_CONFFILE_H */

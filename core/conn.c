@@ -1,1 +1,533 @@
-/* core/conn.c */
+/*
+ * conn.c -- PEP 543 TLSWrappedBuffer: a TLS connection over two ciphertext
+ * buffers owned by the core.  The plugin reads incoming ciphertext and
+ * writes outgoing ciphertext through core->pull / core->push.
+ *
+ * A fatal error is sticky: every later handshake/read/write/shutdown returns
+ * the same code and keeps the same error record.  Outgoing ciphertext stays
+ * readable after it (it may hold the alert to send).  Once the handshake is
+ * done, read and write do not allocate (the buffers have reached their
+ * high-water mark after the first records).
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buffer.h"
+#include "internal.h"
+
+struct tlsplug_conn {
+	struct tlsplug_context *ctx;
+	const struct tlsplug_conn_ops *ops;
+	void *priv;
+	struct tlsplug_buffer in;     /* ciphertext from the network */
+	struct tlsplug_buffer out;    /* ciphertext for the network */
+	char *hostname;               /* client: what we check and send */
+	bool eof;                     /* network EOF seen */
+	bool handshake_done;
+	bool shutdown_sent;
+	bool shutdown_done;
+	int end;                      /* CLOSED / RAGGED_EOF once reads end */
+	int fatal;                    /* sticky error code, 0 if none */
+	struct tlsplug_error error;
+	/* Cached once the handshake is done. */
+	char *alpn;
+	char *server_name;
+	char *peer_subject;
+	bool peer_subject_done;
+};
+
+/* ---- transport callbacks (core->pull / core->push) ------------------ */
+
+ssize_t
+tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len)
+{
+	size_t n;
+
+	if (conn == NULL || (buf == NULL && len > 0))
+		return -1;
+	if (tlsplug__buffer_len(&conn->in) == 0)
+		return conn->eof ? 0 : -1;
+	if (len > SSIZE_MAX)
+		len = SSIZE_MAX;
+	n = tlsplug__buffer_read(&conn->in, buf, len);
+	return (ssize_t)n;
+}
+
+ssize_t
+tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf, size_t len)
+{
+	if (conn == NULL || (buf == NULL && len > 0) || len > SSIZE_MAX)
+		return -1;
+	if (tlsplug__buffer_append(&conn->out, buf, len) != TLSPLUG_OK)
+		return -1;
+	return (ssize_t)len;
+}
+
+/* ---- creation ------------------------------------------------------- */
+
+int
+tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
+                 struct tlsplug_conn **out, struct tlsplug_error **err)
+{
+	struct tlsplug_conn *conn;
+	int rc;
+
+	if (ctx == NULL || out == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		                          "conn_new: context or out is NULL");
+	*out = NULL;
+	if (server_hostname != NULL &&
+	    tlsplug_context_role(ctx) != TLSPLUG_CLIENT)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "conn_new: a server host name is for client connections");
+	if (server_hostname != NULL && server_hostname[0] == '\0')
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "conn_new: empty server host name");
+
+	conn = tlsplug__calloc(1, sizeof(*conn));
+	if (conn == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+	tlsplug__buffer_init(&conn->in);
+	tlsplug__buffer_init(&conn->out);
+	tlsplug__error_clear(&conn->error);
+	conn->error.owner = tlsplug__context_backend_name(ctx);
+	conn->ops = tlsplug__context_conn_ops(ctx);
+	conn->priv = tlsplug__calloc(1, tlsplug__context_conn_priv_size(ctx));
+	if (conn->priv == NULL)
+		goto nomem;
+	/* The plugin may keep this pointer for the connection's life. */
+	if (server_hostname != NULL) {
+		conn->hostname = tlsplug__strdup(server_hostname);
+		if (conn->hostname == NULL)
+			goto nomem;
+	}
+	conn->ctx = tlsplug_context_ref(ctx);
+	rc = conn->ops->init(conn->priv, tlsplug__context_priv(ctx), conn,
+	                     conn->hostname, &conn->error);
+	if (rc != TLSPLUG_OK) {
+		if (rc > 0 || conn->error.code == TLSPLUG_OK)
+			tlsplug__error_set(&conn->error, rc < 0 ? rc :
+			    TLSPLUG_ERR_BACKEND, "%s: connection init failed (%s)",
+			    tlsplug__context_backend_name(ctx),
+			    tlsplug_status_name(rc));
+		rc = tlsplug__error_export(&conn->error, err);
+		/* init cleans up after itself when it fails: no fini. */
+		tlsplug_context_unref(conn->ctx);
+		tlsplug__free(conn->hostname);
+		tlsplug__free(conn->priv);
+		tlsplug__free(conn);
+		return rc;
+	}
+	*out = conn;
+	return TLSPLUG_OK;
+nomem:
+	tlsplug__free(conn->hostname);
+	tlsplug__free(conn->priv);
+	tlsplug__free(conn);
+	return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+}
+
+void
+tlsplug_conn_free(struct tlsplug_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	conn->ops->fini(conn->priv);
+	tlsplug__free(conn->priv);
+	tlsplug__buffer_free(&conn->in);
+	tlsplug__buffer_free(&conn->out);
+	tlsplug__free(conn->hostname);
+	tlsplug__free(conn->alpn);
+	tlsplug__free(conn->server_name);
+	tlsplug__free(conn->peer_subject);
+	tlsplug_context_unref(conn->ctx);
+	tlsplug__free(conn);
+}
+
+/* ---- results -------------------------------------------------------- */
+
+/* Starts a fallible operation: the sticky error if there is one, else a
+ * clean error record and TLSPLUG_OK. */
+static int
+begin(struct tlsplug_conn *conn)
+{
+	if (conn->fatal != 0)
+		return conn->fatal;
+	tlsplug__error_clear(&conn->error);
+	return TLSPLUG_OK;
+}
+
+static int
+misuse(struct tlsplug_conn *conn, const char *what)
+{
+	return tlsplug__error_set(&conn->error, TLSPLUG_ERR_MISUSE, "%s", what);
+}
+
+/* Turns a plugin's error result into the sticky state.  The returned code is
+ * the recorded category, so the status and the record always agree. */
+static int
+fail(struct tlsplug_conn *conn, int rc, const char *op)
+{
+	if (rc > 0)
+		tlsplug__error_set(&conn->error, TLSPLUG_ERR_BACKEND,
+		    "%s: %s returned unexpected status %d",
+		    tlsplug__context_backend_name(conn->ctx), op, rc);
+	else if (conn->error.code == TLSPLUG_OK)
+		tlsplug__error_set(&conn->error, rc, "%s: %s failed: %s",
+		    tlsplug__context_backend_name(conn->ctx), op,
+		    tlsplug_strerror(rc));
+	conn->fatal = conn->error.code;
+	return conn->fatal;
+}
+
+static int
+is_ip_literal(const char *s)
+{
+	unsigned char ip[16];
+
+	return inet_pton(AF_INET, s, ip) == 1 || inet_pton(AF_INET6, s, ip) == 1;
+}
+
+/* Caches what stays fixed once the handshake is done. */
+static int
+cache_negotiated(struct tlsplug_conn *conn)
+{
+	const unsigned char *alpn;
+	const char *name = NULL;
+	size_t len = 0;
+
+	alpn = conn->ops->alpn(conn->priv, &len);
+	if (alpn != NULL && len > 0) {
+		conn->alpn = tlsplug__malloc(len + 1);
+		if (conn->alpn == NULL)
+			return TLSPLUG_ERR_NOMEM;
+		memcpy(conn->alpn, alpn, len);
+		conn->alpn[len] = '\0';
+	}
+	if (conn->ops->server_name != NULL)
+		name = conn->ops->server_name(conn->priv);
+	else if (conn->hostname != NULL && !is_ip_literal(conn->hostname))
+		name = conn->hostname;
+	if (name != NULL) {
+		conn->server_name = tlsplug__strdup(name);
+		if (conn->server_name == NULL)
+			return TLSPLUG_ERR_NOMEM;
+	}
+	return TLSPLUG_OK;
+}
+
+static int
+do_handshake(struct tlsplug_conn *conn)
+{
+	int rc;
+
+	if (conn->handshake_done)
+		return TLSPLUG_OK;
+	if (conn->end != 0)
+		return conn->end;
+	rc = conn->ops->handshake(conn->priv, &conn->error);
+	switch (rc) {
+	case TLSPLUG_OK:
+		conn->handshake_done = true;
+		if (cache_negotiated(conn) != TLSPLUG_OK) {
+			tlsplug__error_set(&conn->error, TLSPLUG_ERR_NOMEM,
+			                   "out of memory after the handshake");
+			return fail(conn, TLSPLUG_ERR_NOMEM, "handshake");
+		}
+		return TLSPLUG_OK;
+	case TLSPLUG_WANT_READ:
+	case TLSPLUG_WANT_WRITE:
+		return rc;
+	case TLSPLUG_CLOSED:
+	case TLSPLUG_RAGGED_EOF:
+		conn->end = rc;
+		return rc;
+	default:
+		return fail(conn, rc, "handshake");
+	}
+}
+
+/* ---- operations ----------------------------------------------------- */
+
+int
+tlsplug_conn_handshake(struct tlsplug_conn *conn)
+{
+	int rc;
+
+	if (conn == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	rc = begin(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	return do_handshake(conn);
+}
+
+int
+tlsplug_conn_read(struct tlsplug_conn *conn, void *buf, size_t len,
+                  size_t *nread)
+{
+	size_t n = 0;
+	int rc;
+
+	if (nread != NULL)
+		*nread = 0;
+	if (conn == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	rc = begin(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (nread == NULL || (buf == NULL && len > 0))
+		return misuse(conn, "read: buffer or count pointer is NULL");
+	rc = do_handshake(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (conn->end != 0)
+		return conn->end;
+	if (len == 0)
+		return TLSPLUG_OK;
+	rc = conn->ops->read(conn->priv, buf, len, &n, &conn->error);
+	switch (rc) {
+	case TLSPLUG_OK:
+		if (n > len)
+			return fail(conn, TLSPLUG_ERR_BACKEND, "read");
+		*nread = n;
+		return TLSPLUG_OK;
+	case TLSPLUG_WANT_READ:
+	case TLSPLUG_WANT_WRITE:
+		return rc;
+	case TLSPLUG_CLOSED:
+	case TLSPLUG_RAGGED_EOF:
+		conn->end = rc;
+		return rc;
+	default:
+		return fail(conn, rc, "read");
+	}
+}
+
+int
+tlsplug_conn_write(struct tlsplug_conn *conn, const void *buf, size_t len,
+                   size_t *nwritten)
+{
+	size_t n = 0;
+	int rc;
+
+	if (nwritten != NULL)
+		*nwritten = 0;
+	if (conn == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	rc = begin(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (nwritten == NULL || (buf == NULL && len > 0))
+		return misuse(conn, "write: buffer or count pointer is NULL");
+	if (conn->shutdown_sent)
+		return misuse(conn, "write after shutdown");
+	rc = do_handshake(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (len == 0)
+		return TLSPLUG_OK;
+	rc = conn->ops->write(conn->priv, buf, len, &n, &conn->error);
+	switch (rc) {
+	case TLSPLUG_OK:
+		if (n > len)
+			return fail(conn, TLSPLUG_ERR_BACKEND, "write");
+		*nwritten = n;
+		return TLSPLUG_OK;
+	case TLSPLUG_WANT_READ:
+	case TLSPLUG_WANT_WRITE:
+		return rc;
+	default:
+		/* CLOSED / RAGGED_EOF are not write results. */
+		return fail(conn, rc, "write");
+	}
+}
+
+int
+tlsplug_conn_shutdown(struct tlsplug_conn *conn)
+{
+	int rc;
+
+	if (conn == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	rc = begin(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (!conn->handshake_done)
+		return misuse(conn, "shutdown before the handshake completed");
+	if (conn->shutdown_done)
+		return TLSPLUG_OK;
+	rc = conn->ops->shutdown(conn->priv, &conn->error);
+	switch (rc) {
+	case TLSPLUG_OK:
+	case TLSPLUG_CLOSED:
+		/* Both close_notify alerts have been exchanged. */
+		conn->shutdown_sent = true;
+		conn->shutdown_done = true;
+		if (conn->end == 0)
+			conn->end = TLSPLUG_CLOSED;
+		return TLSPLUG_OK;
+	case TLSPLUG_WANT_READ:
+	case TLSPLUG_WANT_WRITE:
+		conn->shutdown_sent = true;
+		return rc;
+	case TLSPLUG_RAGGED_EOF:
+		conn->shutdown_sent = true;
+		conn->end = rc;
+		return rc;
+	default:
+		return fail(conn, rc, "shutdown");
+	}
+}
+
+/* ---- ciphertext buffers --------------------------------------------- */
+
+int
+tlsplug_conn_receive_from_network(struct tlsplug_conn *conn,
+                                  const void *data, size_t len)
+{
+	int rc;
+
+	if (conn == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	rc = begin(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (data == NULL && len > 0)
+		return misuse(conn, "receive_from_network: data is NULL");
+	if (conn->eof && len > 0)
+		return misuse(conn, "receive_from_network after EOF");
+	if (tlsplug__buffer_append(&conn->in, data, len) != TLSPLUG_OK)
+		return tlsplug__error_set(&conn->error, TLSPLUG_ERR_NOMEM,
+		    "out of memory buffering %zu incoming bytes", len);
+	return TLSPLUG_OK;
+}
+
+void
+tlsplug_conn_receive_eof(struct tlsplug_conn *conn)
+{
+	if (conn != NULL)
+		conn->eof = true;
+}
+
+size_t
+tlsplug_conn_peek_outgoing(const struct tlsplug_conn *conn, const void **data)
+{
+	if (conn == NULL) {
+		if (data != NULL)
+			*data = NULL;
+		return 0;
+	}
+	return tlsplug__buffer_peek(&conn->out, data);
+}
+
+void
+tlsplug_conn_consume_outgoing(struct tlsplug_conn *conn, size_t n)
+{
+	if (conn != NULL)
+		tlsplug__buffer_consume(&conn->out, n);
+}
+
+size_t
+tlsplug_conn_read_outgoing(struct tlsplug_conn *conn, void *buf, size_t len)
+{
+	if (conn == NULL || (buf == NULL && len > 0))
+		return 0;
+	return tlsplug__buffer_read(&conn->out, buf, len);
+}
+
+size_t
+tlsplug_conn_incoming_pending(const struct tlsplug_conn *conn)
+{
+	return conn == NULL ? 0 : tlsplug__buffer_len(&conn->in);
+}
+
+/* ---- negotiated parameters ------------------------------------------ */
+
+uint16_t
+tlsplug_conn_cipher(const struct tlsplug_conn *conn)
+{
+	if (conn == NULL || !conn->handshake_done)
+		return TLSPLUG_CS_NONE;
+	return conn->ops->cipher(conn->priv);
+}
+
+enum tlsplug_version
+tlsplug_conn_version(const struct tlsplug_conn *conn)
+{
+	if (conn == NULL || !conn->handshake_done)
+		return TLSPLUG_VERSION_NONE;
+	return conn->ops->version(conn->priv);
+}
+
+const char *
+tlsplug_conn_alpn(const struct tlsplug_conn *conn)
+{
+	return conn == NULL ? NULL : conn->alpn;
+}
+
+const char *
+tlsplug_conn_peer_subject(struct tlsplug_conn *conn)
+{
+	char small[512];
+	int n;
+
+	if (conn == NULL || !conn->handshake_done ||
+	    conn->ops->peer_subject == NULL)
+		return NULL;
+	if (conn->peer_subject_done)
+		return conn->peer_subject;
+	n = conn->ops->peer_subject(conn->priv, small, sizeof(small));
+	if (n < 0) {
+		conn->peer_subject_done = true;
+		return NULL;
+	}
+	conn->peer_subject = tlsplug__malloc((size_t)n + 1);
+	if (conn->peer_subject == NULL)
+		return NULL;   /* try again next time */
+	if ((size_t)n < sizeof(small)) {
+		memcpy(conn->peer_subject, small, (size_t)n);
+	} else if (conn->ops->peer_subject(conn->priv, conn->peer_subject,
+	                                   (size_t)n + 1) != n) {
+		tlsplug__free(conn->peer_subject);
+		conn->peer_subject = NULL;
+		conn->peer_subject_done = true;
+		return NULL;
+	}
+	conn->peer_subject[n] = '\0';
+	conn->peer_subject_done = true;
+	return conn->peer_subject;
+}
+
+const char *
+tlsplug_conn_server_name(const struct tlsplug_conn *conn)
+{
+	if (conn == NULL)
+		return NULL;
+	if (conn->handshake_done)
+		return conn->server_name;
+	/* During the handshake (e.g. from the SNI callback): ask the plugin. */
+	if (conn->ops->server_name != NULL)
+		return conn->ops->server_name(conn->priv);
+	if (conn->hostname != NULL && !is_ip_literal(conn->hostname))
+		return conn->hostname;
+	return NULL;
+}
+
+struct tlsplug_context *
+tlsplug_conn_context(const struct tlsplug_conn *conn)
+{
+	return conn == NULL ? NULL : conn->ctx;
+}
+
+const struct tlsplug_error *
+tlsplug_conn_error(const struct tlsplug_conn *conn)
+{
+	if (conn == NULL || conn->error.code == TLSPLUG_OK)
+		return NULL;
+	return &conn->error;
+}

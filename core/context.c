@@ -1,1 +1,409 @@
-/* core/context.c */
+/*
+ * context.c -- PEP 543 ClientContext / ServerContext: a backend, a role and
+ * a config, turned into an engine context by the plugin.
+ *
+ * Before the plugin sees a config, the core refuses every setting the
+ * backend's capabilities do not declare, so a backend never silently ignores
+ * one.  The context also keeps the SNI slot table: one slot per distinct
+ * (tlsplug_config_equal) config returned by the SNI callback, where the
+ * plugin caches its engine context for that config.
+ */
+#include "config.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct sni_slot {
+	struct tlsplug_config *config;
+	void *value;              /* the plugin's, released by release_slot */
+};
+
+struct tlsplug_context {
+	atomic_size_t refs;
+	const struct tlsplug_backend *backend;
+	const struct tlsplug_context_ops *ops;
+	enum tlsplug_role role;
+	struct tlsplug_config *config;
+	/* The view the plugin got, with verify_peer set for the role. */
+	struct tlsplug_bconfig bcfg;
+	void *priv;
+	struct tlsplug_error error;
+	pthread_mutex_t lock;     /* protects the slot table */
+	struct sni_slot **slots;  /* pointers, so slot addresses stay put */
+	size_t nslots;
+	size_t slots_cap;
+};
+
+static const char *
+role_name(enum tlsplug_role role)
+{
+	return role == TLSPLUG_CLIENT ? "client" : "server";
+}
+
+/* TLS versions and the capability bit that declares each. */
+static const struct {
+	enum tlsplug_version v;
+	uint64_t cap;
+} version_caps[] = {
+	{ TLSPLUG_VERSION_TLSv1, TLSPLUG_CAP_TLS1_0 },
+	{ TLSPLUG_VERSION_TLSv1_1, TLSPLUG_CAP_TLS1_1 },
+	{ TLSPLUG_VERSION_TLSv1_2, TLSPLUG_CAP_TLS1_2 },
+	{ TLSPLUG_VERSION_TLSv1_3, TLSPLUG_CAP_TLS1_3 },
+};
+
+/*
+ * Refuses (TLSPLUG_ERR_UNSUPPORTED, naming the setting and the backend)
+ * what the backend does not declare it can do for role, and a server config
+ * without any certificate.  Records into e; returns the status.
+ */
+static int
+check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
+             const struct tlsplug_config *config, struct tlsplug_error *e)
+{
+	const struct tlsplug_backend_descriptor *d = b->d;
+	const struct tlsplug_bconfig *v = tlsplug__config_bview(config);
+	const char *name = b->name;
+	uint64_t caps = d->caps;
+	enum tlsplug_version lo, hi;
+	int any = 0;
+
+	if (role == TLSPLUG_CLIENT ?
+	    d->client_context == NULL || !(caps & TLSPLUG_CAP_CLIENT) :
+	    d->server_context == NULL || !(caps & TLSPLUG_CAP_SERVER))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s does not support the %s role", name,
+		    role_name(role));
+	if (!v->validate && !(caps & TLSPLUG_CAP_NO_VALIDATION))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s cannot turn certificate validation off "
+		    "(insecure_no_validation)", name);
+	if (v->nalpn > 0 && !(caps & TLSPLUG_CAP_ALPN))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s does not support ALPN (inner protocols)", name);
+	if (role == TLSPLUG_SERVER && v->has_sni_callback &&
+	    !(caps & TLSPLUG_CAP_SNI_CALLBACK))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s does not support an SNI callback", name);
+
+	lo = v->min_version == TLSPLUG_VERSION_MINIMUM_SUPPORTED ?
+	    TLSPLUG_VERSION_SSLv2 : v->min_version;
+	hi = v->max_version == TLSPLUG_VERSION_MAXIMUM_SUPPORTED ?
+	    TLSPLUG_VERSION_TLSv1_3 : v->max_version;
+	for (size_t i = 0; i < sizeof(version_caps) / sizeof(version_caps[0]);
+	     i++)
+		if (version_caps[i].v >= lo && version_caps[i].v <= hi &&
+		    (caps & version_caps[i].cap))
+			any = 1;
+	if (!any)
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s supports no TLS version from %s to %s "
+		    "(version bounds)", name,
+		    tlsplug_version_name(v->min_version),
+		    tlsplug_version_name(v->max_version));
+
+	if (role == TLSPLUG_CLIENT && v->nchains > 0 &&
+	    !(caps & TLSPLUG_CAP_CLIENT_CERT))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s does not support client certificates "
+		    "(certificate chain in a client config)", name);
+	if (role == TLSPLUG_SERVER && v->verify_peer &&
+	    !(caps & TLSPLUG_CAP_CLIENT_CERT))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s cannot verify client certificates "
+		    "(trust store in a validating server config)", name);
+	if (role == TLSPLUG_CLIENT && v->validate && v->trust->system &&
+	    !(caps & TLSPLUG_CAP_SYSTEM_TRUST))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s has no system trust store (set a trust "
+		    "store)", name);
+	if (tlsplug__config_needs_key_password(config) &&
+	    !(caps & TLSPLUG_CAP_KEY_PASSWORD))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s does not support encrypted private keys", name);
+	if (role == TLSPLUG_SERVER && v->nchains > 1 &&
+	    !(caps & TLSPLUG_CAP_MULTI_CHAIN))
+		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
+		    "backend %s does not support several certificate chains "
+		    "(%zu configured)", name, v->nchains);
+	if (role == TLSPLUG_SERVER && v->nchains == 0 && !v->has_sni_callback)
+		return tlsplug__error_set(e, TLSPLUG_ERR_INVALID,
+		    "a server config needs a certificate chain");
+	return TLSPLUG_OK;
+}
+
+static const struct tlsplug_backend *
+usable_backend(const struct tlsplug_backend *b, struct tlsplug_error *e)
+{
+	/* A record listed but not opened yet: open it now. */
+	if (b->state == TLSPLUG_BACKEND_FOUND && b->registry != NULL &&
+	    b->name != NULL) {
+		const struct tlsplug_backend *found =
+		    tlsplug_registry_find(b->registry, b->name);
+
+		if (found != NULL)
+			b = found;
+	}
+	if (b->state != TLSPLUG_BACKEND_OK || b->d == NULL ||
+	    b->d->conn == NULL) {
+		tlsplug__error_set(e, TLSPLUG_ERR_PLUGIN,
+		    "backend %s is not usable: %s",
+		    b->name != NULL ? b->name : "(unnamed)",
+		    b->reject_reason != NULL ? b->reject_reason :
+		    "not loaded");
+		return NULL;
+	}
+	return b;
+}
+
+int
+tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
+                    struct tlsplug_config *config,
+                    struct tlsplug_context **out, struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	struct tlsplug_context *ctx;
+	int rc;
+
+	if (out == NULL || config == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		    "context_new: config or out is NULL");
+	*out = NULL;
+	if (role != TLSPLUG_CLIENT && role != TLSPLUG_SERVER)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "context_new: role %d is neither client nor server",
+		    (int)role);
+	if (b == NULL) {
+		struct tlsplug_registry *r = tlsplug_registry_default();
+
+		if (r == NULL)
+			return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
+			    "out of memory creating the backend registry");
+		rc = tlsplug_registry_choose(r, NULL, &b, NULL, NULL);
+		if (rc != TLSPLUG_OK) {
+			const struct tlsplug_error *re = tlsplug_registry_error(r);
+
+			if (re != NULL && re->code != TLSPLUG_OK)
+				return tlsplug__error_export(re, err);
+			return tlsplug__error_out(err, rc,
+			    "no backend could be chosen: %s",
+			    tlsplug_strerror(rc));
+		}
+	}
+	b = usable_backend(b, &e);
+	if (b == NULL)
+		return tlsplug__error_export(&e, err);
+	rc = check_config(b, role, config, &e);
+	if (rc != TLSPLUG_OK)
+		return tlsplug__error_export(&e, err);
+
+	ctx = tlsplug__calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+	/* calloc memory is aligned for any type, as backend.h promises. */
+	ctx->priv = tlsplug__calloc(1, b->d->ctx_priv_size);
+	if (ctx->priv == NULL ||
+	    pthread_mutex_init(&ctx->lock, NULL) != 0) {
+		tlsplug__free(ctx->priv);
+		tlsplug__free(ctx);
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+	}
+	atomic_init(&ctx->refs, 1);
+	ctx->backend = b;
+	ctx->role = role;
+	ctx->ops = role == TLSPLUG_CLIENT ? b->d->client_context :
+	    b->d->server_context;
+	ctx->config = tlsplug_config_ref(config);
+	ctx->bcfg = *tlsplug__config_bview(config);
+	if (role == TLSPLUG_CLIENT)
+		ctx->bcfg.verify_peer = ctx->bcfg.validate;
+	tlsplug__error_clear(&ctx->error);
+	ctx->error.owner = b->name;
+
+	rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
+	if (rc != TLSPLUG_OK) {
+		if (rc > 0 || ctx->error.code == TLSPLUG_OK) {
+			/* The plugin broke the contract: say so. */
+			tlsplug__error_set(&ctx->error, rc < 0 ? rc :
+			    TLSPLUG_ERR_BACKEND, "%s: context init failed (%s)",
+			    b->name, tlsplug_status_name(rc));
+		}
+		tlsplug__error_export(&ctx->error, err);
+		rc = ctx->error.code;
+		/* init cleans up after itself when it fails: no fini. */
+		tlsplug_config_unref(ctx->config);
+		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->priv);
+		tlsplug__free(ctx);
+		return rc;
+	}
+	*out = ctx;
+	return TLSPLUG_OK;
+}
+
+struct tlsplug_context *
+tlsplug_context_ref(struct tlsplug_context *ctx)
+{
+	if (ctx != NULL)
+		atomic_fetch_add_explicit(&ctx->refs, 1, memory_order_relaxed);
+	return ctx;
+}
+
+void
+tlsplug_context_unref(struct tlsplug_context *ctx)
+{
+	if (ctx == NULL ||
+	    atomic_fetch_sub_explicit(&ctx->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	for (size_t i = 0; i < ctx->nslots; i++) {
+		struct sni_slot *s = ctx->slots[i];
+
+		if (s->value != NULL && ctx->ops->release_slot != NULL)
+			ctx->ops->release_slot(ctx->priv, s->value);
+		tlsplug_config_unref(s->config);
+		tlsplug__free(s);
+	}
+	tlsplug__free(ctx->slots);
+	ctx->ops->fini(ctx->priv);
+	tlsplug__free(ctx->priv);
+	tlsplug_config_unref(ctx->config);
+	pthread_mutex_destroy(&ctx->lock);
+	tlsplug__free(ctx);
+}
+
+const struct tlsplug_backend *
+tlsplug_context_backend(const struct tlsplug_context *ctx)
+{
+	return ctx == NULL ? NULL : ctx->backend;
+}
+
+struct tlsplug_config *
+tlsplug_context_config(const struct tlsplug_context *ctx)
+{
+	return ctx == NULL ? NULL : ctx->config;
+}
+
+enum tlsplug_role
+tlsplug_context_role(const struct tlsplug_context *ctx)
+{
+	return ctx == NULL ? (enum tlsplug_role)0 : ctx->role;
+}
+
+void *
+tlsplug__context_priv(const struct tlsplug_context *ctx)
+{
+	return ctx->priv;
+}
+
+const struct tlsplug_conn_ops *
+tlsplug__context_conn_ops(const struct tlsplug_context *ctx)
+{
+	return ctx->backend->d->conn;
+}
+
+size_t
+tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx)
+{
+	return ctx->backend->d->conn_priv_size;
+}
+
+const char *
+tlsplug__context_backend_name(const struct tlsplug_context *ctx)
+{
+	return ctx->backend->name;
+}
+
+/* ---- SNI selection -------------------------------------------------- */
+
+/* Finds or adds the slot for config (consuming the caller's reference).
+ * Returns NULL when out of memory. */
+static struct sni_slot *
+slot_for(struct tlsplug_context *ctx, struct tlsplug_config *config)
+{
+	struct sni_slot *slot = NULL;
+
+	pthread_mutex_lock(&ctx->lock);
+	for (size_t i = 0; i < ctx->nslots; i++) {
+		if (tlsplug_config_equal(ctx->slots[i]->config, config)) {
+			slot = ctx->slots[i];
+			break;
+		}
+	}
+	if (slot != NULL) {
+		pthread_mutex_unlock(&ctx->lock);
+		tlsplug_config_unref(config);
+		return slot;
+	}
+	if (ctx->nslots == ctx->slots_cap) {
+		size_t cap = ctx->slots_cap == 0 ? 4 : ctx->slots_cap * 2;
+		struct sni_slot **s = tlsplug__realloc(ctx->slots,
+		                                       cap * sizeof(*s));
+
+		if (s == NULL)
+			goto fail;
+		ctx->slots = s;
+		ctx->slots_cap = cap;
+	}
+	slot = tlsplug__calloc(1, sizeof(*slot));
+	if (slot == NULL)
+		goto fail;
+	slot->config = config;
+	ctx->slots[ctx->nslots++] = slot;
+	pthread_mutex_unlock(&ctx->lock);
+	return slot;
+fail:
+	pthread_mutex_unlock(&ctx->lock);
+	tlsplug_config_unref(config);
+	return NULL;
+}
+
+int
+tlsplug__context_sni_select(struct tlsplug_conn *conn,
+                            const char *server_name,
+                            const struct tlsplug_bconfig **cfg, void ***slotp,
+                            struct tlsplug_error *err)
+{
+	struct tlsplug_context *ctx = tlsplug_conn_context(conn);
+	struct tlsplug_config *chosen;
+	struct sni_slot *slot;
+	tlsplug_sni_cb cb;
+	void *data;
+	int rc;
+
+	if (ctx == NULL || cfg == NULL || slotp == NULL)
+		return tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
+		    "sni_select: missing connection or output");
+	if (ctx->role != TLSPLUG_SERVER)
+		return tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
+		    "sni_select called on a client connection");
+	cb = tlsplug__config_sni_cb(ctx->config, &data);
+	if (cb == NULL) {
+		chosen = tlsplug_config_ref(ctx->config);
+	} else {
+		chosen = cb(conn, server_name, ctx->config, data);
+		if (chosen == NULL)
+			return tlsplug__error_set(err,
+			    TLSPLUG_ERR_HANDSHAKE_REFUSED,
+			    "the server name callback refused the handshake "
+			    "(server name %s)",
+			    server_name != NULL ? server_name : "not sent");
+		if (chosen != ctx->config) {
+			rc = check_config(ctx->backend, TLSPLUG_SERVER, chosen,
+			                  err);
+			if (rc != TLSPLUG_OK) {
+				tlsplug_config_unref(chosen);
+				return rc;
+			}
+		}
+	}
+	slot = slot_for(ctx, chosen);
+	if (slot == NULL)
+		return tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory selecting a config");
+	/* A server view: verify_peer already follows the server rule. */
+	*cfg = slot->config == ctx->config ? &ctx->bcfg :
+	    tlsplug__config_bview(slot->config);
+	*slotp = &slot->value;
+	return TLSPLUG_OK;
+}

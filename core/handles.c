@@ -1,1 +1,792 @@
-/* core/handles.c */
+/*
+ * handles.c -- backend-neutral certificate, private key and trust store
+ * handles.
+ *
+ * The core keeps the bytes and checks what it can without an engine: the
+ * file can be read, and the content is PEM with the right labels or a
+ * plausible DER SEQUENCE.  Engines parse the bytes when a context is
+ * created.  Handles are immutable and refcounted (atomically), so they may be
+ * shared between threads.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define FILE_MAX (64u * 1024 * 1024)
+#define BUFFER_ORIGIN "(buffer)"
+
+struct tlsplug_certificate {
+	atomic_size_t refs;
+	struct tlsplug_blob blob;
+	size_t count;              /* certificates held */
+	char *origin;
+};
+
+struct tlsplug_private_key {
+	atomic_size_t refs;
+	struct tlsplug_blob blob;
+	char *origin;
+	int encrypted;
+	char *password;
+	size_t password_len;
+	tlsplug_password_cb cb;
+	void *cb_data;
+};
+
+struct tlsplug_trust_store {
+	atomic_size_t refs;
+	int system;
+	struct tlsplug_blob pem;
+	size_t count;
+	char *origin;
+};
+
+/* The system store is one immutable shared handle; ref/unref ignore it. */
+static struct tlsplug_trust_store system_store = { .system = 1 };
+
+/* ---- reading files -------------------------------------------------- */
+
+static int
+read_file(const char *path, unsigned char **data, size_t *len,
+          struct tlsplug_error *e)
+{
+	unsigned char *buf = NULL;
+	size_t cap = 0, n = 0;
+	struct stat st;
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return tlsplug__error_set(e, TLSPLUG_ERR_IO, "cannot open %s: %s",
+		                          path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return tlsplug__error_set(e, TLSPLUG_ERR_IO, "cannot read %s: %s",
+		                          path, strerror(EISDIR));
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			size_t ncap = cap == 0 ? 8192 : cap * 2;
+			unsigned char *nbuf;
+
+			if (cap >= FILE_MAX) {
+				tlsplug__free(buf);
+				close(fd);
+				return tlsplug__error_set(e, TLSPLUG_ERR_IO,
+				    "cannot read %s: larger than %u bytes", path,
+				    FILE_MAX);
+			}
+			/* +1: room for the NUL that PEM data gets. */
+			nbuf = tlsplug__realloc(buf, ncap + 1);
+			if (nbuf == NULL) {
+				tlsplug__free(buf);
+				close(fd);
+				return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
+				    "out of memory reading %s", path);
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			saved = errno;
+			tlsplug__free(buf);
+			close(fd);
+			return tlsplug__error_set(e, TLSPLUG_ERR_IO,
+			    "cannot read %s: %s", path, strerror(saved));
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*data = buf;
+	*len = n;
+	return TLSPLUG_OK;
+}
+
+/* ---- framing checks ------------------------------------------------- */
+
+enum pem_kind { PEM_CERT, PEM_KEY };
+
+/* Result of scanning PEM text. */
+struct pem_scan {
+	size_t wanted;       /* blocks with a wanted label */
+	int encrypted;       /* key: ENCRYPTED label or Proc-Type 4,ENCRYPTED */
+};
+
+/* Reads a DER tag and definite length at d (len bytes available): stores
+ * the header size and content length.  Returns 0 if malformed. */
+static int
+der_header(const unsigned char *d, size_t len, size_t *hdr, size_t *body)
+{
+	if (len < 2)
+		return 0;
+	if (d[1] < 0x80) {
+		*hdr = 2;
+		*body = d[1];
+	} else {
+		size_t nb = d[1] & 0x7f;
+
+		if (nb == 0 || nb > 4 || len < 2 + nb || d[2] == 0)
+			return 0;
+		*body = 0;
+		for (size_t i = 0; i < nb; i++)
+			*body = (*body << 8) | d[2 + i];
+		*hdr = 2 + nb;
+		if (*body < 0x80)
+			return 0;   /* DER uses the short form here */
+	}
+	return *body <= len - *hdr;
+}
+
+/*
+ * DER: a SEQUENCE whose length covers exactly the data.  *inner gets the tag
+ * of its first element and *inner2 the tag of that element's first element
+ * (-1 when absent), which is enough to tell a certificate (SEQUENCE whose
+ * first element is [0] version or the serial INTEGER) from a key (INTEGER
+ * version, or an EncryptedPrivateKeyInfo's AlgorithmIdentifier SEQUENCE
+ * starting with an OID).
+ */
+static int
+der_plausible(const unsigned char *d, size_t len, int *inner, int *inner2)
+{
+	size_t hdr, body, hdr2, body2;
+
+	if (len < 2 || d[0] != 0x30 || !der_header(d, len, &hdr, &body) ||
+	    hdr + body != len)
+		return 0;
+	*inner = -1;
+	*inner2 = -1;
+	if (body == 0)
+		return 1;
+	*inner = d[hdr];
+	if ((*inner & 0x20) != 0 &&
+	    der_header(d + hdr, body, &hdr2, &body2) && body2 > 0)
+		*inner2 = d[hdr + hdr2];
+	return 1;
+}
+
+static int
+is_b64(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+}
+
+static int
+label_wanted(enum pem_kind kind, const char *label, size_t n, int *enc)
+{
+	static const char *const key_labels[] = {
+		"PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY",
+		"ENCRYPTED PRIVATE KEY",
+	};
+
+	*enc = 0;
+	if (kind == PEM_CERT)
+		return n == 11 && memcmp(label, "CERTIFICATE", 11) == 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (strlen(key_labels[i]) == n &&
+		    memcmp(label, key_labels[i], n) == 0) {
+			*enc = i == 3;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Scans NUL-terminated PEM text.  Text outside blocks is allowed (RFC 7468
+ * explanatory text), and blocks with other labels ("EC PARAMETERS") are
+ * skipped; every block must be closed with the same label and hold base64
+ * (keys may carry RFC 1421 headers).  Returns 0 and a reason when malformed.
+ */
+static int
+pem_scan(const char *text, enum pem_kind kind, struct pem_scan *out,
+         const char **why)
+{
+	const char *p = text;
+
+	out->wanted = 0;
+	out->encrypted = 0;
+	while ((p = strstr(p, "-----BEGIN ")) != NULL) {
+		const char *label = p + 11, *end, *q;
+		char endline[96];
+		size_t n, body = 0;
+		int enc, wanted, in_headers = 1;
+
+		end = strstr(label, "-----");
+		if (end == NULL || memchr(label, '\n', (size_t)(end - label))) {
+			*why = "malformed BEGIN line";
+			return 0;
+		}
+		n = (size_t)(end - label);
+		if (n == 0 || n > 64) {
+			*why = "malformed BEGIN line";
+			return 0;
+		}
+		wanted = label_wanted(kind, label, n, &enc);
+		snprintf(endline, sizeof(endline), "-----END %.*s-----",
+		         (int)n, label);
+		q = strchr(end, '\n');
+		if (q == NULL) {
+			*why = "missing END line";
+			return 0;
+		}
+		q++;
+		/* Body lines until the END line. */
+		for (;;) {
+			const char *eol = strchr(q, '\n');
+			size_t ll = eol ? (size_t)(eol - q) : strlen(q);
+
+			if (ll > 0 && q[ll - 1] == '\r')
+				ll--;
+			if (ll >= 9 && memcmp(q, "-----END ", 9) == 0) {
+				if (ll != strlen(endline) ||
+				    memcmp(q, endline, ll) != 0) {
+					*why = "END line does not match BEGIN";
+					return 0;
+				}
+				p = q + ll;
+				break;
+			}
+			if (ll >= 11 && memcmp(q, "-----BEGIN ", 11) == 0) {
+				*why = "missing END line";
+				return 0;
+			}
+			if (memchr(q, ':', ll) != NULL && in_headers &&
+			    kind == PEM_KEY) {
+				if (ll >= 22 &&
+				    memcmp(q, "Proc-Type: 4,ENCRYPTED", 22) == 0)
+					enc = 1;
+			} else {
+				for (size_t i = 0; i < ll; i++) {
+					unsigned char c = (unsigned char)q[i];
+
+					if (!is_b64(c) && c != ' ' && c != '\t') {
+						*why = "invalid base64 data";
+						return 0;
+					}
+				}
+				if (ll > 0)
+					in_headers = 0;
+				body += ll;
+			}
+			if (eol == NULL) {
+				*why = "missing END line";
+				return 0;
+			}
+			q = eol + 1;
+		}
+		if (body == 0) {
+			*why = "empty PEM block";
+			return 0;
+		}
+		if (wanted) {
+			out->wanted++;
+			if (enc)
+				out->encrypted = 1;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Checks data and decides its format.  On success stores a copy in *blob
+ * (PEM NUL-terminated), the number of wanted blocks in *count and the
+ * encryption flag.  `what` names the thing for messages.
+ */
+static int
+frame(const unsigned char *data, size_t len, enum pem_kind kind, int der_ok,
+      const char *origin, int bad, struct tlsplug_blob *blob, size_t *count,
+      int *encrypted, struct tlsplug_error *e)
+{
+	const char *what = kind == PEM_CERT ? "certificate" : "private key";
+	struct pem_scan scan;
+	const char *why = NULL;
+	unsigned char *copy;
+	int inner, inner2, fits;
+
+	if (len == 0)
+		return tlsplug__error_set(e, bad, "%s: empty %s data", origin,
+		                          what);
+	if (der_ok && der_plausible(data, len, &inner, &inner2)) {
+		if (kind == PEM_CERT)
+			fits = inner == 0x30 && (inner2 == 0xa0 || inner2 == 0x02);
+		else
+			fits = inner == 0x02 || (inner == 0x30 && inner2 == 0x06);
+		if (!fits)
+			return tlsplug__error_set(e, bad,
+			    "%s: DER data is not a %s", origin, what);
+		copy = tlsplug__malloc(len);
+		if (copy == NULL)
+			return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
+			                          "out of memory");
+		memcpy(copy, data, len);
+		blob->data = copy;
+		blob->len = len;
+		blob->format = TLSPLUG_FORMAT_DER;
+		*count = 1;
+		*encrypted = kind == PEM_KEY && inner == 0x30;
+		return TLSPLUG_OK;
+	}
+	if (memchr(data, '\0', len) != NULL ||
+	    memmem(data, len, "-----BEGIN ", 11) == NULL)
+		return tlsplug__error_set(e, bad, der_ok ?
+		    "%s: neither PEM nor DER %s data" :
+		    "%s: not PEM %s data", origin, what);
+	copy = tlsplug__malloc(len + 1);
+	if (copy == NULL)
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	if (!pem_scan((const char *)copy, kind, &scan, &why)) {
+		tlsplug__free(copy);
+		return tlsplug__error_set(e, bad, "%s: bad PEM: %s", origin, why);
+	}
+	if (scan.wanted == 0) {
+		tlsplug__free(copy);
+		return tlsplug__error_set(e, bad, kind == PEM_CERT ?
+		    "%s: no CERTIFICATE block in PEM data" :
+		    "%s: no PRIVATE KEY block in PEM data", origin);
+	}
+	if (kind == PEM_KEY && scan.wanted > 1) {
+		tlsplug__free(copy);
+		return tlsplug__error_set(e, bad,
+		    "%s: %zu private keys in one PEM file", origin,
+		    scan.wanted);
+	}
+	blob->data = copy;
+	blob->len = len;
+	blob->format = TLSPLUG_FORMAT_PEM;
+	*count = scan.wanted;
+	*encrypted = scan.encrypted;
+	return TLSPLUG_OK;
+}
+
+/* Wipes and frees a blob's bytes (keys must not linger in freed memory;
+ * certificates are wiped too because it is cheap). */
+static void
+blob_free(struct tlsplug_blob *b)
+{
+	if (b->data != NULL) {
+		explicit_bzero((void *)b->data,
+		               b->len + (b->format == TLSPLUG_FORMAT_PEM));
+		tlsplug__free((void *)b->data);
+	}
+	b->data = NULL;
+}
+
+/* ---- certificates --------------------------------------------------- */
+
+static int
+cert_new(const unsigned char *data, size_t len, const char *origin,
+         struct tlsplug_certificate **out, struct tlsplug_error *e)
+{
+	struct tlsplug_certificate *c;
+	int rc, enc;
+
+	c = tlsplug__calloc(1, sizeof(*c));
+	if (c == NULL)
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	c->origin = tlsplug__strdup(origin);
+	if (c->origin == NULL) {
+		tlsplug__free(c);
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	}
+	rc = frame(data, len, PEM_CERT, 1, origin, TLSPLUG_ERR_BAD_CERTIFICATE,
+	           &c->blob, &c->count, &enc, e);
+	if (rc != TLSPLUG_OK) {
+		tlsplug__free(c->origin);
+		tlsplug__free(c);
+		return rc;
+	}
+	c->blob.origin = c->origin;
+	atomic_init(&c->refs, 1);
+	*out = c;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_certificate_from_buffer(const void *data, size_t len,
+                                struct tlsplug_certificate **out,
+                                struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	int rc;
+
+	if (out == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		                          "certificate_from_buffer: out is NULL");
+	*out = NULL;
+	if (data == NULL && len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "certificate_from_buffer: data is NULL");
+	rc = cert_new(data, len, BUFFER_ORIGIN, out, &e);
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+int
+tlsplug_certificate_from_file(const char *path,
+                              struct tlsplug_certificate **out,
+                              struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	unsigned char *data;
+	size_t len;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		    "certificate_from_file: path or out is NULL");
+	*out = NULL;
+	rc = read_file(path, &data, &len, &e);
+	if (rc == TLSPLUG_OK) {
+		rc = cert_new(data, len, path, out, &e);
+		tlsplug__free(data);
+	}
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+size_t
+tlsplug_certificate_count(const struct tlsplug_certificate *c)
+{
+	return c == NULL ? 0 : c->count;
+}
+
+struct tlsplug_certificate *
+tlsplug_certificate_ref(struct tlsplug_certificate *c)
+{
+	if (c != NULL)
+		atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+	return c;
+}
+
+void
+tlsplug_certificate_unref(struct tlsplug_certificate *c)
+{
+	if (c == NULL ||
+	    atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	blob_free(&c->blob);
+	tlsplug__free(c->origin);
+	tlsplug__free(c);
+}
+
+void
+tlsplug__certificate_blob(const struct tlsplug_certificate *c,
+                          struct tlsplug_blob *out)
+{
+	*out = c->blob;
+}
+
+/* ---- private keys --------------------------------------------------- */
+
+static int
+key_new(const unsigned char *data, size_t len, const char *origin,
+        const void *password, size_t password_len, tlsplug_password_cb cb,
+        void *cb_data, struct tlsplug_private_key **out,
+        struct tlsplug_error *e)
+{
+	struct tlsplug_private_key *k;
+	size_t count;
+	int rc;
+
+	k = tlsplug__calloc(1, sizeof(*k));
+	if (k == NULL)
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	atomic_init(&k->refs, 1);
+	k->origin = tlsplug__strdup(origin);
+	if (k->origin == NULL)
+		goto nomem;
+	if (password != NULL) {
+		k->password = tlsplug__malloc(password_len + 1);
+		if (k->password == NULL)
+			goto nomem;
+		memcpy(k->password, password, password_len);
+		k->password[password_len] = '\0';
+		k->password_len = password_len;
+	}
+	k->cb = cb;
+	k->cb_data = cb_data;
+	rc = frame(data, len, PEM_KEY, 1, origin, TLSPLUG_ERR_BAD_KEY,
+	           &k->blob, &count, &k->encrypted, e);
+	if (rc != TLSPLUG_OK) {
+		k->blob.data = NULL;
+		tlsplug_private_key_unref(k);
+		return rc;
+	}
+	k->blob.origin = k->origin;
+	*out = k;
+	return TLSPLUG_OK;
+nomem:
+	tlsplug_private_key_unref(k);
+	return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+}
+
+static int
+key_from_file(const char *path, const void *password, size_t password_len,
+              tlsplug_password_cb cb, void *cb_data,
+              struct tlsplug_private_key **out, struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	unsigned char *data;
+	size_t len;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		    "private_key_from_file: path or out is NULL");
+	*out = NULL;
+	rc = read_file(path, &data, &len, &e);
+	if (rc == TLSPLUG_OK) {
+		rc = key_new(data, len, path, password, password_len, cb,
+		             cb_data, out, &e);
+		explicit_bzero(data, len);
+		tlsplug__free(data);
+	}
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+static int
+key_from_buffer(const void *data, size_t len, const void *password,
+                size_t password_len, struct tlsplug_private_key **out,
+                struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	int rc;
+
+	if (out == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		                          "private_key_from_buffer: out is NULL");
+	*out = NULL;
+	if (data == NULL && len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "private_key_from_buffer: data is NULL");
+	rc = key_new(data, len, BUFFER_ORIGIN, password, password_len, NULL,
+	             NULL, out, &e);
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+int
+tlsplug_private_key_from_file(const char *path,
+                              struct tlsplug_private_key **out,
+                              struct tlsplug_error **err)
+{
+	return key_from_file(path, NULL, 0, NULL, NULL, out, err);
+}
+
+int
+tlsplug_private_key_from_buffer(const void *data, size_t len,
+                                struct tlsplug_private_key **out,
+                                struct tlsplug_error **err)
+{
+	return key_from_buffer(data, len, NULL, 0, out, err);
+}
+
+int
+tlsplug_private_key_from_file_with_password(const char *path,
+	const void *password, size_t password_len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err)
+{
+	if (password == NULL && password_len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "private key password is NULL");
+	/* An empty password is still a password. */
+	return key_from_file(path, password != NULL ? password : "",
+	                     password_len, NULL, NULL, out, err);
+}
+
+int
+tlsplug_private_key_from_file_with_callback(const char *path,
+	tlsplug_password_cb cb, void *user_data,
+	struct tlsplug_private_key **out, struct tlsplug_error **err)
+{
+	if (cb == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "private key password callback is NULL");
+	return key_from_file(path, NULL, 0, cb, user_data, out, err);
+}
+
+int
+tlsplug_private_key_from_buffer_with_password(const void *data, size_t len,
+	const void *password, size_t password_len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err)
+{
+	if (password == NULL && password_len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "private key password is NULL");
+	return key_from_buffer(data, len, password != NULL ? password : "",
+	                       password_len, out, err);
+}
+
+struct tlsplug_private_key *
+tlsplug_private_key_ref(struct tlsplug_private_key *k)
+{
+	if (k != NULL)
+		atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed);
+	return k;
+}
+
+void
+tlsplug_private_key_unref(struct tlsplug_private_key *k)
+{
+	if (k == NULL ||
+	    atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	blob_free(&k->blob);
+	if (k->password != NULL) {
+		explicit_bzero(k->password, k->password_len + 1);
+		tlsplug__free(k->password);
+	}
+	tlsplug__free(k->origin);
+	tlsplug__free(k);
+}
+
+void
+tlsplug__private_key_bkey(const struct tlsplug_private_key *k,
+                          struct tlsplug_bkey *out)
+{
+	out->blob = k->blob;
+	out->password = k->password;
+	out->password_len = k->password_len;
+	out->password_cb = k->cb;
+	out->password_user_data = k->cb_data;
+}
+
+int
+tlsplug__private_key_encrypted(const struct tlsplug_private_key *k)
+{
+	return k != NULL && k->encrypted;
+}
+
+/* ---- trust stores --------------------------------------------------- */
+
+struct tlsplug_trust_store *
+tlsplug_trust_store_system(void)
+{
+	return &system_store;
+}
+
+static int
+trust_new(const unsigned char *data, size_t len, const char *origin,
+          struct tlsplug_trust_store **out, struct tlsplug_error *e)
+{
+	struct tlsplug_trust_store *t;
+	int rc, enc;
+
+	t = tlsplug__calloc(1, sizeof(*t));
+	if (t == NULL)
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	t->origin = tlsplug__strdup(origin);
+	if (t->origin == NULL) {
+		tlsplug__free(t);
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	}
+	/* Engines take trust anchors as PEM only. */
+	rc = frame(data, len, PEM_CERT, 0, origin, TLSPLUG_ERR_BAD_CERTIFICATE,
+	           &t->pem, &t->count, &enc, e);
+	if (rc != TLSPLUG_OK) {
+		tlsplug__free(t->origin);
+		tlsplug__free(t);
+		return rc;
+	}
+	t->pem.origin = t->origin;
+	atomic_init(&t->refs, 1);
+	*out = t;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_trust_store_from_file(const char *path,
+                              struct tlsplug_trust_store **out,
+                              struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	unsigned char *data;
+	size_t len;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		    "trust_store_from_file: path or out is NULL");
+	*out = NULL;
+	rc = read_file(path, &data, &len, &e);
+	if (rc == TLSPLUG_OK) {
+		rc = trust_new(data, len, path, out, &e);
+		tlsplug__free(data);
+	}
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+int
+tlsplug_trust_store_from_buffer(const void *pem, size_t len,
+                                struct tlsplug_trust_store **out,
+                                struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	int rc;
+
+	if (out == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		                          "trust_store_from_buffer: out is NULL");
+	*out = NULL;
+	if (pem == NULL && len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "trust_store_from_buffer: pem is NULL");
+	rc = trust_new(pem, len, BUFFER_ORIGIN, out, &e);
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+struct tlsplug_trust_store *
+tlsplug_trust_store_ref(struct tlsplug_trust_store *t)
+{
+	if (t != NULL && t != &system_store)
+		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+	return t;
+}
+
+void
+tlsplug_trust_store_unref(struct tlsplug_trust_store *t)
+{
+	if (t == NULL || t == &system_store ||
+	    atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	blob_free(&t->pem);
+	tlsplug__free(t->origin);
+	tlsplug__free(t);
+}
+
+void
+tlsplug__trust_store_btrust(const struct tlsplug_trust_store *t,
+                            struct tlsplug_btrust *out)
+{
+	if (t == NULL || t->system) {
+		out->system = 1;
+		out->pem.data = NULL;
+		out->pem.len = 0;
+		out->pem.format = TLSPLUG_FORMAT_PEM;
+		out->pem.origin = "system";
+		return;
+	}
+	out->system = 0;
+	out->pem = t->pem;
+}
+
+int
+tlsplug__trust_store_is_system(const struct tlsplug_trust_store *t)
+{
+	return t == NULL || t == &system_store;
+}

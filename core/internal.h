@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <tlsplug/backend.h>
 #include <tlsplug/tlsplug.h>
@@ -81,6 +82,17 @@ struct tlsplug_backend {
 	/* registry.c may add fields below; context.c / conn.c use only name
 	 * and d. */
 	struct tlsplug_registry *registry;
+	char *file_name;           /* NAME of tlsplug-NAME.so, or NULL */
+	size_t index;              /* discovery order */
+	/* The descriptor's version as read (0.0 when it could not be), also
+	 * for rejected plugins. */
+	unsigned abi_major, abi_minor;
+	bool inited;               /* holds a reference on the plugin's init */
+	bool loading;              /* being loaded (guards recursion) */
+	/* d points here: the plugin's descriptor copied up to its
+	 * struct_size (at most what the host knows), the rest zeroed, so the
+	 * host never reads past struct_size. */
+	struct tlsplug_backend_descriptor desc;
 };
 
 /* ---- config view (config.c) ----------------------------------------- */
@@ -93,6 +105,50 @@ tlsplug_sni_cb tlsplug__config_sni_cb(const struct tlsplug_config *c,
                                       void **user_data);
 /* 1 if the config's trust store was set explicitly. */
 int tlsplug__config_trust_explicit(const struct tlsplug_config *c);
+
+/* The config's settings that context creation checks against the backend's
+ * capabilities (besides what the backend view says). */
+/* 1 if any chain's key is encrypted or comes with a password/callback. */
+int tlsplug__config_needs_key_password(const struct tlsplug_config *c);
+
+/* Note on verify_peer: the view a config carries follows the server rule
+ * (validate && explicit trust store); context.c makes a client copy with
+ * verify_peer = validate. */
+
+/* ---- certificate / key / trust handles (handles.c) ------------------ */
+
+/* Fill the backend view of a handle (pointers into the handle, valid while
+ * it lives). */
+void tlsplug__certificate_blob(const struct tlsplug_certificate *c,
+                               struct tlsplug_blob *out);
+void tlsplug__private_key_bkey(const struct tlsplug_private_key *k,
+                               struct tlsplug_bkey *out);
+void tlsplug__trust_store_btrust(const struct tlsplug_trust_store *t,
+                                 struct tlsplug_btrust *out);
+/* 1 if the key's framing says it is encrypted (ENCRYPTED PRIVATE KEY,
+ * Proc-Type 4,ENCRYPTED, or DER EncryptedPrivateKeyInfo). */
+int tlsplug__private_key_encrypted(const struct tlsplug_private_key *k);
+/* 1 for the shared system trust store handle. */
+int tlsplug__trust_store_is_system(const struct tlsplug_trust_store *t);
+
+/* ---- contexts and connections (context.c, conn.c) ------------------- */
+
+/* core->sni_select: runs the context's SNI callback for conn. */
+int tlsplug__context_sni_select(struct tlsplug_conn *conn,
+                                const char *server_name,
+                                const struct tlsplug_bconfig **cfg,
+                                void ***slot, struct tlsplug_error *err);
+/* The context's private state and backend view (for conn.c). */
+void *tlsplug__context_priv(const struct tlsplug_context *ctx);
+const struct tlsplug_conn_ops *tlsplug__context_conn_ops(
+	const struct tlsplug_context *ctx);
+const char *tlsplug__context_backend_name(const struct tlsplug_context *ctx);
+size_t tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx);
+
+/* core->pull / core->push on a connection's ciphertext buffers. */
+ssize_t tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len);
+ssize_t tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf,
+                           size_t len);
 
 /* ---- hostname matching (hostname.c) --------------------------------- */
 

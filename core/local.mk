@@ -18,7 +18,8 @@ core_libtlsplug_core_la_SOURCES = \
 	core/conn.c \
 	core/conffile.c core/conffile.h \
 	core/loader.c core/loader.h \
-	core/registry.c core/registry.h
+	core/registry.c core/registry.h \
+	core/socket.c core/socket_net.c core/socket_priv.h
 core_libtlsplug_core_la_LIBADD = $(LIBS)
 
 lib_LTLIBRARIES += libtlsplug.la

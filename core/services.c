@@ -1,1 +1,129 @@
-/* core/services.c */
+/*
+ * services.c -- the table of core services handed to every plugin's init
+ * (struct tlsplug_core): allocation, error reporting, the transport
+ * callbacks on a connection's ciphertext buffers, SNI selection and the
+ * shared hostname check.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "internal.h"
+
+static void *
+svc_alloc(size_t size)
+{
+	return tlsplug__malloc(size);
+}
+
+static void *
+svc_realloc(void *p, size_t size)
+{
+	return tlsplug__realloc(p, size);
+}
+
+static void
+svc_free(void *p)
+{
+	tlsplug__free(p);
+}
+
+/* A plugin must report an error category; anything else is its bug, and
+ * must still not read as success. */
+static int
+error_category(int code)
+{
+	return code < 0 ? code : TLSPLUG_ERR_BACKEND;
+}
+
+static int
+svc_set_error(struct tlsplug_error *err, int code, long native_code,
+              const char *fmt, ...)
+{
+	va_list ap;
+
+	code = error_category(code);
+	va_start(ap, fmt);
+	tlsplug__error_set_backend(err, err != NULL ? err->owner : NULL, code,
+	                           native_code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int
+set_backend(struct tlsplug_error *err, int code, long native,
+            const char *fmt, ...) TLSPLUG_PRINTF(4, 5);
+
+static int
+set_backend(struct tlsplug_error *err, int code, long native,
+            const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tlsplug__error_set_backend(err, err != NULL ? err->owner : NULL, code,
+	                           native, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int
+svc_set_alert_error(struct tlsplug_error *err, int alert, long native_code,
+                    const char *detail)
+{
+	set_backend(err, TLSPLUG_ERR_ALERT_RECEIVED, native_code,
+	            "received fatal alert %s (%d) from the peer%s%s",
+	            tlsplug_alert_name(alert), alert,
+	            detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	if (err != NULL)
+		err->alert = alert;
+	return TLSPLUG_ERR_ALERT_RECEIVED;
+}
+
+static ssize_t
+svc_pull(struct tlsplug_conn *conn, void *buf, size_t len)
+{
+	return tlsplug__conn_pull(conn, buf, len);
+}
+
+static ssize_t
+svc_push(struct tlsplug_conn *conn, const void *buf, size_t len)
+{
+	return tlsplug__conn_push(conn, buf, len);
+}
+
+static int
+svc_sni_select(struct tlsplug_conn *conn, const char *server_name,
+               const struct tlsplug_bconfig **cfg, void ***slot,
+               struct tlsplug_error *err)
+{
+	return tlsplug__context_sni_select(conn, server_name, cfg, slot, err);
+}
+
+static int
+svc_match_hostname(const char *host, const struct tlsplug_san *sans,
+                   size_t nsans)
+{
+	return tlsplug__match_hostname(host, sans, nsans);
+}
+
+static const struct tlsplug_core core_services = {
+	.abi_major = TLSPLUG_CORE_ABI_MAJOR,
+	.abi_minor = TLSPLUG_CORE_ABI_MINOR,
+	.struct_size = sizeof(struct tlsplug_core),
+	.alloc = svc_alloc,
+	.realloc = svc_realloc,
+	.free = svc_free,
+	.set_error = svc_set_error,
+	.set_alert_error = svc_set_alert_error,
+	.pull = svc_pull,
+	.push = svc_push,
+	.sni_select = svc_sni_select,
+	.match_hostname = svc_match_hostname,
+};
+
+const struct tlsplug_core *
+tlsplug__core_services(void)
+{
+	return &core_services;
+}

@@ -10,3 +10,5 @@ include $(srcdir)/tests/unit.mk
 include $(srcdir)/tests/registry.mk
 include $(srcdir)/tests/cli.mk
 include $(srcdir)/tests/conformance.mk
+include $(srcdir)/tests/bench.mk
+include $(srcdir)/tests/interop.mk

@@ -1,1 +1,53 @@
-# tests/unit.mk
+# tests/unit.mk -- Check unit tests of the core's objects.  They link the
+# core's convenience library, so they can reach internal functions.
+if HAVE_CHECK
+UNIT_TESTS = \
+	tests/check_error \
+	tests/check_cipher \
+	tests/check_hostname \
+	tests/check_buffer \
+	tests/check_handles \
+	tests/check_config \
+	tests/check_conn
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+UNIT_LDADD = core/libtlsplug-core.la $(CHECK_LIBS)
+
+tests_check_error_SOURCES = tests/check_error.c
+tests_check_error_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_error_CFLAGS = $(UNIT_CFLAGS)
+tests_check_error_LDADD = $(UNIT_LDADD)
+
+tests_check_cipher_SOURCES = tests/check_cipher.c
+tests_check_cipher_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_cipher_CFLAGS = $(UNIT_CFLAGS)
+tests_check_cipher_LDADD = $(UNIT_LDADD)
+
+tests_check_hostname_SOURCES = tests/check_hostname.c
+tests_check_hostname_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_hostname_CFLAGS = $(UNIT_CFLAGS)
+tests_check_hostname_LDADD = $(UNIT_LDADD)
+
+tests_check_buffer_SOURCES = tests/check_buffer.c
+tests_check_buffer_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_buffer_CFLAGS = $(UNIT_CFLAGS)
+tests_check_buffer_LDADD = $(UNIT_LDADD)
+
+tests_check_handles_SOURCES = tests/check_handles.c
+tests_check_handles_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_handles_CFLAGS = $(UNIT_CFLAGS)
+tests_check_handles_LDADD = $(UNIT_LDADD)
+
+tests_check_config_SOURCES = tests/check_config.c
+tests_check_config_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_config_CFLAGS = $(UNIT_CFLAGS)
+tests_check_config_LDADD = $(UNIT_LDADD)
+
+tests_check_conn_SOURCES = tests/check_conn.c
+tests_check_conn_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_conn_CFLAGS = $(UNIT_CFLAGS)
+tests_check_conn_LDADD = $(UNIT_LDADD)
+endif

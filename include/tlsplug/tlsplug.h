@@ -613,6 +613,9 @@ TLSPLUG_API struct tlsplug_context *tlsplug_conn_context(
 TLSPLUG_API const struct tlsplug_error *tlsplug_conn_error(
 	const struct tlsplug_conn *conn);
 
+/* Sockets (PEP 543 TLSWrappedSocket). */
+#include <tlsplug/socket.h>
+
 #ifdef __cplusplus
 }
 #endif

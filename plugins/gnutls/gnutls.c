@@ -1,1 +1,116 @@
-/* GnuTLS plugin */
+/*
+ * gnutls.c -- the GnuTLS backend plugin: descriptor, init, engine facts.
+ *
+ * The plugin links GnuTLS only and exports only tlsplug_backend_v1;
+ * everything it needs from the host comes through struct tlsplug_core.
+ * Files: engine.c (credentials, keys, trust, chain choice), priority.c
+ * (versions and cipher suites; says what a GnuTLS priority string cannot
+ * express), verify.c (peer verification), conn.c (the session).
+ *
+ * Capabilities left out, and why:
+ *   - TLSPLUG_CAP_CIPHER_ORDER: GnuTLS orders suites by key exchange, then
+ *     cipher, then MAC, so not every order (or set) can be reproduced; such
+ *     requests are refused with TLSPLUG_ERR_UNSUPPORTED (see priority.c).
+ * SSLv2 and SSLv3 are refused as version bounds (GnuTLS has neither).
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "gtls.h"
+
+const struct tlsplug_core *gtls_core;
+
+static char version_text[64];
+
+static int
+gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
+{
+	int ret;
+
+	if (core->abi_major != TLSPLUG_CORE_ABI_MAJOR)
+		return TLSPLUG_ERR_PLUGIN;
+	ret = gnutls_global_init();
+	if (ret < 0)
+		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
+			"gnutls_global_init: %s", gnutls_strerror(ret));
+	gtls_core = core;
+	snprintf(version_text, sizeof(version_text), "GnuTLS %s",
+	         gnutls_check_version(NULL));
+	return TLSPLUG_OK;
+}
+
+static void
+gtls_fini(void)
+{
+	gnutls_global_deinit();
+}
+
+static const char *
+gtls_engine_version(void)
+{
+	return version_text;
+}
+
+/* The suites NORMAL (GnuTLS's secure default) enables, in its order. */
+static size_t
+gtls_cipher_suites(uint16_t *ids, size_t max)
+{
+	gnutls_priority_t prio;
+	size_t n;
+
+	if (gnutls_priority_init2(&prio, "NORMAL", NULL, 0) < 0)
+		return 0;
+	n = gtls_priority_suites(prio, ids, max);
+	gnutls_priority_deinit(prio);
+	return n;
+}
+
+/*
+ * GnuTLS has no API telling where its system trust comes from: it is fixed
+ * when GnuTLS is built (--with-default-trust-store-file / -pkcs11 / -dir).
+ * Debian's build (the one this plugin was written against) uses the file
+ * below; name it only when it exists, else say what we cannot know.
+ */
+static const char *
+gtls_system_trust_source(void)
+{
+	static const char debian[] = "/etc/ssl/certs/ca-certificates.crt";
+
+	if (access(debian, R_OK) == 0)
+		return "/etc/ssl/certs/ca-certificates.crt (GnuTLS default "
+		       "trust store file)";
+	return "GnuTLS built-in default (file, directory or PKCS#11 "
+	       "trust module chosen when GnuTLS was built)";
+}
+
+static const struct tlsplug_info_ops gtls_info_ops = {
+	.cipher_suites = gtls_cipher_suites,
+	.system_trust_source = gtls_system_trust_source,
+};
+
+TLSPLUG_BACKEND_EXPORT
+const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
+	.abi_major = TLSPLUG_BACKEND_ABI_MAJOR,
+	.abi_minor = TLSPLUG_BACKEND_ABI_MINOR,
+	.struct_size = sizeof(struct tlsplug_backend_descriptor),
+	.name = "gnutls",
+	.description = "GnuTLS (GNU Transport Layer Security library)",
+	.priority = 10,
+	.caps = TLSPLUG_CAP_CLIENT | TLSPLUG_CAP_SERVER | TLSPLUG_CAP_ALPN |
+	        TLSPLUG_CAP_SNI_CALLBACK | TLSPLUG_CAP_TLS1_2 |
+	        TLSPLUG_CAP_TLS1_3 | TLSPLUG_CAP_NO_VALIDATION |
+	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CLIENT_CERT |
+	        TLSPLUG_CAP_KEY_PASSWORD | TLSPLUG_CAP_MULTI_CHAIN |
+	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1,
+	.ctx_priv_size = sizeof(struct gtls_ctx),
+	.conn_priv_size = sizeof(struct gtls_conn),
+	.init = gtls_init,
+	.fini = gtls_fini,
+	.engine_version = gtls_engine_version,
+	.client_context = &gtls_client_ops,
+	.server_context = &gtls_server_ops,
+	.conn = &gtls_conn_ops,
+	.info = &gtls_info_ops,
+};

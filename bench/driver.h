@@ -1,0 +1,101 @@
+/* driver.h -- the engine-independent driver of tlsplug-bench: options,
+ * results, the measurements (metrics.c) and the report (report.c). */
+#ifndef TLSPLUG_BENCH_DRIVER_H
+#define TLSPLUG_BENCH_DRIVER_H
+
+#include <stddef.h>
+
+#include "bench/side.h"
+
+#define BENCH_MAX_ROUNDS 101
+
+/* The metrics, as --metric names them. */
+enum bench_metric {
+	BENCH_M_HANDSHAKE = 0,
+	BENCH_M_THROUGHPUT = 1,
+	BENCH_M_MEMORY = 2,
+	BENCH_M_STARTUP = 3
+};
+#define BENCH_METRIC_COUNT 4
+extern const char *const bench_metric_names[BENCH_METRIC_COUNT];
+
+struct bench_opts {
+	double duration;          /* seconds per measurement */
+	int rounds;
+	int connections;          /* memory: pairs */
+	int json;
+	int smoke;
+	unsigned metrics;         /* bit per enum bench_metric */
+	const char *cases[16];    /* --case filters (none: every case) */
+	int ncases;
+	const char *certdir;      /* PEM files for the memory children */
+	const char *self;         /* this program, for the children */
+};
+
+/* How a figure compares with its native counterpart. */
+enum bench_cmp {
+	BENCH_CMP_HIGHER = 1,   /* rate: ratio tlsplug/native, target >= x */
+	BENCH_CMP_LOWER = 2,    /* cost: ratio tlsplug/native, reported */
+	BENCH_CMP_BYTES = 3     /* memory: tlsplug - native <= x bytes */
+};
+
+/* One figure: the tlsplug side and the native side, round by round. */
+struct bench_result {
+	const char *metric;       /* bench_metric_names[] */
+	const char *name;         /* case id, e.g. "tls1.3-ecdsa-p256" */
+	const char *label;        /* for the table */
+	const char *unit;
+	enum bench_cmp cmp;
+	double target;            /* ratio (HIGHER) or bytes (BYTES); 0: none */
+	int n;                    /* rounds done */
+	double tp[BENCH_MAX_ROUNDS];
+	double nat[BENCH_MAX_ROUNDS];
+	int has_native;
+	char info[128];           /* extra facts ("group=x25519") or "" */
+	char error[BENCH_ERRLEN]; /* "" when the figure was measured */
+	struct bench_result *next;
+};
+
+/* Everything measured for one backend. */
+struct bench_backend_run {
+	const char *name;
+	const char *tlsplug_engine_version;
+	const char *native_engine_version;   /* NULL: no native half */
+	struct bench_result *results;        /* in order */
+	struct bench_result **tail;
+};
+
+/* metrics.c: appends the results of one metric for one backend.
+ * tp: the tlsplug side; nat: the native half or NULL. */
+void bench_run_metric(enum bench_metric m, const struct bench_opts *o,
+                      const struct bench_certs *certs,
+                      const struct bench_native *tp,
+                      const struct bench_native *nat,
+                      struct bench_backend_run *run);
+
+/* Whether case `name` was asked for (no --case: all). */
+int bench_case_wanted(const struct bench_opts *o, const char *name);
+
+/* metrics.c: the child modes (run in a fresh process by exec). */
+int bench_startup_child(const char *side, const char *backend,
+                        const char *t0);
+int bench_memory_child(const char *side, const char *backend,
+                       const char *count, const char *certdir);
+
+/* report.c */
+double bench_median(const double *v, int n);
+void bench_report_table(const struct bench_opts *o,
+                        struct bench_backend_run *runs, size_t nruns);
+void bench_report_json(const struct bench_opts *o, int argc, char **argv,
+                       struct bench_backend_run *runs, size_t nruns);
+/* Whether a result meets its target: 1 yes, 0 no, -1 no target/native. */
+int bench_result_met(const struct bench_result *r);
+
+/* certs.c: writes / reads the test PKI as PEM files in dir. */
+int bench_certs_save(const struct bench_certs *c, const char *dir);
+int bench_certs_load(struct bench_certs *c, const char *dir);
+void bench_certs_free(struct bench_certs *c);
+/* Removes the files bench_certs_save wrote, and dir. */
+void bench_certs_remove(const char *dir);
+
+#endif /* TLSPLUG_BENCH_DRIVER_H */

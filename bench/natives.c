@@ -1,0 +1,51 @@
+/* natives.c -- the native halves built into this binary, and small helpers
+ * they share with the driver. */
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "bench/bench.h"
+
+#ifdef BENCH_HAVE_OPENSSL
+extern const struct bench_native bench_native_openssl;
+#endif
+#ifdef BENCH_HAVE_GNUTLS
+extern const struct bench_native bench_native_gnutls;
+#endif
+
+const struct bench_native *const bench_natives[] = {
+#ifdef BENCH_HAVE_OPENSSL
+	&bench_native_openssl,
+#endif
+#ifdef BENCH_HAVE_GNUTLS
+	&bench_native_gnutls,
+#endif
+	NULL
+};
+
+const struct bench_native *
+bench_native_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; bench_natives[i] != NULL; i++)
+		if (strcmp(bench_natives[i]->name, name) == 0)
+			return bench_natives[i];
+	return NULL;
+}
+
+enum bench_keytype
+bench_profile_key(enum bench_profile p)
+{
+	return p == BENCH_TLS12_RSA ? BENCH_KEY_RSA2048 : BENCH_KEY_ECDSA_P256;
+}
+
+uint64_t
+bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,725 @@
+/*
+ * socket.c -- TLS over a connected stream socket, on top of tlsplug_conn.
+ *
+ * The socket only moves ciphertext: from the descriptor into a fixed buffer
+ * and on to tlsplug_conn_receive_from_network(), and from
+ * tlsplug_conn_peek_outgoing() straight to send().  It never knows which
+ * backend runs the connection.  Every descriptor call uses MSG_DONTWAIT;
+ * when one would block, the descriptor's mode decides between returning
+ * WANT_* (non-blocking) and waiting in poll() (blocking, with the timeout).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "socket_priv.h"
+
+/* Consecutive engine calls that neither progressed nor asked for I/O before
+ * we call the engine broken (keeps a buggy backend from spinning forever). */
+#define SPIN_LIMIT 64
+
+static int TLSPLUG_PRINTF(3, 4)
+tlsplug__socket_fail(struct tlsplug_socket *sock, int code, const char *fmt,
+                     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tlsplug__error_setv(&sock->err, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int
+io_fail(struct tlsplug_socket *sock, const char *what, int errnum)
+{
+	return tlsplug__socket_fail(sock, TLSPLUG_ERR_IO, "%s on fd %d: %s",
+	                            what, sock->fd, strerror(errnum));
+}
+
+/* Takes the connection's error record as the socket's. */
+static int
+tls_fail(struct tlsplug_socket *sock, int code)
+{
+	const struct tlsplug_error *ce = tlsplug_conn_error(sock->conn);
+
+	if (ce != NULL && tlsplug_error_code(ce) == code) {
+		const char *owner = sock->err.owner;
+
+		sock->err = *ce;
+		sock->err.owner = owner;
+		return code;
+	}
+	return tlsplug__socket_fail(sock, code, "%s", tlsplug_strerror(code));
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The descriptor cannot progress in direction `events`.  A non-blocking
+ * descriptor (or !may_wait) gives WANT_*; a blocking one waits in poll()
+ * until it is ready or the call's deadline passes.
+ */
+static int
+wait_fd(struct tlsplug_socket *sock, short events, bool may_wait)
+{
+	int want = events == POLLIN ? TLSPLUG_WANT_READ : TLSPLUG_WANT_WRITE;
+	int flags = fcntl(sock->fd, F_GETFL);
+	struct pollfd p;
+
+	if (flags < 0)
+		return io_fail(sock, "fcntl", errno);
+	if ((flags & O_NONBLOCK) != 0 || !may_wait)
+		return want;
+	for (;;) {
+		int t = -1;
+		int r;
+
+		if (sock->deadline != 0) {
+			int64_t left = sock->deadline - now_ms();
+
+			if (left <= 0)
+				return tlsplug__socket_fail(sock,
+				    TLSPLUG_ERR_TIMEOUT,
+				    "timed out after %d ms waiting to %s fd %d",
+				    sock->timeout_ms,
+				    events == POLLIN ? "read from" : "write to",
+				    sock->fd);
+			t = left > INT_MAX ? INT_MAX : (int)left;
+		}
+		p.fd = sock->fd;
+		p.events = events;
+		p.revents = 0;
+		r = poll(&p, 1, t);
+		/* Errors and hang-ups count as ready: the next read or write
+		 * reports them properly. */
+		if (r > 0)
+			return TLSPLUG_OK;
+		if (r < 0 && errno != EINTR)
+			return io_fail(sock, "poll", errno);
+	}
+}
+
+/*
+ * Writes queued outgoing ciphertext, straight from the connection's buffer.
+ * may_wait false: never wait, even on a blocking descriptor.
+ */
+static int
+flush_out(struct tlsplug_socket *sock, bool may_wait)
+{
+	const void *data;
+	size_t n;
+
+	while ((n = tlsplug_conn_peek_outgoing(sock->conn, &data)) > 0) {
+		ssize_t w = send(sock->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w > 0) {
+			tlsplug_conn_consume_outgoing(sock->conn, (size_t)w);
+		} else if (w < 0 && errno == EINTR) {
+			continue;
+		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int rc = wait_fd(sock, POLLOUT, may_wait);
+
+			if (rc != TLSPLUG_OK)
+				return rc;
+		} else {
+			return io_fail(sock, "send", w < 0 ? errno : EIO);
+		}
+	}
+	return TLSPLUG_OK;
+}
+
+/* Follows the TLS record framing of n bytes handed to the connection. */
+static void
+track_records(struct tlsplug_socket *sock, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		size_t k;
+
+		if (sock->rec_body_left > 0) {
+			k = n < sock->rec_body_left ? n : sock->rec_body_left;
+			sock->rec_body_left -= k;
+		} else {
+			k = sizeof(sock->rec_hdr) - sock->rec_hdr_have;
+			if (k > n)
+				k = n;
+			memcpy(sock->rec_hdr + sock->rec_hdr_have, p, k);
+			sock->rec_hdr_have += k;
+			if (sock->rec_hdr_have == sizeof(sock->rec_hdr)) {
+				sock->rec_body_left =
+				    (size_t)sock->rec_hdr[3] << 8 | sock->rec_hdr[4];
+				sock->rec_hdr_have = 0;
+			}
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+/* Bytes up to the end of the current record (or its header). */
+static size_t
+record_remainder(const struct tlsplug_socket *sock)
+{
+	if (sock->rec_body_left > 0)
+		return sock->rec_body_left;
+	return sizeof(sock->rec_hdr) - sock->rec_hdr_have;
+}
+
+/*
+ * Reads ciphertext from the descriptor into the connection: as much as the
+ * buffer holds, or (exact) no more than the rest of the current record.
+ * At EOF, tells the connection and sets sock->eof.
+ */
+static int
+fill_in(struct tlsplug_socket *sock, bool exact)
+{
+	size_t want = exact ? record_remainder(sock) : sizeof(sock->inbuf);
+
+	for (;;) {
+		ssize_t r = recv(sock->fd, sock->inbuf, want, MSG_DONTWAIT);
+
+		if (r > 0) {
+			int rc;
+
+			track_records(sock, sock->inbuf, (size_t)r);
+			rc = tlsplug_conn_receive_from_network(sock->conn,
+			                                       sock->inbuf,
+			                                       (size_t)r);
+			return rc < 0 ? tls_fail(sock, rc) : TLSPLUG_OK;
+		}
+		if (r == 0) {
+			sock->eof = true;
+			tlsplug_conn_receive_eof(sock->conn);
+			return TLSPLUG_OK;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			int rc = wait_fd(sock, POLLIN, true);
+
+			if (rc != TLSPLUG_OK)
+				return rc;
+			continue;
+		}
+		return io_fail(sock, "recv", errno);
+	}
+}
+
+/* Starts a public operation: checks the state, sets the call's deadline. */
+static int
+begin(struct tlsplug_socket *sock)
+{
+	if (sock == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	tlsplug__error_clear(&sock->err);
+	if (sock->unwrapped)
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "the socket was unwrapped: TLS is over on fd %d", sock->fd);
+	sock->deadline = sock->timeout_ms > 0 ? now_ms() + sock->timeout_ms : 0;
+	return TLSPLUG_OK;
+}
+
+static int
+peer_closed(struct tlsplug_socket *sock, const char *during)
+{
+	return tlsplug__socket_fail(sock, TLSPLUG_ERR_IO,
+	    "connection closed by the peer %s (fd %d)", during, sock->fd);
+}
+
+static int
+do_handshake(struct tlsplug_socket *sock)
+{
+	int spins = 0;
+	int rc;
+
+	if (sock->handshake_done)
+		return TLSPLUG_OK;
+	rc = flush_out(sock, true);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	for (;;) {
+		int frc;
+
+		rc = tlsplug_conn_handshake(sock->conn);
+		/* Send what the engine produced even on failure: it may be
+		 * the alert that tells the peer why. */
+		frc = flush_out(sock, true);
+		if (rc < 0)
+			return tls_fail(sock, rc);
+		if (frc != TLSPLUG_OK)
+			return frc;
+		if (rc == TLSPLUG_OK) {
+			sock->handshake_done = true;
+			return TLSPLUG_OK;
+		}
+		if (rc == TLSPLUG_WANT_READ) {
+			if (sock->eof)
+				return peer_closed(sock, "during the handshake");
+			rc = fill_in(sock, false);
+			if (rc != TLSPLUG_OK)
+				return rc;
+		} else if (rc != TLSPLUG_WANT_WRITE || ++spins > SPIN_LIMIT) {
+			if (rc == TLSPLUG_CLOSED || rc == TLSPLUG_RAGGED_EOF)
+				return peer_closed(sock, "during the handshake");
+			return tlsplug__socket_fail(sock, TLSPLUG_ERR_BACKEND,
+			    "handshake makes no progress (status %s)",
+			    tlsplug_status_name(rc));
+		}
+	}
+}
+
+static int
+do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
+        size_t *nwritten)
+{
+	int spins = 0;
+	int rc;
+
+	*nwritten = 0;
+	if (sock->write_pending > 0) {
+		/* A retry after WANT_*: those bytes are encrypted already. */
+		if (len < sock->write_pending)
+			return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+			    "send retried with %zu bytes, fewer than the %zu "
+			    "already taken: retry with the same buffer",
+			    len, sock->write_pending);
+		rc = flush_out(sock, true);
+		if (rc != TLSPLUG_OK)
+			return rc;
+		*nwritten = sock->write_pending;
+		sock->write_pending = 0;
+		return TLSPLUG_OK;
+	}
+	rc = flush_out(sock, true);
+	if (rc != TLSPLUG_OK || len == 0)
+		return rc;
+	for (;;) {
+		size_t n = 0;
+		int frc;
+
+		rc = tlsplug_conn_write(sock->conn, buf, len, &n);
+		if (rc == TLSPLUG_OK && n > 0) {
+			sock->write_pending = n;
+			frc = flush_out(sock, true);
+			if (frc != TLSPLUG_OK)
+				return frc;
+			sock->write_pending = 0;
+			*nwritten = n;
+			return TLSPLUG_OK;
+		}
+		frc = flush_out(sock, true);
+		if (rc < 0)
+			return tls_fail(sock, rc);
+		if (frc != TLSPLUG_OK)
+			return frc;
+		if (rc == TLSPLUG_WANT_READ) {
+			if (sock->eof)
+				return peer_closed(sock, "while sending");
+			rc = fill_in(sock, false);
+			if (rc != TLSPLUG_OK)
+				return rc;
+		} else if (rc == TLSPLUG_CLOSED || rc == TLSPLUG_RAGGED_EOF) {
+			return peer_closed(sock, "while sending");
+		} else if (++spins > SPIN_LIMIT) {
+			return tlsplug__socket_fail(sock, TLSPLUG_ERR_BACKEND,
+			    "write makes no progress (status %s)",
+			    tlsplug_status_name(rc));
+		}
+	}
+}
+
+static int
+do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
+{
+	int spins = 0;
+	int rc;
+
+	*nread = 0;
+	rc = flush_out(sock, true);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	for (;;) {
+		size_t n = 0;
+		int frc;
+
+		rc = tlsplug_conn_read(sock->conn, buf, len, &n);
+		if (rc == TLSPLUG_OK && n > 0) {
+			/* Data in hand wins: anything that cannot be written
+			 * now is written by the next call. */
+			(void)flush_out(sock, false);
+			tlsplug__error_clear(&sock->err);
+			*nread = n;
+			return TLSPLUG_OK;
+		}
+		frc = flush_out(sock, true);
+		if (rc < 0)
+			return tls_fail(sock, rc);
+		if (frc != TLSPLUG_OK)
+			return frc;
+		switch (rc) {
+		case TLSPLUG_CLOSED:
+			sock->close_received = true;
+			return rc;
+		case TLSPLUG_RAGGED_EOF:
+			return rc;
+		case TLSPLUG_WANT_READ:
+			/* After EOF the connection should have said
+			 * RAGGED_EOF; do not wait for bytes that never come. */
+			if (sock->eof)
+				return TLSPLUG_RAGGED_EOF;
+			rc = fill_in(sock, false);
+			if (rc != TLSPLUG_OK)
+				return rc;
+			break;
+		default:
+			if (len == 0)
+				return TLSPLUG_OK;
+			if (++spins > SPIN_LIMIT)
+				return tlsplug__socket_fail(sock,
+				    TLSPLUG_ERR_BACKEND,
+				    "read makes no progress (status %s)",
+				    tlsplug_status_name(rc));
+			break;
+		}
+	}
+}
+
+int
+tlsplug_socket_new(struct tlsplug_context *ctx, int fd,
+                   const char *server_hostname, struct tlsplug_socket **out,
+                   struct tlsplug_error **err)
+{
+	struct tlsplug_socket *sock;
+	int type = 0;
+	socklen_t tlen = sizeof(type);
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (ctx == NULL || out == NULL || fd < 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "tlsplug_socket_new: %s",
+		    fd < 0 ? "negative file descriptor" : "NULL argument");
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) != 0) {
+		if (errno == ENOTSOCK)
+			return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+			    "fd %d is not a socket: only connected SOCK_STREAM "
+			    "sockets can be wrapped", fd);
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "fd %d: getsockopt(SO_TYPE): %s", fd, strerror(errno));
+	}
+	if (type != SOCK_STREAM)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "fd %d is a %s socket: only SOCK_STREAM sockets can be "
+		    "wrapped", fd,
+		    type == SOCK_DGRAM ? "SOCK_DGRAM" :
+		    type == SOCK_SEQPACKET ? "SOCK_SEQPACKET" :
+		    type == SOCK_RAW ? "SOCK_RAW" : "non-stream");
+	if (tlsplug_context_role(ctx) == TLSPLUG_SERVER &&
+	    server_hostname != NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "a server socket takes no server_hostname");
+
+	sock = tlsplug__calloc(1, sizeof(*sock));
+	if (sock == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory for a socket");
+	rc = tlsplug_conn_new(ctx, server_hostname, &sock->conn, err);
+	if (rc != TLSPLUG_OK) {
+		tlsplug__free(sock);
+		return rc;
+	}
+	sock->fd = fd;
+	tlsplug__error_clear(&sock->err);
+	*out = sock;
+	return TLSPLUG_OK;
+}
+
+void
+tlsplug_socket_free(struct tlsplug_socket *sock)
+{
+	if (sock == NULL)
+		return;
+	tlsplug_conn_free(sock->conn);
+	if (sock->owns_fd && !sock->unwrapped)
+		close(sock->fd);
+	tlsplug__free(sock);
+}
+
+int
+tlsplug_socket_set_timeout(struct tlsplug_socket *sock, int timeout_ms)
+{
+	if (sock == NULL)
+		return TLSPLUG_ERR_MISUSE;
+	sock->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_socket_handshake(struct tlsplug_socket *sock)
+{
+	int rc = begin(sock);
+
+	return rc != TLSPLUG_OK ? rc : do_handshake(sock);
+}
+
+int
+tlsplug_socket_send(struct tlsplug_socket *sock, const void *buf, size_t len,
+                    size_t *nwritten)
+{
+	int rc;
+
+	if (nwritten != NULL)
+		*nwritten = 0;
+	rc = begin(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (nwritten == NULL || (buf == NULL && len > 0))
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "tlsplug_socket_send: NULL argument");
+	rc = do_handshake(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	return do_send(sock, buf, len, nwritten);
+}
+
+int
+tlsplug_socket_send_all(struct tlsplug_socket *sock, const void *buf,
+                        size_t len, size_t *nwritten)
+{
+	const unsigned char *p = buf;
+	size_t total = 0;
+	int rc;
+
+	if (nwritten != NULL)
+		*nwritten = 0;
+	rc = begin(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (nwritten == NULL || (buf == NULL && len > 0))
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "tlsplug_socket_send_all: NULL argument");
+	rc = do_handshake(sock);
+	while (rc == TLSPLUG_OK && total < len) {
+		size_t n;
+
+		rc = do_send(sock, p + total, len - total, &n);
+		total += n;
+	}
+	*nwritten = total;
+	return rc;
+}
+
+int
+tlsplug_socket_recv(struct tlsplug_socket *sock, void *buf, size_t len,
+                    size_t *nread)
+{
+	int rc;
+
+	if (nread != NULL)
+		*nread = 0;
+	rc = begin(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (nread == NULL || (buf == NULL && len > 0))
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "tlsplug_socket_recv: NULL argument");
+	rc = do_handshake(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	return do_recv(sock, buf, len, nread);
+}
+
+/* Queues close_notify once. */
+static int
+send_close(struct tlsplug_socket *sock)
+{
+	int rc;
+
+	if (sock->close_sent)
+		return TLSPLUG_OK;
+	rc = tlsplug_conn_shutdown(sock->conn);
+	if (rc < 0) {
+		(void)flush_out(sock, true);
+		return tls_fail(sock, rc);
+	}
+	sock->close_sent = true;
+	if (rc == TLSPLUG_OK)
+		sock->close_received = true;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_socket_shutdown(struct tlsplug_socket *sock)
+{
+	int rc = begin(sock);
+
+	if (rc == TLSPLUG_OK)
+		rc = send_close(sock);
+	if (rc == TLSPLUG_OK)
+		rc = flush_out(sock, true);
+	return rc;
+}
+
+/*
+ * Waits for the peer's close_notify after ours, reading one record at a
+ * time and discarding application data that comes before it.
+ */
+static int
+await_close(struct tlsplug_socket *sock)
+{
+	int spins = 0;
+
+	while (!sock->close_received) {
+		size_t n = 0;
+		int rc = tlsplug_conn_read(sock->conn, sock->inbuf,
+		                           sizeof(sock->inbuf), &n);
+		int frc = flush_out(sock, true);
+
+		if (rc < 0)
+			return tls_fail(sock, rc);
+		if (frc != TLSPLUG_OK)
+			return frc;
+		switch (rc) {
+		case TLSPLUG_CLOSED:
+			sock->close_received = true;
+			break;
+		case TLSPLUG_RAGGED_EOF:
+			return peer_closed(sock, "before its close_notify");
+		case TLSPLUG_WANT_READ:
+			if (sock->eof)
+				return peer_closed(sock,
+				                   "before its close_notify");
+			rc = fill_in(sock, true);
+			if (rc != TLSPLUG_OK)
+				return rc;
+			spins = 0;
+			break;
+		default:
+			if (n == 0 && ++spins > SPIN_LIMIT)
+				return tlsplug__socket_fail(sock,
+				    TLSPLUG_ERR_BACKEND,
+				    "shutdown makes no progress (status %s)",
+				    tlsplug_status_name(rc));
+			break;
+		}
+	}
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_socket_unwrap(struct tlsplug_socket *sock, int *fd)
+{
+	int rc;
+
+	if (fd != NULL)
+		*fd = -1;
+	rc = begin(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (fd == NULL)
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "tlsplug_socket_unwrap: NULL argument");
+	rc = flush_out(sock, true);
+	if (rc == TLSPLUG_OK)
+		rc = send_close(sock);
+	if (rc == TLSPLUG_OK)
+		rc = flush_out(sock, true);
+	if (rc == TLSPLUG_OK)
+		rc = await_close(sock);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	/* Let the engine see both close_notify alerts through. */
+	rc = tlsplug_conn_shutdown(sock->conn);
+	if (rc < 0)
+		return tls_fail(sock, rc);
+	rc = flush_out(sock, true);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (tlsplug_conn_incoming_pending(sock->conn) > 0 ||
+	    sock->rec_hdr_have != 0 || sock->rec_body_left != 0)
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_PROTOCOL,
+		    "bytes that followed the peer's close_notify were already "
+		    "read from fd %d and cannot be handed back", sock->fd);
+	sock->unwrapped = true;
+	*fd = sock->fd;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_socket_flush(struct tlsplug_socket *sock)
+{
+	int rc = begin(sock);
+
+	return rc != TLSPLUG_OK ? rc : flush_out(sock, true);
+}
+
+size_t
+tlsplug_socket_pending_outgoing(const struct tlsplug_socket *sock)
+{
+	const void *data;
+
+	if (sock == NULL || sock->unwrapped)
+		return 0;
+	return tlsplug_conn_peek_outgoing(sock->conn, &data);
+}
+
+int
+tlsplug_socket_fd(const struct tlsplug_socket *sock)
+{
+	return sock == NULL ? -1 : sock->fd;
+}
+
+struct tlsplug_context *
+tlsplug_socket_context(const struct tlsplug_socket *sock)
+{
+	return sock == NULL ? NULL : tlsplug_conn_context(sock->conn);
+}
+
+struct tlsplug_conn *
+tlsplug_socket_conn(const struct tlsplug_socket *sock)
+{
+	return sock == NULL ? NULL : sock->conn;
+}
+
+uint16_t
+tlsplug_socket_cipher(const struct tlsplug_socket *sock)
+{
+	return sock == NULL ? TLSPLUG_CS_NONE : tlsplug_conn_cipher(sock->conn);
+}
+
+enum tlsplug_version
+tlsplug_socket_version(const struct tlsplug_socket *sock)
+{
+	return sock == NULL ? TLSPLUG_VERSION_NONE :
+	                      tlsplug_conn_version(sock->conn);
+}
+
+const char *
+tlsplug_socket_alpn(const struct tlsplug_socket *sock)
+{
+	return sock == NULL ? NULL : tlsplug_conn_alpn(sock->conn);
+}
+
+const struct tlsplug_error *
+tlsplug_socket_error(const struct tlsplug_socket *sock)
+{
+	if (sock == NULL || sock->err.code == TLSPLUG_OK)
+		return NULL;
+	return &sock->err;
+}

@@ -1,0 +1,40 @@
+/*
+ * socket_priv.h -- what socket.c and socket_net.c share: the socket object.
+ */
+#ifndef TLSPLUG_CORE_SOCKET_PRIV_H
+#define TLSPLUG_CORE_SOCKET_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* One TLS record at most (2^14 plaintext + 2048 expansion + 5 header), so a
+ * single read can bring a whole record in. */
+#define TLSPLUG__SOCKET_BUFSIZE (16384 + 2048 + 5)
+
+struct tlsplug_socket {
+	struct tlsplug_conn *conn;
+	int fd;
+	bool owns_fd;          /* opened by connect/accept: free closes it */
+	bool unwrapped;        /* fd handed back: no more TLS */
+	bool eof;              /* the peer closed the transport */
+	bool handshake_done;
+	bool close_sent;       /* close_notify queued */
+	bool close_received;   /* the peer's close_notify seen (unwrap) */
+	int timeout_ms;        /* <= 0: none */
+	int64_t deadline;      /* CLOCK_MONOTONIC ms for this call, 0: none */
+	/* Bytes of the caller's buffer already encrypted whose ciphertext is
+	 * still queued: a send retried after WANT_WRITE reports them instead
+	 * of encrypting them again. */
+	size_t write_pending;
+	/* TLS record framing of every byte handed to the connection, so
+	 * unwrap can read exactly up to the end of the peer's close_notify. */
+	unsigned char rec_hdr[5];
+	size_t rec_hdr_have;   /* header bytes of the current record seen */
+	size_t rec_body_left;  /* body bytes of the current record to come */
+	struct tlsplug_error err;
+	unsigned char inbuf[TLSPLUG__SOCKET_BUFSIZE];
+};
+
+#endif /* TLSPLUG_CORE_SOCKET_PRIV_H */

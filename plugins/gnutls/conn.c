@@ -1,0 +1,729 @@
+/*
+ * conn.c -- a GnuTLS session over the core's ciphertext buffers:
+ * transport callbacks, handshake, read, write, shutdown, negotiated values
+ * and the mapping of GnuTLS errors to tlsplug categories.
+ *
+ * The push function never blocks (the core's outgoing buffer grows), so
+ * GNUTLS_E_AGAIN always means "needs incoming ciphertext".  GnuTLS requires
+ * a gnutls_record_send interrupted by GNUTLS_E_AGAIN to be called again with
+ * the same data, which is exactly tlsplug's write contract.
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gtls.h"
+
+/* Bound on internal retries (records consumed without progress for the
+ * caller: tickets, KeyUpdate, warning alerts). */
+#define RETRY_MAX 1024
+
+/* ---- transport ---- */
+
+static ssize_t
+push_fn(gnutls_transport_ptr_t p, const void *buf, size_t len)
+{
+	struct gtls_conn *c = p;
+	ssize_t n = gtls_core->push(c->host, buf, len);
+
+	if (n < 0) {
+		gnutls_transport_set_errno(c->session, ENOMEM);
+		return -1;
+	}
+	return n;
+}
+
+/* Follows record boundaries over the bytes GnuTLS pulls (see gtls.h). */
+static void
+track_records(struct gtls_conn *c, const unsigned char *p, size_t n)
+{
+	size_t take;
+
+	while (n > 0) {
+		if (c->rec.left == 0) {
+			take = 5 - c->rec.hlen < n ? 5 - c->rec.hlen : n;
+			memcpy(c->rec.hdr + c->rec.hlen, p, take);
+			c->rec.hlen += (unsigned)take;
+			p += take;
+			n -= take;
+			if (c->rec.hlen < 5)
+				continue;
+			c->rec.hlen = 0;
+			c->rec.type = c->rec.hdr[0];
+			c->rec.len = (size_t)c->rec.hdr[3] << 8 | c->rec.hdr[4];
+			c->rec.left = c->rec.len;
+			c->rec.blen = 0;
+			continue;
+		}
+		take = c->rec.left < n ? c->rec.left : n;
+		while (c->rec.blen < 2 && c->rec.blen < take) {
+			c->rec.body[c->rec.blen] = p[c->rec.blen];
+			c->rec.blen++;
+		}
+		c->rec.left -= take;
+		p += take;
+		n -= take;
+	}
+}
+
+/* The fatal alert in the last record if it was a plaintext alert, else
+ * -1. */
+static int
+plaintext_alert(const struct gtls_conn *c)
+{
+	if (c->rec.type != 21 || c->rec.len != 2 || c->rec.blen != 2 ||
+	    c->rec.left != 0 || c->rec.body[0] != GNUTLS_AL_FATAL)
+		return -1;
+	return c->rec.body[1];
+}
+
+static ssize_t
+pull_fn(gnutls_transport_ptr_t p, void *buf, size_t len)
+{
+	struct gtls_conn *c = p;
+	ssize_t n = gtls_core->pull(c->host, buf, len);
+
+	if (n < 0) {
+		c->pull_blocked = 1;
+		gnutls_transport_set_errno(c->session, EAGAIN);
+		return -1;
+	}
+	if (!c->handshake_done)
+		track_records(c, buf, (size_t)n);
+	return n;
+}
+
+/* GnuTLS must never wait on a file descriptor: say data may be there and
+ * let pull answer "would block". */
+static int
+pull_timeout_fn(gnutls_transport_ptr_t p, unsigned int ms)
+{
+	(void)p;
+	(void)ms;
+	return 1;
+}
+
+/* ---- failures ---- */
+
+void
+gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert,
+                  const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->cb_status != 0)
+		return;        /* keep the first reason */
+	c->cb_status = status;
+	c->cb_alert = alert;
+	va_start(ap, fmt);
+	vsnprintf(c->failed_msg, sizeof(c->failed_msg), fmt, ap);
+	va_end(ap);
+}
+
+/* Repeats a recorded failure on a later call. */
+static int
+replay(struct gtls_conn *c, struct tlsplug_error *err)
+{
+	if (c->failed == TLSPLUG_ERR_ALERT_RECEIVED)
+		return gtls_core->set_alert_error(err, c->failed_alert,
+			c->failed_native, NULL);
+	return gtls_core->set_error(err, c->failed, c->failed_native, "%s",
+	                            c->failed_msg);
+}
+
+static int
+is_transport_error(int ret)
+{
+	return ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR ||
+	       ret == GNUTLS_E_PREMATURE_TERMINATION ||
+	       ret == GNUTLS_E_MEMORY_ERROR;
+}
+
+/* Category of a GnuTLS error that no callback explained. */
+static int
+category(struct gtls_conn *c, int ret)
+{
+	switch (ret) {
+	case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
+		return TLSPLUG_ERR_NO_SHARED_VERSION;
+	case GNUTLS_E_NO_CIPHER_SUITES:
+	case GNUTLS_E_UNKNOWN_CIPHER_SUITE:
+	case GNUTLS_E_INSUFFICIENT_CREDENTIALS:
+	case GNUTLS_E_NO_COMMON_KEY_SHARE:
+	case GNUTLS_E_UNSUPPORTED_SIGNATURE_ALGORITHM:
+		return TLSPLUG_ERR_NO_SHARED_CIPHER;
+	case GNUTLS_E_NO_CERTIFICATE_FOUND:
+	case GNUTLS_E_CERTIFICATE_REQUIRED:
+		return c->eng->role == TLSPLUG_SERVER && c->eng->verify_peer ?
+			TLSPLUG_ERR_PEER_NO_CERT : TLSPLUG_ERR_PROTOCOL;
+	case GNUTLS_E_MEMORY_ERROR:
+	case GNUTLS_E_PUSH_ERROR:
+		return TLSPLUG_ERR_NOMEM;
+	case GNUTLS_E_PREMATURE_TERMINATION:
+	case GNUTLS_E_PULL_ERROR:
+		return TLSPLUG_ERR_IO;
+	default:
+		return TLSPLUG_ERR_PROTOCOL;
+	}
+}
+
+/* ---- versions the client offered (server side) ---- */
+
+/* Bit for TLS 1.minor-1 as a gnutls_protocol_t (0x0301 -> GNUTLS_TLS1_0). */
+static unsigned
+version_bit(unsigned char major, unsigned char minor)
+{
+	if (major != 3 || minor < 1 || minor > 4)
+		return 0;
+	return 1u << (minor + 1);
+}
+
+static int
+supported_versions_cb(void *ctx, unsigned tls_id, const unsigned char *data,
+                      unsigned size)
+{
+	unsigned *mask = ctx;
+	unsigned i, n;
+
+	if (tls_id != 43 || size < 1)    /* supported_versions */
+		return 0;
+	n = data[0];
+	for (i = 1; i + 1 < size && i < 1 + n; i += 2)
+		*mask |= version_bit(data[i], data[i + 1]);
+	*mask |= 1u;                     /* "the extension was present" */
+	return 0;
+}
+
+/*
+ * GnuTLS reports a client whose versions do not meet ours as "no cipher
+ * suites" when it negotiated a version the client has no suite for.  The
+ * ClientHello says what the client offered, so the failure can be named
+ * as every engine names it: no shared version.
+ */
+static int
+client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
+                  unsigned incoming, const gnutls_datum_t *msg)
+{
+	struct gtls_conn *c = gnutls_session_get_ptr(s);
+	unsigned mask = 0, m;
+
+	(void)htype;
+	(void)when;
+	if (!incoming || c->client_versions != 0 || msg->size < 2)
+		return 0;
+	(void)gnutls_ext_raw_parse(&mask, supported_versions_cb, msg,
+	                           GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
+	if (mask == 0 && msg->data[0] == 3) {
+		/* No supported_versions: every version up to legacy_version. */
+		for (m = 1; m <= msg->data[1] && m <= 3; m++)
+			mask |= version_bit(3, (unsigned char)m);
+	}
+	c->client_versions = mask | 1u;
+	return 0;
+}
+
+/* Did the client offer none of the versions we enable? */
+static int
+no_shared_version(const struct gtls_conn *c)
+{
+	unsigned ours = 0;
+	int v;
+
+	if (c->eng->role != TLSPLUG_SERVER || c->client_versions == 0)
+		return 0;
+	for (v = c->eng->vmin; v <= (int)c->eng->vmax; v++)
+		ours |= 1u << v;
+	return (c->client_versions & ours) == 0;
+}
+
+/*
+ * Records a fatal GnuTLS error `ret` from `what` ("handshake", ...), sends
+ * the matching fatal alert when the failure was ours, and makes every
+ * later call fail the same way.
+ */
+static int
+fail(struct gtls_conn *c, int ret, const char *what,
+     struct tlsplug_error *err)
+{
+	int alert = -1;
+
+	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		c->failed = TLSPLUG_ERR_ALERT_RECEIVED;
+		c->failed_alert = (int)gnutls_alert_get(c->session);
+		c->failed_native = ret;
+		return replay(c, err);
+	}
+	if (!c->handshake_done && c->cb_status == 0 &&
+	    plaintext_alert(c) >= 0) {
+		c->failed = TLSPLUG_ERR_ALERT_RECEIVED;
+		c->failed_alert = plaintext_alert(c);
+		c->failed_native = ret;
+		return replay(c, err);
+	}
+	if (c->cb_status != 0) {
+		/* A callback explained it (verification, SNI refusal). */
+		c->failed = c->cb_status;
+		c->failed_native = ret;
+		alert = c->cb_alert;
+	} else if (!is_transport_error(ret) && no_shared_version(c)) {
+		c->failed = TLSPLUG_ERR_NO_SHARED_VERSION;
+		c->failed_native = ret;
+		alert = GNUTLS_A_PROTOCOL_VERSION;
+		snprintf(c->failed_msg, sizeof(c->failed_msg),
+			"%s failed: the client offers no TLS version this "
+			"server enables", what);
+	} else {
+		c->failed = category(c, ret);
+		c->failed_native = ret;
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
+			snprintf(c->failed_msg, sizeof(c->failed_msg),
+				"%s: the peer closed the connection",
+				what);
+		else
+			snprintf(c->failed_msg, sizeof(c->failed_msg),
+				"%s failed: %s", what, gnutls_strerror(ret));
+		if (c->failed == TLSPLUG_ERR_PEER_NO_CERT)
+			alert = gnutls_protocol_get_version(c->session) ==
+				GNUTLS_TLS1_3 ? GNUTLS_A_CERTIFICATE_REQUIRED :
+				GNUTLS_A_HANDSHAKE_FAILURE;
+	}
+	if (!is_transport_error(ret)) {
+		if (alert >= 0)
+			(void)gnutls_alert_send(c->session, GNUTLS_AL_FATAL,
+			                        (gnutls_alert_description_t)alert);
+		else
+			(void)gnutls_alert_send_appropriate(c->session, ret);
+	}
+	if (c->cb_recorded) {
+		/* The core already recorded the reason (SNI refusal). */
+		return c->failed;
+	}
+	return replay(c, err);
+}
+
+/* ---- server name and the SNI callback ---- */
+
+static int
+select_config(struct gtls_conn *c, const struct tlsplug_bconfig *cfg,
+              void **slot)
+{
+	struct gtls_ctx *ctx = c->ctx;
+	struct gtls_engine *eng;
+	int st = TLSPLUG_OK;
+
+	if (cfg == ctx->eng.cfg) {
+		c->eng = &ctx->eng;
+		return TLSPLUG_OK;
+	}
+	pthread_mutex_lock(&ctx->slot_lock);
+	eng = *slot;
+	if (eng == NULL) {
+		eng = gtls_core->alloc(sizeof(*eng));
+		if (eng == NULL)
+			st = gtls_core->set_error(c->err, TLSPLUG_ERR_NOMEM, 0,
+				"out of memory");
+		else
+			st = gtls_engine_init(eng, TLSPLUG_SERVER, cfg, c->err);
+		if (st != TLSPLUG_OK)
+			gtls_core->free(eng);
+		else
+			*slot = eng;
+	}
+	pthread_mutex_unlock(&ctx->slot_lock);
+	if (st != TLSPLUG_OK)
+		return st;
+	c->eng = eng;
+	return TLSPLUG_OK;
+}
+
+static int
+post_client_hello(gnutls_session_t s)
+{
+	struct gtls_conn *c = gnutls_session_get_ptr(s);
+	const struct tlsplug_bconfig *cfg = NULL;
+	size_t len = sizeof(c->sni) - 1;
+	unsigned type = 0;
+	void **slot = NULL;
+	int st, ret;
+
+	ret = gnutls_server_name_get(s, c->sni, &len, &type, 0);
+	if (ret < 0 || type != GNUTLS_NAME_DNS)
+		len = 0;
+	c->sni[len] = '\0';
+	if (!c->ctx->eng.cfg->has_sni_callback)
+		return 0;
+
+	st = gtls_core->sni_select(c->host, len > 0 ? c->sni : NULL, &cfg,
+	                           &slot, c->err);
+	if (st == TLSPLUG_OK)
+		st = select_config(c, cfg, slot);
+	if (st != TLSPLUG_OK) {
+		c->cb_status = st;
+		c->cb_alert = st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
+			GNUTLS_A_UNRECOGNIZED_NAME : GNUTLS_A_INTERNAL_ERROR;
+		c->cb_recorded = 1;
+		snprintf(c->failed_msg, sizeof(c->failed_msg), "%s",
+			st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
+			"the server name callback refused the handshake" :
+			"the server name callback's config failed");
+		return GNUTLS_E_USER_ERROR;
+	}
+	ret = gtls_engine_apply(c->eng, s);
+	if (ret < 0) {
+		gtls_conn_cb_fail(c, TLSPLUG_ERR_BACKEND,
+			GNUTLS_A_INTERNAL_ERROR,
+			"cannot apply the server name callback's config: %s",
+			gnutls_strerror(ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* ---- entry points ---- */
+
+static int
+is_ip_literal(const char *s)
+{
+	unsigned char buf[16];
+
+	return inet_pton(AF_INET, s, buf) == 1 ||
+	       inet_pton(AF_INET6, s, buf) == 1;
+}
+
+static int
+conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
+          const char *server_hostname, struct tlsplug_error *err)
+{
+	const struct tlsplug_core *core = gtls_core;
+	struct gtls_conn *c = priv;
+	struct gtls_ctx *ctx = ctx_priv;
+	const struct gtls_engine *eng = &ctx->eng;
+	unsigned flags;
+	size_t len;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->ctx = ctx;
+	c->eng = eng;
+	c->host = host;
+	flags = eng->role == TLSPLUG_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER;
+	ret = gnutls_init(&c->session, flags | GNUTLS_NONBLOCK);
+	if (ret < 0) {
+		c->session = NULL;
+		return core->set_error(err, TLSPLUG_ERR_NOMEM, ret,
+			"gnutls_init: %s", gnutls_strerror(ret));
+	}
+	gnutls_session_set_ptr(c->session, c);
+	gnutls_transport_set_ptr(c->session, c);
+	gnutls_transport_set_push_function(c->session, push_fn);
+	gnutls_transport_set_pull_function(c->session, pull_fn);
+	gnutls_transport_set_pull_timeout_function(c->session,
+	                                           pull_timeout_fn);
+	/* The caller paces the handshake: no wall-clock limit. */
+	gnutls_handshake_set_timeout(c->session, 0);
+	gnutls_session_set_verify_function(c->session, gtls_verify_cb);
+
+	ret = gtls_engine_apply(eng, c->session);
+	if (ret >= 0 && eng->nalpn > 0)
+		ret = gnutls_alpn_set_protocols(c->session, eng->alpn,
+			eng->nalpn, eng->role == TLSPLUG_SERVER ?
+			GNUTLS_ALPN_SERVER_PRECEDENCE : 0);
+	if (ret < 0)
+		goto fail;
+
+	if (eng->role == TLSPLUG_SERVER) {
+		gnutls_handshake_set_post_client_hello_function(c->session,
+			post_client_hello);
+		gnutls_handshake_set_hook_function(c->session,
+			GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
+			client_hello_hook);
+	} else if (server_hostname != NULL) {
+		len = strlen(server_hostname);
+		c->hostname = core->alloc(len + 1);
+		if (c->hostname == NULL) {
+			ret = GNUTLS_E_MEMORY_ERROR;
+			goto fail;
+		}
+		memcpy(c->hostname, server_hostname, len + 1);
+		/* RFC 6066: SNI carries host names, never IP literals. */
+		if (!is_ip_literal(server_hostname)) {
+			ret = gnutls_server_name_set(c->session,
+				GNUTLS_NAME_DNS, server_hostname, len);
+			if (ret < 0)
+				goto fail;
+			c->sent_sni = 1;
+		}
+	}
+	return TLSPLUG_OK;
+fail:
+	gnutls_deinit(c->session);
+	c->session = NULL;
+	core->free(c->hostname);
+	c->hostname = NULL;
+	return core->set_error(err, ret == GNUTLS_E_MEMORY_ERROR ?
+		TLSPLUG_ERR_NOMEM : TLSPLUG_ERR_BACKEND, ret,
+		"cannot set up the session: %s", gnutls_strerror(ret));
+}
+
+static void
+conn_fini(void *priv)
+{
+	struct gtls_conn *c = priv;
+
+	if (c->session != NULL)
+		gnutls_deinit(c->session);
+	gtls_core->free(c->hostname);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Maps GNUTLS_E_AGAIN: retry at once when the engine stopped without the
+ * transport saying "would block" (it consumed a record that gave the
+ * caller nothing), else report the direction it waits for. */
+static int
+again(struct gtls_conn *c)
+{
+	if (gnutls_record_get_direction(c->session) == 1)
+		return TLSPLUG_WANT_WRITE;
+	return c->pull_blocked ? TLSPLUG_WANT_READ : 0;
+}
+
+static int
+conn_handshake(void *priv, struct tlsplug_error *err)
+{
+	struct gtls_conn *c = priv;
+	int ret, w, i;
+
+	if (c->failed)
+		return replay(c, err);
+	if (c->handshake_done)
+		return TLSPLUG_OK;
+	c->err = err;
+	for (i = 0; i < RETRY_MAX; i++) {
+		c->pull_blocked = 0;
+		ret = gnutls_handshake(c->session);
+		if (ret == 0) {
+			c->handshake_done = 1;
+			c->cipher_id = gtls_session_cipher_id(c->session);
+			return TLSPLUG_OK;
+		}
+		if (ret == GNUTLS_E_AGAIN) {
+			w = again(c);
+			if (w != 0)
+				return w;
+			continue;
+		}
+		if (ret == GNUTLS_E_INTERRUPTED ||
+		    ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
+			continue;
+		return fail(c, ret, "handshake", err);
+	}
+	return TLSPLUG_WANT_READ;
+}
+
+static int
+conn_read(void *priv, void *buf, size_t len, size_t *nread,
+          struct tlsplug_error *err)
+{
+	struct gtls_conn *c = priv;
+	ssize_t n;
+	int st, w, i;
+
+	*nread = 0;
+	st = conn_handshake(priv, err);
+	if (st != TLSPLUG_OK)
+		return st;
+	c->err = err;
+	for (i = 0; i < RETRY_MAX; i++) {
+		c->pull_blocked = 0;
+		n = gnutls_record_recv(c->session, buf, len);
+		if (n > 0) {
+			*nread = (size_t)n;
+			return TLSPLUG_OK;
+		}
+		if (n == 0)
+			return TLSPLUG_CLOSED;
+		switch (n) {
+		case GNUTLS_E_AGAIN:
+			w = again(c);
+			if (w != 0)
+				return w;
+			continue;
+		case GNUTLS_E_INTERRUPTED:
+		case GNUTLS_E_WARNING_ALERT_RECEIVED:
+			continue;
+		case GNUTLS_E_REHANDSHAKE:
+			/* TLS 1.2 renegotiation is not offered: decline. */
+			(void)gnutls_alert_send(c->session, GNUTLS_AL_WARNING,
+			                        GNUTLS_A_NO_RENEGOTIATION);
+			continue;
+		case GNUTLS_E_PREMATURE_TERMINATION:
+			return TLSPLUG_RAGGED_EOF;
+		default:
+			return fail(c, (int)n, "read", err);
+		}
+	}
+	return TLSPLUG_WANT_READ;
+}
+
+static int
+conn_write(void *priv, const void *buf, size_t len, size_t *nwritten,
+           struct tlsplug_error *err)
+{
+	struct gtls_conn *c = priv;
+	const unsigned char *p = buf;
+	size_t done = 0;
+	ssize_t n;
+	int st, i;
+
+	*nwritten = 0;
+	st = conn_handshake(priv, err);
+	if (st != TLSPLUG_OK)
+		return st;
+	c->err = err;
+	for (i = 0; done < len && i < RETRY_MAX; i++) {
+		c->pull_blocked = 0;
+		n = gnutls_record_send(c->session, p + done, len - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n == GNUTLS_E_INTERRUPTED)
+			continue;
+		if (done > 0)
+			break;          /* report progress; the error repeats */
+		if (n == GNUTLS_E_AGAIN)
+			return gnutls_record_get_direction(c->session) == 1 ?
+				TLSPLUG_WANT_WRITE : TLSPLUG_WANT_READ;
+		return fail(c, (int)n, "write", err);
+	}
+	*nwritten = done;
+	return TLSPLUG_OK;
+}
+
+static int
+conn_shutdown(void *priv, struct tlsplug_error *err)
+{
+	struct gtls_conn *c = priv;
+	int ret, w, i;
+
+	if (c->failed)
+		return replay(c, err);
+	c->err = err;
+	for (i = 0; i < RETRY_MAX; i++) {
+		c->pull_blocked = 0;
+		ret = gnutls_bye(c->session, GNUTLS_SHUT_RDWR);
+		if (ret == 0)
+			return TLSPLUG_OK;
+		if (ret == GNUTLS_E_AGAIN) {
+			w = again(c);
+			if (w != 0)
+				return w;
+			continue;
+		}
+		if (ret == GNUTLS_E_INTERRUPTED ||
+		    ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
+			continue;
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
+			return TLSPLUG_RAGGED_EOF;
+		return fail(c, ret, "shutdown", err);
+	}
+	return TLSPLUG_WANT_READ;
+}
+
+static uint16_t
+conn_cipher(void *priv)
+{
+	struct gtls_conn *c = priv;
+
+	return c->handshake_done ? c->cipher_id : 0;
+}
+
+static enum tlsplug_version
+conn_version(void *priv)
+{
+	struct gtls_conn *c = priv;
+
+	if (!c->handshake_done)
+		return TLSPLUG_VERSION_NONE;
+	switch (gnutls_protocol_get_version(c->session)) {
+	case GNUTLS_SSL3: return TLSPLUG_VERSION_SSLv3;
+	case GNUTLS_TLS1_0: return TLSPLUG_VERSION_TLSv1;
+	case GNUTLS_TLS1_1: return TLSPLUG_VERSION_TLSv1_1;
+	case GNUTLS_TLS1_2: return TLSPLUG_VERSION_TLSv1_2;
+	case GNUTLS_TLS1_3: return TLSPLUG_VERSION_TLSv1_3;
+	default: return TLSPLUG_VERSION_NONE;
+	}
+}
+
+static const unsigned char *
+conn_alpn(void *priv, size_t *len)
+{
+	struct gtls_conn *c = priv;
+	gnutls_datum_t d;
+
+	*len = 0;
+	if (!c->handshake_done ||
+	    gnutls_alpn_get_selected_protocol(c->session, &d) < 0 ||
+	    d.size == 0)
+		return NULL;
+	*len = d.size;
+	return d.data;
+}
+
+static int
+conn_peer_subject(void *priv, char *buf, size_t size)
+{
+	struct gtls_conn *c = priv;
+	const gnutls_datum_t *peers;
+	unsigned n = 0;
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t dn = { NULL, 0 };
+	int len = -1;
+
+	if (c->session == NULL || !c->handshake_done)
+		return -1;
+	peers = gnutls_certificate_get_peers(c->session, &n);
+	if (peers == NULL || n == 0 || gnutls_x509_crt_init(&crt) < 0)
+		return -1;
+	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&
+	    gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
+		len = (int)dn.size;
+		if (size > 0) {
+			snprintf(buf, size, "%.*s", (int)dn.size,
+			         (const char *)dn.data);
+		}
+		gnutls_free(dn.data);
+	}
+	gnutls_x509_crt_deinit(crt);
+	return len;
+}
+
+static const char *
+conn_server_name(void *priv)
+{
+	struct gtls_conn *c = priv;
+
+	if (c->eng == NULL)
+		return NULL;
+	if (c->eng->role == TLSPLUG_CLIENT)
+		return c->sent_sni ? c->hostname : NULL;
+	return c->sni[0] != '\0' ? c->sni : NULL;
+}
+
+const struct tlsplug_conn_ops gtls_conn_ops = {
+	.init = conn_init,
+	.fini = conn_fini,
+	.handshake = conn_handshake,
+	.read = conn_read,
+	.write = conn_write,
+	.shutdown = conn_shutdown,
+	.cipher = conn_cipher,
+	.version = conn_version,
+	.alpn = conn_alpn,
+	.peer_subject = conn_peer_subject,
+	.server_name = conn_server_name,
+};

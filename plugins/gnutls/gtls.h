@@ -1,0 +1,144 @@
+/*
+ * gtls.h -- declarations shared by the GnuTLS plugin's source files.
+ * Nothing here leaves the plugin: it exports only the descriptor.
+ */
+#ifndef TLSPLUG_PLUGINS_GNUTLS_GTLS_H
+#define TLSPLUG_PLUGINS_GNUTLS_GTLS_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include <tlsplug/backend.h>
+
+/* The core services table given to init (set once, read-only after). */
+extern const struct tlsplug_core *gtls_core;
+
+/* One certificate chain, parsed, with its leaf's subjectAltName entries
+ * (for picking the chain by SNI without parsing during handshakes). */
+struct gtls_chain {
+	gnutls_pcert_st *pcerts;
+	unsigned int npcerts;
+	gnutls_privkey_t key;
+	struct tlsplug_san *sans;
+	size_t nsans;
+	unsigned char *san_data;   /* storage the sans point into */
+};
+
+/*
+ * Everything built from one (role, tlsplug_bconfig): the context's own and,
+ * for the SNI callback, one per config it returned (cached in a slot).
+ */
+struct gtls_engine {
+	enum tlsplug_role role;
+	const struct tlsplug_bconfig *cfg;
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t prio;
+	struct gtls_chain *chains;
+	size_t nchains;
+	gnutls_datum_t *alpn;      /* points into cfg->alpn */
+	unsigned int nalpn;
+	int validate;
+	int verify_peer;           /* server: require a client certificate */
+	gnutls_protocol_t vmin, vmax;   /* versions the priority enables */
+};
+
+/* Context private state (ctx_priv). */
+struct gtls_ctx {
+	struct gtls_engine eng;
+	/* Serialises filling SNI-callback slots: connections of one context
+	 * may run on several threads. */
+	pthread_mutex_t slot_lock;
+};
+
+/* Connection private state (conn_priv). */
+struct gtls_conn {
+	gnutls_session_t session;
+	struct gtls_ctx *ctx;
+	const struct gtls_engine *eng;   /* ctx's, or an SNI callback's */
+	struct tlsplug_conn *host;
+	char *hostname;                  /* client: name to check, or NULL */
+	int sent_sni;                    /* client: hostname went out as SNI */
+	struct tlsplug_error *err;       /* the current call's record */
+	int pull_blocked;                /* last pull said "would block" */
+	int handshake_done;
+	/* A failure recorded by a callback inside the handshake (verify, SNI):
+	 * its category and the alert to send. */
+	int cb_status;
+	int cb_alert;
+	int cb_recorded;                 /* the core already has the reason */
+	/* Once failed, every later call repeats the failure. */
+	int failed;
+	int failed_alert;                /* ALERT_RECEIVED: which alert */
+	long failed_native;
+	char failed_msg[200];
+	uint16_t cipher_id;              /* cached after the handshake */
+	/* Framing of the incoming records, followed byte by byte in pull:
+	 * TLS 1.3 peers (OpenSSL) send an alert about our certificate in
+	 * plaintext, before they switch to handshake keys, and GnuTLS, which
+	 * already expects encrypted records, reports only a decryption
+	 * failure.  The last record's type and first body bytes let us name
+	 * the alert anyway. */
+	struct {
+		unsigned char hdr[5];
+		unsigned hlen;           /* header bytes seen */
+		size_t left;             /* body bytes still to come */
+		unsigned char type;      /* last record's type */
+		size_t len;              /* last record's length */
+		unsigned char body[2];
+		unsigned blen;
+	} rec;
+	/* server: versions the client offered (bit n: gnutls_protocol_t n),
+	 * from its ClientHello; 0 until seen. */
+	unsigned client_versions;
+	char sni[256];                   /* server: name received */
+};
+
+/* ---- priority.c ---- */
+
+/* Builds the priority cache for cfg and role; refuses (UNSUPPORTED) what
+ * GnuTLS cannot honour exactly. */
+int gtls_priority_build(const struct tlsplug_bconfig *cfg,
+                        enum tlsplug_role role, gnutls_priority_t *out,
+                        gnutls_protocol_t *vmin, gnutls_protocol_t *vmax,
+                        struct tlsplug_error *err);
+/* IANA id of the suite negotiated on session (0 if none). */
+uint16_t gtls_session_cipher_id(gnutls_session_t session);
+/* Fills ids with the suites the priority enables, in order. */
+size_t gtls_priority_suites(gnutls_priority_t prio, uint16_t *ids,
+                            size_t max);
+
+/* ---- engine.c ---- */
+
+int gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
+                     const struct tlsplug_bconfig *cfg,
+                     struct tlsplug_error *err);
+void gtls_engine_fini(struct gtls_engine *eng);
+/* Applies eng to session (credentials, priority, client-cert request). */
+int gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s);
+
+/* ---- verify.c ---- */
+
+/* gnutls verify function: chain + hostname, recording the category. */
+int gtls_verify_cb(gnutls_session_t session);
+/* Collects the DNS and IP subjectAltName entries of crt into a core-
+ * allocated array (entries point into *storage).  Returns 0 or -1. */
+int gtls_crt_sans(gnutls_x509_crt_t crt, struct tlsplug_san **sans,
+                  size_t *nsans, unsigned char **storage);
+
+/* ---- conn.c ---- */
+
+/* Records a failure found by a callback during the handshake. */
+void gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert,
+                       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+extern const struct tlsplug_conn_ops gtls_conn_ops;
+extern const struct tlsplug_context_ops gtls_client_ops;
+extern const struct tlsplug_context_ops gtls_server_ops;
+
+#endif /* TLSPLUG_PLUGINS_GNUTLS_GTLS_H */

@@ -1,0 +1,122 @@
+/*
+ * ossl.h -- declarations shared by the OpenSSL plugin's source files.
+ * Everything here has hidden visibility; the plugin exports only its
+ * descriptor.
+ */
+#ifndef TLSPLUG_PLUGIN_OSSL_H
+#define TLSPLUG_PLUGIN_OSSL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <tlsplug/backend.h>
+
+#define OSSLP_NAME_MAX 256        /* SNI host names are at most 255 bytes */
+#define OSSLP_SUBJECT_MAX 256     /* subject kept for verify messages */
+
+/* The core services, kept by the plugin's init (read-only afterwards). */
+extern const struct tlsplug_core *osslp_core;
+
+/* One certificate chain of a server (or a client's chain for mutual TLS):
+ * its engine context and the leaf's subjectAltName entries, which pick the
+ * chain for the client's SNI. */
+struct osslp_chain {
+	SSL_CTX *sctx;
+	GENERAL_NAMES *gens;       /* owns the bytes sans point into */
+	struct tlsplug_san *sans;
+	size_t nsans;
+};
+
+/*
+ * Everything built from one tlsplug_bconfig for one role: a context's own
+ * config (embedded in the context's private state) or a config returned by
+ * the SNI callback (heap, kept in the core's slot).
+ */
+struct osslp_engine {
+	enum tlsplug_role role;
+	const struct tlsplug_bconfig *cfg;
+	/* Effective settings, kept so the SNI hook can apply them to an SSL
+	 * that started on another engine. */
+	int min_version;           /* OpenSSL version numbers, 0: no bound */
+	int max_version;
+	int verify_mode;
+	char *ciphers12;           /* NULL: engine default */
+	char *ciphers13;
+	/* At least one entry; chain 0 is the default. */
+	struct osslp_chain *chains;
+	size_t nchains;
+};
+
+/* Per context private state. */
+struct osslp_ctx {
+	struct osslp_engine eng;
+};
+
+/* Per connection private state. */
+struct osslp_conn {
+	SSL *ssl;
+	struct osslp_ctx *ctx;
+	struct tlsplug_conn *host;
+	struct tlsplug_error *err;    /* the current call's error record */
+	enum tlsplug_role role;
+	const struct osslp_engine *eng;   /* engine in use (SNI may switch) */
+
+	/* transport state, set by the BIO */
+	unsigned eof : 1;             /* pull returned EOF */
+	unsigned would_block : 1;     /* pull said "nothing yet" */
+	unsigned push_failed : 1;     /* push ran out of memory */
+
+	unsigned hello_done : 1;      /* ClientHello hook ran already */
+	unsigned sni_sent : 1;        /* client: SNI extension sent */
+	int cb_status;                /* error recorded by a callback */
+
+	/* first certificate verification failure */
+	int verify_error;             /* X509_V_ERR_*, 0: none */
+	int verify_depth;
+	char verify_subject[OSSLP_SUBJECT_MAX];
+
+	char hostname[OSSLP_NAME_MAX];   /* client: name to check, "" none */
+	char sni[OSSLP_NAME_MAX];        /* SNI sent or received, "" none */
+};
+
+/* ---- openssl.c ---------------------------------------------------------- */
+
+/* The transport BIO of a connection (pull/push through the core). */
+BIO *osslp_bio_new(struct osslp_conn *c);
+
+/* ---- ossl_ctx.c --------------------------------------------------------- */
+
+int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
+                      const struct tlsplug_bconfig *cfg,
+                      struct tlsplug_error *err);
+void osslp_engine_fini(struct osslp_engine *e);
+/* The ClientHello hook of server contexts: chain choice and SNI callback. */
+int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
+/* IANA id -> OpenSSL cipher, or NULL when this OpenSSL lacks it. */
+const SSL_CIPHER *osslp_cipher_find(uint16_t id);
+/* Cipher suites offered by default (IANA ids); returns the total. */
+size_t osslp_default_ciphers(uint16_t *ids, size_t max);
+
+/* ---- ossl_verify.c ------------------------------------------------------ */
+
+/* Verify callback installed on every context. */
+int osslp_verify_cb(int ok, X509_STORE_CTX *store);
+/* Maps an X509_V_ERR_* code to a TLSPLUG_ERR_CERT_* category. */
+int osslp_verify_category(int x509_error);
+/* Fills *sans (allocated with core->alloc) from a certificate's
+ * subjectAltName; *gens owns the bytes.  Returns 0, or -1 out of memory. */
+int osslp_cert_sans(X509 *cert, GENERAL_NAMES **gens,
+                    struct tlsplug_san **sans, size_t *nsans);
+/* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
+ * returns the full length, or -1. */
+int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
+
+/* ---- ossl_conn.c -------------------------------------------------------- */
+
+extern const struct tlsplug_conn_ops osslp_conn_ops;
+
+#endif /* TLSPLUG_PLUGIN_OSSL_H */

@@ -1,0 +1,108 @@
+#!/bin/sh
+# bench-smoke.sh -- runs tlsplug-bench in its very short mode (--smoke
+# --json), directly and through `tlsplug bench`, and checks that every
+# metric is produced for every built backend, with native figures and
+# ratios, and that naming a backend opened no other plugin.  No timing
+# assertions: the figures of a smoke run mean nothing.
+set -eu
+
+: "${top_builddir:?}" "${TLSPLUG_TEST_BACKENDS:?}"
+bench=$top_builddir/bench/tlsplug-bench
+cli=$top_builddir/tools/tlsplug
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "bench-smoke: python3 is needed to check the JSON" >&2
+	exit 99
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# Only the plugins of this build, no user or system configuration.
+TLSPLUG_PLUGIN_PATH=$(echo "$TLSPLUG_TEST_PLUGIN_PATH" | tr ' ' ':')
+XDG_CONFIG_HOME=$work/config
+TLSPLUG_CONF=$work/none.conf
+: >"$TLSPLUG_CONF"
+export TLSPLUG_PLUGIN_PATH XDG_CONFIG_HOME TLSPLUG_CONF
+unset TLSPLUG_BACKEND || :
+
+expected=
+for so in $TLSPLUG_TEST_BACKENDS; do
+	name=$(basename "$so" .so)
+	expected="$expected ${name#tlsplug-}"
+done
+
+run() {
+	# Bounded in time: a hung benchmark fails the test.
+	if command -v timeout >/dev/null 2>&1; then
+		timeout 300 "$@"
+	else
+		"$@"
+	fi
+}
+
+run "$bench" --smoke --json >"$work/all.json"
+# Through the CLI, one backend named, one metric.
+first=$(echo $expected | cut -d' ' -f1)
+run "$cli" bench --smoke --json --backend "$first" --metric startup \
+	>"$work/cli.json"
+# Usage errors are exit status 2.
+status=0
+"$bench" --metric nosuch >/dev/null 2>&1 || status=$?
+if [ "$status" -ne 2 ]; then
+	echo "bench-smoke: --metric nosuch exited $status, expected 2" >&2
+	exit 1
+fi
+
+python3 - "$work/all.json" "$work/cli.json" $expected <<'EOF'
+import json, sys
+
+all_path, cli_path, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
+cases = {
+    "handshake": ["tls1.3-ecdsa-p256", "tls1.2-ecdhe-rsa-aes128gcm"],
+    "throughput": ["buffer-aes128gcm", "buffer-chacha20poly1305",
+                   "socket-aes128gcm", "socket-chacha20poly1305"],
+    "memory": ["rss-per-connection", "heap-client", "heap-server"],
+    "startup": ["first-client-context"],
+}
+problems = []
+
+def check(doc, where, want_metrics, want_backends):
+    names = [b["name"] for b in doc["backends"]]
+    if sorted(names) != sorted(want_backends):
+        problems.append("%s: backends %s, expected %s"
+                        % (where, names, want_backends))
+    for b in doc["backends"]:
+        if not b["native"] or not b["native_engine_version"]:
+            problems.append("%s: %s has no native half" % (where, b["name"]))
+        got = {(r["metric"], r["case"]): r for r in b["results"]}
+        for m in want_metrics:
+            for c in cases[m]:
+                r = got.get((m, c))
+                tag = "%s: %s %s %s" % (where, b["name"], m, c)
+                if r is None:
+                    problems.append(tag + ": missing")
+                    continue
+                if r["error"] is not None:
+                    problems.append(tag + ": error: " + r["error"])
+                for k in ("tlsplug", "native", "ratio"):
+                    v = r[k]
+                    if not isinstance(v, (int, float)) or v != v:
+                        problems.append("%s: %s is %r" % (tag, k, v))
+                if r["rounds"] < 1 or len(r["tlsplug_rounds"]) != r["rounds"] \
+                        or len(r["native_rounds"]) != r["rounds"]:
+                    problems.append(tag + ": rounds missing")
+                if m == "startup" and "opened=0" not in r["info"]:
+                    problems.append(tag + ": other plugins opened: "
+                                    + r["info"])
+        if len(got) != len(b["results"]):
+            problems.append("%s: duplicate results" % where)
+
+with open(all_path) as f:
+    check(json.load(f), "tlsplug-bench", list(cases), expected)
+with open(cli_path) as f:
+    check(json.load(f), "tlsplug bench", ["startup"], expected[:1])
+for p in problems:
+    print("bench-smoke: " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF

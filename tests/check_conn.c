@@ -1,0 +1,1509 @@
+/*
+ * check_conn.c -- contexts and connections, driven through a mock backend.
+ *
+ * The mock is a "null cipher" engine: it frames plaintext into records
+ * (type, 2-byte length, payload) and moves them through the core's
+ * pull/push callbacks, so the core's side of the plugin ABI (buffers,
+ * handshake state, sticky errors, SNI slots, capability refusals) is tested
+ * without a real TLS engine.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- the mock engine ------------------------------------------------ */
+
+enum { REC_HELLO_C = 1, REC_HELLO_S = 2, REC_DATA = 3, REC_CLOSE = 4,
+       REC_ALERT = 5 };
+#define MOCK_MAX_PAYLOAD 512
+#define MOCK_IDENTITY "*.mock.test"   /* the server's only SAN */
+
+static const struct tlsplug_core *core;
+static int ctx_inits, ctx_finis, conn_inits, conn_finis;
+static int slots_made, slots_released;
+static int last_verify_peer = -1;
+
+struct mock_ctx {
+	enum tlsplug_role role;
+	const struct tlsplug_bconfig *cfg;
+};
+
+struct mock_conn {
+	struct mock_ctx *ctx;
+	struct tlsplug_conn *host;
+	const char *hostname;
+	const struct tlsplug_bconfig *cfg;   /* after SNI selection */
+	int state;                           /* 0, 1: hello sent, 2: done */
+	unsigned char rec[3 + MOCK_MAX_PAYLOAD];
+	size_t have;                         /* bytes of rec filled */
+	size_t data_off;                     /* unread part of a DATA rec */
+	int data_pending;
+	char alpn[256];
+	size_t alpn_len;
+	char sni[256];
+	int has_sni;
+	int close_sent, close_received;
+};
+
+static int
+mock_init(const struct tlsplug_core *c, struct tlsplug_error *err)
+{
+	(void)err;
+	core = c;
+	return TLSPLUG_OK;
+}
+
+static const char *
+mock_engine_version(void)
+{
+	return "mock 1.0";
+}
+
+static int
+mock_ctx_init(void *priv, enum tlsplug_role role,
+              const struct tlsplug_bconfig *cfg, struct tlsplug_error *err)
+{
+	struct mock_ctx *m = priv;
+
+	if (cfg->nciphers == 1 && cfg->ciphers[0] == 0xDEAD)
+		return core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
+		                       "no usable cipher suite");
+	ctx_inits++;
+	m->role = role;
+	m->cfg = cfg;
+	last_verify_peer = cfg->verify_peer;
+	return TLSPLUG_OK;
+}
+
+static void
+mock_ctx_fini(void *priv)
+{
+	(void)priv;
+	ctx_finis++;
+}
+
+static void
+mock_release_slot(void *priv, void *value)
+{
+	(void)priv;
+	core->free(value);
+	slots_released++;
+}
+
+static int
+mock_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
+               const char *hostname, struct tlsplug_error *err)
+{
+	struct mock_conn *m = priv;
+
+	if (hostname != NULL && strcmp(hostname, "fail-init.mock.test") == 0)
+		return core->set_error(err, TLSPLUG_ERR_BACKEND, 99,
+		                       "cannot make a connection");
+	conn_inits++;
+	m->ctx = ctx_priv;
+	m->host = host;
+	m->hostname = hostname;
+	m->cfg = m->ctx->cfg;
+	return TLSPLUG_OK;
+}
+
+static void
+mock_conn_fini(void *priv)
+{
+	(void)priv;
+	conn_finis++;
+}
+
+static int
+push_record(struct mock_conn *m, int type, const void *p, size_t n,
+            struct tlsplug_error *err)
+{
+	unsigned char hdr[3] = { (unsigned char)type, (unsigned char)(n >> 8),
+	                         (unsigned char)n };
+
+	if (core->push(m->host, hdr, 3) != 3 ||
+	    (n > 0 && core->push(m->host, p, n) != (ssize_t)n))
+		return core->set_error(err, TLSPLUG_ERR_NOMEM, 0, "push failed");
+	return TLSPLUG_OK;
+}
+
+/* 1: a whole record is in m->rec; 0: would block; -1: EOF. */
+static int
+get_record(struct mock_conn *m)
+{
+	for (;;) {
+		size_t need = m->have < 3 ? 3 :
+		    3 + ((size_t)m->rec[1] << 8 | m->rec[2]);
+		ssize_t r;
+
+		if (m->have >= 3 && need > sizeof(m->rec))
+			return -1;
+		if (m->have == need && m->have >= 3)
+			return 1;
+		r = core->pull(m->host, m->rec + m->have, need - m->have);
+		if (r < 0)
+			return 0;
+		if (r == 0)
+			return -1;
+		m->have += (size_t)r;
+	}
+}
+
+static int
+alert_from(struct mock_conn *m, struct tlsplug_error *err)
+{
+	int alert = m->rec[3];
+
+	m->have = 0;
+	return core->set_alert_error(err, alert, 0, NULL);
+}
+
+static int
+fatal(struct mock_conn *m, int alert, int code, const char *what,
+      struct tlsplug_error *err)
+{
+	unsigned char a = (unsigned char)alert;
+
+	push_record(m, REC_ALERT, &a, 1, NULL);
+	return core->set_error(err, code, 0, "%s", what);
+}
+
+static int
+client_handshake(struct mock_conn *m, struct tlsplug_error *err)
+{
+	const struct tlsplug_bconfig *cfg = m->cfg;
+	int r;
+
+	if (m->state == 0) {
+		unsigned char hello[MOCK_MAX_PAYLOAD];
+		size_t n = 0, nl = m->hostname ? strlen(m->hostname) : 0;
+
+		hello[n++] = (unsigned char)nl;
+		memcpy(hello + n, m->hostname ? m->hostname : "", nl);
+		n += nl;
+		if (cfg->alpn_wire_len > 0) {
+			memcpy(hello + n, cfg->alpn_wire, cfg->alpn_wire_len);
+			n += cfg->alpn_wire_len;
+		}
+		if (push_record(m, REC_HELLO_C, hello, n, err) != TLSPLUG_OK)
+			return TLSPLUG_ERR_NOMEM;
+		m->state = 1;
+	}
+	r = get_record(m);
+	if (r == 0)
+		return TLSPLUG_WANT_READ;
+	if (r < 0)
+		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
+		                       "EOF during the handshake");
+	if (m->rec[0] == REC_ALERT)
+		return alert_from(m, err);
+	if (m->rec[0] != REC_HELLO_S)
+		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
+		                       "unexpected record %d", m->rec[0]);
+	m->alpn_len = m->rec[3];
+	memcpy(m->alpn, m->rec + 4, m->alpn_len);
+	m->have = 0;
+	if (cfg->verify_peer && m->hostname != NULL) {
+		struct tlsplug_san san = { TLSPLUG_SAN_DNS,
+		    (const unsigned char *)MOCK_IDENTITY,
+		    strlen(MOCK_IDENTITY) };
+
+		if (!core->match_hostname(m->hostname, &san, 1))
+			return fatal(m, 42, TLSPLUG_ERR_CERT_HOSTNAME,
+			             "host name does not match", err);
+	}
+	m->state = 2;
+	return TLSPLUG_OK;
+}
+
+static int
+server_handshake(struct mock_conn *m, struct tlsplug_error *err)
+{
+	const unsigned char *p, *end;
+	unsigned char reply[256];
+	size_t nl;
+	int r;
+
+	r = get_record(m);
+	if (r == 0)
+		return TLSPLUG_WANT_READ;
+	if (r < 0)
+		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
+		                       "EOF during the handshake");
+	if (m->rec[0] != REC_HELLO_C)
+		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
+		                       "unexpected record %d", m->rec[0]);
+	p = m->rec + 3;
+	end = p + ((size_t)m->rec[1] << 8 | m->rec[2]);
+	nl = *p++;
+	if (nl > 0) {
+		memcpy(m->sni, p, nl);
+		m->sni[nl] = '\0';
+		m->has_sni = 1;
+	}
+	p += nl;
+	if (m->cfg->has_sni_callback) {
+		const struct tlsplug_bconfig *cfg;
+		void **slot;
+		int rc = core->sni_select(m->host, m->has_sni ? m->sni : NULL,
+		                          &cfg, &slot, err);
+
+		if (rc != TLSPLUG_OK) {
+			unsigned char a = 112;
+
+			m->have = 0;
+			push_record(m, REC_ALERT, &a, 1, NULL);
+			return rc;
+		}
+		if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) == NULL) {
+			void *mine = core->alloc(16), *none = NULL;
+
+			if (mine == NULL)
+				return core->set_error(err, TLSPLUG_ERR_NOMEM,
+				                       0, "no memory");
+			/* Another thread may fill the slot first. */
+			if (__atomic_compare_exchange_n(slot, &none, mine, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+				__atomic_add_fetch(&slots_made, 1,
+				                   __ATOMIC_RELAXED);
+			else
+				core->free(mine);
+		}
+		m->cfg = cfg;
+	}
+	/* ALPN: the server's first protocol that the client offered. */
+	for (size_t i = 0; i < m->cfg->nalpn && m->alpn_len == 0; i++) {
+		size_t want = strlen(m->cfg->alpn[i]);
+
+		for (const unsigned char *q = p; q < end; q += 1 + *q)
+			if (*q == want && memcmp(q + 1, m->cfg->alpn[i], want)
+			    == 0) {
+				memcpy(m->alpn, m->cfg->alpn[i], want);
+				m->alpn_len = want;
+				break;
+			}
+	}
+	m->have = 0;
+	reply[0] = (unsigned char)m->alpn_len;
+	memcpy(reply + 1, m->alpn, m->alpn_len);
+	if (push_record(m, REC_HELLO_S, reply, 1 + m->alpn_len, err) !=
+	    TLSPLUG_OK)
+		return TLSPLUG_ERR_NOMEM;
+	m->state = 2;
+	return TLSPLUG_OK;
+}
+
+static int
+mock_handshake(void *priv, struct tlsplug_error *err)
+{
+	struct mock_conn *m = priv;
+
+	if (m->state == 2)
+		return TLSPLUG_OK;
+	return m->ctx->role == TLSPLUG_CLIENT ? client_handshake(m, err) :
+	    server_handshake(m, err);
+}
+
+static int
+mock_read(void *priv, void *buf, size_t len, size_t *nread,
+          struct tlsplug_error *err)
+{
+	struct mock_conn *m = priv;
+
+	for (;;) {
+		int r;
+
+		if (m->data_pending) {
+			size_t total = (size_t)m->rec[1] << 8 | m->rec[2];
+			size_t n = total - m->data_off;
+
+			if (n > len)
+				n = len;
+			memcpy(buf, m->rec + 3 + m->data_off, n);
+			m->data_off += n;
+			if (m->data_off == total) {
+				m->data_pending = 0;
+				m->have = 0;
+			}
+			*nread = n;
+			return TLSPLUG_OK;
+		}
+		if (m->close_received)
+			return TLSPLUG_CLOSED;
+		r = get_record(m);
+		if (r == 0)
+			return TLSPLUG_WANT_READ;
+		if (r < 0)
+			return TLSPLUG_RAGGED_EOF;
+		switch (m->rec[0]) {
+		case REC_DATA:
+			m->data_pending = 1;
+			m->data_off = 0;
+			break;
+		case REC_CLOSE:
+			m->close_received = 1;
+			m->have = 0;
+			break;
+		case REC_ALERT:
+			return alert_from(m, err);
+		default:
+			return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
+			                       "unexpected record %d",
+			                       m->rec[0]);
+		}
+	}
+}
+
+static int
+mock_write(void *priv, const void *buf, size_t len, size_t *nwritten,
+           struct tlsplug_error *err)
+{
+	struct mock_conn *m = priv;
+	size_t n = len > MOCK_MAX_PAYLOAD ? MOCK_MAX_PAYLOAD : len;
+	int rc = push_record(m, REC_DATA, buf, n, err);
+
+	if (rc != TLSPLUG_OK)
+		return rc;
+	*nwritten = n;
+	return TLSPLUG_OK;
+}
+
+static int
+mock_shutdown(void *priv, struct tlsplug_error *err)
+{
+	struct mock_conn *m = priv;
+
+	if (!m->close_sent) {
+		if (push_record(m, REC_CLOSE, NULL, 0, err) != TLSPLUG_OK)
+			return TLSPLUG_ERR_NOMEM;
+		m->close_sent = 1;
+	}
+	while (!m->close_received) {
+		int r = get_record(m);
+
+		if (r == 0)
+			return TLSPLUG_WANT_READ;
+		if (r < 0)
+			return TLSPLUG_RAGGED_EOF;
+		if (m->rec[0] == REC_CLOSE)
+			m->close_received = 1;
+		m->have = 0;
+		m->data_pending = 0;
+	}
+	return TLSPLUG_OK;
+}
+
+static uint16_t
+mock_cipher(void *priv)
+{
+	return ((struct mock_conn *)priv)->state == 2 ?
+	    TLSPLUG_CS_TLS_AES_128_GCM_SHA256 : 0;
+}
+
+static enum tlsplug_version
+mock_version(void *priv)
+{
+	return ((struct mock_conn *)priv)->state == 2 ?
+	    TLSPLUG_VERSION_TLSv1_3 : TLSPLUG_VERSION_NONE;
+}
+
+static const unsigned char *
+mock_alpn(void *priv, size_t *len)
+{
+	struct mock_conn *m = priv;
+
+	*len = m->alpn_len;
+	return m->alpn_len > 0 ? (const unsigned char *)m->alpn : NULL;
+}
+
+static int
+mock_peer_subject(void *priv, char *buf, size_t size)
+{
+	struct mock_conn *m = priv;
+	const char *s = m->ctx->role == TLSPLUG_CLIENT ?
+	    "CN=server.mock.test,O=A Rather Long Organisation Name To Exceed "
+	    "Small Buffers And Exercise The Second Call Path Of The Core "
+	    "Which Asks Again With A Buffer Of The Exact Size That Was "
+	    "Reported The First Time Around So That It Can Copy The Whole "
+	    "Subject Without Truncating Anything At All In The Middle Of "
+	    "The Organisation Name Or The Common Name Or Anywhere Else "
+	    "That Might Matter To A Caller Printing It For A Human Reader "
+	    "Who Wants To Know Exactly Which Peer They Are Talking To Now "
+	    "And Would Rather Not Have It Cut Short By A Fixed Buffer" :
+	    NULL;
+	size_t n;
+
+	if (s == NULL)
+		return -1;
+	n = strlen(s);
+	if (n < size)
+		memcpy(buf, s, n + 1);
+	return (int)n;
+}
+
+static const char *
+mock_server_name(void *priv)
+{
+	struct mock_conn *m = priv;
+
+	if (m->ctx->role == TLSPLUG_CLIENT)
+		return m->hostname;
+	return m->has_sni ? m->sni : NULL;
+}
+
+static const struct tlsplug_context_ops mock_ctx_ops = {
+	.init = mock_ctx_init,
+	.fini = mock_ctx_fini,
+	.release_slot = mock_release_slot,
+};
+
+static const struct tlsplug_conn_ops mock_conn_ops = {
+	.init = mock_conn_init,
+	.fini = mock_conn_fini,
+	.handshake = mock_handshake,
+	.read = mock_read,
+	.write = mock_write,
+	.shutdown = mock_shutdown,
+	.cipher = mock_cipher,
+	.version = mock_version,
+	.alpn = mock_alpn,
+	.peer_subject = mock_peer_subject,
+	.server_name = mock_server_name,
+};
+
+#define ALL_CAPS ((TLSPLUG_CAP_LAST << 1) - 1)
+
+static const struct tlsplug_backend_descriptor mock_desc = {
+	.abi_major = TLSPLUG_BACKEND_ABI_MAJOR,
+	.abi_minor = TLSPLUG_BACKEND_ABI_MINOR,
+	.struct_size = sizeof(struct tlsplug_backend_descriptor),
+	.name = "mock",
+	.description = "null-cipher mock engine",
+	.caps = ALL_CAPS,
+	.ctx_priv_size = sizeof(struct mock_ctx),
+	.conn_priv_size = sizeof(struct mock_conn),
+	.init = mock_init,
+	.engine_version = mock_engine_version,
+	.client_context = &mock_ctx_ops,
+	.server_context = &mock_ctx_ops,
+	.conn = &mock_conn_ops,
+};
+
+static struct tlsplug_backend mock_backend = {
+	.name = (char *)"mock",
+	.state = TLSPLUG_BACKEND_OK,
+	.d = &mock_desc,
+};
+
+/* ---- helpers -------------------------------------------------------- */
+
+static const char cert_pem[] = "-----BEGIN CERTIFICATE-----\nQUFBQQ==\n"
+                               "-----END CERTIFICATE-----\n";
+static const char key_pem[] = "-----BEGIN PRIVATE KEY-----\nS0tLSw==\n"
+                              "-----END PRIVATE KEY-----\n";
+static const char key_enc_pem[] = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+    "RUVFRQ==\n-----END ENCRYPTED PRIVATE KEY-----\n";
+
+/* A config builder with one server chain. */
+static struct tlsplug_config_builder *
+server_builder(void)
+{
+	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
+	struct tlsplug_certificate *c = NULL;
+	struct tlsplug_private_key *k = NULL;
+
+	ck_assert_int_eq(tlsplug_certificate_from_buffer(cert_pem,
+	    strlen(cert_pem), &c, NULL), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_pem,
+	    strlen(key_pem), &k, NULL), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_add_cert_chain(b, c, NULL, k),
+	                 TLSPLUG_OK);
+	tlsplug_certificate_unref(c);
+	tlsplug_private_key_unref(k);
+	return b;
+}
+
+static struct tlsplug_config *
+build(struct tlsplug_config_builder *b)
+{
+	struct tlsplug_config *c = NULL;
+
+	ck_assert_int_eq(tlsplug_config_builder_build(b, &c), TLSPLUG_OK);
+	tlsplug_config_builder_free(b);
+	return c;
+}
+
+static struct tlsplug_context *
+context(const struct tlsplug_backend *be, enum tlsplug_role role,
+        struct tlsplug_config *cfg)
+{
+	struct tlsplug_context *ctx = NULL;
+	struct tlsplug_error *e = NULL;
+	int rc = tlsplug_context_new(be, role, cfg, &ctx, &e);
+
+	ck_assert_msg(rc == TLSPLUG_OK, "context_new: %s",
+	              tlsplug_error_message(e));
+	tlsplug_config_unref(cfg);
+	return ctx;
+}
+
+static struct tlsplug_conn *
+conn(struct tlsplug_context *ctx, const char *host)
+{
+	struct tlsplug_conn *c = NULL;
+
+	ck_assert_int_eq(tlsplug_conn_new(ctx, host, &c, NULL), TLSPLUG_OK);
+	return c;
+}
+
+/* Moves pending ciphertext both ways; returns the bytes moved. */
+static size_t
+pump(struct tlsplug_conn *a, struct tlsplug_conn *b)
+{
+	struct tlsplug_conn *from[2] = { a, b }, *to[2] = { b, a };
+	size_t moved = 0;
+
+	for (int i = 0; i < 2; i++) {
+		const void *p;
+		size_t n = tlsplug_conn_peek_outgoing(from[i], &p);
+
+		if (n > 0) {
+			ck_assert_int_eq(tlsplug_conn_receive_from_network(
+			    to[i], p, n), TLSPLUG_OK);
+			tlsplug_conn_consume_outgoing(from[i], n);
+			moved += n;
+		}
+	}
+	return moved;
+}
+
+/* Runs both handshakes to the end (bounded). Returns the client's status
+ * and stores the server's. */
+static int
+handshake(struct tlsplug_conn *cl, struct tlsplug_conn *sv, int *sv_rc)
+{
+	int crc = TLSPLUG_WANT_READ, src = TLSPLUG_WANT_READ;
+
+	for (int i = 0; i < 20; i++) {
+		if (crc == TLSPLUG_WANT_READ)
+			crc = tlsplug_conn_handshake(cl);
+		if (src == TLSPLUG_WANT_READ)
+			src = tlsplug_conn_handshake(sv);
+		if (pump(cl, sv) == 0 && crc != TLSPLUG_WANT_READ &&
+		    src != TLSPLUG_WANT_READ)
+			break;
+	}
+	if (sv_rc != NULL)
+		*sv_rc = src;
+	return crc;
+}
+
+struct pair {
+	struct tlsplug_context *cctx, *sctx;
+	struct tlsplug_conn *cl, *sv;
+};
+
+static void
+pair_open(struct pair *p, const char *host)
+{
+	const char *sp[] = { "http/1.1", "h2" };
+	const char *cp[] = { "h2", "http/1.1" };
+	struct tlsplug_config_builder *sb = server_builder();
+	struct tlsplug_config_builder *cb = tlsplug_config_builder_new();
+	int src;
+
+	tlsplug_config_builder_set_alpn(sb, sp, 2);
+	tlsplug_config_builder_set_alpn(cb, cp, 2);
+	p->sctx = context(&mock_backend, TLSPLUG_SERVER, build(sb));
+	p->cctx = context(&mock_backend, TLSPLUG_CLIENT, build(cb));
+	p->cl = conn(p->cctx, host);
+	p->sv = conn(p->sctx, NULL);
+	ck_assert_int_eq(handshake(p->cl, p->sv, &src), TLSPLUG_OK);
+	ck_assert_int_eq(src, TLSPLUG_OK);
+}
+
+static void
+pair_close(struct pair *p)
+{
+	tlsplug_conn_free(p->cl);
+	tlsplug_conn_free(p->sv);
+	tlsplug_context_unref(p->cctx);
+	tlsplug_context_unref(p->sctx);
+}
+
+/* ---- tests ---------------------------------------------------------- */
+
+START_TEST(test_handshake_and_data)
+{
+	struct pair p;
+	char buf[64];
+	size_t n;
+	const char *subject;
+
+	pair_open(&p, "www.mock.test");
+	ck_assert_str_eq(tlsplug_conn_alpn(p.cl), "http/1.1");
+	ck_assert_str_eq(tlsplug_conn_alpn(p.sv), "http/1.1");
+	ck_assert_uint_eq(tlsplug_conn_cipher(p.cl), 0x1301);
+	ck_assert_int_eq(tlsplug_conn_version(p.sv), TLSPLUG_VERSION_TLSv1_3);
+	ck_assert_str_eq(tlsplug_conn_server_name(p.sv), "www.mock.test");
+	ck_assert_str_eq(tlsplug_conn_server_name(p.cl), "www.mock.test");
+	subject = tlsplug_conn_peer_subject(p.cl);
+	ck_assert_ptr_nonnull(subject);
+	ck_assert_uint_gt(strlen(subject), 512);
+	ck_assert_ptr_nonnull(strstr(subject, "Reader Who Wants"));
+	ck_assert_ptr_eq(tlsplug_conn_peer_subject(p.cl), subject);
+	ck_assert_ptr_null(tlsplug_conn_peer_subject(p.sv));
+	ck_assert_ptr_eq(tlsplug_conn_context(p.cl), p.cctx);
+	ck_assert_ptr_null(tlsplug_conn_error(p.cl));
+
+	ck_assert_int_eq(tlsplug_conn_write(p.cl, "ping", 4, &n), TLSPLUG_OK);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_WANT_READ);
+	ck_assert_uint_eq(n, 0);
+	pump(p.cl, p.sv);
+	ck_assert_uint_eq(tlsplug_conn_incoming_pending(p.sv), 3 + 4);
+	/* Short reads leave the rest for later. */
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, 3, &n), TLSPLUG_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(memcmp(buf, "pin", 3), 0);
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(buf[0], 'g');
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, 0, &n), TLSPLUG_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(tlsplug_conn_write(p.sv, "pong", 4, &n), TLSPLUG_OK);
+	/* read_outgoing copies and consumes. */
+	{
+		unsigned char wire[64];
+		size_t w = tlsplug_conn_read_outgoing(p.sv, wire, sizeof(wire));
+
+		ck_assert_uint_eq(w, 7);
+		ck_assert_uint_eq(tlsplug_conn_peek_outgoing(p.sv, NULL), 0);
+		ck_assert_int_eq(tlsplug_conn_receive_from_network(p.cl, wire,
+		                                                   w),
+		                 TLSPLUG_OK);
+	}
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(memcmp(buf, "pong", 4), 0);
+	pair_close(&p);
+	ck_assert_int_eq(ctx_inits, ctx_finis);
+	ck_assert_int_eq(conn_inits, conn_finis);
+}
+END_TEST
+
+START_TEST(test_large_transfer_short_writes)
+{
+	struct pair p;
+	size_t total = 200000, sent = 0, got = 0;
+	unsigned char *src = malloc(total), *dst = malloc(total);
+
+	for (size_t i = 0; i < total; i++)
+		src[i] = (unsigned char)(i * 31 + 7);
+	pair_open(&p, "www.mock.test");
+	for (int guard = 0; got < total && guard < 10000; guard++) {
+		size_t n = 0;
+		int rc;
+
+		if (sent < total) {
+			rc = tlsplug_conn_write(p.cl, src + sent, total - sent,
+			                        &n);
+			ck_assert_int_eq(rc, TLSPLUG_OK);
+			ck_assert_uint_le(n, MOCK_MAX_PAYLOAD);
+			sent += n;
+		}
+		pump(p.cl, p.sv);
+		rc = tlsplug_conn_read(p.sv, dst + got, total - got, &n);
+		ck_assert(rc == TLSPLUG_OK || rc == TLSPLUG_WANT_READ);
+		got += n;
+	}
+	ck_assert_uint_eq(got, total);
+	ck_assert_int_eq(memcmp(src, dst, total), 0);
+	pair_close(&p);
+	free(src);
+	free(dst);
+}
+END_TEST
+
+/* Write before the handshake runs it implicitly. */
+START_TEST(test_implicit_handshake)
+{
+	struct tlsplug_context *sctx = context(&mock_backend, TLSPLUG_SERVER,
+	                                       build(server_builder()));
+	struct tlsplug_context *cctx = context(&mock_backend, TLSPLUG_CLIENT,
+	    build(tlsplug_config_builder_new()));
+	struct tlsplug_conn *cl = conn(cctx, "a.mock.test");
+	struct tlsplug_conn *sv = conn(sctx, NULL);
+	char buf[16];
+	size_t n = 99;
+	int rc = TLSPLUG_WANT_READ;
+
+	ck_assert_uint_eq(tlsplug_conn_cipher(cl), TLSPLUG_CS_NONE);
+	ck_assert_int_eq(tlsplug_conn_version(cl), TLSPLUG_VERSION_NONE);
+	ck_assert_ptr_null(tlsplug_conn_alpn(cl));
+	ck_assert_ptr_null(tlsplug_conn_peer_subject(cl));
+	ck_assert_int_eq(tlsplug_conn_write(cl, "x", 1, &n),
+	                 TLSPLUG_WANT_READ);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(tlsplug_conn_read(sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_WANT_READ);
+	pump(cl, sv);
+	ck_assert_int_eq(tlsplug_conn_read(sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_WANT_READ);
+	ck_assert_str_eq(tlsplug_conn_server_name(sv), "a.mock.test");
+	pump(cl, sv);
+	ck_assert_int_eq(tlsplug_conn_write(cl, "x", 1, &n), TLSPLUG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_ptr_null(tlsplug_conn_alpn(cl));
+	pump(cl, sv);
+	for (int i = 0; i < 3 && rc == TLSPLUG_WANT_READ; i++)
+		rc = tlsplug_conn_read(sv, buf, sizeof(buf), &n);
+	ck_assert_int_eq(rc, TLSPLUG_OK);
+	ck_assert_int_eq(buf[0], 'x');
+	tlsplug_conn_free(cl);
+	tlsplug_conn_free(sv);
+	tlsplug_context_unref(cctx);
+	tlsplug_context_unref(sctx);
+}
+END_TEST
+
+/* A fatal error is sticky; outgoing bytes (the alert) can still be sent;
+ * the peer sees the alert by name. */
+START_TEST(test_sticky_error_and_alert)
+{
+	struct tlsplug_context *sctx = context(&mock_backend, TLSPLUG_SERVER,
+	                                       build(server_builder()));
+	struct tlsplug_context *cctx = context(&mock_backend, TLSPLUG_CLIENT,
+	    build(tlsplug_config_builder_new()));
+	struct tlsplug_conn *cl = conn(cctx, "www.example.org");
+	struct tlsplug_conn *sv = conn(sctx, NULL);
+	const struct tlsplug_error *e;
+	char buf[8];
+	size_t n;
+	int src;
+
+	ck_assert_int_eq(handshake(cl, sv, &src), TLSPLUG_ERR_CERT_HOSTNAME);
+	e = tlsplug_conn_error(cl);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(tlsplug_error_code(e), TLSPLUG_ERR_CERT_HOSTNAME);
+	ck_assert_str_eq(tlsplug_error_backend(e), "mock");
+	ck_assert_str_eq(tlsplug_error_message(e),
+	                 "mock: host name does not match");
+	ck_assert_int_eq(tlsplug_conn_handshake(cl), TLSPLUG_ERR_CERT_HOSTNAME);
+	ck_assert_int_eq(tlsplug_conn_read(cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_ERR_CERT_HOSTNAME);
+	ck_assert_int_eq(tlsplug_conn_write(cl, "x", 1, &n),
+	                 TLSPLUG_ERR_CERT_HOSTNAME);
+	ck_assert_int_eq(tlsplug_conn_shutdown(cl), TLSPLUG_ERR_CERT_HOSTNAME);
+	ck_assert_int_eq(tlsplug_conn_receive_from_network(cl, "x", 1),
+	                 TLSPLUG_ERR_CERT_HOSTNAME);
+	ck_assert_str_eq(tlsplug_error_message(tlsplug_conn_error(cl)),
+	                 "mock: host name does not match");
+
+	/* The server completed its side, then gets the alert. */
+	ck_assert_int_eq(src, TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_conn_read(sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_ERR_ALERT_RECEIVED);
+	e = tlsplug_conn_error(sv);
+	ck_assert_int_eq(tlsplug_error_alert(e), 42);
+	ck_assert_ptr_nonnull(strstr(tlsplug_error_message(e),
+	                             "bad_certificate"));
+	ck_assert_int_eq(tlsplug_conn_read(sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_ERR_ALERT_RECEIVED);
+	tlsplug_conn_free(cl);
+	tlsplug_conn_free(sv);
+	tlsplug_context_unref(cctx);
+	tlsplug_context_unref(sctx);
+}
+END_TEST
+
+START_TEST(test_no_validation_skips_check)
+{
+	struct tlsplug_config_builder *cb = tlsplug_config_builder_new();
+	struct tlsplug_context *sctx, *cctx;
+	struct tlsplug_conn *cl, *sv;
+	int src;
+
+	tlsplug_config_builder_set_insecure_no_validation(cb, 1);
+	sctx = context(&mock_backend, TLSPLUG_SERVER, build(server_builder()));
+	cctx = context(&mock_backend, TLSPLUG_CLIENT, build(cb));
+	ck_assert_int_eq(last_verify_peer, 0);
+	cl = conn(cctx, "www.example.org");
+	sv = conn(sctx, NULL);
+	ck_assert_int_eq(handshake(cl, sv, &src), TLSPLUG_OK);
+	tlsplug_conn_free(cl);
+	tlsplug_conn_free(sv);
+	tlsplug_context_unref(cctx);
+	tlsplug_context_unref(sctx);
+}
+END_TEST
+
+START_TEST(test_close_notify)
+{
+	struct pair p;
+	char buf[8];
+	size_t n;
+
+	pair_open(&p, "www.mock.test");
+	ck_assert_int_eq(tlsplug_conn_shutdown(p.cl), TLSPLUG_WANT_READ);
+	ck_assert_int_eq(tlsplug_conn_write(p.cl, "x", 1, &n),
+	                 TLSPLUG_ERR_MISUSE);
+	/* MISUSE is not sticky. */
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_WANT_READ);
+	pump(p.cl, p.sv);
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_CLOSED);
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_CLOSED);
+	ck_assert_int_eq(tlsplug_conn_shutdown(p.sv), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_conn_shutdown(p.sv), TLSPLUG_OK);
+	pump(p.cl, p.sv);
+	ck_assert_int_eq(tlsplug_conn_shutdown(p.cl), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_CLOSED);
+	ck_assert_ptr_null(tlsplug_conn_error(p.cl));
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_ragged_eof)
+{
+	struct pair p;
+	char buf[8];
+	size_t n;
+
+	pair_open(&p, "www.mock.test");
+	ck_assert_int_eq(tlsplug_conn_write(p.cl, "ab", 2, &n), TLSPLUG_OK);
+	pump(p.cl, p.sv);
+	tlsplug_conn_receive_eof(p.sv);
+	ck_assert_int_eq(tlsplug_conn_receive_from_network(p.sv, "x", 1),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_receive_from_network(p.sv, NULL, 0),
+	                 TLSPLUG_OK);
+	/* Data before the EOF is still delivered. */
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_RAGGED_EOF);
+	ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+	                 TLSPLUG_RAGGED_EOF);
+	pair_close(&p);
+}
+END_TEST
+
+START_TEST(test_misuse)
+{
+	struct tlsplug_context *sctx = context(&mock_backend, TLSPLUG_SERVER,
+	                                       build(server_builder()));
+	struct tlsplug_context *cctx = context(&mock_backend, TLSPLUG_CLIENT,
+	    build(tlsplug_config_builder_new()));
+	struct tlsplug_conn *c = NULL;
+	struct tlsplug_error *e = NULL;
+	size_t n = 5;
+	char buf[4];
+
+	ck_assert_int_eq(tlsplug_conn_handshake(NULL), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_read(NULL, buf, 4, &n),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(tlsplug_conn_write(NULL, buf, 4, &n),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_shutdown(NULL), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_receive_from_network(NULL, "x", 1),
+	                 TLSPLUG_ERR_MISUSE);
+	tlsplug_conn_receive_eof(NULL);
+	ck_assert_uint_eq(tlsplug_conn_peek_outgoing(NULL, NULL), 0);
+	tlsplug_conn_consume_outgoing(NULL, 3);
+	ck_assert_uint_eq(tlsplug_conn_read_outgoing(NULL, buf, 4), 0);
+	ck_assert_uint_eq(tlsplug_conn_incoming_pending(NULL), 0);
+	ck_assert_ptr_null(tlsplug_conn_error(NULL));
+	ck_assert_ptr_null(tlsplug_conn_alpn(NULL));
+	ck_assert_ptr_null(tlsplug_conn_server_name(NULL));
+	ck_assert_ptr_null(tlsplug_conn_peer_subject(NULL));
+	ck_assert_ptr_null(tlsplug_conn_context(NULL));
+	tlsplug_conn_free(NULL);
+
+	ck_assert_int_eq(tlsplug_conn_new(NULL, NULL, &c, &e),
+	                 TLSPLUG_ERR_MISUSE);
+	tlsplug_error_free(e);
+	ck_assert_int_eq(tlsplug_conn_new(cctx, NULL, NULL, NULL),
+	                 TLSPLUG_ERR_MISUSE);
+	e = NULL;
+	ck_assert_int_eq(tlsplug_conn_new(sctx, "x.mock.test", &c, &e),
+	                 TLSPLUG_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(tlsplug_error_message(e), "client"));
+	tlsplug_error_free(e);
+	ck_assert_int_eq(tlsplug_conn_new(cctx, "", &c, NULL),
+	                 TLSPLUG_ERR_INVALID);
+	ck_assert_ptr_null(c);
+
+	/* The plugin's conn init can fail: its message comes through. */
+	e = NULL;
+	ck_assert_int_eq(tlsplug_conn_new(cctx, "fail-init.mock.test", &c, &e),
+	                 TLSPLUG_ERR_BACKEND);
+	ck_assert_str_eq(tlsplug_error_message(e),
+	                 "mock: cannot make a connection");
+	ck_assert_int_eq(tlsplug_error_native_code(e), 99);
+	tlsplug_error_free(e);
+
+	c = conn(cctx, NULL);
+	ck_assert_int_eq(tlsplug_conn_shutdown(c), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_read(c, NULL, 4, &n), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_write(c, buf, 4, NULL),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_conn_receive_from_network(c, NULL, 3),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_error_code(tlsplug_conn_error(c)),
+	                 TLSPLUG_ERR_MISUSE);
+	/* None of that was fatal. */
+	ck_assert_int_eq(tlsplug_conn_handshake(c), TLSPLUG_WANT_READ);
+	ck_assert_ptr_null(tlsplug_conn_error(c));
+	ck_assert_ptr_null(tlsplug_conn_server_name(c));
+	tlsplug_conn_free(c);
+	tlsplug_context_unref(cctx);
+	tlsplug_context_unref(sctx);
+}
+END_TEST
+
+/* Once warmed up, read and write on a connection never allocate. */
+START_TEST(test_no_allocation_in_steady_state)
+{
+	struct pair p;
+	unsigned char msg[MOCK_MAX_PAYLOAD], buf[MOCK_MAX_PAYLOAD];
+	size_t n;
+
+	memset(msg, 'm', sizeof(msg));
+	pair_open(&p, "www.mock.test");
+	(void)tlsplug_conn_peer_subject(p.cl);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(tlsplug_conn_write(p.cl, msg, sizeof(msg), &n),
+		                 TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug_conn_write(p.sv, msg, sizeof(msg), &n),
+		                 TLSPLUG_OK);
+		pump(p.cl, p.sv);
+		ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+		                 TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+		                 TLSPLUG_OK);
+	}
+	tlsplug__alloc_fail_at(1);
+	for (int i = 0; i < 1000; i++) {
+		size_t len = 1 + (size_t)(i * 17) % sizeof(msg);
+
+		ck_assert_int_eq(tlsplug_conn_write(p.cl, msg, len, &n),
+		                 TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug_conn_write(p.sv, msg, len, &n),
+		                 TLSPLUG_OK);
+		pump(p.cl, p.sv);
+		ck_assert_int_eq(tlsplug_conn_read(p.sv, buf, sizeof(buf), &n),
+		                 TLSPLUG_OK);
+		ck_assert_uint_eq(n, len);
+		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+		                 TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+		                 TLSPLUG_WANT_READ);
+		(void)tlsplug_conn_alpn(p.cl);
+		(void)tlsplug_conn_peer_subject(p.cl);
+		(void)tlsplug_conn_server_name(p.sv);
+	}
+	/* Still armed: nothing was allocated. */
+	ck_assert_ptr_null(tlsplug__malloc(1));
+	tlsplug__alloc_fail_at(0);
+	pair_close(&p);
+}
+END_TEST
+
+/* ---- capability refusals -------------------------------------------- */
+
+static struct tlsplug_backend_descriptor limited_desc;
+static struct tlsplug_backend limited;
+
+static const struct tlsplug_backend *
+without(uint64_t cap)
+{
+	limited_desc = mock_desc;
+	limited_desc.caps &= ~cap;
+	limited = mock_backend;
+	limited.d = &limited_desc;
+	return &limited;
+}
+
+static void
+assert_refused(const struct tlsplug_backend *be, enum tlsplug_role role,
+               struct tlsplug_config *cfg, int code, const char *needle)
+{
+	struct tlsplug_context *ctx = (void *)1;
+	struct tlsplug_error *e = NULL;
+	int before = ctx_inits;
+
+	ck_assert_int_eq(tlsplug_context_new(be, role, cfg, &ctx, &e), code);
+	ck_assert_ptr_null(ctx);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(tlsplug_error_code(e), code);
+	ck_assert_msg(strstr(tlsplug_error_message(e), needle) != NULL,
+	              "'%s' lacks '%s'", tlsplug_error_message(e), needle);
+	if (code == TLSPLUG_ERR_UNSUPPORTED)
+		ck_assert_ptr_nonnull(strstr(tlsplug_error_message(e), "mock"));
+	tlsplug_error_free(e);
+	/* Refused before the plugin saw anything. */
+	ck_assert_int_eq(ctx_inits, before);
+	tlsplug_config_unref(cfg);
+}
+
+START_TEST(test_caps_refused)
+{
+	const char *h2[] = { "h2" };
+	struct tlsplug_config_builder *b;
+	struct tlsplug_trust_store *t = NULL;
+	struct tlsplug_certificate *c = NULL;
+	struct tlsplug_private_key *k = NULL;
+
+	/* role: no server group, or no server capability */
+	limited_desc = mock_desc;
+	limited_desc.server_context = NULL;
+	limited = mock_backend;
+	limited.d = &limited_desc;
+	assert_refused(&limited, TLSPLUG_SERVER, build(server_builder()),
+	               TLSPLUG_ERR_UNSUPPORTED, "server role");
+	assert_refused(without(TLSPLUG_CAP_CLIENT), TLSPLUG_CLIENT,
+	               build(tlsplug_config_builder_new()),
+	               TLSPLUG_ERR_UNSUPPORTED, "client role");
+
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_set_insecure_no_validation(b, 1);
+	assert_refused(without(TLSPLUG_CAP_NO_VALIDATION), TLSPLUG_CLIENT,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "validation");
+
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_set_alpn(b, h2, 1);
+	assert_refused(without(TLSPLUG_CAP_ALPN), TLSPLUG_CLIENT, build(b),
+	               TLSPLUG_ERR_UNSUPPORTED, "ALPN");
+
+	b = server_builder();
+	tlsplug_config_builder_set_sni_callback(b,
+	    (tlsplug_sni_cb)(void (*)(void))mock_engine_version, NULL);
+	assert_refused(without(TLSPLUG_CAP_SNI_CALLBACK), TLSPLUG_SERVER,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "SNI");
+
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_set_min_version(b, TLSPLUG_VERSION_TLSv1_3);
+	assert_refused(without(TLSPLUG_CAP_TLS1_3), TLSPLUG_CLIENT, build(b),
+	               TLSPLUG_ERR_UNSUPPORTED, "TLSv1.3");
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_set_max_version(b, TLSPLUG_VERSION_TLSv1_1);
+	tlsplug_config_builder_set_min_version(b, TLSPLUG_VERSION_TLSv1);
+	assert_refused(without(TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1),
+	               TLSPLUG_CLIENT, build(b), TLSPLUG_ERR_UNSUPPORTED,
+	               "version");
+
+	ck_assert_int_eq(tlsplug_certificate_from_buffer(cert_pem,
+	    strlen(cert_pem), &c, NULL), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_pem,
+	    strlen(key_pem), &k, NULL), TLSPLUG_OK);
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
+	assert_refused(without(TLSPLUG_CAP_CLIENT_CERT), TLSPLUG_CLIENT,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "client cert");
+
+	ck_assert_int_eq(tlsplug_trust_store_from_buffer(cert_pem,
+	    strlen(cert_pem), &t, NULL), TLSPLUG_OK);
+	b = server_builder();
+	tlsplug_config_builder_set_trust_store(b, t);
+	assert_refused(without(TLSPLUG_CAP_CLIENT_CERT), TLSPLUG_SERVER,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "client cert");
+
+	b = server_builder();
+	tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
+	assert_refused(without(TLSPLUG_CAP_MULTI_CHAIN), TLSPLUG_SERVER,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "chains");
+	tlsplug_private_key_unref(k);
+
+	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_enc_pem,
+	    strlen(key_enc_pem), &k, NULL), TLSPLUG_OK);
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
+	assert_refused(without(TLSPLUG_CAP_KEY_PASSWORD), TLSPLUG_SERVER,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "encrypted");
+	tlsplug_private_key_unref(k);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_password(key_pem,
+	    strlen(key_pem), "pw", 2, &k, NULL), TLSPLUG_OK);
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
+	assert_refused(without(TLSPLUG_CAP_KEY_PASSWORD), TLSPLUG_CLIENT,
+	               build(b), TLSPLUG_ERR_UNSUPPORTED, "encrypted");
+
+	assert_refused(without(TLSPLUG_CAP_SYSTEM_TRUST), TLSPLUG_CLIENT,
+	               build(tlsplug_config_builder_new()),
+	               TLSPLUG_ERR_UNSUPPORTED, "system trust");
+
+	/* A server needs a certificate. */
+	assert_refused(&mock_backend, TLSPLUG_SERVER,
+	               build(tlsplug_config_builder_new()),
+	               TLSPLUG_ERR_INVALID, "certificate chain");
+
+	/* A rejected backend record is not used. */
+	limited = mock_backend;
+	limited.state = TLSPLUG_BACKEND_REJECTED;
+	limited.reject_reason = (char *)"bad ABI";
+	assert_refused(&limited, TLSPLUG_CLIENT,
+	               build(tlsplug_config_builder_new()),
+	               TLSPLUG_ERR_PLUGIN, "bad ABI");
+
+	tlsplug_certificate_unref(c);
+	tlsplug_private_key_unref(k);
+	tlsplug_trust_store_unref(t);
+}
+END_TEST
+
+/* With the capability present the same configs are accepted. */
+START_TEST(test_caps_accepted)
+{
+	struct tlsplug_config_builder *b = server_builder();
+	struct tlsplug_trust_store *t = NULL;
+	struct tlsplug_context *ctx;
+
+	ck_assert_int_eq(tlsplug_trust_store_from_buffer(cert_pem,
+	    strlen(cert_pem), &t, NULL), TLSPLUG_OK);
+	tlsplug_config_builder_set_trust_store(b, t);
+	tlsplug_trust_store_unref(t);
+	ctx = context(&mock_backend, TLSPLUG_SERVER, build(b));
+	/* Server rule: validate && explicit trust store. */
+	ck_assert_int_eq(last_verify_peer, 1);
+	ck_assert_int_eq(tlsplug_context_role(ctx), TLSPLUG_SERVER);
+	ck_assert_ptr_eq(tlsplug_context_backend(ctx), &mock_backend);
+	ck_assert_int_eq(tlsplug_config_cert_chain_count(
+	    tlsplug_context_config(ctx)), 1);
+	ck_assert_ptr_eq(tlsplug_context_ref(ctx), ctx);
+	tlsplug_context_unref(ctx);
+	tlsplug_context_unref(ctx);
+
+	ctx = context(&mock_backend, TLSPLUG_SERVER, build(server_builder()));
+	ck_assert_int_eq(last_verify_peer, 0);
+	tlsplug_context_unref(ctx);
+	/* Client: verify_peer follows validate. */
+	ctx = context(&mock_backend, TLSPLUG_CLIENT,
+	              build(tlsplug_config_builder_new()));
+	ck_assert_int_eq(last_verify_peer, 1);
+	tlsplug_context_unref(ctx);
+
+	tlsplug_context_unref(NULL);
+	ck_assert_ptr_null(tlsplug_context_ref(NULL));
+	ck_assert_ptr_null(tlsplug_context_backend(NULL));
+	ck_assert_ptr_null(tlsplug_context_config(NULL));
+}
+END_TEST
+
+START_TEST(test_context_bad_arguments)
+{
+	struct tlsplug_context *ctx = NULL;
+	struct tlsplug_error *e = NULL;
+	struct tlsplug_config *cfg = build(tlsplug_config_builder_new());
+
+	ck_assert_int_eq(tlsplug_context_new(&mock_backend, TLSPLUG_CLIENT,
+	                                     NULL, &ctx, NULL),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_context_new(&mock_backend, TLSPLUG_CLIENT,
+	                                     cfg, NULL, NULL),
+	                 TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_context_new(&mock_backend,
+	                                     (enum tlsplug_role)7, cfg, &ctx,
+	                                     &e), TLSPLUG_ERR_INVALID);
+	tlsplug_error_free(e);
+	ck_assert_ptr_null(ctx);
+	tlsplug_config_unref(cfg);
+}
+END_TEST
+
+START_TEST(test_context_init_failure)
+{
+	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
+	struct tlsplug_context *ctx = NULL;
+	struct tlsplug_error *e = NULL;
+	struct tlsplug_config *cfg;
+	uint16_t dead = 0xDEAD;
+
+	tlsplug_config_builder_set_ciphers(b, &dead, 1);
+	cfg = build(b);
+	ck_assert_int_eq(tlsplug_context_new(&mock_backend, TLSPLUG_CLIENT,
+	                                     cfg, &ctx, &e),
+	                 TLSPLUG_ERR_UNSUPPORTED);
+	ck_assert_ptr_null(ctx);
+	ck_assert_str_eq(tlsplug_error_message(e),
+	                 "mock: no usable cipher suite");
+	ck_assert_str_eq(tlsplug_error_backend(e), "mock");
+	tlsplug_error_free(e);
+	tlsplug_config_unref(cfg);
+	ck_assert_int_eq(ctx_finis, ctx_inits);
+}
+END_TEST
+
+/* ---- SNI ------------------------------------------------------------ */
+
+static struct tlsplug_config *alt_a, *alt_b;
+static int sni_calls;
+static char sni_seen[64];
+
+static struct tlsplug_config *
+pick(struct tlsplug_conn *c, const char *name,
+     const struct tlsplug_config *orig, void *data)
+{
+	(void)orig;
+	ck_assert_ptr_eq(data, &sni_calls);
+	ck_assert_ptr_nonnull(tlsplug_conn_context(c));
+	__atomic_add_fetch(&sni_calls, 1, __ATOMIC_RELAXED);
+	snprintf(sni_seen, sizeof(sni_seen), "%s", name ? name : "(none)");
+	if (name == NULL)
+		return tlsplug_config_ref((struct tlsplug_config *)orig);
+	if (strcmp(name, "refuse.mock.test") == 0)
+		return NULL;
+	if (name[0] == 'a') {
+		/* A new but equal config each time: the slot is shared. */
+		struct tlsplug_config_builder *b = tlsplug_config_edit(alt_a);
+		struct tlsplug_config *cfg = build(b);
+
+		return cfg;
+	}
+	return tlsplug_config_ref(alt_b);
+}
+
+static struct tlsplug_context *
+sni_server(void)
+{
+	struct tlsplug_config_builder *b = server_builder();
+	const char *proto[] = { "h2" };
+
+
+	tlsplug_config_builder_set_alpn(b, proto, 1);
+	alt_a = build(b);
+	b = server_builder();
+	tlsplug_config_builder_set_alpn(b, (const char *[]){ "http/1.1" }, 1);
+	alt_b = build(b);
+	b = server_builder();
+	tlsplug_config_builder_set_sni_callback(b, pick, &sni_calls);
+	return context(&mock_backend, TLSPLUG_SERVER, build(b));
+}
+
+static int
+sni_handshake(struct tlsplug_context *sctx, const char *host,
+              const char **alpn, int *client_rc)
+{
+	const char *protos[] = { "http/1.1", "h2" };
+	struct tlsplug_config_builder *cb = tlsplug_config_builder_new();
+	struct tlsplug_context *cctx;
+	struct tlsplug_conn *cl, *sv;
+	static char alpn_copy[32];
+	int src, crc;
+
+	tlsplug_config_builder_set_alpn(cb, protos, 2);
+	tlsplug_config_builder_set_insecure_no_validation(cb, 1);
+	cctx = context(&mock_backend, TLSPLUG_CLIENT, build(cb));
+	cl = conn(cctx, host);
+	sv = conn(sctx, NULL);
+	crc = handshake(cl, sv, &src);
+	if (client_rc != NULL)
+		*client_rc = crc;
+	snprintf(alpn_copy, sizeof(alpn_copy), "%s",
+	         tlsplug_conn_alpn(sv) ? tlsplug_conn_alpn(sv) : "none");
+	if (alpn != NULL)
+		*alpn = alpn_copy;
+	if (src == TLSPLUG_ERR_HANDSHAKE_REFUSED)
+		ck_assert_ptr_nonnull(strstr(tlsplug_error_message(
+		    tlsplug_conn_error(sv)), "refuse.mock.test"));
+	tlsplug_conn_free(cl);
+	tlsplug_conn_free(sv);
+	tlsplug_context_unref(cctx);
+	return src;
+}
+
+START_TEST(test_sni_slots)
+{
+	struct tlsplug_context *sctx = sni_server();
+	const char *alpn;
+	int crc;
+
+	ck_assert_int_eq(sni_handshake(sctx, "a.mock.test", &alpn, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_str_eq(alpn, "h2");
+	ck_assert_str_eq(sni_seen, "a.mock.test");
+	ck_assert_int_eq(sni_handshake(sctx, "a.mock.test", &alpn, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(sni_handshake(sctx, "a2.mock.test", NULL, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(slots_made, 1);
+	ck_assert_int_eq(sni_handshake(sctx, "b.mock.test", &alpn, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_str_eq(alpn, "http/1.1");
+	ck_assert_int_eq(slots_made, 2);
+	ck_assert_int_eq(sni_handshake(sctx, "b.mock.test", NULL, NULL),
+	                 TLSPLUG_OK);
+	/* No name sent: the callback gets NULL. */
+	ck_assert_int_eq(sni_handshake(sctx, NULL, &alpn, NULL), TLSPLUG_OK);
+	ck_assert_str_eq(sni_seen, "(none)");
+	ck_assert_str_eq(alpn, "none");
+	ck_assert_int_eq(slots_made, 3);
+	/* Refusal: the server fails, the client sees unrecognized_name. */
+	ck_assert_int_eq(sni_handshake(sctx, "refuse.mock.test", NULL, &crc),
+	                 TLSPLUG_ERR_HANDSHAKE_REFUSED);
+	ck_assert_int_eq(crc, TLSPLUG_ERR_ALERT_RECEIVED);
+	ck_assert_int_eq(sni_calls, 7);
+	ck_assert_int_eq(slots_released, 0);
+	tlsplug_context_unref(sctx);
+	ck_assert_int_eq(slots_released, 3);
+	tlsplug_config_unref(alt_a);
+	tlsplug_config_unref(alt_b);
+}
+END_TEST
+
+/* A config from the callback that the backend cannot honour is refused. */
+START_TEST(test_sni_config_checked)
+{
+	struct tlsplug_context *sctx;
+	int crc;
+
+	limited_desc = mock_desc;
+	limited = mock_backend;
+	limited.d = &limited_desc;
+	sctx = sni_server();
+	tlsplug_context_unref(sctx);
+	/* Same server, on a backend without ALPN: alt_a carries ALPN. */
+	limited_desc.caps &= ~TLSPLUG_CAP_ALPN;
+	{
+		struct tlsplug_config_builder *b = server_builder();
+		struct tlsplug_context *cctx;
+		struct tlsplug_conn *cl, *sv;
+		int src;
+
+		tlsplug_config_builder_set_sni_callback(b, pick, &sni_calls);
+		sctx = context(&limited, TLSPLUG_SERVER, build(b));
+		cctx = context(&mock_backend, TLSPLUG_CLIENT,
+		               build(tlsplug_config_builder_new()));
+		cl = conn(cctx, "a.mock.test");
+		sv = conn(sctx, NULL);
+		crc = handshake(cl, sv, &src);
+		ck_assert_int_eq(src, TLSPLUG_ERR_UNSUPPORTED);
+		ck_assert_ptr_nonnull(strstr(tlsplug_error_message(
+		    tlsplug_conn_error(sv)), "ALPN"));
+		ck_assert_int_eq(crc, TLSPLUG_ERR_ALERT_RECEIVED);
+		tlsplug_conn_free(cl);
+		tlsplug_conn_free(sv);
+		tlsplug_context_unref(cctx);
+		tlsplug_context_unref(sctx);
+	}
+	tlsplug_config_unref(alt_a);
+	tlsplug_config_unref(alt_b);
+}
+END_TEST
+
+/* Several threads share one server context: the slot table stays
+ * consistent (one slot per distinct config). */
+static void *
+sni_thread(void *arg)
+{
+	struct tlsplug_context *sctx = arg;
+
+	for (int i = 0; i < 25; i++)
+		if (sni_handshake(sctx, i % 2 ? "a.mock.test" : "b.mock.test",
+		                  NULL, NULL) != TLSPLUG_OK)
+			return (void *)1;
+	return NULL;
+}
+
+START_TEST(test_sni_threads)
+{
+	struct tlsplug_context *sctx = sni_server();
+	pthread_t th[4];
+
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, sni_thread, sctx),
+		                 0);
+	for (int i = 0; i < 4; i++) {
+		void *res;
+
+		ck_assert_int_eq(pthread_join(th[i], &res), 0);
+		ck_assert_ptr_null(res);
+	}
+	ck_assert_int_eq(sni_calls, 100);
+	ck_assert_int_eq(slots_made, 2);
+	tlsplug_context_unref(sctx);
+	ck_assert_int_eq(slots_released, 2);
+	tlsplug_config_unref(alt_a);
+	tlsplug_config_unref(alt_b);
+}
+END_TEST
+
+/* Allocation failures while creating contexts and connections give NOMEM
+ * and leak nothing. */
+START_TEST(test_allocation_failures)
+{
+	struct tlsplug_config *cfg = build(server_builder());
+	int done = 0;
+
+	for (unsigned long n = 1; n < 30 && !done; n++) {
+		struct tlsplug_context *ctx = NULL;
+		struct tlsplug_conn *c = NULL;
+		int rc;
+
+		tlsplug__alloc_fail_at(n);
+		rc = tlsplug_context_new(&mock_backend, TLSPLUG_SERVER, cfg,
+		                         &ctx, NULL);
+		if (rc == TLSPLUG_OK)
+			rc = tlsplug_conn_new(ctx, NULL, &c, NULL);
+		tlsplug__alloc_fail_at(0);
+		if (rc == TLSPLUG_OK)
+			done = 1;
+		else
+			ck_assert_int_eq(rc, TLSPLUG_ERR_NOMEM);
+		tlsplug_conn_free(c);
+		tlsplug_context_unref(ctx);
+	}
+	ck_assert(done);
+	tlsplug_config_unref(cfg);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("conn");
+	TCase *tc = tcase_create("mock");
+	struct tlsplug_error err = { .alert = -1 };
+	SRunner *sr;
+	int failed;
+
+	if (mock_desc.init(tlsplug__core_services(), &err) != TLSPLUG_OK)
+		return 99;
+	tcase_add_test(tc, test_handshake_and_data);
+	tcase_add_test(tc, test_large_transfer_short_writes);
+	tcase_add_test(tc, test_implicit_handshake);
+	tcase_add_test(tc, test_sticky_error_and_alert);
+	tcase_add_test(tc, test_no_validation_skips_check);
+	tcase_add_test(tc, test_close_notify);
+	tcase_add_test(tc, test_ragged_eof);
+	tcase_add_test(tc, test_misuse);
+	tcase_add_test(tc, test_no_allocation_in_steady_state);
+	tcase_add_test(tc, test_caps_refused);
+	tcase_add_test(tc, test_caps_accepted);
+	tcase_add_test(tc, test_context_bad_arguments);
+	tcase_add_test(tc, test_context_init_failure);
+	tcase_add_test(tc, test_sni_slots);
+	tcase_add_test(tc, test_sni_config_checked);
+	tcase_add_test(tc, test_sni_threads);
+	tcase_add_test(tc, test_allocation_failures);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,246 @@
+# interop-lib.sh -- shared setup for the real-peer tests (sourced, not run).
+#
+# Needs top_builddir, top_srcdir, TLSPLUG_TEST_BACKENDS and
+# TLSPLUG_TEST_PLUGIN_PATH (exported by the test environment).  Gives:
+#   $TLSPLUG $OPENSSL     the built tools/tlsplug, the openssl program
+#   $BACKENDS             names of the built backends ("openssl gnutls")
+#   $tmp                  scratch directory, removed at exit, with every
+#                         background peer killed
+#   $C                    certificates from tools/tlsplug-gen-test-certs
+#                         (after gen_certs)
+#   need_prog P...        a missing program is a skip (77), or a failure
+#                         under CI=true
+#   fail MSG [FILE...]    records a failure, shows the files; goes on
+#   finish                exits 1 if anything failed, else 0
+#   bg NAME CMD...        runs CMD in the background (bounded by timeout),
+#                         stdout/stderr in $tmp/NAME.out/.err; sets $bg_pid
+#   wait_for FILE REGEX   waits (10 s at most) for a line matching REGEX
+#   start_serve NAME ARGS...      tlsplug serve --port 0 ARGS; sets
+#                                 $serve_pid and $serve_port
+#   stop_serve            SIGTERM to the last serve; fails unless it exits 0
+#   start_s_server NAME ARGS...   openssl s_server (one connection);
+#                                 sets $peer_pid, $peer_port
+#   start_gnutls_serv NAME ARGS...  gnutls-serv; sets $peer_pid, $peer_port
+#   stop_peer             kills the last s_server/gnutls-serv
+#   connect NAME ARGS...  tlsplug connect, stdin from $tmp/NAME.in if it
+#                         exists; sets $status, $tmp/NAME.out/.err
+#   expect_ok NAME        the connect exited 0
+#   expect_category NAME CAT   it exited 1 with "tlsplug: CAT: " on stderr
+#   expect_err_has NAME TEXT   its stderr contains TEXT
+#   expect_same FILE1 FILE2 WHAT  byte-for-byte equal
+set -u
+
+: "${top_builddir:?top_builddir must be set (run through make check)}"
+: "${top_srcdir:?top_srcdir must be set (run through make check)}"
+
+TLSPLUG=$top_builddir/tools/tlsplug
+[ -x "$TLSPLUG" ] || { echo "missing $TLSPLUG" >&2; exit 99; }
+OPENSSL=${OPENSSL_BIN:-openssl}
+[ -n "$OPENSSL" ] || OPENSSL=openssl
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsplug-interop.XXXXXX")
+bg_pids=
+cleanup() {
+	for p in $bg_pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $bg_pids; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# Nothing from the caller's environment may steer the backend choice.
+unset TLSPLUG_BACKEND TLSPLUG_CONF
+XDG_CONFIG_HOME=$tmp/xdg
+HOME=$tmp/home
+mkdir "$XDG_CONFIG_HOME" "$HOME"
+TLSPLUG_PLUGIN_PATH=$(echo ${TLSPLUG_TEST_PLUGIN_PATH:-} | tr ' ' ':')
+export XDG_CONFIG_HOME HOME TLSPLUG_PLUGIN_PATH
+
+missing() {
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: $* (CI=true: the peer programs must be installed)"
+		exit 1
+	fi
+	echo "SKIP: $*"
+	exit 77
+}
+
+need_prog() {
+	for p in "$@"; do
+		command -v "$p" >/dev/null 2>&1 || missing "$p not installed"
+	done
+}
+
+BACKENDS=
+for so in ${TLSPLUG_TEST_BACKENDS:-}; do
+	b=${so##*/tlsplug-}
+	BACKENDS="$BACKENDS ${b%.so}"
+done
+[ -n "$BACKENDS" ] || missing "no backend plugin was built"
+need_prog timeout "$OPENSSL"
+
+failures=0
+fail() {
+	msg=$1
+	shift
+	echo "FAIL: $msg"
+	for f in "$@"; do
+		[ -f "$f" ] || continue
+		echo "--- $f:"
+		head -c 4000 "$f"
+		echo
+	done
+	failures=$((failures + 1))
+}
+
+pass() {
+	echo "ok: $*"
+}
+
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		echo "$failures failure(s)"
+		exit 1
+	fi
+	exit 0
+}
+
+gen_certs() {
+	C=$tmp/certs
+	sh "$top_srcdir/tools/tlsplug-gen-test-certs" "$C" >"$tmp/gen.log" 2>&1 ||
+		{ cat "$tmp/gen.log"; echo "FAIL: cannot make certificates"; exit 1; }
+}
+
+bg() {
+	bg_name=$1
+	shift
+	timeout 120 "$@" </dev/null >"$tmp/$bg_name.out" 2>"$tmp/$bg_name.err" &
+	bg_pid=$!
+	bg_pids="$bg_pids $bg_pid"
+}
+
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		# the process may have died already
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+start_serve() {
+	serve_name=$1
+	shift
+	bg "$serve_name" "$TLSPLUG" serve --port 0 "$@"
+	serve_pid=$bg_pid
+	serve_port=
+	if ! wait_for "$tmp/$serve_name.err" '^listening on '; then
+		fail "tlsplug serve $* did not start" "$tmp/$serve_name.err"
+		return 1
+	fi
+	serve_port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\) backend=.*/\1/p' \
+		"$tmp/$serve_name.err")
+}
+
+stop_serve() {
+	kill -TERM "$serve_pid" 2>/dev/null
+	wait "$serve_pid"
+	st=$?
+	[ $st -eq 0 ] ||
+		fail "serve ($serve_name) exited $st after SIGTERM" \
+			"$tmp/$serve_name.err"
+}
+
+start_s_server() {
+	peer_name=$1
+	shift
+	bg "$peer_name" "$OPENSSL" s_server -accept 127.0.0.1:0 -naccept 1 "$@"
+	peer_pid=$bg_pid
+	peer_port=
+	if ! wait_for "$tmp/$peer_name.out" '^ACCEPT'; then
+		fail "openssl s_server $* did not start" "$tmp/$peer_name.out" \
+			"$tmp/$peer_name.err"
+		return 1
+	fi
+	peer_port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
+		"$tmp/$peer_name.out")
+}
+
+# gnutls-serv cannot pick a free port or say which one it got: try ports
+# from a range derived from our pid until one binds.
+start_gnutls_serv() {
+	peer_name=$1
+	shift
+	try=0
+	while [ $try -lt 20 ]; do
+		peer_port=$((20000 + ($$ % 2000) * 20 + try))
+		bg "$peer_name" gnutls-serv -p "$peer_port" "$@"
+		peer_pid=$bg_pid
+		if wait_for "$tmp/$peer_name.out" 'IPv4 .*port [0-9]*\.\.\.[a-z]'; then
+			if grep -q "IPv4 .*port $peer_port\.\.\.done" "$tmp/$peer_name.out"; then
+				return 0
+			fi
+		fi
+		kill "$peer_pid" 2>/dev/null
+		wait "$peer_pid" 2>/dev/null
+		try=$((try + 1))
+	done
+	fail "gnutls-serv $* did not start" "$tmp/$peer_name.out" \
+		"$tmp/$peer_name.err"
+	return 1
+}
+
+stop_peer() {
+	kill "$peer_pid" 2>/dev/null
+	wait "$peer_pid" 2>/dev/null
+	:
+}
+
+connect() {
+	conn_name=$1
+	shift
+	if [ -f "$tmp/$conn_name.in" ]; then
+		timeout 30 "$TLSPLUG" connect "$@" <"$tmp/$conn_name.in" \
+			>"$tmp/$conn_name.out" 2>"$tmp/$conn_name.err"
+	else
+		timeout 30 "$TLSPLUG" connect "$@" </dev/null \
+			>"$tmp/$conn_name.out" 2>"$tmp/$conn_name.err"
+	fi
+	status=$?
+}
+
+expect_ok() {
+	if [ "$status" -ne 0 ]; then
+		fail "$1: connect exited $status, expected 0" "$tmp/$1.err"
+		return 1
+	fi
+	pass "$1"
+}
+
+expect_category() {
+	if [ "$status" -ne 1 ] ||
+	   ! grep '^tlsplug: ' "$tmp/$1.err" | head -n 1 |
+	     grep -q "^tlsplug: $2: "; then
+		fail "$1: expected exit 1 and 'tlsplug: $2: ...', got $status" \
+			"$tmp/$1.err"
+		return 1
+	fi
+	pass "$1 ($2)"
+}
+
+expect_err_has() {
+	grep -qF -- "$2" "$tmp/$1.err" ||
+		{ fail "$1: stderr lacks '$2'" "$tmp/$1.err"; return 1; }
+}
+
+expect_same() {
+	cmp -s "$1" "$2" ||
+		{ fail "$3: data differs ($(wc -c <"$1") vs $(wc -c <"$2") bytes)"; return 1; }
+	pass "$3"
+}

@@ -1,0 +1,21 @@
+# tests/interop.mk -- the socket wrapper and `tlsplug connect` / `serve`
+# against each other and against real peers (openssl, gnutls-serv,
+# gnutls-cli, curl), on loopback, every run bounded in time.
+if HAVE_CHECK
+check_PROGRAMS += tests/check_socket
+TESTS += tests/check_socket
+tests_check_socket_SOURCES = tests/check_socket.c
+tests_check_socket_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
+tests_check_socket_LDADD = libtlsplug.la $(CHECK_LIBS) -lpthread
+endif
+
+INTEROP_TESTS = \
+	tests/interop-tlsplug.sh \
+	tests/interop-connect-openssl.sh \
+	tests/interop-connect-gnutls.sh \
+	tests/interop-serve-openssl.sh \
+	tests/interop-serve-gnutls.sh \
+	tests/interop-serve-curl.sh
+TESTS += $(INTEROP_TESTS)
+dist_check_SCRIPTS += $(INTEROP_TESTS)
+EXTRA_DIST += tests/interop-lib.sh

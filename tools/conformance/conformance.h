@@ -1,0 +1,346 @@
+/*
+ * conformance.h -- the backend conformance suite and the interop matrix.
+ *
+ * The suite is a table of cases written against the public API only, so it
+ * runs unchanged against any plugin: `tlsplug check-backend PATH.so` and the
+ * Check runners (tests/check_conformance.c, tests/check_interop.c) all walk
+ * the same tables.  A client and a server run in one process over the
+ * buffer API, with a pump moving ciphertext between the two connections.
+ *
+ * Where engines differ, a case reads tlsplug_backend_caps(): a backend
+ * lacking a capability must refuse the setting cleanly with
+ * TLSPLUG_ERR_UNSUPPORTED, which the case then checks instead.
+ *
+ * The certificates come from tools/tlsplug-gen-test-certs (see the list of
+ * files at its top), generated into a fresh directory for each run.
+ */
+#ifndef TLSPLUG_TOOLS_CONFORMANCE_H
+#define TLSPLUG_TOOLS_CONFORMANCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tlsplug/tlsplug.h>
+/* For the TLSPLUG_CAP_* constants only (tlsplug.h points there). */
+#include <tlsplug/backend.h>
+
+/* What a case runs against. */
+struct conf_env {
+	const struct tlsplug_backend *client;  /* client side backend */
+	const struct tlsplug_backend *server;  /* server side backend */
+	/* Every backend under test (for cross-backend comparisons in the
+	 * matrix); at least client and server. */
+	const struct tlsplug_backend *const *all;
+	size_t nall;
+	const char *certdir;                   /* generated certificates */
+};
+
+/* A case returns 0 on success, or -1 with the reason in why. */
+typedef int (*conf_run_fn)(const struct conf_env *env, char *why,
+                           size_t whylen);
+
+struct conf_case {
+	const char *name;
+	conf_run_fn run;
+};
+
+/* The conformance suite (client and server on the same backend). */
+extern const struct conf_case conf_cases[];
+extern const size_t conf_case_count;
+/* The interop matrix (run for every client x server pair). */
+extern const struct conf_case conf_interop_cases[];
+extern const size_t conf_interop_case_count;
+
+/* Runs the generator script (through /bin/sh) to fill dir.  Returns 0, or
+ * -1 with the reason in why. */
+int conf_certs_generate(const char *script, const char *dir, char *why,
+                        size_t whylen);
+/* Removes dir and everything under it.  Returns 0 or -1 (errno set). */
+int conf_certs_remove(const char *dir);
+
+/* ------------------------------------------------------------------------
+ * Helpers for the cases (util.c, pump.c).
+ * ------------------------------------------------------------------------ */
+
+/* Formats why and returns -1, so `return conf_fail(...)`. */
+int conf_fail(char *why, size_t whylen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* 1 if backend b declares every bit of cap. */
+int conf_has(const struct tlsplug_backend *b, uint64_t cap);
+
+/* dir/name into buf (PATH_MAX bytes). */
+void conf_path(const struct conf_env *env, const char *name, char *buf);
+/* Reads a whole file into a malloc'd buffer. Returns 0 or -1. */
+int conf_slurp(const struct conf_env *env, const char *name,
+               unsigned char **data, size_t *len, char *why, size_t whylen);
+
+/* One side's settings, described for conf_config(). */
+struct conf_side {
+	const char *chain;        /* certificate file in certdir, or NULL */
+	const char *key;          /* its key file */
+	const char *chain2;       /* a second chain (servers) or NULL */
+	const char *key2;
+	const char *chain3;       /* a third chain or NULL */
+	const char *key3;
+	const char *trust;        /* trust store file, NULL: system store */
+	int no_validation;
+	enum tlsplug_version min; /* 0: default */
+	enum tlsplug_version max; /* 0: default */
+	const uint16_t *ciphers;
+	size_t nciphers;
+	const char *const *alpn;
+	size_t nalpn;
+	tlsplug_sni_cb sni;
+	void *sni_data;
+};
+
+/* Builds a config from a side description. */
+int conf_config(const struct conf_env *env, const struct conf_side *side,
+                struct tlsplug_config **out, char *why, size_t whylen);
+/* Loads a chain + key from certdir and adds it to b. */
+int conf_add_chain(const struct conf_env *env,
+                   struct tlsplug_config_builder *b, const char *chain,
+                   const char *key, char *why, size_t whylen);
+
+/* A client and a server connection, and how their handshake went. */
+struct conf_pair {
+	struct tlsplug_context *cctx, *sctx;
+	struct tlsplug_conn *c, *s;
+	int crc, src;             /* last handshake status of each side */
+};
+
+/* Makes both contexts and connections; `host` is the client's
+ * server_hostname.  On failure returns the failing status (why says which
+ * side) and leaves nothing allocated. */
+int conf_pair_new(const struct conf_env *env, struct tlsplug_config *ccfg,
+                  struct tlsplug_config *scfg, const char *host,
+                  struct conf_pair *p, char *why, size_t whylen);
+/* Same from side descriptions. */
+int conf_pair_sides(const struct conf_env *env, const struct conf_side *cs,
+                    const struct conf_side *ss, const char *host,
+                    struct conf_pair *p, char *why, size_t whylen);
+void conf_pair_free(struct conf_pair *p);
+
+/* Moves up to chunk (0: all) pending ciphertext bytes from one connection to
+ * the other.  Returns the number moved. */
+size_t conf_move(struct tlsplug_conn *from, struct tlsplug_conn *to,
+                 size_t chunk);
+/* Drives both handshakes to their end, moving chunk bytes at a time
+ * (0: everything).  Sets p->crc / p->src.  Returns 0 when both succeeded,
+ * else -1 with a description in why. */
+int conf_handshake(struct conf_pair *p, size_t chunk, char *why,
+                   size_t whylen);
+/* conf_handshake, then checks that both sides agree on the version, cipher
+ * and ALPN, and that the version is `version` (0: any). */
+int conf_connect(struct conf_pair *p, enum tlsplug_version version,
+                 char *why, size_t whylen);
+/* The checks of conf_connect on a pair whose handshake is done. */
+int conf_check_negotiated(struct conf_pair *p, enum tlsplug_version version,
+                          char *why, size_t whylen);
+/* After a handshake in which the server failed: the client's error as seen
+ * from the handshake or (TLS 1.3: the client may finish first) from a read.
+ * Returns the negative status, or the last non-error status. */
+int conf_client_outcome(struct conf_pair *p);
+
+/* Sends len bytes from one side and reads them on the other, comparing
+ * byte for byte.  chunk: ciphertext bytes moved per step (0: all);
+ * readsize: plaintext buffer given to each read. */
+int conf_transfer(struct conf_pair *p, int from_client,
+                  const unsigned char *data, size_t len, size_t chunk,
+                  size_t readsize, char *why, size_t whylen);
+/* Fills buf with bytes from a deterministic generator seeded by seed. */
+void conf_random(unsigned char *buf, size_t len, uint64_t seed);
+/* Random payload of len bytes sent both ways and compared. */
+int conf_exchange(struct conf_pair *p, size_t len, size_t chunk,
+                  char *why, size_t whylen);
+
+/* Checks an error record: category `code`, and for a backend error, the
+ * message starting with "<backend>: " and tlsplug_error_backend() equal to
+ * the backend's name (b NULL: not checked). */
+int conf_check_error(const struct tlsplug_error *e, int code,
+                     const struct tlsplug_backend *b, const char *what,
+                     char *why, size_t whylen);
+
+/* Creates a context and expects it to fail with `code`, checking the error
+ * record as conf_check_error().  Returns 0 or -1. */
+int conf_expect_context_error(const struct tlsplug_backend *b,
+                              enum tlsplug_role role,
+                              struct tlsplug_config *cfg, int code,
+                              const char *what, char *why, size_t whylen);
+
+/*
+ * Capability gate.  When backend b (for role) declares cap, returns 1 and
+ * the case goes on.  Otherwise checks that a context for role made from cfg
+ * is refused with TLSPLUG_ERR_UNSUPPORTED, sets *result to 0 (refused
+ * cleanly) or -1 (why filled), and returns 0.
+ */
+int conf_gate(const struct tlsplug_backend *b, enum tlsplug_role role,
+              uint64_t cap, struct tlsplug_config *cfg, int *result,
+              char *why, size_t whylen);
+
+/*
+ * A whole connection scenario: both sides' settings, the capabilities each
+ * side needs (gated as conf_gate), and what must be seen.
+ */
+struct conf_scenario {
+	struct conf_side c, s;
+	const char *host;          /* client's server_hostname */
+	uint64_t ccap, scap;       /* capabilities needed by client / server */
+	enum tlsplug_version version; /* expected version, 0: any */
+	const char *alpn;          /* expected ALPN protocol, NULL: none */
+	const char *server_cn;     /* "CN=..." the client must see, or NULL */
+	const char *client_cn;     /* "CN=..." the server must see, or NULL */
+	int no_client_cert;        /* the server must see no client cert */
+	size_t exchange;           /* random bytes sent each way after */
+	size_t chunk;              /* ciphertext bytes moved per step, 0: all */
+};
+
+/* Runs sc and expects success.  Returns 0 or -1. */
+int conf_scenario_ok(const struct conf_env *env,
+                     const struct conf_scenario *sc, char *why,
+                     size_t whylen);
+
+/* Any error (for conf_scenario_fail). */
+#define CONF_ANY_ERROR 1000
+
+/* Runs sc and expects failure: the client with ccode (as seen by the
+ * handshake or, when the server fails after the client finished, by the
+ * next read), the server with scode; either may be 0 (not checked) or
+ * CONF_ANY_ERROR.  Backend error records must name their backend. */
+int conf_scenario_fail(const struct conf_env *env,
+                       const struct conf_scenario *sc, int ccode, int scode,
+                       char *why, size_t whylen);
+
+/* Builds the configs of sc and applies its capability gates.  Returns 1 to
+ * go on (configs in *ccfg, *scfg), 0 when a gate or an error decided
+ * (*result set; nothing to free). */
+int conf_scenario_prepare(const struct conf_env *env,
+                          const struct conf_scenario *sc,
+                          struct tlsplug_config **ccfg,
+                          struct tlsplug_config **scfg, int *result,
+                          char *why, size_t whylen);
+
+/* An SNI callback that records what it was given: returns `alt` for
+ * alt_name, NULL (refusal) for refuse_name, else the original config. */
+struct conf_sni {
+	struct tlsplug_config *alt;
+	const char *alt_name;
+	const char *refuse_name;
+	int calls;
+	int got_null;              /* called with no name */
+	char seen[256];            /* last name given */
+};
+struct tlsplug_config *conf_sni_cb(struct tlsplug_conn *conn,
+	const char *server_name, const struct tlsplug_config *original,
+	void *user_data);
+
+/* The well-known (version, suite) pairs the cipher cases try. */
+struct conf_suite {
+	enum tlsplug_version version;
+	uint16_t id;
+	const char *chain;         /* server certificate it needs */
+	const char *key;
+};
+extern const struct conf_suite conf_suites[];
+extern const size_t conf_suite_count;
+/* 1 if b lists id among its suites (or cannot list them). */
+int conf_offers(const struct tlsplug_backend *b, uint16_t id);
+
+/* Case functions shared by both tables (cases_*.c). */
+#define CONF_CASE(fn) \
+	int fn(const struct conf_env *env, char *why, size_t whylen)
+
+CONF_CASE(case_negotiated_none_before_handshake);
+CONF_CASE(case_tls12);
+CONF_CASE(case_tls13);
+CONF_CASE(case_default_versions);
+CONF_CASE(case_version_min_max_supported);
+CONF_CASE(case_version_client_max_below_server);
+CONF_CASE(case_version_mismatch_13_vs_12);
+CONF_CASE(case_version_mismatch_12_vs_13);
+CONF_CASE(case_cipher_by_id);
+CONF_CASE(case_cipher_unknown_ids_skipped);
+CONF_CASE(case_cipher_none_usable);
+CONF_CASE(case_cipher_no_shared);
+CONF_CASE(case_alpn_server_preference);
+CONF_CASE(case_alpn_no_overlap);
+CONF_CASE(case_alpn_server_none);
+CONF_CASE(case_alpn_tls12);
+CONF_CASE(case_cert_rsa_tls12);
+CONF_CASE(case_cert_rsa_tls13);
+CONF_CASE(case_cert_ecdsa_tls12);
+CONF_CASE(case_cert_ecdsa_tls13);
+CONF_CASE(case_cert_ed25519_tls12);
+CONF_CASE(case_cert_ed25519_tls13);
+CONF_CASE(case_cert_der_files);
+CONF_CASE(case_cert_der_buffers);
+CONF_CASE(case_cert_pem_buffers);
+CONF_CASE(case_cert_rsa_der);
+CONF_CASE(case_trust_from_file);
+CONF_CASE(case_trust_from_buffer);
+CONF_CASE(case_trust_system);
+CONF_CASE(case_verify_expired);
+CONF_CASE(case_verify_not_yet_valid);
+CONF_CASE(case_verify_hostname_mismatch);
+CONF_CASE(case_verify_untrusted_root);
+CONF_CASE(case_verify_self_signed);
+CONF_CASE(case_verify_wrong_purpose);
+CONF_CASE(case_verify_no_validation);
+CONF_CASE(case_verify_server_sees_alert);
+CONF_CASE(case_verify_server_sees_alert_tls12);
+CONF_CASE(case_host_ip_v4);
+CONF_CASE(case_host_ip_v6);
+CONF_CASE(case_host_ip_mismatch);
+CONF_CASE(case_host_ip_only_cert_ignores_cn);
+CONF_CASE(case_host_wildcard);
+CONF_CASE(case_host_wildcard_two_labels);
+CONF_CASE(case_host_wildcard_bare_domain);
+CONF_CASE(case_host_null_skips_name_check);
+CONF_CASE(case_host_case_insensitive);
+CONF_CASE(case_sni_sent_for_names_only);
+CONF_CASE(case_key_encrypted_password);
+CONF_CASE(case_key_encrypted_buffer);
+CONF_CASE(case_key_encrypted_callback);
+CONF_CASE(case_key_wrong_password);
+CONF_CASE(case_key_callback_gives_up);
+CONF_CASE(case_key_mismatch);
+CONF_CASE(case_file_missing);
+CONF_CASE(case_file_unreadable);
+CONF_CASE(case_file_garbage);
+CONF_CASE(case_file_bad_pem_body);
+CONF_CASE(case_sni_callback_switches);
+CONF_CASE(case_sni_callback_refuses);
+CONF_CASE(case_sni_callback_no_name);
+CONF_CASE(case_sni_multi_chain);
+CONF_CASE(case_mtls_tls12);
+CONF_CASE(case_mtls_tls13);
+CONF_CASE(case_mtls_missing_tls12);
+CONF_CASE(case_mtls_missing_tls13);
+CONF_CASE(case_mtls_untrusted_client);
+CONF_CASE(case_mtls_not_requested);
+CONF_CASE(case_data_small_sizes);
+CONF_CASE(case_data_record_boundaries);
+CONF_CASE(case_data_1mib);
+CONF_CASE(case_data_bytewise_tls12);
+CONF_CASE(case_data_bytewise_tls13);
+CONF_CASE(case_data_short_reads);
+CONF_CASE(case_data_short_writes);
+CONF_CASE(case_data_interleaved);
+CONF_CASE(case_read_runs_handshake);
+CONF_CASE(case_shutdown_client_first);
+CONF_CASE(case_shutdown_server_first);
+CONF_CASE(case_shutdown_tls12);
+CONF_CASE(case_ragged_eof_client);
+CONF_CASE(case_ragged_eof_server);
+
+/* Interop-only cases (interop.c). */
+CONF_CASE(case_interop_tls12_rsa);
+CONF_CASE(case_interop_tls12_ecdsa);
+CONF_CASE(case_interop_tls12_ed25519);
+CONF_CASE(case_interop_tls13_rsa);
+CONF_CASE(case_interop_tls13_ecdsa);
+CONF_CASE(case_interop_tls13_ed25519);
+CONF_CASE(case_interop_bad_certs_same_category);
+CONF_CASE(case_interop_version_mismatch_same_category);
+
+#endif
