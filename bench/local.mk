@@ -48,4 +48,5 @@ bench_tlsplug_bench_CPPFLAGS = $(BENCH_NATIVE_COMMON_CPPFLAGS) \
 bench_tlsplug_bench_LDADD = libtlsplug.la $(BENCH_NATIVE_LIBS)
 
 EXTRA_DIST += plugins/openssl/bench_native.c plugins/gnutls/bench_native.c \
+	doc/PERFORMANCE.md \
 	bench/bench.h

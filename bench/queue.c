@@ -46,6 +46,8 @@ bench_queue_pull(struct bench_queue *q, void *data, size_t len)
 
 	if (n > len)
 		n = len;
+	if (n == 0)
+		return 0;
 	memcpy(data, q->buf + q->start, n);
 	q->start += n;
 	return n;

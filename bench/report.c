@@ -49,6 +49,18 @@ ratio(const struct bench_result *r)
 	return bench_median(r->tp, r->n) / bench_median(r->nat, r->n);
 }
 
+static double
+paired_ratio(const struct bench_result *r)
+{
+	double q[BENCH_MAX_ROUNDS];
+	int i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (r->nat[i] != 0)
+			q[n++] = r->tp[i] / r->nat[i];
+	return bench_median(q, n);
+}
+
 int
 bench_result_met(const struct bench_result *r)
 {
@@ -259,6 +271,13 @@ json_result(const struct bench_result *r)
 		else
 			printf("null");
 	}
+	/* Median of the per-round ratios: each round's two sides ran back to
+	 * back, so this is the figure least disturbed by load drift. */
+	printf(", \"paired_ratio\": ");
+	if (has_ratio(r))
+		json_num(paired_ratio(r));
+	else
+		printf("null");
 	printf(", \"target\": ");
 	json_str(tgt);
 	printf(", \"met\": %s", met == 1 ? "true" : met == 0 ? "false" : "null");

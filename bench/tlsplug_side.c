@@ -41,8 +41,10 @@ tp_engine_version(void)
 
 /* ---- contexts ------------------------------------------------------- */
 
-/* The start-up child's context, kept until exit as a program keeps it. */
-static struct tlsplug_context *tp_startup_ctx;
+/* The start-up child's context, kept until exit as a program keeps it
+ * (volatile: the store must survive optimisation so leak checkers see
+ * it). */
+static struct tlsplug_context *volatile tp_startup_ctx;
 
 static int
 tp_startup_client_ctx(char *err)

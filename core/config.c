@@ -140,7 +140,8 @@ settings_copy(struct settings *dst, const struct settings *src)
 		goto nomem;
 	dst->nalpn = src->nalpn;
 	if (src->nchains > 0) {
-		dst->chains = tlsplug__calloc(src->nchains, sizeof(struct chain));
+		dst->chains = tlsplug__calloc(src->nchains,
+		                              sizeof(struct chain));
 		if (dst->chains == NULL)
 			goto nomem;
 		for (size_t i = 0; i < src->nchains; i++) {

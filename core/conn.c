@@ -38,6 +38,12 @@ struct tlsplug_conn {
 	char *server_name;
 	char *peer_subject;
 	bool peer_subject_done;
+	/* The SNI selection, so that a second ClientHello (after a
+	 * HelloRetryRequest) does not run the user's callback again. */
+	bool sni_selected;
+	char *sni_name;
+	const struct tlsplug_bconfig *sni_cfg;
+	void **sni_slot;
 };
 
 /* ---- transport callbacks (core->pull / core->push) ------------------ */
@@ -67,6 +73,44 @@ tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
+/* ---- SNI selection cache (for context.c) ---------------------------- */
+
+static int
+same_name(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	       (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+int
+tlsplug__conn_sni_cached(const struct tlsplug_conn *conn, const char *name,
+                         const struct tlsplug_bconfig **cfg, void ***slot)
+{
+	if (!conn->sni_selected || !same_name(conn->sni_name, name))
+		return 0;
+	*cfg = conn->sni_cfg;
+	*slot = conn->sni_slot;
+	return 1;
+}
+
+void
+tlsplug__conn_sni_remember(struct tlsplug_conn *conn, const char *name,
+                           const struct tlsplug_bconfig *cfg, void **slot)
+{
+	char *copy = NULL;
+
+	if (name != NULL) {
+		copy = tlsplug__strdup(name);
+		if (copy == NULL)
+			return;   /* no cache: the callback may run again */
+	}
+	tlsplug__free(conn->sni_name);
+	conn->sni_name = copy;
+	conn->sni_cfg = cfg;
+	conn->sni_slot = slot;
+	conn->sni_selected = true;
+}
+
 /* ---- creation ------------------------------------------------------- */
 
 int
@@ -90,7 +134,8 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 
 	conn = tlsplug__calloc(1, sizeof(*conn));
 	if (conn == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory");
 	tlsplug__buffer_init(&conn->in);
 	tlsplug__buffer_init(&conn->out);
 	tlsplug__error_clear(&conn->error);
@@ -110,8 +155,9 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 	                     conn->hostname, &conn->error);
 	if (rc != TLSPLUG_OK) {
 		if (rc > 0 || conn->error.code == TLSPLUG_OK)
-			tlsplug__error_set(&conn->error, rc < 0 ? rc :
-			    TLSPLUG_ERR_BACKEND, "%s: connection init failed (%s)",
+			tlsplug__error_set(&conn->error,
+			    rc < 0 ? rc : TLSPLUG_ERR_BACKEND,
+			    "%s: connection init failed (%s)",
 			    tlsplug__context_backend_name(ctx),
 			    tlsplug_status_name(rc));
 		rc = tlsplug__error_export(&conn->error, err);
@@ -144,6 +190,7 @@ tlsplug_conn_free(struct tlsplug_conn *conn)
 	tlsplug__free(conn->alpn);
 	tlsplug__free(conn->server_name);
 	tlsplug__free(conn->peer_subject);
+	tlsplug__free(conn->sni_name);
 	tlsplug_context_unref(conn->ctx);
 	tlsplug__free(conn);
 }
@@ -189,7 +236,8 @@ is_ip_literal(const char *s)
 {
 	unsigned char ip[16];
 
-	return inet_pton(AF_INET, s, ip) == 1 || inet_pton(AF_INET6, s, ip) == 1;
+	return inet_pton(AF_INET, s, ip) == 1 ||
+	       inet_pton(AF_INET6, s, ip) == 1;
 }
 
 /* Caches what stays fixed once the handshake is done. */

@@ -182,7 +182,8 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 			    "out of memory creating the backend registry");
 		rc = tlsplug_registry_choose(r, NULL, &b, NULL, NULL);
 		if (rc != TLSPLUG_OK) {
-			const struct tlsplug_error *re = tlsplug_registry_error(r);
+			const struct tlsplug_error *re =
+			    tlsplug_registry_error(r);
 
 			if (re != NULL && re->code != TLSPLUG_OK)
 				return tlsplug__error_export(re, err);
@@ -200,14 +201,16 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 
 	ctx = tlsplug__calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory");
 	/* calloc memory is aligned for any type, as backend.h promises. */
 	ctx->priv = tlsplug__calloc(1, b->d->ctx_priv_size);
 	if (ctx->priv == NULL ||
 	    pthread_mutex_init(&ctx->lock, NULL) != 0) {
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
-		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory");
 	}
 	atomic_init(&ctx->refs, 1);
 	ctx->backend = b;
@@ -377,6 +380,10 @@ tlsplug__context_sni_select(struct tlsplug_conn *conn,
 	if (ctx->role != TLSPLUG_SERVER)
 		return tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
 		    "sni_select called on a client connection");
+	/* Once per handshake, even when the engine sees a second
+	 * ClientHello: the same answer as the first time. */
+	if (tlsplug__conn_sni_cached(conn, server_name, cfg, slotp))
+		return TLSPLUG_OK;
 	cb = tlsplug__config_sni_cb(ctx->config, &data);
 	if (cb == NULL) {
 		chosen = tlsplug_config_ref(ctx->config);
@@ -405,5 +412,6 @@ tlsplug__context_sni_select(struct tlsplug_conn *conn,
 	*cfg = slot->config == ctx->config ? &ctx->bcfg :
 	    tlsplug__config_bview(slot->config);
 	*slotp = &slot->value;
+	tlsplug__conn_sni_remember(conn, server_name, *cfg, *slotp);
 	return TLSPLUG_OK;
 }

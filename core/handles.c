@@ -65,12 +65,12 @@ read_file(const char *path, unsigned char **data, size_t *len,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
-		return tlsplug__error_set(e, TLSPLUG_ERR_IO, "cannot open %s: %s",
-		                          path, strerror(errno));
+		return tlsplug__error_set(e, TLSPLUG_ERR_IO,
+		    "cannot open %s: %s", path, strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		close(fd);
-		return tlsplug__error_set(e, TLSPLUG_ERR_IO, "cannot read %s: %s",
-		                          path, strerror(EISDIR));
+		return tlsplug__error_set(e, TLSPLUG_ERR_IO,
+		    "cannot read %s: %s", path, strerror(EISDIR));
 	}
 	for (;;) {
 		ssize_t r;
@@ -83,8 +83,8 @@ read_file(const char *path, unsigned char **data, size_t *len,
 				tlsplug__free(buf);
 				close(fd);
 				return tlsplug__error_set(e, TLSPLUG_ERR_IO,
-				    "cannot read %s: larger than %u bytes", path,
-				    FILE_MAX);
+				    "cannot read %s: larger than %u bytes",
+				    path, FILE_MAX);
 			}
 			/* +1: room for the NUL that PEM data gets. */
 			nbuf = tlsplug__realloc(buf, ncap + 1);
@@ -115,6 +115,12 @@ read_file(const char *path, unsigned char **data, size_t *len,
 	*data = buf;
 	*len = n;
 	return TLSPLUG_OK;
+}
+
+static int
+oom(struct tlsplug_error *e)
+{
+	return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
 }
 
 /* ---- framing checks ------------------------------------------------- */
@@ -268,14 +274,15 @@ pem_scan(const char *text, enum pem_kind kind, struct pem_scan *out,
 			}
 			if (memchr(q, ':', ll) != NULL && in_headers &&
 			    kind == PEM_KEY) {
-				if (ll >= 22 &&
-				    memcmp(q, "Proc-Type: 4,ENCRYPTED", 22) == 0)
+				if (ll >= 22 && memcmp(q,
+				    "Proc-Type: 4,ENCRYPTED", 22) == 0)
 					enc = 1;
 			} else {
 				for (size_t i = 0; i < ll; i++) {
 					unsigned char c = (unsigned char)q[i];
 
-					if (!is_b64(c) && c != ' ' && c != '\t') {
+					if (!is_b64(c) && c != ' ' &&
+					    c != '\t') {
 						*why = "invalid base64 data";
 						return 0;
 					}
@@ -324,9 +331,11 @@ frame(const unsigned char *data, size_t len, enum pem_kind kind, int der_ok,
 		                          what);
 	if (der_ok && der_plausible(data, len, &inner, &inner2)) {
 		if (kind == PEM_CERT)
-			fits = inner == 0x30 && (inner2 == 0xa0 || inner2 == 0x02);
+			fits = inner == 0x30 &&
+			    (inner2 == 0xa0 || inner2 == 0x02);
 		else
-			fits = inner == 0x02 || (inner == 0x30 && inner2 == 0x06);
+			fits = inner == 0x02 ||
+			    (inner == 0x30 && inner2 == 0x06);
 		if (!fits)
 			return tlsplug__error_set(e, bad,
 			    "%s: DER data is not a %s", origin, what);
@@ -349,12 +358,13 @@ frame(const unsigned char *data, size_t len, enum pem_kind kind, int der_ok,
 		    "%s: not PEM %s data", origin, what);
 	copy = tlsplug__malloc(len + 1);
 	if (copy == NULL)
-		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+		return oom(e);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
 	if (!pem_scan((const char *)copy, kind, &scan, &why)) {
 		tlsplug__free(copy);
-		return tlsplug__error_set(e, bad, "%s: bad PEM: %s", origin, why);
+		return tlsplug__error_set(e, bad, "%s: bad PEM: %s", origin,
+		                          why);
 	}
 	if (scan.wanted == 0) {
 		tlsplug__free(copy);
@@ -400,11 +410,11 @@ cert_new(const unsigned char *data, size_t len, const char *origin,
 
 	c = tlsplug__calloc(1, sizeof(*c));
 	if (c == NULL)
-		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+		return oom(e);
 	c->origin = tlsplug__strdup(origin);
 	if (c->origin == NULL) {
 		tlsplug__free(c);
-		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+		return oom(e);
 	}
 	rc = frame(data, len, PEM_CERT, 1, origin, TLSPLUG_ERR_BAD_CERTIFICATE,
 	           &c->blob, &c->count, &enc, e);
@@ -429,11 +439,11 @@ tlsplug_certificate_from_buffer(const void *data, size_t len,
 
 	if (out == NULL)
 		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		                          "certificate_from_buffer: out is NULL");
+		    "certificate_from_buffer: out is NULL");
 	*out = NULL;
 	if (data == NULL && len > 0)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "certificate_from_buffer: data is NULL");
+		    "certificate_from_buffer: data is NULL");
 	rc = cert_new(data, len, BUFFER_ORIGIN, out, &e);
 	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
 }
@@ -506,7 +516,7 @@ key_new(const unsigned char *data, size_t len, const char *origin,
 
 	k = tlsplug__calloc(1, sizeof(*k));
 	if (k == NULL)
-		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+		return oom(e);
 	atomic_init(&k->refs, 1);
 	k->origin = tlsplug__strdup(origin);
 	if (k->origin == NULL)
@@ -533,7 +543,7 @@ key_new(const unsigned char *data, size_t len, const char *origin,
 	return TLSPLUG_OK;
 nomem:
 	tlsplug_private_key_unref(k);
-	return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+	return oom(e);
 }
 
 static int
@@ -570,11 +580,11 @@ key_from_buffer(const void *data, size_t len, const void *password,
 
 	if (out == NULL)
 		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		                          "private_key_from_buffer: out is NULL");
+		    "private_key_from_buffer: out is NULL");
 	*out = NULL;
 	if (data == NULL && len > 0)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "private_key_from_buffer: data is NULL");
+		    "private_key_from_buffer: data is NULL");
 	rc = key_new(data, len, BUFFER_ORIGIN, password, password_len, NULL,
 	             NULL, out, &e);
 	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
@@ -616,7 +626,7 @@ tlsplug_private_key_from_file_with_callback(const char *path,
 {
 	if (cb == NULL)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "private key password callback is NULL");
+		    "private key password callback is NULL");
 	return key_from_file(path, NULL, 0, cb, user_data, out, err);
 }
 
@@ -689,11 +699,11 @@ trust_new(const unsigned char *data, size_t len, const char *origin,
 
 	t = tlsplug__calloc(1, sizeof(*t));
 	if (t == NULL)
-		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+		return oom(e);
 	t->origin = tlsplug__strdup(origin);
 	if (t->origin == NULL) {
 		tlsplug__free(t);
-		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM, "out of memory");
+		return oom(e);
 	}
 	/* Engines take trust anchors as PEM only. */
 	rc = frame(data, len, PEM_CERT, 0, origin, TLSPLUG_ERR_BAD_CERTIFICATE,
@@ -741,11 +751,11 @@ tlsplug_trust_store_from_buffer(const void *pem, size_t len,
 
 	if (out == NULL)
 		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		                          "trust_store_from_buffer: out is NULL");
+		    "trust_store_from_buffer: out is NULL");
 	*out = NULL;
 	if (pem == NULL && len > 0)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "trust_store_from_buffer: pem is NULL");
+		    "trust_store_from_buffer: pem is NULL");
 	rc = trust_new(pem, len, BUFFER_ORIGIN, out, &e);
 	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
 }

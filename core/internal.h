@@ -145,6 +145,15 @@ const struct tlsplug_conn_ops *tlsplug__context_conn_ops(
 const char *tlsplug__context_backend_name(const struct tlsplug_context *ctx);
 size_t tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx);
 
+/* The connection's remembered SNI selection: 1 and the earlier answer if
+ * sni_select already ran for this name on conn, else 0. */
+int tlsplug__conn_sni_cached(const struct tlsplug_conn *conn,
+                             const char *name,
+                             const struct tlsplug_bconfig **cfg, void ***slot);
+void tlsplug__conn_sni_remember(struct tlsplug_conn *conn, const char *name,
+                                const struct tlsplug_bconfig *cfg,
+                                void **slot);
+
 /* core->pull / core->push on a connection's ciphertext buffers. */
 ssize_t tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len);
 ssize_t tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf,

@@ -83,7 +83,8 @@ START_TEST(test_compaction)
 		m = tlsplug__buffer_read(&b, out, m > sizeof(out) ?
 		                         sizeof(out) : m);
 		for (size_t i = 0; i < m; i++)
-			ck_assert_uint_eq(out[i], (unsigned char)(rseq++ % 251));
+			ck_assert_uint_eq(out[i],
+			                  (unsigned char)(rseq++ % 251));
 		if (round == 500)
 			cap_after_warmup = tlsplug__buffer_capacity(&b);
 	}
@@ -141,7 +142,8 @@ START_TEST(test_no_allocation_in_steady_state)
 	for (int round = 0; round < 1000; round++) {
 		size_t n = 1 + (size_t)(round * 131) % sizeof(rec);
 
-		ck_assert_int_eq(tlsplug__buffer_append(&b, rec, n), TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug__buffer_append(&b, rec, n),
+		                 TLSPLUG_OK);
 		ck_assert_int_eq(tlsplug__buffer_append(&b, rec, n / 2),
 		                 TLSPLUG_OK);
 		ck_assert_uint_eq(tlsplug__buffer_peek(&b, &p), n + n / 2);

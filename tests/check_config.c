@@ -463,7 +463,8 @@ START_TEST(test_equal_each_setting)
 			    TLSPLUG_VERSION_TLSv1_3);
 			break;
 		case 5:
-			tlsplug_config_builder_set_sni_callback(b, sni_cb, NULL);
+			tlsplug_config_builder_set_sni_callback(b, sni_cb,
+			                                        NULL);
 			break;
 		case 6:
 			tlsplug_config_builder_set_sni_callback(b, sni_cb,
@@ -478,7 +479,8 @@ START_TEST(test_equal_each_setting)
 		c2 = build(b);
 		ck_assert_msg(!tlsplug_config_equal(base, c), "setting %d", i);
 		ck_assert_int_eq(tlsplug_config_equal(c, c2), 1);
-		ck_assert_uint_eq(tlsplug_config_hash(c), tlsplug_config_hash(c2));
+		ck_assert_uint_eq(tlsplug_config_hash(c),
+		                  tlsplug_config_hash(c2));
 		ck_assert_uint_ne(tlsplug_config_hash(c),
 		                  tlsplug_config_hash(base));
 		tlsplug_config_unref(c);
@@ -625,7 +627,8 @@ START_TEST(test_allocation_failures)
 			ck_assert_int_eq(rc, TLSPLUG_ERR_NOMEM);
 			ck_assert_ptr_null(c);
 			ck_assert_int_eq(tlsplug_error_code(
-			    tlsplug_config_builder_error(b)), TLSPLUG_ERR_NOMEM);
+			    tlsplug_config_builder_error(b)),
+			    TLSPLUG_ERR_NOMEM);
 			c = build(b);
 			tlsplug_config_unref(c);
 		}

@@ -3,8 +3,12 @@
  * every plugin the build produced ($TLSPLUG_TEST_BACKENDS): one TCase per
  * backend, every case once in it, client and server on that backend.
  *
- * Run one backend or one case with CK_RUN_CASE=openssl, and under
- * valgrind with CK_FORK=no (see README).
+ * One backend only: CK_RUN_CASE=openssl.  Under valgrind, from the build
+ * directory (the environment as tests/local.mk sets it):
+ *   CK_FORK=no CK_RUN_CASE=openssl ./libtool --mode=execute valgrind \
+ *       --leak-check=full --errors-for-leak-kinds=definite \
+ *       --error-exitcode=9 tests/check_conformance
+ * (about 35 s per backend).  tests/check_interop runs the same way.
  */
 #include "config.h"
 

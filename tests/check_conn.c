@@ -129,7 +129,8 @@ push_record(struct mock_conn *m, int type, const void *p, size_t n,
 
 	if (core->push(m->host, hdr, 3) != 3 ||
 	    (n > 0 && core->push(m->host, p, n) != (ssize_t)n))
-		return core->set_error(err, TLSPLUG_ERR_NOMEM, 0, "push failed");
+		return core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
+		                       "push failed");
 	return TLSPLUG_OK;
 }
 
@@ -254,6 +255,19 @@ server_handshake(struct mock_conn *m, struct tlsplug_error *err)
 		int rc = core->sni_select(m->host, m->has_sni ? m->sni : NULL,
 		                          &cfg, &slot, err);
 
+		/* A second ClientHello (as after a HelloRetryRequest) asks
+		 * again; the core must not run the user's callback twice. */
+		if (rc == TLSPLUG_OK && m->has_sni &&
+		    strncmp(m->sni, "hrr.", 4) == 0) {
+			const struct tlsplug_bconfig *cfg2;
+			void **slot2;
+
+			rc = core->sni_select(m->host, m->sni, &cfg2, &slot2,
+			                      err);
+			ck_assert_int_eq(rc, TLSPLUG_OK);
+			ck_assert_ptr_eq(cfg2, cfg);
+			ck_assert_ptr_eq(slot2, slot);
+		}
 		if (rc != TLSPLUG_OK) {
 			unsigned char a = 112;
 
@@ -1356,6 +1370,10 @@ START_TEST(test_sni_slots)
 	                 TLSPLUG_ERR_HANDSHAKE_REFUSED);
 	ck_assert_int_eq(crc, TLSPLUG_ERR_ALERT_RECEIVED);
 	ck_assert_int_eq(sni_calls, 7);
+	/* Two ClientHellos on one connection: one callback. */
+	ck_assert_int_eq(sni_handshake(sctx, "hrr.mock.test", NULL, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(sni_calls, 8);
 	ck_assert_int_eq(slots_released, 0);
 	tlsplug_context_unref(sctx);
 	ck_assert_int_eq(slots_released, 3);
@@ -1471,6 +1489,15 @@ START_TEST(test_allocation_failures)
 }
 END_TEST
 
+/* Each test starts from zero counters, forked or not (CK_FORK=no). */
+static void
+reset_counters(void)
+{
+	ctx_inits = ctx_finis = conn_inits = conn_finis = 0;
+	slots_made = slots_released = sni_calls = 0;
+	last_verify_peer = -1;
+}
+
 int
 main(void)
 {
@@ -1499,6 +1526,7 @@ main(void)
 	tcase_add_test(tc, test_sni_config_checked);
 	tcase_add_test(tc, test_sni_threads);
 	tcase_add_test(tc, test_allocation_failures);
+	tcase_add_checked_fixture(tc, reset_counters, NULL);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -267,7 +267,8 @@ START_TEST(test_neither_pem_nor_der)
 	assert_error(e, TLSPLUG_ERR_BAD_CERTIFICATE, path("junk.txt"));
 	e = NULL;
 	ck_assert_int_eq(tlsplug_private_key_from_file(path("junk.txt"), &k,
-	                                               &e), TLSPLUG_ERR_BAD_KEY);
+	                                               &e),
+	                 TLSPLUG_ERR_BAD_KEY);
 	assert_error(e, TLSPLUG_ERR_BAD_KEY, path("junk.txt"));
 
 	write_file("empty.pem", "", 0);
@@ -285,11 +286,13 @@ START_TEST(test_neither_pem_nor_der)
 	assert_error(e, TLSPLUG_ERR_BAD_CERTIFICATE, "no CERTIFICATE");
 	e = NULL;
 	ck_assert_int_eq(tlsplug_private_key_from_file(path("cert.pem"), &k,
-	                                               &e), TLSPLUG_ERR_BAD_KEY);
+	                                               &e),
+	                 TLSPLUG_ERR_BAD_KEY);
 	assert_error(e, TLSPLUG_ERR_BAD_KEY, path("cert.pem"));
 	e = NULL;
 	ck_assert_int_eq(tlsplug_private_key_from_file(path("cert.der"), &k,
-	                                               &e), TLSPLUG_ERR_BAD_KEY);
+	                                               &e),
+	                 TLSPLUG_ERR_BAD_KEY);
 	assert_error(e, TLSPLUG_ERR_BAD_KEY, "cert.der");
 }
 END_TEST
@@ -343,7 +346,8 @@ START_TEST(test_bad_pem_framing)
 	}
 	/* Embedded NUL: not text. */
 	{
-		static const char nul[] = "-----BEGIN CERTIFICATE-----\n\0TUlJ\n"
+		static const char nul[] =
+		    "-----BEGIN CERTIFICATE-----\n\0TUlJ\n"
 		    "-----END CERTIFICATE-----\n";
 		struct tlsplug_certificate *c = NULL;
 
@@ -363,7 +367,8 @@ START_TEST(test_bad_arguments)
 	ck_assert_int_eq(tlsplug_certificate_from_file(NULL, &c, NULL),
 	                 TLSPLUG_ERR_MISUSE);
 	ck_assert_int_eq(tlsplug_certificate_from_file(path("cert.pem"), NULL,
-	                                               NULL), TLSPLUG_ERR_MISUSE);
+	                                               NULL),
+	                 TLSPLUG_ERR_MISUSE);
 	ck_assert_int_eq(tlsplug_certificate_from_buffer(NULL, 5, &c, &e),
 	                 TLSPLUG_ERR_INVALID);
 	tlsplug_error_free(e);
@@ -476,8 +481,10 @@ START_TEST(test_traditional_encrypted_framing)
 	    "-----BEGIN EC PRIVATE KEY-----\nTUlJQg==\n"
 	    "-----END EC PRIVATE KEY-----\n";
 	static const char two[] =
-	    "-----BEGIN PRIVATE KEY-----\nTUlJQg==\n-----END PRIVATE KEY-----\n"
-	    "-----BEGIN PRIVATE KEY-----\nTUlJQg==\n-----END PRIVATE KEY-----\n";
+	    "-----BEGIN PRIVATE KEY-----\nTUlJQg==\n"
+	    "-----END PRIVATE KEY-----\n"
+	    "-----BEGIN PRIVATE KEY-----\nTUlJQg==\n"
+	    "-----END PRIVATE KEY-----\n";
 	struct tlsplug_private_key *k = NULL;
 	struct tlsplug_error *e = NULL;
 	struct tlsplug_bkey bk;

@@ -164,11 +164,12 @@ END_TEST
 START_TEST(test_embedded_nul_in_san)
 {
 	const struct tlsplug_san sans[] = {
-		{ TLSPLUG_SAN_DNS, (const unsigned char *)"www.example.com\0.evil.org",
-		  25 },
+		{ TLSPLUG_SAN_DNS,
+		  (const unsigned char *)"www.example.com\0.evil.org", 25 },
 	};
 
-	ck_assert_int_eq(tlsplug__match_hostname("www.example.com", sans, 1), 0);
+	ck_assert_int_eq(tlsplug__match_hostname("www.example.com", sans, 1),
+	                 0);
 	ck_assert_int_eq(tlsplug__match_hostname("www.example.com.evil.org",
 	                                         sans, 1), 0);
 }

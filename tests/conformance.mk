@@ -20,3 +20,7 @@ tests_check_interop_SOURCES = tests/check_interop.c \
 tests_check_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_interop_LDADD = $(conformance_runner_ldadd)
 endif
+
+# The same suite through `tlsplug check-backend`.
+TESTS += tests/check-backend.sh
+dist_check_SCRIPTS += tests/check-backend.sh

@@ -25,39 +25,39 @@ check_LTLIBRARIES += \
 	tests/mock/tlsplug-initfail.la \
 	tests/mock/tlsplug-missingdep.la
 
-tests_mock_tlsplug_fake_la_SOURCES = tests/mock/fake.c tests/mock/mock.h
+tests_mock_tlsplug_fake_la_SOURCES = tests/mock/fake.c
 tests_mock_tlsplug_fake_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_other_la_SOURCES = tests/mock/other.c tests/mock/mock.h
+tests_mock_tlsplug_other_la_SOURCES = tests/mock/other.c
 tests_mock_tlsplug_other_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_twin_la_SOURCES = tests/mock/twin.c tests/mock/mock.h
+tests_mock_tlsplug_twin_la_SOURCES = tests/mock/twin.c
 tests_mock_tlsplug_twin_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_future_la_SOURCES = tests/mock/future.c tests/mock/mock.h
+tests_mock_tlsplug_future_la_SOURCES = tests/mock/future.c
 tests_mock_tlsplug_future_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_badmajor_la_SOURCES = tests/mock/badmajor.c tests/mock/mock.h
+tests_mock_tlsplug_badmajor_la_SOURCES = tests/mock/badmajor.c
 tests_mock_tlsplug_badmajor_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_smallsize_la_SOURCES = tests/mock/smallsize.c tests/mock/mock.h
+tests_mock_tlsplug_smallsize_la_SOURCES = tests/mock/smallsize.c
 tests_mock_tlsplug_smallsize_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
 # Exports only a function, no descriptor.
-tests_mock_tlsplug_nosymbol_la_SOURCES = tests/mock/nosymbol.c tests/mock/mock.h
+tests_mock_tlsplug_nosymbol_la_SOURCES = tests/mock/nosymbol.c
 tests_mock_tlsplug_nosymbol_la_LDFLAGS = $(MOCK_LDFLAGS)
-tests_mock_tlsplug_nextmajor_la_SOURCES = tests/mock/nextmajor.c tests/mock/mock.h
+tests_mock_tlsplug_nextmajor_la_SOURCES = tests/mock/nextmajor.c
 tests_mock_tlsplug_nextmajor_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_tiny_la_SOURCES = tests/mock/tiny.c tests/mock/mock.h
+tests_mock_tlsplug_tiny_la_SOURCES = tests/mock/tiny.c
 tests_mock_tlsplug_tiny_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_nullentry_la_SOURCES = tests/mock/nullentry.c tests/mock/mock.h
+tests_mock_tlsplug_nullentry_la_SOURCES = tests/mock/nullentry.c
 tests_mock_tlsplug_nullentry_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_noctx_la_SOURCES = tests/mock/noctx.c tests/mock/mock.h
+tests_mock_tlsplug_noctx_la_SOURCES = tests/mock/noctx.c
 tests_mock_tlsplug_noctx_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_badname_la_SOURCES = tests/mock/badname.c tests/mock/mock.h
+tests_mock_tlsplug_badname_la_SOURCES = tests/mock/badname.c
 tests_mock_tlsplug_badname_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_dupname_la_SOURCES = tests/mock/dupname.c tests/mock/mock.h
+tests_mock_tlsplug_dupname_la_SOURCES = tests/mock/dupname.c
 tests_mock_tlsplug_dupname_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
-tests_mock_tlsplug_initfail_la_SOURCES = tests/mock/initfail.c tests/mock/mock.h
+tests_mock_tlsplug_initfail_la_SOURCES = tests/mock/initfail.c
 tests_mock_tlsplug_initfail_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
 # Links a helper library whose soname (libtlsplug-mock-absent.so.0) names
 # no file anywhere, so dlopen fails on the missing dependency whatever the
 # rpath says.  Built without libtool, which would name it after its file.
-tests_mock_tlsplug_missingdep_la_SOURCES = tests/mock/missingdep.c tests/mock/mock.h
+tests_mock_tlsplug_missingdep_la_SOURCES = tests/mock/missingdep.c
 # (Given to the linker directly: libtool drops plain .so files from a
 # module's LIBADD.)
 tests_mock_tlsplug_missingdep_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT) \
@@ -70,7 +70,8 @@ tests/mock/libmockdep.so: $(srcdir)/tests/mock/mockdep.c
 CLEANFILES += tests/mock/libmockdep.so
 EXTRA_DIST += tests/mock/mockdep.c
 
-# A text file the tests copy to tlsplug-notelf.so.
+# Shared by the mocks; a text file the tests copy to tlsplug-notelf.so.
+EXTRA_DIST += tests/mock/mock.h
 EXTRA_DIST += tests/mock/notelf.txt
 
 if HAVE_CHECK

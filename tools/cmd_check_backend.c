@@ -95,13 +95,12 @@ run_isolated(const struct conf_case *c, const struct conf_env *env,
 	}
 	close(fds[1]);
 	why[0] = '\0';
-	while (got + 1 < whylen &&
-	       (n = read(fds[0], why + got, whylen - got - 1)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+	while (got + 1 < whylen) {
+		n = read(fds[0], why + got, whylen - got - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			break;
-		}
 		got += (size_t)n;
 	}
 	why[got] = '\0';

@@ -193,9 +193,12 @@ struct tlsplug_core {
 	 * the config to use for this connection and *slot a per-(context,
 	 * distinct config) pointer, initially NULL, where the plugin caches its
 	 * engine context for that config; the core passes it back to
-	 * context_ops.release_slot when the context dies.  Returns
-	 * TLSPLUG_ERR_HANDSHAKE_REFUSED (already recorded in err) when the
-	 * callback refused. */
+	 * context_ops.release_slot when the context dies.  Connections on
+	 * other threads may get the same slot at the same time: fill it with
+	 * an atomic compare-and-swap (or under a lock of the plugin's).
+	 * Returns TLSPLUG_ERR_HANDSHAKE_REFUSED (already recorded in err) when
+	 * the callback refused, or TLSPLUG_ERR_UNSUPPORTED when the config it
+	 * returned needs a capability the backend lacks. */
 	int (*sni_select)(struct tlsplug_conn *conn, const char *server_name,
 	                  const struct tlsplug_bconfig **cfg, void ***slot,
 	                  struct tlsplug_error *err);
@@ -216,7 +219,8 @@ struct tlsplug_core {
 struct tlsplug_context_ops {
 	/* required: builds the engine context in ctx_priv from cfg for role.
 	 * Parse certificates, keys and trust here; refuse a setting the engine
-	 * cannot honour with TLSPLUG_ERR_UNSUPPORTED naming it. */
+	 * cannot honour with TLSPLUG_ERR_UNSUPPORTED naming it.  On failure
+	 * init releases whatever it made: fini is not called. */
 	int (*init)(void *ctx_priv, enum tlsplug_role role,
 	            const struct tlsplug_bconfig *cfg, struct tlsplug_error *err);
 	/* required: releases what init made (not ctx_priv itself). */
@@ -228,7 +232,9 @@ struct tlsplug_context_ops {
 struct tlsplug_conn_ops {
 	/* required: prepares conn_priv for a new connection on a context.
 	 * host is the core's connection (for core->pull/push/sni_select).
-	 * server_hostname: client only, may be NULL (no SNI, no host check). */
+	 * server_hostname: client only, may be NULL (no SNI, no host check);
+	 * it stays valid until fini.  On failure init releases whatever it
+	 * made: fini is not called. */
 	int (*init)(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 	            const char *server_hostname, struct tlsplug_error *err);
 	/* required */

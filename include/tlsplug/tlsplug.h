@@ -353,7 +353,9 @@ TLSPLUG_API int tlsplug_config_builder_set_min_version(
 	struct tlsplug_config_builder *b, enum tlsplug_version v);
 TLSPLUG_API int tlsplug_config_builder_set_max_version(
 	struct tlsplug_config_builder *b, enum tlsplug_version v);
-/* Trust store (takes a reference; NULL: back to the system store). */
+/* Trust store (takes a reference; NULL: back to the system store).  Setting
+ * tlsplug_trust_store_system() is the same as the default: it does not count
+ * as "explicitly set" for the mutual TLS rule above. */
 TLSPLUG_API int tlsplug_config_builder_set_trust_store(
 	struct tlsplug_config_builder *b, struct tlsplug_trust_store *t);
 /* SNI callback (NULL: none). user_data is compared by equal(). */

@@ -140,7 +140,7 @@ is_transport_error(int ret)
 {
 	return ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR ||
 	       ret == GNUTLS_E_PREMATURE_TERMINATION ||
-	       ret == GNUTLS_E_MEMORY_ERROR;
+	       ret == GNUTLS_E_SESSION_EOF || ret == GNUTLS_E_MEMORY_ERROR;
 }
 
 /* Category of a GnuTLS error that no callback explained. */
@@ -164,6 +164,7 @@ category(struct gtls_conn *c, int ret)
 	case GNUTLS_E_PUSH_ERROR:
 		return TLSPLUG_ERR_NOMEM;
 	case GNUTLS_E_PREMATURE_TERMINATION:
+	case GNUTLS_E_SESSION_EOF:
 	case GNUTLS_E_PULL_ERROR:
 		return TLSPLUG_ERR_IO;
 	default:
@@ -279,7 +280,8 @@ fail(struct gtls_conn *c, int ret, const char *what,
 	} else {
 		c->failed = category(c, ret);
 		c->failed_native = ret;
-		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+		    ret == GNUTLS_E_SESSION_EOF)
 			snprintf(c->failed_msg, sizeof(c->failed_msg),
 				"%s: the peer closed the connection",
 				what);
@@ -294,7 +296,7 @@ fail(struct gtls_conn *c, int ret, const char *what,
 	if (!is_transport_error(ret)) {
 		if (alert >= 0)
 			(void)gnutls_alert_send(c->session, GNUTLS_AL_FATAL,
-			                        (gnutls_alert_description_t)alert);
+				(gnutls_alert_description_t)alert);
 		else
 			(void)gnutls_alert_send_appropriate(c->session, ret);
 	}
@@ -345,17 +347,20 @@ post_client_hello(gnutls_session_t s)
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	const struct tlsplug_bconfig *cfg = NULL;
-	size_t len = sizeof(c->sni) - 1;
+	size_t len = sizeof(c->sni);
 	unsigned type = 0;
 	void **slot = NULL;
 	int st, ret;
 
 	ret = gnutls_server_name_get(s, c->sni, &len, &type, 0);
-	if (ret < 0 || type != GNUTLS_NAME_DNS)
+	if (ret < 0 || type != GNUTLS_NAME_DNS || len >= sizeof(c->sni))
 		len = 0;
 	c->sni[len] = '\0';
-	if (!c->ctx->eng.cfg->has_sni_callback)
+	/* After a HelloRetryRequest the hook runs again for the second
+	 * ClientHello: the callback has already chosen. */
+	if (!c->ctx->eng.cfg->has_sni_callback || c->sni_done)
 		return 0;
+	c->sni_done = 1;
 
 	st = gtls_core->sni_select(c->host, len > 0 ? c->sni : NULL, &cfg,
 	                           &slot, c->err);
@@ -561,6 +566,7 @@ conn_read(void *priv, void *buf, size_t len, size_t *nread,
 			                        GNUTLS_A_NO_RENEGOTIATION);
 			continue;
 		case GNUTLS_E_PREMATURE_TERMINATION:
+		case GNUTLS_E_SESSION_EOF:
 			return TLSPLUG_RAGGED_EOF;
 		default:
 			return fail(c, (int)n, "read", err);
@@ -627,7 +633,8 @@ conn_shutdown(void *priv, struct tlsplug_error *err)
 		if (ret == GNUTLS_E_INTERRUPTED ||
 		    ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
 			continue;
-		if (ret == GNUTLS_E_PREMATURE_TERMINATION)
+		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
+		    ret == GNUTLS_E_SESSION_EOF)
 			return TLSPLUG_RAGGED_EOF;
 		return fail(c, ret, "shutdown", err);
 	}

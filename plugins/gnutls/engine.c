@@ -96,7 +96,8 @@ load_key(const struct tlsplug_bkey *k, gnutls_privkey_t *out,
 			return core->set_error(err, TLSPLUG_ERR_BAD_PASSWORD,
 				ret, "key %s: %s: %s", k->blob.origin,
 				pass == NULL ? "encrypted and no password "
-				"given" : "wrong password", gnutls_strerror(ret));
+				"given" : "wrong password",
+				gnutls_strerror(ret));
 		return core->set_error(err, TLSPLUG_ERR_BAD_KEY, ret,
 			"key %s: cannot decode: %s", k->blob.origin,
 			gnutls_strerror(ret));
@@ -194,7 +195,8 @@ chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
 	}
 	ch->pcerts = core->alloc(nall * sizeof(*ch->pcerts));
 	if (ch->pcerts == NULL) {
-		st = core->set_error(err, TLSPLUG_ERR_NOMEM, 0, "out of memory");
+		st = core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
+			"out of memory");
 		goto out;
 	}
 	n = nall;
@@ -207,7 +209,8 @@ chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
 	}
 	ch->npcerts = n;
 	if (gtls_crt_sans(all[0], &ch->sans, &ch->nsans, &ch->san_data) < 0) {
-		st = core->set_error(err, TLSPLUG_ERR_NOMEM, 0, "out of memory");
+		st = core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
+			"out of memory");
 		goto out;
 	}
 	if (bc->key == NULL) {
@@ -386,6 +389,12 @@ gtls_engine_fini(struct gtls_engine *eng)
 	memset(eng, 0, sizeof(*eng));
 }
 
+/*
+ * Also used from the post-ClientHello hook when the SNI callback switched
+ * configs: the chain, the trust store, the client-certificate request and
+ * the priority (versions, suites) take effect; ALPN was already negotiated
+ * from the context's config while the ClientHello was parsed.
+ */
 int
 gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s)
 {

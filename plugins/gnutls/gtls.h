@@ -75,7 +75,7 @@ struct gtls_conn {
 	int failed;
 	int failed_alert;                /* ALERT_RECEIVED: which alert */
 	long failed_native;
-	char failed_msg[200];
+	char failed_msg[384];
 	uint16_t cipher_id;              /* cached after the handshake */
 	/* Framing of the incoming records, followed byte by byte in pull:
 	 * TLS 1.3 peers (OpenSSL) send an alert about our certificate in
@@ -96,6 +96,7 @@ struct gtls_conn {
 	 * from its ClientHello; 0 until seen. */
 	unsigned client_versions;
 	char sni[256];                   /* server: name received */
+	int sni_done;                    /* server: SNI callback has run */
 };
 
 /* ---- priority.c ---- */

@@ -235,8 +235,9 @@ check_exact(gnutls_priority_t prio, const uint16_t *want, size_t nwant,
 		for (j = 0; j < nwant && want[j] != got[i]; j++)
 			;
 		if (j == nwant)
-			return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED,
-				0, "ciphers: GnuTLS cannot enable exactly this "
+			return gtls_core->set_error(err,
+				TLSPLUG_ERR_UNSUPPORTED, 0,
+				"ciphers: GnuTLS cannot enable exactly this "
 				"set: it combines key exchanges, ciphers and "
 				"MACs, so it would also enable suite 0x%04x",
 				got[i]);

@@ -185,7 +185,9 @@ done:
 
 /* ---- contexts ------------------------------------------------------- */
 
-static SSL_CTX *ossl_startup_ctx;
+/* volatile: the store must survive optimisation, so the context stays
+ * reachable until exit (leak checkers see it). */
+static SSL_CTX *volatile ossl_startup_ctx;
 
 static int
 ossl_startup_client_ctx(char *err)

@@ -341,24 +341,40 @@ static int
 osslp_shutdown(void *conn_priv, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
+	unsigned char scratch[4096];
 	int i, r, rc = TLSPLUG_WANT_READ;
+	size_t n;
 
 	osslp_begin(c, err);
 	if (!SSL_is_init_finished(c->ssl))
 		return osslp_core->set_error(err, TLSPLUG_ERR_MISUSE, 0,
 			"shutdown before the handshake completed");
-	for (i = 0; i < OSSLP_RETRY_MAX; i++) {
-		osslp_begin(c, err);
+	if (!(SSL_get_shutdown(c->ssl) & SSL_SENT_SHUTDOWN)) {
 		r = SSL_shutdown(c->ssl);
 		if (r == 1)
 			return TLSPLUG_OK;
-		if (r == 0)       /* close_notify sent: now read the peer's */
-			continue;
+		if (r < 0)
+			return osslp_status(c, r, OSSLP_SHUTDOWN);
+	}
+	/*
+	 * Wait for the peer's close_notify with SSL_read, not SSL_shutdown:
+	 * the peer may still send data before it (TLS 1.3 half-close), which
+	 * SSL_shutdown treats as fatal.  That data is dropped: the caller
+	 * asked to close.
+	 */
+	for (i = 0; i < OSSLP_RETRY_MAX;) {
+		if (SSL_get_shutdown(c->ssl) & SSL_RECEIVED_SHUTDOWN)
+			return TLSPLUG_OK;
+		osslp_begin(c, err);
+		r = SSL_read_ex(c->ssl, scratch, sizeof scratch, &n);
+		if (r == 1)
+			continue;       /* consumed input: progress */
 		rc = osslp_status(c, r, OSSLP_SHUTDOWN);
 		if (rc == TLSPLUG_CLOSED)
 			return TLSPLUG_OK;
 		if (rc != TLSPLUG_WANT_READ || c->would_block)
 			break;
+		i++;
 	}
 	return rc;
 }

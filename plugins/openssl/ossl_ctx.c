@@ -75,7 +75,7 @@ osslp_version_text(int v)
 {
 	switch (v) {
 	case 0:
-		return "any";
+		return "engine limit";
 	case TLS1_2_VERSION:
 		return "TLSv1.2";
 	case TLS1_3_VERSION:

@@ -182,7 +182,8 @@ CONF_CASE(case_data_short_writes)
 		rc = tlsplug_conn_read(p.s, back + got, len - got, &n);
 		if (rc != TLSPLUG_OK || n == 0 || n > len - got) {
 			conf_fail(why, whylen, "read after %zu of %zu: %s, "
-			          "n=%zu", got, len, tlsplug_status_name(rc), n);
+			          "n=%zu", got, len, tlsplug_status_name(rc),
+			          n);
 			goto out;
 		}
 		got += n;
@@ -347,7 +348,8 @@ shutdown_from(const struct conf_env *env, enum tlsplug_version v,
 	rc = read_end(second);
 	if (rc != TLSPLUG_CLOSED) {
 		conf_fail(why, whylen, "%s read after the %s's close_notify: "
-		          "%s, expected CLOSED", sn, fn, tlsplug_status_name(rc));
+		          "%s, expected CLOSED", sn, fn,
+		          tlsplug_status_name(rc));
 		goto out;
 	}
 	rc = tlsplug_conn_shutdown(second);
@@ -430,7 +432,8 @@ ragged(const struct conf_env *env, int client_reads, char *why,
 	if (got != sizeof(data) || memcmp(buf, data, got) != 0) {
 		conf_fail(why, whylen, "%s read %zu of %zu bytes before the "
 		          "end%s", client_reads ? "client" : "server", got,
-		          sizeof(data), got == sizeof(data) ? ", different" : "");
+		          sizeof(data),
+		          got == sizeof(data) ? ", different" : "");
 		goto out;
 	}
 	if (rc != TLSPLUG_RAGGED_EOF) {

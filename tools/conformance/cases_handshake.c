@@ -214,14 +214,16 @@ version_mismatch(const struct conf_env *env, enum tlsplug_version cv,
 		                          whylen);
 		if (result == 0 && tlsplug_error_alert(e) != 70)
 			result = conf_fail(why, whylen, "client got alert %d "
-			                   "(%s), expected 70 (protocol_version)",
+			                   "(%s), expected 70 "
+			                   "(protocol_version)",
 			                   tlsplug_error_alert(e),
 			                   tlsplug_alert_name(
 			                       tlsplug_error_alert(e)));
 	} else {
 		result = conf_fail(why, whylen, "client: %s (%s), expected "
 		                   "ALERT_RECEIVED protocol_version or "
-		                   "NO_SHARED_VERSION", tlsplug_status_name(crc),
+		                   "NO_SHARED_VERSION",
+		                   tlsplug_status_name(crc),
 		                   e != NULL ? tlsplug_error_message(e) : "");
 	}
 free_pair:
@@ -295,7 +297,8 @@ CONF_CASE(case_cipher_by_id)
 		struct tlsplug_config *ccfg, *scfg;
 		struct conf_pair p;
 
-		if (!conf_has(env->client, cap) || !conf_has(env->server, cap) ||
+		if (!conf_has(env->client, cap) ||
+		    !conf_has(env->server, cap) ||
 		    !conf_offers(env->client, cs->id) ||
 		    !conf_offers(env->server, cs->id))
 			continue;
@@ -323,7 +326,8 @@ CONF_CASE(case_cipher_by_id)
 
 			snprintf(tmp, sizeof(tmp), "%s", why);
 			return conf_fail(why, whylen, "suite 0x%04X (%s): %s",
-			                 cs->id, tlsplug_cipher_suite_name(cs->id),
+			                 cs->id,
+			                 tlsplug_cipher_suite_name(cs->id),
 			                 tmp);
 		}
 		if (cs->version == V13)

@@ -106,7 +106,7 @@ server_sees_alert(const struct conf_env *env, enum tlsplug_version v,
 	struct tlsplug_config *ccfg, *scfg;
 	struct conf_pair p;
 	char ignore[256];
-	int result;
+	int result, alert;
 
 	sc.c.min = sc.c.max = v;
 	if (v == TLSPLUG_VERSION_TLSv1_2)
@@ -127,10 +127,11 @@ server_sees_alert(const struct conf_env *env, enum tlsplug_version v,
 	if (conf_check_error(e, TLSPLUG_ERR_ALERT_RECEIVED, env->server,
 	                     "server", why, whylen) != 0)
 		goto free_pair;
-	if (tlsplug_error_alert(e) < 0 ||
-	    strcmp(tlsplug_alert_name(tlsplug_error_alert(e)), "unknown") == 0 ||
-	    strstr(tlsplug_error_message(e),
-	           tlsplug_alert_name(tlsplug_error_alert(e))) == NULL) {
+	alert = tlsplug_error_alert(e);
+	if (alert < 0 ||
+	    strcmp(tlsplug_alert_name(alert), "unknown") == 0 ||
+	    strstr(tlsplug_error_message(e), tlsplug_alert_name(alert)) ==
+	    NULL) {
 		conf_fail(why, whylen, "server: alert %d not named in \"%s\"",
 		          tlsplug_error_alert(e), tlsplug_error_message(e));
 		goto free_pair;

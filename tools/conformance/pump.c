@@ -47,7 +47,8 @@ describe(const struct tlsplug_conn *conn, int rc, char *buf, size_t len)
 		         pending(rc) ? " (stalled)" : "");
 	else
 		snprintf(buf, len, "%s (%s)", tlsplug_status_name(rc),
-		         e != NULL ? tlsplug_error_message(e) : "no error record");
+		         e != NULL ? tlsplug_error_message(e) :
+		         "no error record");
 }
 
 int
@@ -166,90 +167,135 @@ conf_client_outcome(struct conf_pair *p)
 	return rc;
 }
 
+/* One direction of a transfer in progress. */
+struct flow {
+	struct tlsplug_conn *src, *dst;
+	const char *dir;           /* "client->server" */
+	const unsigned char *data;
+	size_t len, written, got;
+	size_t chunk, readsize;
+};
+
+/* Writes what the writer will take.  Returns 1 on progress, 0 if none,
+ * -1 on failure. */
+static int
+flow_write(struct flow *f, char *why, size_t whylen)
+{
+	size_t n = 0, left = f->len - f->written;
+	char d[300];
+	int rc;
+
+	if (left == 0)
+		return 0;
+	rc = tlsplug_conn_write(f->src, f->data + f->written, left, &n);
+	if (pending(rc))
+		return 0;
+	if (rc != TLSPLUG_OK) {
+		describe(f->src, rc, d, sizeof(d));
+		return conf_fail(why, whylen, "%s: write after %zu bytes: %s",
+		                 f->dir, f->written, d);
+	}
+	if (n == 0 || n > left)
+		return conf_fail(why, whylen, "%s: write of %zu returned OK "
+		                 "with %zu", f->dir, left, n);
+	f->written += n;
+	return 1;
+}
+
+/* Reads everything the reader has, comparing.  Returns 1 on progress, 0 if
+ * none, -1 on failure. */
+static int
+flow_read(struct flow *f, char *why, size_t whylen)
+{
+	unsigned char buf[16384 + 512];
+	size_t n, rs = f->readsize;
+	int rc, progress = 0;
+	char d[300];
+
+	if (rs == 0 || rs > sizeof(buf))
+		rs = sizeof(buf);
+	for (;;) {
+		n = 0;
+		rc = tlsplug_conn_read(f->dst, buf, rs, &n);
+		if (pending(rc))
+			return progress;
+		if (rc != TLSPLUG_OK) {
+			describe(f->dst, rc, d, sizeof(d));
+			return conf_fail(why, whylen, "%s: read after %zu of "
+			                 "%zu bytes: %s", f->dir, f->got,
+			                 f->len, d);
+		}
+		if (n == 0 || n > rs || f->got + n > f->len)
+			return conf_fail(why, whylen, "%s: read returned OK "
+			                 "with %zu bytes (%zu of %zu read)",
+			                 f->dir, n, f->got, f->len);
+		if (memcmp(buf, f->data + f->got, n) != 0)
+			return conf_fail(why, whylen, "%s: data differs in "
+			                 "bytes %zu..%zu", f->dir, f->got,
+			                 f->got + n - 1);
+		f->got += n;
+		progress = 1;
+	}
+}
+
+/* Moves ciphertext chunk by chunk, reading after each.  Returns 1 on
+ * progress, 0 if none, -1 on failure. */
+static int
+flow_deliver(struct flow *f, char *why, size_t whylen)
+{
+	int progress = 0, rc;
+
+	for (;;) {
+		size_t moved = conf_move(f->src, f->dst, f->chunk);
+
+		rc = flow_read(f, why, whylen);
+		if (rc < 0)
+			return -1;
+		/* What the reader has to say (post-handshake messages)
+		 * goes back. */
+		conf_move(f->dst, f->src, 0);
+		if (rc > 0 || moved > 0)
+			progress = 1;
+		if (moved == 0)
+			return progress;
+	}
+}
+
 int
 conf_transfer(struct conf_pair *p, int from_client, const unsigned char *data,
               size_t len, size_t chunk, size_t readsize, char *why,
               size_t whylen)
 {
-	struct tlsplug_conn *src = from_client ? p->c : p->s;
-	struct tlsplug_conn *dst = from_client ? p->s : p->c;
-	const char *dir = from_client ? "client->server" : "server->client";
-	unsigned char buf[16384 + 512];
-	size_t written = 0, got = 0, n;
+	struct flow f = {
+		.src = from_client ? p->c : p->s,
+		.dst = from_client ? p->s : p->c,
+		.dir = from_client ? "client->server" : "server->client",
+		.data = data, .len = len, .chunk = chunk, .readsize = readsize
+	};
 	struct timespec t0, t;
 	unsigned long iter = 0;
-	int idle = 0, rc;
+	int idle = 0, w, r;
 
-	if (readsize == 0 || readsize > sizeof(buf))
-		readsize = sizeof(buf);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (got < len) {
-		int progress = 0;
-
-		if (written < len) {
-			n = 0;
-			rc = tlsplug_conn_write(src, data + written,
-			                        len - written, &n);
-			if (rc == TLSPLUG_OK) {
-				if (n == 0 || n > len - written)
-					return conf_fail(why, whylen, "%s: write "
-					    "of %zu returned OK with %zu", dir,
-					    len - written, n);
-				written += n;
-				progress = 1;
-			} else if (!pending(rc)) {
-				char d[300];
-
-				describe(src, rc, d, sizeof(d));
-				return conf_fail(why, whylen, "%s: write after "
-				                 "%zu bytes: %s", dir, written, d);
-			}
-		}
-		for (;;) {
-			size_t moved = conf_move(src, dst, chunk);
-
-			for (;;) {
-				n = 0;
-				rc = tlsplug_conn_read(dst, buf, readsize, &n);
-				if (pending(rc))
-					break;
-				if (rc != TLSPLUG_OK) {
-					char d[300];
-
-					describe(dst, rc, d, sizeof(d));
-					return conf_fail(why, whylen, "%s: read "
-					    "after %zu of %zu bytes: %s", dir,
-					    got, len, d);
-				}
-				if (n == 0 || n > readsize || got + n > len)
-					return conf_fail(why, whylen, "%s: read "
-					    "returned OK with %zu bytes (%zu "
-					    "of %zu read)", dir, n, got, len);
-				if (memcmp(buf, data + got, n) != 0)
-					return conf_fail(why, whylen, "%s: data "
-					    "differs in bytes %zu..%zu", dir,
-					    got, got + n - 1);
-				got += n;
-				progress = 1;
-			}
-			/* Whatever the reader has to say (post-handshake
-			 * messages) goes back. */
-			conf_move(dst, src, 0);
-			if (moved == 0)
-				break;
-			progress = 1;
-		}
-		if (!progress && ++idle > 3)
-			return conf_fail(why, whylen, "%s: stalled after %zu of "
-			                 "%zu bytes written, %zu read", dir,
-			                 written, len, got);
-		if (progress)
+	while (f.got < len) {
+		w = flow_write(&f, why, whylen);
+		if (w < 0)
+			return -1;
+		r = flow_deliver(&f, why, whylen);
+		if (r < 0)
+			return -1;
+		if (w == 0 && r == 0 && ++idle > 3)
+			return conf_fail(why, whylen, "%s: stalled after %zu "
+			                 "of %zu bytes written, %zu read",
+			                 f.dir, f.written, len, f.got);
+		if (w > 0 || r > 0)
 			idle = 0;
 		if ((++iter & 63) == 0) {
 			clock_gettime(CLOCK_MONOTONIC, &t);
 			if (t.tv_sec - t0.tv_sec > TRANSFER_SECONDS)
 				return conf_fail(why, whylen, "%s: timed out "
-				    "after %zu of %zu bytes", dir, got, len);
+				                 "after %zu of %zu bytes",
+				                 f.dir, f.got, len);
 		}
 	}
 	return 0;

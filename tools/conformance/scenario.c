@@ -136,7 +136,8 @@ check_side(const char *side, int rc, const struct tlsplug_error *e,
 	if (want == CONF_ANY_ERROR) {
 		if (rc >= 0)
 			return conf_fail(why, whylen, "%s: %s, expected an "
-			                 "error", what, tlsplug_status_name(rc));
+			                 "error", what,
+			                 tlsplug_status_name(rc));
 		return conf_check_error(e, rc, b, what, why, whylen);
 	}
 	if (rc != want) {
@@ -149,9 +150,9 @@ check_side(const char *side, int rc, const struct tlsplug_error *e,
 		                 tlsplug_status_name(want));
 	}
 	/* The SNI refusal is recorded by the core, on the backend's behalf. */
-	return conf_check_error(e, want,
-	                        want == TLSPLUG_ERR_HANDSHAKE_REFUSED ? NULL : b,
-	                        what, why, whylen);
+	if (want == TLSPLUG_ERR_HANDSHAKE_REFUSED)
+		b = NULL;
+	return conf_check_error(e, want, b, what, why, whylen);
 }
 
 int
@@ -209,7 +210,7 @@ conf_sni_cb(struct tlsplug_conn *conn, const char *server_name,
 	struct conf_sni *st = user_data;
 
 	(void)conn;
-	st->calls++; fprintf(stderr, "SNI cb %d: %s\n", st->calls, server_name ? server_name : "(null)");
+	st->calls++;
 	if (server_name == NULL) {
 		st->got_null = 1;
 		st->seen[0] = '\0';

@@ -46,8 +46,8 @@ conf_slurp(const struct conf_env *env, const char *name,
 	f = fopen(path, "rb");
 	if (f == NULL)
 		return conf_fail(why, whylen, "%s: %s", path, strerror(errno));
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
+	n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+	if (n < 0 || fseek(f, 0, SEEK_SET) != 0) {
 		fclose(f);
 		return conf_fail(why, whylen, "%s: cannot seek", path);
 	}
@@ -287,11 +287,13 @@ conf_check_error(const struct tlsplug_error *e, int code,
 
 	if (e == NULL || tlsplug_error_code(e) == TLSPLUG_OK)
 		return conf_fail(why, whylen, "%s: no error recorded, "
-		                 "expected %s", what, tlsplug_status_name(code));
+		                 "expected %s", what,
+		                 tlsplug_status_name(code));
 	msg = tlsplug_error_message(e);
 	if (tlsplug_error_code(e) != code)
 		return conf_fail(why, whylen, "%s: got %s (%s), expected %s",
-		                 what, tlsplug_status_name(tlsplug_error_code(e)),
+		                 what,
+		                 tlsplug_status_name(tlsplug_error_code(e)),
 		                 msg != NULL ? msg : "no message",
 		                 tlsplug_status_name(code));
 	if (msg == NULL || msg[0] == '\0')
@@ -325,8 +327,9 @@ conf_expect_context_error(const struct tlsplug_backend *b,
 	rc = tlsplug_context_new(b, role, cfg, &ctx, &err);
 	if (rc == TLSPLUG_OK) {
 		tlsplug_context_unref(ctx);
-		return conf_fail(why, whylen, "%s: context created, expected %s",
-		                 what, tlsplug_status_name(code));
+		return conf_fail(why, whylen, "%s: context created, "
+		                 "expected %s", what,
+		                 tlsplug_status_name(code));
 	}
 	if (rc != tlsplug_error_code(err)) {
 		ret = conf_fail(why, whylen, "%s: returned %s but the error "
