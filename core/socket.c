@@ -125,6 +125,9 @@ flush_out(struct tlsplug_socket *sock, bool may_wait)
 	const void *data;
 	size_t n;
 
+	if (sock->write_errno != 0 &&
+	    tlsplug_conn_peek_outgoing(sock->conn, &data) > 0)
+		return io_fail(sock, "send", sock->write_errno);
 	while ((n = tlsplug_conn_peek_outgoing(sock->conn, &data)) > 0) {
 		ssize_t w = send(sock->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 
@@ -138,7 +141,8 @@ flush_out(struct tlsplug_socket *sock, bool may_wait)
 			if (rc != TLSPLUG_OK)
 				return rc;
 		} else {
-			return io_fail(sock, "send", w < 0 ? errno : EIO);
+			sock->write_errno = w < 0 ? errno : EIO;
+			return io_fail(sock, "send", sock->write_errno);
 		}
 	}
 	return TLSPLUG_OK;
@@ -343,6 +347,28 @@ do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
 	}
 }
 
+/*
+ * flush_out() for the read side.  Reading must not wait for our own output
+ * to drain, or two peers that both send more than the kernel buffers hold
+ * would each wait for the other to read: pending output only stops a read
+ * when the read cannot go on either and the output is protocol data the
+ * peer may be waiting for (not the remains of a send, which the caller
+ * retries itself).  Once the peer stopped taking our bytes (EPIPE,
+ * ECONNRESET), what it sent before -- often the alert saying why -- can
+ * still be read.
+ */
+static int
+flush_for_read(struct tlsplug_socket *sock, bool stuck)
+{
+	int rc = flush_out(sock, false);
+
+	if (rc == TLSPLUG_WANT_WRITE && stuck && sock->write_pending == 0)
+		return flush_out(sock, true);
+	if (rc < 0 && sock->write_errno != 0)
+		return TLSPLUG_OK;
+	return rc == TLSPLUG_WANT_WRITE ? TLSPLUG_OK : rc;
+}
+
 static int
 do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 {
@@ -350,7 +376,7 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 	int rc;
 
 	*nread = 0;
-	rc = flush_out(sock, true);
+	rc = flush_for_read(sock, false);
 	if (rc != TLSPLUG_OK)
 		return rc;
 	for (;;) {
@@ -358,15 +384,14 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 		int frc;
 
 		rc = tlsplug_conn_read(sock->conn, buf, len, &n);
+		frc = flush_for_read(sock, rc == TLSPLUG_WANT_READ);
 		if (rc == TLSPLUG_OK && n > 0) {
-			/* Data in hand wins: anything that cannot be written
-			 * now is written by the next call. */
-			(void)flush_out(sock, false);
+			/* Data in hand wins: anything that could not be
+			 * written now is written by a later call. */
 			tlsplug__error_clear(&sock->err);
 			*nread = n;
 			return TLSPLUG_OK;
 		}
-		frc = flush_out(sock, true);
 		if (rc < 0)
 			return tls_fail(sock, rc);
 		if (frc != TLSPLUG_OK)

@@ -22,6 +22,7 @@ struct tlsplug_socket {
 	bool handshake_done;
 	bool close_sent;       /* close_notify queued */
 	bool close_received;   /* the peer's close_notify seen (unwrap) */
+	int write_errno;       /* send() failed for good: 0 or its errno */
 	int timeout_ms;        /* <= 0: none */
 	int64_t deadline;      /* CLOCK_MONOTONIC ms for this call, 0: none */
 	/* Bytes of the caller's buffer already encrypted whose ciphertext is

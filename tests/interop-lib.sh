@@ -182,8 +182,8 @@ start_gnutls_serv() {
 		peer_port=$((20000 + ($$ % 2000) * 20 + try))
 		bg "$peer_name" gnutls-serv -p "$peer_port" "$@"
 		peer_pid=$bg_pid
-		if wait_for "$tmp/$peer_name.out" 'IPv4 .*port [0-9]*\.\.\.[a-z]'; then
-			if grep -q "IPv4 .*port $peer_port\.\.\.done" "$tmp/$peer_name.out"; then
+		if wait_for "$tmp/$peer_name.err" 'IPv4 .*port [0-9]*\.\.\.[a-z]'; then
+			if grep -q "IPv4 .*port $peer_port\.\.\.done" "$tmp/$peer_name.err"; then
 				return 0
 			fi
 		fi
@@ -243,4 +243,38 @@ expect_same() {
 	cmp -s "$1" "$2" ||
 		{ fail "$3: data differs ($(wc -c <"$1") vs $(wc -c <"$2") bytes)"; return 1; }
 	pass "$3"
+}
+
+# feed NAME INPUT CMD...: runs CMD with stdin from a pipe that stays open
+# until CMD's stdout holds as many bytes as INPUT (20 s at most), so a
+# client that quits at end of input still gets all the echo first.  Sets
+# $status; output in $tmp/NAME.out/.err.
+feed() {
+	feed_name=$1
+	feed_in=$2
+	shift 2
+	rm -f "$tmp/$feed_name.fifo"
+	mkfifo "$tmp/$feed_name.fifo"
+	timeout 60 "$@" <"$tmp/$feed_name.fifo" >"$tmp/$feed_name.out" \
+		2>"$tmp/$feed_name.err" &
+	feed_pid=$!
+	exec 3>"$tmp/$feed_name.fifo"
+	cat "$feed_in" >&3
+	want=$(wc -c <"$feed_in")
+	i=0
+	while [ $i -lt 200 ] &&
+	      [ "$(wc -c <"$tmp/$feed_name.out")" -lt "$want" ]; do
+		kill -0 "$feed_pid" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	exec 3>&-
+	wait "$feed_pid"
+	status=$?
+}
+
+# Makes $tmp/big: 1 MiB of random bytes, and $tmp/line.
+make_data() {
+	head -c 1048576 /dev/urandom >"$tmp/big"
+	printf 'hello over tls\n' >"$tmp/line"
 }

@@ -113,6 +113,36 @@ socket_fail(struct tlsplug_socket *sock, int rc)
 }
 
 /*
+ * A send failed.  When the server went away (EPIPE, ECONNRESET) it has
+ * often said why first: its alert, still to be read, is the better report.
+ */
+static int
+send_failed(struct tlsplug_socket *sock, int rc)
+{
+	static unsigned char in[RELAY_BUFSIZE];
+	const struct tlsplug_error *e = tlsplug_socket_error(sock);
+	char msg[512];
+	int i;
+
+	snprintf(msg, sizeof(msg), "%s",
+	         e != NULL ? tlsplug_error_message(e) : tlsplug_strerror(rc));
+	for (i = 0; rc == TLSPLUG_ERR_IO && i < 64; i++) {
+		size_t n = 0;
+		int r = tlsplug_socket_recv(sock, in, sizeof(in), &n);
+
+		if (r == TLSPLUG_OK) {
+			(void)write_stdout(in, n);
+			continue;
+		}
+		if (r < 0 && r != TLSPLUG_ERR_IO && r != TLSPLUG_ERR_TIMEOUT)
+			return socket_fail(sock, r);
+		break;
+	}
+	fprintf(stderr, "tlsplug: %s: %s\n", tlsplug_status_name(rc), msg);
+	return EXIT_TLS_FAILURE;
+}
+
+/*
  * The relay, on a non-blocking descriptor: stdin -> TLS, TLS -> stdout.
  * Ends when the server closes (close_notify or EOF), or when stdin ended,
  * our close_notify went out and the server answered or closed -- so the
@@ -177,20 +207,20 @@ relay(struct tlsplug_socket *sock)
 			else if (rc == TLSPLUG_WANT_WRITE)
 				want = rc;
 			else if (rc != TLSPLUG_WANT_READ)
-				return socket_fail(sock, rc);
+				return send_failed(sock, rc);
 		} else if (!stdin_open && !close_sent) {
 			rc = tlsplug_socket_shutdown(sock);
 			if (rc == TLSPLUG_WANT_WRITE)
 				want = rc;
 			else if (rc != TLSPLUG_OK)
-				return socket_fail(sock, rc);
+				return send_failed(sock, rc);
 			close_sent = true;
 		} else if (tlsplug_socket_pending_outgoing(sock) > 0) {
 			rc = tlsplug_socket_flush(sock);
 			if (rc == TLSPLUG_WANT_WRITE)
 				want = rc;
 			else if (rc != TLSPLUG_OK)
-				return socket_fail(sock, rc);
+				return send_failed(sock, rc);
 		}
 		for (;;) {
 			size_t r = 0;

@@ -19,9 +19,14 @@
  *     returns TLSPLUG_WANT_READ ("poll the descriptor for input, then call
  *     again") or TLSPLUG_WANT_WRITE ("poll it for output, then call
  *     again"), as libtls does.  Outgoing ciphertext that could not be
- *     written stays queued; the call returns TLSPLUG_WANT_WRITE and the next
- *     call on the socket (any of handshake, send, send_all, recv, shutdown,
- *     unwrap or flush) writes it first.
+ *     written stays queued; the call that produced it returns
+ *     TLSPLUG_WANT_WRITE and later calls write it first.  Reads are the
+ *     exception that keeps full-duplex use from deadlocking: recv does not
+ *     wait for the queued remains of a send (the caller retries that send
+ *     itself), so an event loop polls for the union of what its pending
+ *     send and recv asked for.
+ *   A timeout (TLSPLUG_ERR_TIMEOUT) leaves the socket as WANT_* would: the
+ *   same call may be made again.
  *
  * Results
  *   Operations return TLSPLUG_OK, TLSPLUG_WANT_READ, TLSPLUG_WANT_WRITE,
@@ -120,9 +125,9 @@ TLSPLUG_API void tlsplug_socket_free(struct tlsplug_socket *sock);
  * Sets a time limit, in milliseconds, for each later operation on a
  * blocking descriptor (the whole call, however many waits it takes);
  * 0 or less: no limit (the default).  An operation that runs out of time
- * returns TLSPLUG_ERR_TIMEOUT; the TLS connection is then in an unknown
- * state and should only be freed.  Returns TLSPLUG_OK, or
- * TLSPLUG_ERR_MISUSE if sock is NULL.
+ * returns TLSPLUG_ERR_TIMEOUT, and may be called again as after WANT_*
+ * (nothing is lost: queued ciphertext and a send's progress are kept).
+ * Returns TLSPLUG_OK, or TLSPLUG_ERR_MISUSE if sock is NULL.
  */
 TLSPLUG_API int tlsplug_socket_set_timeout(struct tlsplug_socket *sock,
                                            int timeout_ms);
@@ -164,7 +169,9 @@ TLSPLUG_API int tlsplug_socket_send_all(struct tlsplug_socket *sock,
  * (the data may have been truncated), WANT_* on a non-blocking descriptor,
  * or an error; *nread (never NULL) is 0 unless TLSPLUG_OK.  When data was
  * received but outgoing ciphertext (say, a TLS 1.3 key update answer) could
- * not be written yet, the data is returned and the next call writes it.
+ * not be written yet, the data is returned and a later call writes it.
+ * Once the peer stopped taking our data (EPIPE, ECONNRESET), what it sent
+ * before -- often the alert that says why -- can still be received.
  */
 TLSPLUG_API int tlsplug_socket_recv(struct tlsplug_socket *sock, void *buf,
 	size_t len, size_t *nread);

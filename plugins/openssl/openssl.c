@@ -2,6 +2,8 @@
  * openssl.c -- the OpenSSL backend: descriptor, plugin init, the transport
  * BIO over the core's ciphertext buffers, and the info entry points.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,10 @@
 #include <openssl/x509.h>
 
 #include "ossl.h"
+
+#ifndef HAVE_SECURE_GETENV
+#define secure_getenv getenv
+#endif
 
 const struct tlsplug_core *osslp_core;
 
@@ -190,8 +196,9 @@ osslp_system_trust_source(void)
 static void
 osslp_trust_source_init(void)
 {
-	const char *file = getenv(X509_get_default_cert_file_env());
-	const char *dir = getenv(X509_get_default_cert_dir_env());
+	/* OpenSSL reads these variables the same way. */
+	const char *file = secure_getenv(X509_get_default_cert_file_env());
+	const char *dir = secure_getenv(X509_get_default_cert_dir_env());
 
 	if (file == NULL || *file == '\0')
 		file = X509_get_default_cert_file();

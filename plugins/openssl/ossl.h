@@ -63,7 +63,6 @@ struct osslp_conn {
 	struct tlsplug_conn *host;
 	struct tlsplug_error *err;    /* the current call's error record */
 	enum tlsplug_role role;
-	const struct osslp_engine *eng;   /* engine in use (SNI may switch) */
 
 	/* transport state, set by the BIO */
 	unsigned eof : 1;             /* pull returned EOF */
@@ -71,7 +70,6 @@ struct osslp_conn {
 	unsigned push_failed : 1;     /* push ran out of memory */
 
 	unsigned hello_done : 1;      /* ClientHello hook ran already */
-	unsigned sni_sent : 1;        /* client: SNI extension sent */
 	int cb_status;                /* error recorded by a callback */
 
 	/* first certificate verification failure */
@@ -88,18 +86,38 @@ struct osslp_conn {
 /* The transport BIO of a connection (pull/push through the core). */
 BIO *osslp_bio_new(struct osslp_conn *c);
 
-/* ---- ossl_ctx.c --------------------------------------------------------- */
-
-int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
-                      const struct tlsplug_bconfig *cfg,
-                      struct tlsplug_error *err);
-void osslp_engine_fini(struct osslp_engine *e);
-/* The ClientHello hook of server contexts: chain choice and SNI callback. */
-int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 /* IANA id -> OpenSSL cipher, or NULL when this OpenSSL lacks it. */
 const SSL_CIPHER *osslp_cipher_find(uint16_t id);
 /* Cipher suites offered by default (IANA ids); returns the total. */
 size_t osslp_default_ciphers(uint16_t *ids, size_t max);
+
+/* ---- ossl_ctx.c --------------------------------------------------------- */
+
+/* Builds e from cfg for role (e is zeroed first); cleans up on failure. */
+int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
+                      const struct tlsplug_bconfig *cfg,
+                      struct tlsplug_error *err);
+/* Frees what e holds (safe on a zeroed or failed engine). */
+void osslp_engine_fini(struct osslp_engine *e);
+
+/* ---- ossl_load.c -------------------------------------------------------- */
+
+/* Text of OpenSSL error e for messages (buf is scratch space). */
+const char *osslp_err_text(unsigned long e, char *buf, size_t size);
+/* Loads a PEM trust blob into a new store, and the certificates' subjects
+ * (for a server's CertificateRequest). */
+int osslp_trust_load(const struct tlsplug_blob *b, X509_STORE **storep,
+                     STACK_OF(X509_NAME) **namesp,
+                     struct tlsplug_error *err);
+/* Loads chain ch (leaf, intermediates, key) into s and records the leaf's
+ * subjectAltName entries in out. */
+int osslp_chain_load(SSL_CTX *s, const struct tlsplug_bchain *ch,
+                     struct osslp_chain *out, struct tlsplug_error *err);
+
+/* ---- ossl_sni.c --------------------------------------------------------- */
+
+/* The ClientHello hook of server contexts: chain choice and SNI callback. */
+int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 
 /* ---- ossl_verify.c ------------------------------------------------------ */
 

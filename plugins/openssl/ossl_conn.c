@@ -11,6 +11,8 @@
  * reports TLSPLUG_ERR_NO_SHARED_CIPHER, the client the handshake_failure
  * alert it receives.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -150,7 +152,8 @@ osslp_status(struct osslp_conn *c, int ret, enum osslp_phase phase)
 	if (chosen == 0)
 		chosen = first;
 	if (c->verify_error != 0)
-		return osslp_verify_failure(c, c->verify_error, c->verify_error);
+		return osslp_verify_failure(c, c->verify_error,
+		                            c->verify_error);
 	if (cat == TLSPLUG_ERR_CERT_INVALID) {
 		long v = SSL_get_verify_result(c->ssl);
 
@@ -205,7 +208,6 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 	c->host = host;
 	c->err = err;
 	c->role = ctx->eng.role;
-	c->eng = &ctx->eng;
 	if (c->role == TLSPLUG_CLIENT && server_hostname != NULL &&
 	    server_hostname[0] != '\0') {
 		len = strlen(server_hostname);
@@ -239,13 +241,15 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 		if (len > 1 && c->sni[len - 1] == '.')
 			c->sni[len - 1] = '\0';
 		if (!SSL_set_tlsext_host_name(c->ssl, c->sni)) {
+			/* A failed init cleans up: no fini follows. */
+			SSL_free(c->ssl);
+			c->ssl = NULL;
 			c->sni[0] = '\0';
 			ERR_clear_error();
 			return osslp_core->set_error(err, TLSPLUG_ERR_INVALID,
 				0, "server host name \"%s\" cannot be sent as "
 				"SNI", c->hostname);
 		}
-		c->sni_sent = 1;
 	}
 	return TLSPLUG_OK;
 }

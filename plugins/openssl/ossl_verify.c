@@ -4,6 +4,8 @@
  * RFC 9525 matcher (never OpenSSL's own), subjectAltName extraction, and the
  * mapping of X509 verify results to tlsplug's categories.
  */
+#include "config.h"
+
 #include <string.h>
 
 #include <openssl/bio.h>

@@ -1,0 +1,150 @@
+#!/bin/sh
+# `tlsplug connect` against `tlsplug serve`, every client backend against
+# every server backend: the README's exchange, ALPN, SNI, mutual TLS,
+# several clients at once, 1 MiB echoed, IPv6, the clean stop on SIGTERM,
+# and the command-line errors (exit 2).
+. "${top_srcdir:-.}/tests/interop-lib.sh"
+gen_certs
+make_data
+
+for sb in $BACKENDS; do
+	start_serve "serve-$sb" --backend "$sb" --echo \
+		--cert "$C/ecdsa.pem" --key "$C/ecdsa.key" --alpn h2,http/1.1 \
+		--sni beta.example.test="$C/beta.pem,$C/beta.key" \
+		--sni '*.example.test'="$C/wildcard.pem,$C/wildcard.key" ||
+		continue
+	for cb in $BACKENDS; do
+		n=$cb-to-$sb
+		cp "$tmp/line" "$tmp/$n.in"
+		connect "$n" "127.0.0.1:$serve_port" --backend "$cb" \
+			--cafile "$C/ca.pem" --servername localhost --alpn h2
+		expect_ok "$n" &&
+		expect_err_has "$n" "backend=$cb version=TLSv1.3 cipher=TLS_" &&
+		expect_err_has "$n" ' alpn=h2 peer="CN=tlsplug test ecdsa"' &&
+		expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
+
+		n=$cb-to-$sb-big
+		cp "$tmp/big" "$tmp/$n.in"
+		connect "$n" "127.0.0.1:$serve_port" --backend "$cb" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--max-version 1.2
+		expect_ok "$n" && expect_err_has "$n" " version=TLSv1.2 " &&
+		expect_same "$tmp/$n.out" "$tmp/big" "$n 1 MiB echo"
+
+		for sni in beta:beta other:wildcard; do
+			n=$cb-to-$sb-sni-${sni%%:*}
+			connect "$n" "127.0.0.1:$serve_port" --backend "$cb" \
+				--cafile "$C/ca.pem" \
+				--servername "${sni%%:*}.example.test"
+			expect_ok "$n" && expect_err_has "$n" \
+				"peer=\"CN=tlsplug test ${sni#*:}\""
+		done
+	done
+
+	# Several clients at once: all connected before any sends.
+	i=0
+	pids=
+	while [ $i -lt 4 ]; do
+		(sleep 1; cat "$tmp/line") |
+			timeout 30 "$TLSPLUG" connect "127.0.0.1:$serve_port" \
+			--cafile "$C/ca.pem" --servername localhost \
+			>"$tmp/multi-$sb-$i.out" 2>"$tmp/multi-$sb-$i.err" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	i=0
+	for p in $pids; do
+		wait "$p" || fail "$sb: concurrent client $i failed" \
+			"$tmp/multi-$sb-$i.err"
+		expect_same "$tmp/multi-$sb-$i.out" "$tmp/line" \
+			"$sb concurrent client $i"
+		i=$((i + 1))
+	done
+	stop_serve
+
+	# Mutual TLS.
+	start_serve "mtls-$sb" --backend "$sb" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key" --cafile "$C/ca.pem" --require-client-cert ||
+		continue
+	for cb in $BACKENDS; do
+		n=$cb-to-$sb-mtls
+		cp "$tmp/line" "$tmp/$n.in"
+		connect "$n" "127.0.0.1:$serve_port" --backend "$cb" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--cert "$C/client.pem" --key "$C/client.key"
+		expect_ok "$n" && expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
+		n=$cb-to-$sb-mtls-nocert
+		connect "$n" "127.0.0.1:$serve_port" --backend "$cb" \
+			--cafile "$C/ca.pem" --servername localhost
+		expect_category "$n" ALERT_RECEIVED
+	done
+	stop_serve
+done
+
+# An encrypted server key: the right password works, a wrong one is
+# BAD_PASSWORD.
+for sb in $BACKENDS; do
+	start_serve "enc-$sb" --backend "$sb" --echo --cert "$C/ecdsa.pem" \
+		--key "$C/ecdsa-enc.key" --pass secret || continue
+	n=enc-$sb
+	cp "$tmp/line" "$tmp/$n.in"
+	connect "$n" "127.0.0.1:$serve_port" --cafile "$C/ca.pem" \
+		--servername localhost
+	expect_ok "$n" && expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
+	stop_serve
+	n=enc-wrong-$sb
+	timeout 10 "$TLSPLUG" serve --port 0 --backend "$sb" --cert "$C/ecdsa.pem" \
+		--key "$C/ecdsa-enc.key" --pass wrong >"$tmp/$n.out" 2>"$tmp/$n.err"
+	status=$?
+	expect_category "$n" BAD_PASSWORD
+done
+
+# IPv6 loopback, when the host has it.
+b=${BACKENDS# }
+b=${b%% *}
+if start_serve serve6 --bind ::1 --echo --cert "$C/ecdsa.pem" \
+	--key "$C/ecdsa.key" 2>/dev/null; then
+	n=ipv6
+	cp "$tmp/line" "$tmp/$n.in"
+	connect "$n" "[::1]:$serve_port" --cafile "$C/ca.pem" \
+		--servername localhost
+	expect_ok "$n" && expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
+	stop_serve
+else
+	failures=$((failures - 1))
+	echo "note: no IPv6 loopback here"
+fi
+
+# Command-line errors: exit 2, one "tlsplug:" line.
+usage() {
+	n=$1
+	shift
+	timeout 10 "$TLSPLUG" "$@" </dev/null >"$tmp/$n.out" 2>"$tmp/$n.err"
+	st=$?
+	if [ $st -eq 2 ] && [ "$(wc -l <"$tmp/$n.err")" -eq 1 ] &&
+	   grep -q '^tlsplug: ' "$tmp/$n.err"; then
+		pass "usage: $n"
+	else
+		fail "usage: $n: exit $st" "$tmp/$n.err"
+	fi
+}
+usage no-target connect
+usage bad-target connect localhost
+usage bad-v6 connect ::1:443
+usage bad-version connect 127.0.0.1:1 --min-version 1.7
+usage bad-cipher connect 127.0.0.1:1 --ciphers TLS_NOPE
+usage key-without-cert connect 127.0.0.1:1 --key k
+usage serve-no-port serve --cert a --key b
+usage serve-no-cert serve --port 0
+usage serve-bad-sni serve --port 0 --cert a --key b --sni foo
+usage serve-cafile-alone serve --port 0 --cert a --key b --cafile c
+
+# A backend that does not exist: exit 1 with the category.
+n=no-backend
+connect "$n" 127.0.0.1:1 --backend nosuchbackend
+expect_category "$n" NOT_FOUND
+# Nothing listening: an I/O error.
+n=refused
+connect "$n" 127.0.0.1:1 --cafile "$C/ca.pem"
+expect_category "$n" IO
+finish
