@@ -27,6 +27,18 @@ size_t tlsplug__buffer_len(const struct tlsplug_buffer *b);
 size_t tlsplug__buffer_capacity(const struct tlsplug_buffer *b);
 /* Appends n bytes: TLSPLUG_OK or TLSPLUG_ERR_NOMEM (b unchanged). */
 int tlsplug__buffer_append(struct tlsplug_buffer *b, const void *p, size_t n);
+/* Space for writing straight into b, e.g. with recv(): returns a pointer
+ * to at least `min` (1 if 0) free bytes after the waiting ones and sets
+ * *avail to how many there are (all the free space, possibly more than
+ * min); NULL and *avail = 0 when out of memory.  Allocates only when b
+ * has less than min free bytes, and then just what min needs (or double
+ * the old size), never shrinking.  The space is valid until the next call
+ * that changes b; tlsplug__buffer_commit() then adds what was written. */
+void *tlsplug__buffer_reserve(struct tlsplug_buffer *b, size_t min,
+                              size_t *avail);
+/* Appends the first n bytes of the space the last reserve returned (n at
+ * most *avail). */
+void tlsplug__buffer_commit(struct tlsplug_buffer *b, size_t n);
 /* Points *p at the waiting bytes (NULL when none); returns their count.
  * Valid until the next append. */
 size_t tlsplug__buffer_peek(const struct tlsplug_buffer *b, const void **p);

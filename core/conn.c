@@ -8,11 +8,18 @@
  * readable after it (it may hold the alert to send).  Once the handshake is
  * done, read and write do not allocate (the buffers have reached their
  * high-water mark after the first records).
+ *
+ * Memory: a connection that never fails holds no error record.  Each call
+ * into the plugin gets a record on the stack; only when it reports an error
+ * is the record copied to the heap (allocated once, reused), or, if even
+ * that fails, replaced by a static "out of memory" record.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,7 +39,10 @@ struct tlsplug_conn {
 	bool shutdown_done;
 	int end;                      /* CLOSED / RAGGED_EOF once reads end */
 	int fatal;                    /* sticky error code, 0 if none */
-	struct tlsplug_error error;
+	const char *owner;            /* backend name, for error records */
+	/* The last error: NULL, errbuf, or the static out-of-memory record. */
+	const struct tlsplug_error *error;
+	struct tlsplug_error *errbuf; /* allocated on the first error */
 	/* Cached once the handshake is done. */
 	char *alpn;
 	char *server_name;
@@ -45,6 +55,44 @@ struct tlsplug_conn {
 	const struct tlsplug_bconfig *sni_cfg;
 	void **sni_slot;
 };
+
+/* The plugin's private state follows the connection in one allocation. */
+#define CONN_PRIV_OFFSET \
+	((sizeof(struct tlsplug_conn) + alignof(max_align_t) - 1) / \
+	 alignof(max_align_t) * alignof(max_align_t))
+
+/* Reported when an error happened but there was no memory to record it. */
+static const struct tlsplug_error nomem_record = {
+	.code = TLSPLUG_ERR_NOMEM,
+	.alert = -1,
+	.message = "out of memory (recording an error)",
+};
+
+/* ---- error records ---------------------------------------------------- */
+
+/* A clean record for one call into the plugin. */
+static void
+rec_init(const struct tlsplug_conn *conn, struct tlsplug_error *e)
+{
+	tlsplug__error_clear(e);
+	e->owner = conn->owner;
+}
+
+/* Makes e (a call's record) the connection's last error if it holds one. */
+static void
+keep(struct tlsplug_conn *conn, const struct tlsplug_error *e)
+{
+	if (e->code == TLSPLUG_OK)
+		return;
+	if (conn->errbuf == NULL)
+		conn->errbuf = tlsplug__malloc(sizeof(*conn->errbuf));
+	if (conn->errbuf == NULL) {
+		conn->error = &nomem_record;
+		return;
+	}
+	*conn->errbuf = *e;
+	conn->error = conn->errbuf;
+}
 
 /* ---- transport callbacks (core->pull / core->push) ------------------ */
 
@@ -118,6 +166,8 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
                  struct tlsplug_conn **out, struct tlsplug_error **err)
 {
 	struct tlsplug_conn *conn;
+	struct tlsplug_error e;
+	size_t priv_size;
 	int rc;
 
 	if (ctx == NULL || out == NULL)
@@ -132,18 +182,19 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
 		                          "conn_new: empty server host name");
 
-	conn = tlsplug__calloc(1, sizeof(*conn));
+	priv_size = tlsplug__context_conn_priv_size(ctx);
+	if (priv_size > SIZE_MAX - CONN_PRIV_OFFSET)
+		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory");
+	conn = tlsplug__calloc(1, CONN_PRIV_OFFSET + priv_size);
 	if (conn == NULL)
 		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 		                          "out of memory");
 	tlsplug__buffer_init(&conn->in);
 	tlsplug__buffer_init(&conn->out);
-	tlsplug__error_clear(&conn->error);
-	conn->error.owner = tlsplug__context_backend_name(ctx);
+	conn->owner = tlsplug__context_backend_name(ctx);
 	conn->ops = tlsplug__context_conn_ops(ctx);
-	conn->priv = tlsplug__calloc(1, tlsplug__context_conn_priv_size(ctx));
-	if (conn->priv == NULL)
-		goto nomem;
+	conn->priv = (char *)conn + CONN_PRIV_OFFSET;
 	/* The plugin may keep this pointer for the connection's life. */
 	if (server_hostname != NULL) {
 		conn->hostname = tlsplug__strdup(server_hostname);
@@ -151,20 +202,20 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 			goto nomem;
 	}
 	conn->ctx = tlsplug_context_ref(ctx);
+	rec_init(conn, &e);
 	rc = conn->ops->init(conn->priv, tlsplug__context_priv(ctx), conn,
-	                     conn->hostname, &conn->error);
+	                     conn->hostname, &e);
 	if (rc != TLSPLUG_OK) {
-		if (rc > 0 || conn->error.code == TLSPLUG_OK)
-			tlsplug__error_set(&conn->error,
+		if (rc > 0 || e.code == TLSPLUG_OK)
+			tlsplug__error_set(&e,
 			    rc < 0 ? rc : TLSPLUG_ERR_BACKEND,
 			    "%s: connection init failed (%s)",
 			    tlsplug__context_backend_name(ctx),
 			    tlsplug_status_name(rc));
-		rc = tlsplug__error_export(&conn->error, err);
+		rc = tlsplug__error_export(&e, err);
 		/* init cleans up after itself when it fails: no fini. */
 		tlsplug_context_unref(conn->ctx);
 		tlsplug__free(conn->hostname);
-		tlsplug__free(conn->priv);
 		tlsplug__free(conn);
 		return rc;
 	}
@@ -172,7 +223,6 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 	return TLSPLUG_OK;
 nomem:
 	tlsplug__free(conn->hostname);
-	tlsplug__free(conn->priv);
 	tlsplug__free(conn);
 	return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");
 }
@@ -183,7 +233,6 @@ tlsplug_conn_free(struct tlsplug_conn *conn)
 	if (conn == NULL)
 		return;
 	conn->ops->fini(conn->priv);
-	tlsplug__free(conn->priv);
 	tlsplug__buffer_free(&conn->in);
 	tlsplug__buffer_free(&conn->out);
 	tlsplug__free(conn->hostname);
@@ -191,6 +240,7 @@ tlsplug_conn_free(struct tlsplug_conn *conn)
 	tlsplug__free(conn->server_name);
 	tlsplug__free(conn->peer_subject);
 	tlsplug__free(conn->sni_name);
+	tlsplug__free(conn->errbuf);
 	tlsplug_context_unref(conn->ctx);
 	tlsplug__free(conn);
 }
@@ -204,30 +254,53 @@ begin(struct tlsplug_conn *conn)
 {
 	if (conn->fatal != 0)
 		return conn->fatal;
-	tlsplug__error_clear(&conn->error);
+	conn->error = NULL;
 	return TLSPLUG_OK;
+}
+
+/* Records a core error on conn; returns its code (NOMEM if it could not be
+ * recorded). */
+static int
+set_error(struct tlsplug_conn *conn, int code, const char *fmt, ...)
+	TLSPLUG_PRINTF(3, 4);
+
+static int
+set_error(struct tlsplug_conn *conn, int code, const char *fmt, ...)
+{
+	struct tlsplug_error e;
+	va_list ap;
+
+	rec_init(conn, &e);
+	va_start(ap, fmt);
+	tlsplug__error_setv(&e, code, fmt, ap);
+	va_end(ap);
+	keep(conn, &e);
+	return conn->error->code;
 }
 
 static int
 misuse(struct tlsplug_conn *conn, const char *what)
 {
-	return tlsplug__error_set(&conn->error, TLSPLUG_ERR_MISUSE, "%s", what);
+	return set_error(conn, TLSPLUG_ERR_MISUSE, "%s", what);
 }
 
-/* Turns a plugin's error result into the sticky state.  The returned code is
- * the recorded category, so the status and the record always agree. */
+/* Turns a plugin's error result into the sticky state (e: the call's
+ * record).  The returned code is the recorded category, so the status and
+ * the record always agree. */
 static int
-fail(struct tlsplug_conn *conn, int rc, const char *op)
+fail(struct tlsplug_conn *conn, int rc, const char *op,
+     struct tlsplug_error *e)
 {
 	if (rc > 0)
-		tlsplug__error_set(&conn->error, TLSPLUG_ERR_BACKEND,
+		tlsplug__error_set(e, TLSPLUG_ERR_BACKEND,
 		    "%s: %s returned unexpected status %d",
 		    tlsplug__context_backend_name(conn->ctx), op, rc);
-	else if (conn->error.code == TLSPLUG_OK)
-		tlsplug__error_set(&conn->error, rc, "%s: %s failed: %s",
+	else if (e->code == TLSPLUG_OK)
+		tlsplug__error_set(e, rc, "%s: %s failed: %s",
 		    tlsplug__context_backend_name(conn->ctx), op,
 		    tlsplug_strerror(rc));
-	conn->fatal = conn->error.code;
+	keep(conn, e);
+	conn->fatal = conn->error->code;
 	return conn->fatal;
 }
 
@@ -271,32 +344,36 @@ cache_negotiated(struct tlsplug_conn *conn)
 static int
 do_handshake(struct tlsplug_conn *conn)
 {
+	struct tlsplug_error e;
 	int rc;
 
 	if (conn->handshake_done)
 		return TLSPLUG_OK;
 	if (conn->end != 0)
 		return conn->end;
-	rc = conn->ops->handshake(conn->priv, &conn->error);
+	rec_init(conn, &e);
+	rc = conn->ops->handshake(conn->priv, &e);
 	switch (rc) {
 	case TLSPLUG_OK:
 		conn->handshake_done = true;
 		if (cache_negotiated(conn) != TLSPLUG_OK) {
-			tlsplug__error_set(&conn->error, TLSPLUG_ERR_NOMEM,
+			tlsplug__error_set(&e, TLSPLUG_ERR_NOMEM,
 			                   "out of memory after the handshake");
-			return fail(conn, TLSPLUG_ERR_NOMEM, "handshake");
+			return fail(conn, TLSPLUG_ERR_NOMEM, "handshake", &e);
 		}
-		return TLSPLUG_OK;
+		break;
 	case TLSPLUG_WANT_READ:
 	case TLSPLUG_WANT_WRITE:
-		return rc;
+		break;
 	case TLSPLUG_CLOSED:
 	case TLSPLUG_RAGGED_EOF:
 		conn->end = rc;
-		return rc;
+		break;
 	default:
-		return fail(conn, rc, "handshake");
+		return fail(conn, rc, "handshake", &e);
 	}
+	keep(conn, &e);
+	return rc;
 }
 
 /* ---- operations ----------------------------------------------------- */
@@ -318,6 +395,7 @@ int
 tlsplug_conn_read(struct tlsplug_conn *conn, void *buf, size_t len,
                   size_t *nread)
 {
+	struct tlsplug_error e;
 	size_t n = 0;
 	int rc;
 
@@ -337,29 +415,33 @@ tlsplug_conn_read(struct tlsplug_conn *conn, void *buf, size_t len,
 		return conn->end;
 	if (len == 0)
 		return TLSPLUG_OK;
-	rc = conn->ops->read(conn->priv, buf, len, &n, &conn->error);
+	rec_init(conn, &e);
+	rc = conn->ops->read(conn->priv, buf, len, &n, &e);
 	switch (rc) {
 	case TLSPLUG_OK:
 		if (n > len)
-			return fail(conn, TLSPLUG_ERR_BACKEND, "read");
+			return fail(conn, TLSPLUG_ERR_BACKEND, "read", &e);
 		*nread = n;
-		return TLSPLUG_OK;
+		break;
 	case TLSPLUG_WANT_READ:
 	case TLSPLUG_WANT_WRITE:
-		return rc;
+		break;
 	case TLSPLUG_CLOSED:
 	case TLSPLUG_RAGGED_EOF:
 		conn->end = rc;
-		return rc;
+		break;
 	default:
-		return fail(conn, rc, "read");
+		return fail(conn, rc, "read", &e);
 	}
+	keep(conn, &e);
+	return rc;
 }
 
 int
 tlsplug_conn_write(struct tlsplug_conn *conn, const void *buf, size_t len,
                    size_t *nwritten)
 {
+	struct tlsplug_error e;
 	size_t n = 0;
 	int rc;
 
@@ -379,25 +461,29 @@ tlsplug_conn_write(struct tlsplug_conn *conn, const void *buf, size_t len,
 		return rc;
 	if (len == 0)
 		return TLSPLUG_OK;
-	rc = conn->ops->write(conn->priv, buf, len, &n, &conn->error);
+	rec_init(conn, &e);
+	rc = conn->ops->write(conn->priv, buf, len, &n, &e);
 	switch (rc) {
 	case TLSPLUG_OK:
 		if (n > len)
-			return fail(conn, TLSPLUG_ERR_BACKEND, "write");
+			return fail(conn, TLSPLUG_ERR_BACKEND, "write", &e);
 		*nwritten = n;
-		return TLSPLUG_OK;
+		break;
 	case TLSPLUG_WANT_READ:
 	case TLSPLUG_WANT_WRITE:
-		return rc;
+		break;
 	default:
 		/* CLOSED / RAGGED_EOF are not write results. */
-		return fail(conn, rc, "write");
+		return fail(conn, rc, "write", &e);
 	}
+	keep(conn, &e);
+	return rc;
 }
 
 int
 tlsplug_conn_shutdown(struct tlsplug_conn *conn)
 {
+	struct tlsplug_error e;
 	int rc;
 
 	if (conn == NULL)
@@ -409,7 +495,8 @@ tlsplug_conn_shutdown(struct tlsplug_conn *conn)
 		return misuse(conn, "shutdown before the handshake completed");
 	if (conn->shutdown_done)
 		return TLSPLUG_OK;
-	rc = conn->ops->shutdown(conn->priv, &conn->error);
+	rec_init(conn, &e);
+	rc = conn->ops->shutdown(conn->priv, &e);
 	switch (rc) {
 	case TLSPLUG_OK:
 	case TLSPLUG_CLOSED:
@@ -418,18 +505,21 @@ tlsplug_conn_shutdown(struct tlsplug_conn *conn)
 		conn->shutdown_done = true;
 		if (conn->end == 0)
 			conn->end = TLSPLUG_CLOSED;
-		return TLSPLUG_OK;
+		rc = TLSPLUG_OK;
+		break;
 	case TLSPLUG_WANT_READ:
 	case TLSPLUG_WANT_WRITE:
 		conn->shutdown_sent = true;
-		return rc;
+		break;
 	case TLSPLUG_RAGGED_EOF:
 		conn->shutdown_sent = true;
 		conn->end = rc;
-		return rc;
+		break;
 	default:
-		return fail(conn, rc, "shutdown");
+		return fail(conn, rc, "shutdown", &e);
 	}
+	keep(conn, &e);
+	return rc;
 }
 
 /* ---- ciphertext buffers --------------------------------------------- */
@@ -450,9 +540,35 @@ tlsplug_conn_receive_from_network(struct tlsplug_conn *conn,
 	if (conn->eof && len > 0)
 		return misuse(conn, "receive_from_network after EOF");
 	if (tlsplug__buffer_append(&conn->in, data, len) != TLSPLUG_OK)
-		return tlsplug__error_set(&conn->error, TLSPLUG_ERR_NOMEM,
+		return set_error(conn, TLSPLUG_ERR_NOMEM,
 		    "out of memory buffering %zu incoming bytes", len);
 	return TLSPLUG_OK;
+}
+
+int
+tlsplug__conn_in_reserve(struct tlsplug_conn *conn, size_t min, void **space,
+                         size_t *avail)
+{
+	int rc;
+
+	*space = NULL;
+	*avail = 0;
+	rc = begin(conn);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (conn->eof)
+		return misuse(conn, "receive_from_network after EOF");
+	*space = tlsplug__buffer_reserve(&conn->in, min, avail);
+	if (*space == NULL)
+		return set_error(conn, TLSPLUG_ERR_NOMEM,
+		    "out of memory buffering %zu incoming bytes", min);
+	return TLSPLUG_OK;
+}
+
+void
+tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n)
+{
+	tlsplug__buffer_commit(&conn->in, n);
 }
 
 void
@@ -575,7 +691,5 @@ tlsplug_conn_context(const struct tlsplug_conn *conn)
 const struct tlsplug_error *
 tlsplug_conn_error(const struct tlsplug_conn *conn)
 {
-	if (conn == NULL || conn->error.code == TLSPLUG_OK)
-		return NULL;
-	return &conn->error;
+	return conn == NULL ? NULL : conn->error;
 }

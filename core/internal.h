@@ -159,6 +159,16 @@ ssize_t tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len);
 ssize_t tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf,
                            size_t len);
 
+/* For the socket wrapper: what tlsplug_conn_receive_from_network() does,
+ * without the copy.  reserve points *space at free room for at least min
+ * incoming bytes (*avail: all there is); it returns TLSPLUG_OK, or the
+ * sticky error, MISUSE after EOF, NOMEM (recorded on conn).  commit then
+ * queues the first n bytes written there.  Allocates only while the
+ * incoming buffer is smaller than it has been asked for. */
+int tlsplug__conn_in_reserve(struct tlsplug_conn *conn, size_t min,
+                             void **space, size_t *avail);
+void tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n);
+
 /* ---- hostname matching (hostname.c) --------------------------------- */
 
 int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,

@@ -1,12 +1,15 @@
 /*
  * socket.c -- TLS over a connected stream socket, on top of tlsplug_conn.
  *
- * The socket only moves ciphertext: from the descriptor into a fixed buffer
- * and on to tlsplug_conn_receive_from_network(), and from
- * tlsplug_conn_peek_outgoing() straight to send().  It never knows which
- * backend runs the connection.  Every descriptor call uses MSG_DONTWAIT;
- * when one would block, the descriptor's mode decides between returning
- * WANT_* (non-blocking) and waiting in poll() (blocking, with the timeout).
+ * The socket only moves ciphertext: from the descriptor straight into the
+ * connection's incoming buffer, and from tlsplug_conn_peek_outgoing()
+ * straight to send().  It never knows which backend runs the connection.
+ * Descriptor calls use MSG_DONTWAIT; when one would block, the descriptor's
+ * mode decides between returning WANT_* (non-blocking) and waiting in
+ * poll() (blocking, with the timeout).  Once a descriptor has been seen to
+ * be blocking and no timeout is set, recv() and send() simply block, as a
+ * program calling them directly would (any EAGAIN looks the mode up
+ * again).
  */
 #include "config.h"
 
@@ -25,6 +28,11 @@
 /* Consecutive engine calls that neither progressed nor asked for I/O before
  * we call the engine broken (keeps a buggy backend from spinning forever). */
 #define SPIN_LIMIT 64
+
+/* sock->fd_mode */
+#define SOCKET_FD_UNKNOWN 0
+#define SOCKET_FD_BLOCKING 1
+#define SOCKET_FD_NONBLOCKING 2
 
 static int TLSPLUG_PRINTF(3, 4)
 tlsplug__socket_fail(struct tlsplug_socket *sock, int code, const char *fmt,
@@ -84,6 +92,8 @@ wait_fd(struct tlsplug_socket *sock, short events, bool may_wait)
 
 	if (flags < 0)
 		return io_fail(sock, "fcntl", errno);
+	sock->fd_mode = (flags & O_NONBLOCK) != 0 ? SOCKET_FD_NONBLOCKING :
+	                                             SOCKET_FD_BLOCKING;
 	if ((flags & O_NONBLOCK) != 0 || !may_wait)
 		return want;
 	for (;;) {
@@ -115,6 +125,18 @@ wait_fd(struct tlsplug_socket *sock, short events, bool may_wait)
 	}
 }
 
+/* Flags for a descriptor call: block in the call itself when the descriptor
+ * was blocking when last looked at, no timeout is set and waiting is
+ * allowed; else MSG_DONTWAIT, and wait_fd() decides. */
+static int
+io_flags(const struct tlsplug_socket *sock, bool may_wait)
+{
+	if (may_wait && sock->deadline == 0 &&
+	    sock->fd_mode == SOCKET_FD_BLOCKING)
+		return 0;
+	return MSG_DONTWAIT;
+}
+
 /*
  * Writes queued outgoing ciphertext, straight from the connection's buffer.
  * may_wait false: never wait, even on a blocking descriptor.
@@ -129,7 +151,8 @@ flush_out(struct tlsplug_socket *sock, bool may_wait)
 	    tlsplug_conn_peek_outgoing(sock->conn, &data) > 0)
 		return io_fail(sock, "send", sock->write_errno);
 	while ((n = tlsplug_conn_peek_outgoing(sock->conn, &data)) > 0) {
-		ssize_t w = send(sock->fd, data, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t w = send(sock->fd, data, n,
+		                 MSG_NOSIGNAL | io_flags(sock, may_wait));
 
 		if (w > 0) {
 			tlsplug_conn_consume_outgoing(sock->conn, (size_t)w);
@@ -185,26 +208,33 @@ record_remainder(const struct tlsplug_socket *sock)
 }
 
 /*
- * Reads ciphertext from the descriptor into the connection: as much as the
- * buffer holds, or (exact) no more than the rest of the current record.
- * At EOF, tells the connection and sets sock->eof.
+ * Reads ciphertext from the descriptor straight into the connection's
+ * incoming buffer (room for a whole record, so one recv() usually brings
+ * one in), or (exact) no more than the rest of the current record.  At
+ * EOF, tells the connection and sets sock->eof.
  */
 static int
 fill_in(struct tlsplug_socket *sock, bool exact)
 {
-	size_t want = exact ? record_remainder(sock) : sizeof(sock->inbuf);
-
 	for (;;) {
-		ssize_t r = recv(sock->fd, sock->inbuf, want, MSG_DONTWAIT);
+		size_t want = exact ? record_remainder(sock) :
+		                      TLSPLUG__SOCKET_BUFSIZE;
+		size_t avail;
+		void *space;
+		ssize_t r;
+		int rc;
 
+		rc = tlsplug__conn_in_reserve(sock->conn, want, &space,
+		                              &avail);
+		if (rc != TLSPLUG_OK)
+			return tls_fail(sock, rc);
+		if (!exact)
+			want = avail;
+		r = recv(sock->fd, space, want, io_flags(sock, true));
 		if (r > 0) {
-			int rc;
-
-			track_records(sock, sock->inbuf, (size_t)r);
-			rc = tlsplug_conn_receive_from_network(sock->conn,
-			                                       sock->inbuf,
-			                                       (size_t)r);
-			return rc < 0 ? tls_fail(sock, rc) : TLSPLUG_OK;
+			track_records(sock, space, (size_t)r);
+			tlsplug__conn_in_commit(sock->conn, (size_t)r);
+			return TLSPLUG_OK;
 		}
 		if (r == 0) {
 			sock->eof = true;
@@ -610,10 +640,12 @@ await_close(struct tlsplug_socket *sock)
 {
 	int spins = 0;
 
+	unsigned char discard[4096];
+
 	while (!sock->close_received) {
 		size_t n = 0;
-		int rc = tlsplug_conn_read(sock->conn, sock->inbuf,
-		                           sizeof(sock->inbuf), &n);
+		int rc = tlsplug_conn_read(sock->conn, discard,
+		                           sizeof(discard), &n);
 		int frc = flush_out(sock, true);
 
 		if (rc < 0)

@@ -23,6 +23,9 @@ struct tlsplug_socket {
 	bool close_sent;       /* close_notify queued */
 	bool close_received;   /* the peer's close_notify seen (unwrap) */
 	int write_errno;       /* send() failed for good: 0 or its errno */
+	/* The descriptor's mode as last seen by wait_fd (SOCKET_FD_*): a
+	 * blocking one without a timeout then gets plain blocking calls. */
+	unsigned char fd_mode;
 	int timeout_ms;        /* <= 0: none */
 	int64_t deadline;      /* CLOCK_MONOTONIC ms for this call, 0: none */
 	/* Bytes of the caller's buffer already encrypted whose ciphertext is

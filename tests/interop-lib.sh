@@ -118,7 +118,12 @@ gen_certs() {
 bg() {
 	bg_name=$1
 	shift
-	timeout 120 "$@" </dev/null >"$tmp/$bg_name.out" 2>"$tmp/$bg_name.err" &
+	# --foreground: a TERM sent to timeout reaches CMD once, not again
+	# through the process group (a second signal while a sanitizer's leak
+	# check has CMD stopped can hang it).  -k: that leak check may take
+	# seconds, so the KILL that follows a TERM comes late.
+	timeout --foreground -k 60 300 "$@" </dev/null >"$tmp/$bg_name.out" \
+		2>"$tmp/$bg_name.err" &
 	bg_pid=$!
 	bg_pids="$bg_pids $bg_pid"
 }
@@ -150,6 +155,16 @@ start_serve() {
 
 stop_serve() {
 	kill -TERM "$serve_pid" 2>/dev/null
+	i=0
+	while kill -0 "$serve_pid" 2>/dev/null && [ $i -lt 500 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$serve_pid" 2>/dev/null; then
+		fail "serve ($serve_name) still running 50 s after SIGTERM" \
+			"$tmp/$serve_name.err"
+		kill -KILL "$serve_pid" 2>/dev/null
+	fi
 	wait "$serve_pid"
 	st=$?
 	[ $st -eq 0 ] ||
@@ -206,10 +221,10 @@ connect() {
 	conn_name=$1
 	shift
 	if [ -f "$tmp/$conn_name.in" ]; then
-		timeout 30 "$TLSPLUG" connect "$@" <"$tmp/$conn_name.in" \
+		timeout -k 30 60 "$TLSPLUG" connect "$@" <"$tmp/$conn_name.in" \
 			>"$tmp/$conn_name.out" 2>"$tmp/$conn_name.err"
 	else
-		timeout 30 "$TLSPLUG" connect "$@" </dev/null \
+		timeout -k 30 60 "$TLSPLUG" connect "$@" </dev/null \
 			>"$tmp/$conn_name.out" 2>"$tmp/$conn_name.err"
 	fi
 	status=$?
@@ -255,7 +270,7 @@ feed() {
 	shift 2
 	rm -f "$tmp/$feed_name.fifo"
 	mkfifo "$tmp/$feed_name.fifo"
-	timeout 60 "$@" <"$tmp/$feed_name.fifo" >"$tmp/$feed_name.out" \
+	timeout -k 30 60 "$@" <"$tmp/$feed_name.fifo" >"$tmp/$feed_name.out" \
 		2>"$tmp/$feed_name.err" &
 	feed_pid=$!
 	exec 3>"$tmp/$feed_name.fifo"

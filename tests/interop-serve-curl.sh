@@ -14,7 +14,7 @@ cu() {
 	cname=$1
 	chost=$2
 	shift 2
-	timeout 60 curl -sS --max-time 30 --cacert "$C/ca.pem" \
+	timeout -k 5 60 curl -sS --max-time 30 --cacert "$C/ca.pem" \
 		--resolve "$chost:$serve_port:127.0.0.1" "$@" \
 		-o "$tmp/$cname.out" "https://$chost:$serve_port/" \
 		2>"$tmp/$cname.err"

@@ -46,7 +46,7 @@ for sb in $BACKENDS; do
 	pids=
 	while [ $i -lt 4 ]; do
 		(sleep 1; cat "$tmp/line") |
-			timeout 30 "$TLSPLUG" connect "127.0.0.1:$serve_port" \
+			timeout -k 30 60 "$TLSPLUG" connect "127.0.0.1:$serve_port" \
 			--cafile "$C/ca.pem" --servername localhost \
 			>"$tmp/multi-$sb-$i.out" 2>"$tmp/multi-$sb-$i.err" &
 		pids="$pids $!"
@@ -86,14 +86,14 @@ done
 for sb in $BACKENDS; do
 	start_serve "enc-$sb" --backend "$sb" --echo --cert "$C/ecdsa.pem" \
 		--key "$C/ecdsa-enc.key" --pass secret || continue
-	n=enc-$sb
+	n=enc-$sb-client
 	cp "$tmp/line" "$tmp/$n.in"
 	connect "$n" "127.0.0.1:$serve_port" --cafile "$C/ca.pem" \
 		--servername localhost
 	expect_ok "$n" && expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
 	stop_serve
 	n=enc-wrong-$sb
-	timeout 10 "$TLSPLUG" serve --port 0 --backend "$sb" --cert "$C/ecdsa.pem" \
+	timeout -k 30 30 "$TLSPLUG" serve --port 0 --backend "$sb" --cert "$C/ecdsa.pem" \
 		--key "$C/ecdsa-enc.key" --pass wrong >"$tmp/$n.out" 2>"$tmp/$n.err"
 	status=$?
 	expect_category "$n" BAD_PASSWORD
@@ -119,7 +119,7 @@ fi
 usage() {
 	n=$1
 	shift
-	timeout 10 "$TLSPLUG" "$@" </dev/null >"$tmp/$n.out" 2>"$tmp/$n.err"
+	timeout -k 30 30 "$TLSPLUG" "$@" </dev/null >"$tmp/$n.out" 2>"$tmp/$n.err"
 	st=$?
 	if [ $st -eq 2 ] && [ "$(wc -l <"$tmp/$n.err")" -eq 1 ] &&
 	   grep -q '^tlsplug: ' "$tmp/$n.err"; then

@@ -110,29 +110,35 @@ pull_timeout_fn(gnutls_transport_ptr_t p, unsigned int ms)
 /* ---- failures ---- */
 
 void
-gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert,
+gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert, int native,
                   const char *fmt, ...)
 {
+	char msg[384];
 	va_list ap;
 
 	if (c->cb_status != 0)
 		return;        /* keep the first reason */
 	c->cb_status = status;
 	c->cb_alert = alert;
+	/* The handshake fails in this very call: record the reason in its
+	 * error record now rather than keeping a copy. */
 	va_start(ap, fmt);
-	vsnprintf(c->failed_msg, sizeof(c->failed_msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	gtls_core->set_error(c->err, status, native, "%s", msg);
 }
 
-/* Repeats a recorded failure on a later call. */
+/* Repeats a recorded failure on a later call (the core does not call
+ * again after a fatal error; this is a guard). */
 static int
 replay(struct gtls_conn *c, struct tlsplug_error *err)
 {
 	if (c->failed == TLSPLUG_ERR_ALERT_RECEIVED)
 		return gtls_core->set_alert_error(err, c->failed_alert,
 			c->failed_native, NULL);
-	return gtls_core->set_error(err, c->failed, c->failed_native, "%s",
-	                            c->failed_msg);
+	return gtls_core->set_error(err, c->failed, c->failed_native,
+		"the connection failed earlier: %s",
+		gnutls_strerror((int)c->failed_native));
 }
 
 static int
@@ -266,7 +272,8 @@ fail(struct gtls_conn *c, int ret, const char *what,
 		return replay(c, err);
 	}
 	if (c->cb_status != 0) {
-		/* A callback explained it (verification, SNI refusal). */
+		/* A callback explained it (verification, SNI refusal) and
+		 * recorded the reason already. */
 		c->failed = c->cb_status;
 		c->failed_native = ret;
 		alert = c->cb_alert;
@@ -274,7 +281,7 @@ fail(struct gtls_conn *c, int ret, const char *what,
 		c->failed = TLSPLUG_ERR_NO_SHARED_VERSION;
 		c->failed_native = ret;
 		alert = GNUTLS_A_PROTOCOL_VERSION;
-		snprintf(c->failed_msg, sizeof(c->failed_msg),
+		gtls_core->set_error(err, c->failed, ret,
 			"%s failed: the client offers no TLS version this "
 			"server enables", what);
 	} else {
@@ -282,11 +289,10 @@ fail(struct gtls_conn *c, int ret, const char *what,
 		c->failed_native = ret;
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
 		    ret == GNUTLS_E_SESSION_EOF)
-			snprintf(c->failed_msg, sizeof(c->failed_msg),
-				"%s: the peer closed the connection",
-				what);
+			gtls_core->set_error(err, c->failed, ret,
+				"%s: the peer closed the connection", what);
 		else
-			snprintf(c->failed_msg, sizeof(c->failed_msg),
+			gtls_core->set_error(err, c->failed, ret,
 				"%s failed: %s", what, gnutls_strerror(ret));
 		if (c->failed == TLSPLUG_ERR_PEER_NO_CERT)
 			alert = gnutls_protocol_get_version(c->session) ==
@@ -300,11 +306,7 @@ fail(struct gtls_conn *c, int ret, const char *what,
 		else
 			(void)gnutls_alert_send_appropriate(c->session, ret);
 	}
-	if (c->cb_recorded) {
-		/* The core already recorded the reason (SNI refusal). */
-		return c->failed;
-	}
-	return replay(c, err);
+	return c->failed;
 }
 
 /* ---- server name and the SNI callback ---- */
@@ -342,45 +344,52 @@ select_config(struct gtls_conn *c, const struct tlsplug_bconfig *cfg,
 	return TLSPLUG_OK;
 }
 
+const char *
+gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size)
+{
+	size_t len = size;
+	unsigned type = 0;
+	int ret;
+
+	if (c->session == NULL || size == 0)
+		return NULL;
+	ret = gnutls_server_name_get(c->session, buf, &len, &type, 0);
+	if (ret < 0 || type != GNUTLS_NAME_DNS || len == 0 || len >= size)
+		return NULL;
+	buf[len] = '\0';
+	return buf;
+}
+
 static int
 post_client_hello(gnutls_session_t s)
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	const struct tlsplug_bconfig *cfg = NULL;
-	size_t len = sizeof(c->sni);
-	unsigned type = 0;
+	char sni[256];
 	void **slot = NULL;
 	int st, ret;
 
-	ret = gnutls_server_name_get(s, c->sni, &len, &type, 0);
-	if (ret < 0 || type != GNUTLS_NAME_DNS || len >= sizeof(c->sni))
-		len = 0;
-	c->sni[len] = '\0';
 	/* After a HelloRetryRequest the hook runs again for the second
 	 * ClientHello: the callback has already chosen. */
 	if (!c->ctx->eng.cfg->has_sni_callback || c->sni_done)
 		return 0;
 	c->sni_done = 1;
 
-	st = gtls_core->sni_select(c->host, len > 0 ? c->sni : NULL, &cfg,
-	                           &slot, c->err);
+	st = gtls_core->sni_select(c->host, gtls_conn_sni(c, sni, sizeof(sni)),
+	                           &cfg, &slot, c->err);
 	if (st == TLSPLUG_OK)
 		st = select_config(c, cfg, slot);
 	if (st != TLSPLUG_OK) {
+		/* The core has recorded the reason. */
 		c->cb_status = st;
 		c->cb_alert = st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
 			GNUTLS_A_UNRECOGNIZED_NAME : GNUTLS_A_INTERNAL_ERROR;
-		c->cb_recorded = 1;
-		snprintf(c->failed_msg, sizeof(c->failed_msg), "%s",
-			st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
-			"the server name callback refused the handshake" :
-			"the server name callback's config failed");
 		return GNUTLS_E_USER_ERROR;
 	}
 	ret = gtls_engine_apply(c->eng, s);
 	if (ret < 0) {
 		gtls_conn_cb_fail(c, TLSPLUG_ERR_BACKEND,
-			GNUTLS_A_INTERNAL_ERROR,
+			GNUTLS_A_INTERNAL_ERROR, ret,
 			"cannot apply the server name callback's config: %s",
 			gnutls_strerror(ret));
 		return ret;
@@ -448,12 +457,7 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 			client_hello_hook);
 	} else if (server_hostname != NULL) {
 		len = strlen(server_hostname);
-		c->hostname = core->alloc(len + 1);
-		if (c->hostname == NULL) {
-			ret = GNUTLS_E_MEMORY_ERROR;
-			goto fail;
-		}
-		memcpy(c->hostname, server_hostname, len + 1);
+		c->hostname = server_hostname;
 		/* RFC 6066: SNI carries host names, never IP literals. */
 		if (!is_ip_literal(server_hostname)) {
 			ret = gnutls_server_name_set(c->session,
@@ -467,7 +471,6 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 fail:
 	gnutls_deinit(c->session);
 	c->session = NULL;
-	core->free(c->hostname);
 	c->hostname = NULL;
 	return core->set_error(err, ret == GNUTLS_E_MEMORY_ERROR ?
 		TLSPLUG_ERR_NOMEM : TLSPLUG_ERR_BACKEND, ret,
@@ -481,7 +484,7 @@ conn_fini(void *priv)
 
 	if (c->session != NULL)
 		gnutls_deinit(c->session);
-	gtls_core->free(c->hostname);
+	gtls_core->free(c->sni);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -713,12 +716,27 @@ static const char *
 conn_server_name(void *priv)
 {
 	struct gtls_conn *c = priv;
+	char buf[256], *copy;
+	size_t len;
 
 	if (c->eng == NULL)
 		return NULL;
 	if (c->eng->role == TLSPLUG_CLIENT)
 		return c->sent_sni ? c->hostname : NULL;
-	return c->sni[0] != '\0' ? c->sni : NULL;
+	if (gtls_conn_sni(c, buf, sizeof(buf)) == NULL)
+		return NULL;
+	if (c->sni != NULL && strcmp(c->sni, buf) == 0)
+		return c->sni;
+	/* Asked once after the handshake (and maybe from the SNI callback):
+	 * keep a copy, since the engine only copies the name out. */
+	len = strlen(buf);
+	copy = gtls_core->alloc(len + 1);
+	if (copy == NULL)
+		return NULL;
+	memcpy(copy, buf, len + 1);
+	gtls_core->free(c->sni);
+	c->sni = copy;
+	return c->sni;
 }
 
 const struct tlsplug_conn_ops gtls_conn_ops = {

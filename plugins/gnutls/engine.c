@@ -249,6 +249,8 @@ retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	const struct gtls_engine *eng = c->eng;
+	const char *sni;
+	char buf[256];
 	size_t i, pick = 0;
 
 	(void)req_ca;
@@ -261,9 +263,13 @@ retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
 		*key = NULL;
 		return 0;
 	}
-	if (eng->role == TLSPLUG_SERVER && c->sni[0] != '\0') {
+	/* With one chain there is nothing to choose. */
+	sni = NULL;
+	if (eng->role == TLSPLUG_SERVER && eng->nchains > 1)
+		sni = gtls_conn_sni(c, buf, sizeof(buf));
+	if (sni != NULL) {
 		for (i = 0; i < eng->nchains; i++) {
-			if (gtls_core->match_hostname(c->sni,
+			if (gtls_core->match_hostname(sni,
 			    eng->chains[i].sans, eng->chains[i].nsans)) {
 				pick = i;
 				break;

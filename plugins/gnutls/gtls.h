@@ -61,21 +61,23 @@ struct gtls_conn {
 	struct gtls_ctx *ctx;
 	const struct gtls_engine *eng;   /* ctx's, or an SNI callback's */
 	struct tlsplug_conn *host;
-	char *hostname;                  /* client: name to check, or NULL */
+	/* client: name to check, or NULL (the core's copy, valid until
+	 * fini) */
+	const char *hostname;
 	int sent_sni;                    /* client: hostname went out as SNI */
 	struct tlsplug_error *err;       /* the current call's record */
 	int pull_blocked;                /* last pull said "would block" */
 	int handshake_done;
 	/* A failure recorded by a callback inside the handshake (verify, SNI):
-	 * its category and the alert to send. */
+	 * its category and the alert to send.  Its message went straight to
+	 * the call's error record. */
 	int cb_status;
 	int cb_alert;
-	int cb_recorded;                 /* the core already has the reason */
-	/* Once failed, every later call repeats the failure. */
+	/* Once failed, every later call fails the same way (the core makes
+	 * the error sticky with its record, so this is only a guard). */
 	int failed;
 	int failed_alert;                /* ALERT_RECEIVED: which alert */
 	long failed_native;
-	char failed_msg[384];
 	uint16_t cipher_id;              /* cached after the handshake */
 	/* Framing of the incoming records, followed byte by byte in pull:
 	 * TLS 1.3 peers (OpenSSL) send an alert about our certificate in
@@ -95,7 +97,9 @@ struct gtls_conn {
 	/* server: versions the client offered (bit n: gnutls_protocol_t n),
 	 * from its ClientHello; 0 until seen. */
 	unsigned client_versions;
-	char sni[256];                   /* server: name received */
+	/* server: copy of the name received, made when asked for (the engine
+	 * only copies it out), or NULL */
+	char *sni;
 	int sni_done;                    /* server: SNI callback has run */
 };
 
@@ -133,10 +137,14 @@ int gtls_crt_sans(gnutls_x509_crt_t crt, struct tlsplug_san **sans,
 
 /* ---- conn.c ---- */
 
-/* Records a failure found by a callback during the handshake. */
+/* Records a failure found by a callback during the handshake: category
+ * status, the alert to send, the GnuTLS code the callback returns. */
 void gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert,
-                       const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+                       int native, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* The SNI host name the client sent, copied into buf (NULL if none, or
+ * longer than size - 1). */
+const char *gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size);
 
 extern const struct tlsplug_conn_ops gtls_conn_ops;
 extern const struct tlsplug_context_ops gtls_client_ops;

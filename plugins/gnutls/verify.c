@@ -6,6 +6,12 @@
  * over the leaf's DNS and IP subjectAltNames, never the CN, so every
  * engine accepts the same names.  A failure aborts the handshake and the
  * peer gets the fatal alert OpenSSL would send for the same reason.
+ *
+ * The subjectAltName entries are read straight from the leaf's DER, which
+ * GnuTLS has just parsed and verified: importing it again as a
+ * gnutls_x509_crt_t would cost a second full ASN.1 decode per handshake.
+ * Anything the small reader below does not expect falls back to that
+ * import.
  */
 #include <config.h>
 
@@ -15,6 +21,8 @@
 
 /* Longest SAN entry kept: a DNS name has at most 253 characters. */
 #define SAN_MAX 256
+/* SAN entries read from the DER without allocating; more: slow path. */
+#define FAST_SANS_MAX 32
 
 int
 gtls_crt_sans(gnutls_x509_crt_t crt, struct tlsplug_san **sans,
@@ -72,6 +80,107 @@ gtls_crt_sans(gnutls_x509_crt_t crt, struct tlsplug_san **sans,
 	return 0;
 }
 
+/* ---- subjectAltName straight from the DER ---- */
+
+struct der {
+	const unsigned char *p;
+	size_t n;
+};
+
+/* Reads the next TLV of d into *tag and *val.  0, or -1 on anything that is
+ * not plain DER (multi-byte tags, indefinite or overlong lengths). */
+static int
+der_next(struct der *d, unsigned *tag, struct der *val)
+{
+	size_t len, i, nb;
+
+	if (d->n < 2 || (d->p[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = d->p[0];
+	len = d->p[1];
+	i = 2;
+	if (len & 0x80) {
+		nb = len & 0x7f;
+		if (nb == 0 || nb > 4 || d->n - 2 < nb)
+			return -1;
+		for (len = 0; nb > 0; nb--)
+			len = len << 8 | d->p[i++];
+	}
+	if (len > d->n - i)
+		return -1;
+	val->p = d->p + i;
+	val->n = len;
+	d->p += i + len;
+	d->n -= i + len;
+	return 0;
+}
+
+/* Fills sans (at most max) with the DNS and IP entries of the leaf's first
+ * subjectAltName extension, pointing into der.  Returns the count (0: no
+ * extension), or -1 when the slow path must decide. */
+static int
+der_sans(const gnutls_datum_t *der, struct tlsplug_san *sans, size_t max)
+{
+	static const unsigned char san_oid[] = { 0x55, 0x1d, 0x11 };
+	struct der d = { der->data, der->size }, cert, tbs, v, exts, ext;
+	struct der oid, names, name;
+	unsigned tag;
+	size_t n = 0;
+
+	/* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, ... } */
+	if (der_next(&d, &tag, &cert) != 0 || tag != 0x30 ||
+	    der_next(&cert, &tag, &tbs) != 0 || tag != 0x30)
+		return -1;
+	/* extensions [3] EXPLICIT is the only element tagged 0xa3. */
+	do {
+		if (tbs.n == 0)
+			return 0;
+		if (der_next(&tbs, &tag, &v) != 0)
+			return -1;
+	} while (tag != 0xa3);
+	if (der_next(&v, &tag, &exts) != 0 || tag != 0x30)
+		return -1;
+	while (exts.n > 0) {
+		/* Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE,
+		 * extnValue OCTET STRING } */
+		if (der_next(&exts, &tag, &ext) != 0 || tag != 0x30 ||
+		    der_next(&ext, &tag, &oid) != 0 || tag != 0x06)
+			return -1;
+		if (oid.n != sizeof(san_oid) ||
+		    memcmp(oid.p, san_oid, sizeof(san_oid)) != 0)
+			continue;
+		if (der_next(&ext, &tag, &v) != 0)
+			return -1;
+		if (tag == 0x01 && der_next(&ext, &tag, &v) != 0)
+			return -1;
+		if (tag != 0x04 || ext.n != 0 ||
+		    der_next(&v, &tag, &names) != 0 || tag != 0x30 ||
+		    v.n != 0)
+			return -1;
+		while (names.n > 0) {
+			if (der_next(&names, &tag, &name) != 0)
+				return -1;
+			/* dNSName [2] IA5String, iPAddress [7] OCTET STRING,
+			 * both implicit; the same length limits as
+			 * gnutls_x509_crt_get_subject_alt_name with a
+			 * SAN_MAX buffer (NUL included for names). */
+			if (tag == 0x82 && name.n < SAN_MAX)
+				sans[n].type = TLSPLUG_SAN_DNS;
+			else if (tag == 0x87 && name.n <= SAN_MAX)
+				sans[n].type = TLSPLUG_SAN_IP;
+			else
+				continue;
+			if (n == max)
+				return -1;
+			sans[n].data = name.p;
+			sans[n].len = name.n;
+			n++;
+		}
+		return (int)n;
+	}
+	return 0;
+}
+
 /* Is the certificate self-issued (issuer = subject, matching key ids)? */
 static int
 leaf_self_signed(gnutls_session_t s)
@@ -119,19 +228,27 @@ map_status(gnutls_session_t s, unsigned st, int *code, int *alert)
 	}
 }
 
+/* 1 when the leaf matches the host name, 0 when not, -1 out of memory. */
 static int
 check_hostname(struct gtls_conn *c)
 {
 	const gnutls_datum_t *peers;
 	unsigned n = 0;
 	gnutls_x509_crt_t crt;
+	struct tlsplug_san fast[FAST_SANS_MAX];
 	struct tlsplug_san *sans = NULL;
 	unsigned char *storage = NULL;
 	size_t nsans = 0;
-	int ok = -1;
+	int ok = -1, k;
 
 	peers = gnutls_certificate_get_peers(c->session, &n);
-	if (peers == NULL || n == 0 || gnutls_x509_crt_init(&crt) < 0)
+	if (peers == NULL || n == 0)
+		return 0;
+	k = der_sans(&peers[0], fast, FAST_SANS_MAX);
+	if (k >= 0)
+		return k > 0 && gtls_core->match_hostname(c->hostname, fast,
+		                                          (size_t)k);
+	if (gnutls_x509_crt_init(&crt) < 0)
 		return 0;
 	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&
 	    gtls_crt_sans(crt, &sans, &nsans, &storage) == 0)
@@ -159,13 +276,14 @@ gtls_verify_cb(gnutls_session_t s)
 		if (client) {
 			gtls_conn_cb_fail(c, TLSPLUG_ERR_CERT_INVALID,
 				GNUTLS_A_CERTIFICATE_UNKNOWN,
+				GNUTLS_E_CERTIFICATE_ERROR,
 				"the server sent no certificate");
 		} else {
 			gtls_conn_cb_fail(c, TLSPLUG_ERR_PEER_NO_CERT,
 				gnutls_protocol_get_version(s) ==
 				GNUTLS_TLS1_3 ? GNUTLS_A_CERTIFICATE_REQUIRED :
 				GNUTLS_A_HANDSHAKE_FAILURE,
-				"a client certificate is required and none "
+				GNUTLS_E_CERTIFICATE_ERROR, "a client certificate is required and none "
 				"was sent");
 		}
 		return GNUTLS_E_CERTIFICATE_ERROR;
@@ -178,7 +296,7 @@ gtls_verify_cb(gnutls_session_t s)
 	ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
 	if (ret < 0) {
 		gtls_conn_cb_fail(c, TLSPLUG_ERR_CERT_INVALID,
-			GNUTLS_A_CERTIFICATE_UNKNOWN,
+			GNUTLS_A_CERTIFICATE_UNKNOWN, GNUTLS_E_CERTIFICATE_ERROR,
 			"certificate verify failed: %s", gnutls_strerror(ret));
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
@@ -187,10 +305,12 @@ gtls_verify_cb(gnutls_session_t s)
 		if (gnutls_certificate_verification_status_print(status,
 		    GNUTLS_CRT_X509, &text, 0) >= 0) {
 			gtls_conn_cb_fail(c, code, alert,
+				GNUTLS_E_CERTIFICATE_ERROR,
 				"certificate verify failed: %s", text.data);
 			gnutls_free(text.data);
 		} else {
 			gtls_conn_cb_fail(c, code, alert,
+				GNUTLS_E_CERTIFICATE_ERROR,
 				"certificate verify failed (status 0x%x)",
 				status);
 		}
@@ -200,12 +320,14 @@ gtls_verify_cb(gnutls_session_t s)
 		ret = check_hostname(c);
 		if (ret < 0) {
 			gtls_conn_cb_fail(c, TLSPLUG_ERR_NOMEM,
-				GNUTLS_A_INTERNAL_ERROR, "out of memory");
+				GNUTLS_A_INTERNAL_ERROR, GNUTLS_E_MEMORY_ERROR,
+				"out of memory");
 			return GNUTLS_E_MEMORY_ERROR;
 		}
 		if (ret == 0) {
 			gtls_conn_cb_fail(c, TLSPLUG_ERR_CERT_HOSTNAME,
 				GNUTLS_A_HANDSHAKE_FAILURE,
+				GNUTLS_E_CERTIFICATE_ERROR,
 				"certificate verify failed: the certificate's "
 				"subjectAltName does not match \"%s\"",
 				c->hostname);

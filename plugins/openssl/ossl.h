@@ -16,7 +16,7 @@
 #include <tlsplug/backend.h>
 
 #define OSSLP_NAME_MAX 256        /* SNI host names are at most 255 bytes */
-#define OSSLP_SUBJECT_MAX 256     /* subject kept for verify messages */
+#define OSSLP_SUBJECT_MAX 256     /* subject quoted in verify messages */
 
 /* The core services, kept by the plugin's init (read-only afterwards). */
 extern const struct tlsplug_core *osslp_core;
@@ -72,13 +72,17 @@ struct osslp_conn {
 	unsigned hello_done : 1;      /* ClientHello hook ran already */
 	int cb_status;                /* error recorded by a callback */
 
-	/* first certificate verification failure */
-	int verify_error;             /* X509_V_ERR_*, 0: none */
-	int verify_depth;
-	char verify_subject[OSSLP_SUBJECT_MAX];
+	/* First certificate verification failure (X509_V_ERR_*, 0: none);
+	 * its message, with the certificate's subject, is already in the
+	 * call's error record. */
+	int verify_error;
 
-	char hostname[OSSLP_NAME_MAX];   /* client: name to check, "" none */
-	char sni[OSSLP_NAME_MAX];        /* SNI sent or received, "" none */
+	/* client: the name to check (the core's copy, valid until fini), or
+	 * NULL.  The SNI sent or received is read back from the SSL. */
+	const char *hostname;
+	/* server: the SNI name while the ClientHello hook runs (the SSL has
+	 * not parsed it yet), else NULL. */
+	const char *hello_sni;
 };
 
 /* ---- openssl.c ---------------------------------------------------------- */
@@ -136,5 +140,10 @@ int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
 /* ---- ossl_conn.c -------------------------------------------------------- */
 
 extern const struct tlsplug_conn_ops osslp_conn_ops;
+/* Records a certificate verification failure (X509_V_ERR_* x509_error at
+ * depth, certificate subject or NULL) in the current call's error record;
+ * returns its category. */
+int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
+                         int depth, const char *subject);
 
 #endif /* TLSPLUG_PLUGIN_OSSL_H */

@@ -35,7 +35,10 @@ static const char *const osslp_phase_name[] = {
 static void
 osslp_begin(struct osslp_conn *c, struct tlsplug_error *err)
 {
-	ERR_clear_error();
+	/* SSL_get_error needs an empty queue; clearing an empty one still
+	 * walks all its slots, so look first. */
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
 	c->err = err;
 	c->would_block = 0;
 }
@@ -76,21 +79,22 @@ osslp_reason_category(int reason, int *alert)
 	}
 }
 
-static int
-osslp_verify_failure(struct osslp_conn *c, int x509_error, long native)
+int
+osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
+                     int depth, const char *subject)
 {
-	int depth = c->verify_error != 0 ? c->verify_depth : 0;
-
+	if (subject == NULL || subject[0] == '\0')
+		subject = "?";
 	if (x509_error == X509_V_ERR_HOSTNAME_MISMATCH)
 		return osslp_core->set_error(c->err, TLSPLUG_ERR_CERT_HOSTNAME,
 			native, "certificate verify failed: host name \"%s\" "
 			"matches no subjectAltName of the certificate "
-			"(depth %d, subject %s)", c->hostname, depth,
-			c->verify_subject[0] ? c->verify_subject : "?");
+			"(depth %d, subject %s)",
+			c->hostname != NULL ? c->hostname : "", depth,
+			subject);
 	return osslp_core->set_error(c->err, osslp_verify_category(x509_error),
 		native, "certificate verify failed: %s (depth %d, subject %s)",
-		X509_verify_cert_error_string(x509_error), depth,
-		c->verify_subject[0] ? c->verify_subject : "?");
+		X509_verify_cert_error_string(x509_error), depth, subject);
 }
 
 /* An end of transport without close_notify. */
@@ -151,14 +155,15 @@ osslp_status(struct osslp_conn *c, int ret, enum osslp_phase phase)
 	}
 	if (chosen == 0)
 		chosen = first;
-	if (c->verify_error != 0)
-		return osslp_verify_failure(c, c->verify_error,
-		                            c->verify_error);
+	if (c->verify_error != 0) {
+		/* The verify callback recorded the message already. */
+		return osslp_verify_category(c->verify_error);
+	}
 	if (cat == TLSPLUG_ERR_CERT_INVALID) {
 		long v = SSL_get_verify_result(c->ssl);
 
 		return osslp_verify_failure(c, v != X509_V_OK ? (int)v :
-		                            X509_V_ERR_UNSPECIFIED, v);
+		                            X509_V_ERR_UNSPECIFIED, v, 0, NULL);
 	}
 	if (cat == TLSPLUG_RAGGED_EOF)
 		return osslp_eof(c, phase, (long)chosen);
@@ -200,6 +205,7 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 {
 	struct osslp_conn *c = conn_priv;
 	struct osslp_ctx *ctx = ctx_priv;
+	char sni[OSSLP_NAME_MAX];
 	BIO *bio;
 	size_t len;
 
@@ -211,11 +217,11 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 	if (c->role == TLSPLUG_CLIENT && server_hostname != NULL &&
 	    server_hostname[0] != '\0') {
 		len = strlen(server_hostname);
-		if (len >= sizeof c->hostname)
+		if (len >= OSSLP_NAME_MAX)
 			return osslp_core->set_error(err, TLSPLUG_ERR_INVALID,
 				0, "server host name is too long (%zu bytes)",
 				len);
-		memcpy(c->hostname, server_hostname, len + 1);
+		c->hostname = server_hostname;
 	}
 	ERR_clear_error();
 	c->ssl = SSL_new(ctx->eng.chains[0].sctx);
@@ -234,17 +240,17 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 		return TLSPLUG_OK;
 	}
 	SSL_set_connect_state(c->ssl);
-	/* SNI for names only (RFC 6066), without a trailing dot. */
-	if (c->hostname[0] != '\0' && !osslp_is_ip_literal(c->hostname)) {
+	/* SNI for names only (RFC 6066), without a trailing dot.  OpenSSL
+	 * keeps its own copy. */
+	if (c->hostname != NULL && !osslp_is_ip_literal(c->hostname)) {
 		len = strlen(c->hostname);
-		memcpy(c->sni, c->hostname, len + 1);
-		if (len > 1 && c->sni[len - 1] == '.')
-			c->sni[len - 1] = '\0';
-		if (!SSL_set_tlsext_host_name(c->ssl, c->sni)) {
+		memcpy(sni, c->hostname, len + 1);
+		if (len > 1 && sni[len - 1] == '.')
+			sni[len - 1] = '\0';
+		if (!SSL_set_tlsext_host_name(c->ssl, sni)) {
 			/* A failed init cleans up: no fini follows. */
 			SSL_free(c->ssl);
 			c->ssl = NULL;
-			c->sni[0] = '\0';
 			ERR_clear_error();
 			return osslp_core->set_error(err, TLSPLUG_ERR_INVALID,
 				0, "server host name \"%s\" cannot be sent as "
@@ -462,8 +468,16 @@ static const char *
 osslp_server_name(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
+	const char *name;
 
-	return c->sni[0] != '\0' ? c->sni : NULL;
+	if (c->hello_sni != NULL)
+		return c->hello_sni;
+	if (c->ssl == NULL)
+		return NULL;
+	/* Client: the name set at init.  Server: the name the ClientHello
+	 * carried (OpenSSL refuses empty names and names with NUL bytes). */
+	name = SSL_get_servername(c->ssl, TLSEXT_NAMETYPE_host_name);
+	return name != NULL && name[0] != '\0' ? name : NULL;
 }
 
 const struct tlsplug_conn_ops osslp_conn_ops = {

@@ -120,6 +120,7 @@ osslp_client_hello_cb(SSL *ssl, int *alert, void *arg)
 {
 	struct osslp_conn *c = SSL_get_app_data(ssl);
 	const struct osslp_engine *base, *e;
+	char sni[OSSLP_NAME_MAX];
 	size_t i;
 
 	(void)arg;
@@ -128,15 +129,17 @@ osslp_client_hello_cb(SSL *ssl, int *alert, void *arg)
 	c->hello_done = 1;
 	base = &c->ctx->eng;
 	e = base;
-	osslp_hello_sni(ssl, c->sni, sizeof c->sni);
+	osslp_hello_sni(ssl, sni, sizeof sni);
 	if (base->cfg->has_sni_callback) {
 		const struct tlsplug_bconfig *cfg = base->cfg;
 		void **slot = NULL;
 		int rc;
 
-		rc = osslp_core->sni_select(c->host,
-		                            c->sni[0] != '\0' ? c->sni : NULL,
-		                            &cfg, &slot, c->err);
+		/* The SNI callback may ask for the name. */
+		c->hello_sni = sni[0] != '\0' ? sni : NULL;
+		rc = osslp_core->sni_select(c->host, c->hello_sni, &cfg, &slot,
+		                            c->err);
+		c->hello_sni = NULL;
 		if (rc != TLSPLUG_OK) {
 			c->cb_status = rc;
 			*alert = rc == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
@@ -160,7 +163,7 @@ osslp_client_hello_cb(SSL *ssl, int *alert, void *arg)
 			}
 		}
 	}
-	i = osslp_pick_chain(e, c->sni);
+	i = osslp_pick_chain(e, sni);
 	if (SSL_get_SSL_CTX(ssl) != e->chains[i].sctx &&
 	    SSL_set_SSL_CTX(ssl, e->chains[i].sctx) == NULL)
 		goto fail;
@@ -170,7 +173,7 @@ osslp_client_hello_cb(SSL *ssl, int *alert, void *arg)
 fail:
 	c->cb_status = osslp_core->set_error(c->err, TLSPLUG_ERR_BACKEND,
 		(long)ERR_peek_last_error(),
-		"cannot switch to the certificate chain for \"%s\"", c->sni);
+		"cannot switch to the certificate chain for \"%s\"", sni);
 	*alert = SSL_AD_INTERNAL_ERROR;
 	return SSL_CLIENT_HELLO_ERROR;
 }

@@ -128,17 +128,21 @@ osslp_verify_category(int x509_error)
 	}
 }
 
+/* Records the first failure, with its message, in the call's error
+ * record (the handshake fails right after, in this call). */
 static void
 osslp_verify_record(struct osslp_conn *c, int error, int depth, X509 *cert)
 {
+	char subject[OSSLP_SUBJECT_MAX];
+
 	if (c->verify_error != 0)
 		return;
 	c->verify_error = error;
-	c->verify_depth = depth;
-	c->verify_subject[0] = '\0';
+	subject[0] = '\0';
 	if (cert != NULL)
-		osslp_name_text(X509_get_subject_name(cert), c->verify_subject,
-		                sizeof c->verify_subject);
+		osslp_name_text(X509_get_subject_name(cert), subject,
+		                sizeof subject);
+	osslp_verify_failure(c, error, error, depth, subject);
 }
 
 /* 1 when the client's host name matches cert by RFC 9525, 0 when not, -1
@@ -178,7 +182,7 @@ osslp_verify_cb(int ok, X509_STORE_CTX *store)
 	}
 	/* The chain up to the leaf verified: now the name, our way. */
 	if (depth == 0 && cert != NULL && c->role == TLSPLUG_CLIENT &&
-	    c->hostname[0] != '\0') {
+	    c->hostname != NULL) {
 		r = osslp_host_matches(c, cert);
 		if (r == 1)
 			return 1;
