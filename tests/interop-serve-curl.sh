@@ -1,5 +1,5 @@
 #!/bin/sh
-# curl against `tlsplug serve --http` with each backend: a verified
+# curl against `tlsplug serve --http` (and --echo) with each backend: a verified
 # handshake at each version, ALPN, SNI choosing the certificate, mutual
 # TLS, and a 1 MiB body sent back byte for byte.  The server's answer to a
 # request without a body is its status line for the connection.
@@ -61,6 +61,16 @@ for b in $BACKENDS; do
 	[ "$status" -eq 0 ] ||
 		fail "$n: curl exited $status" "$tmp/$n.err"
 	expect_same "$tmp/$n.out" "$tmp/big" "$n 1 MiB body back"
+	stop_serve
+
+	# The same echo server that line-based clients use answers curl too.
+	start_serve "echo-$b" --backend "$b" --echo \
+		--cert "$C/rsa.pem" --key "$C/rsa.key" || continue
+	n=$b-echo
+	cu "$n" localhost --http1.1 --data-binary "@$tmp/big"
+	[ "$status" -eq 0 ] ||
+		fail "$n: curl exited $status" "$tmp/$n.err"
+	expect_same "$tmp/$n.out" "$tmp/big" "$n: --echo server answers curl"
 	stop_serve
 
 	start_serve "mtls-$b" --backend "$b" --http \

@@ -41,6 +41,7 @@ struct client {
 	const unsigned char *out; /* to send: buf (--echo) or an HTTP answer */
 	size_t len, off;
 	bool finish;              /* close once out is sent */
+	bool echoing;             /* --echo, and not an HTTP client */
 	unsigned char buf[CLIENT_BUFSIZE];
 };
 
@@ -96,7 +97,10 @@ serve_usage(FILE *f)
 	      "(needs --cafile)\n"
 	      "  --backend NAME       use this backend\n"
 	      "  --echo               send each client's data back to it "
-	      "(default: print it)\n"
+	      "(default: print it);\n"
+	      "                       a client opening with an HTTP request "
+	      "is answered as\n"
+	      "                       with --http (so curl works too)\n"
 	      "  --http               answer one HTTP/1.1 request per "
 	      "connection: its body\n"
 	      "                       back, or the client's status line "
@@ -208,6 +212,24 @@ client_status(FILE *f, const struct server *s, struct client *c)
 	fflush(f);
 }
 
+/* True when data starts with an HTTP/1.x request method and a space. */
+static bool
+looks_like_http(const unsigned char *data, size_t n)
+{
+	static const char *const methods[] = {
+		"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ",
+		"PATCH ",
+	};
+
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		size_t len = strlen(methods[i]);
+
+		if (n >= len && memcmp(data, methods[i], len) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Takes received bytes: echo them, answer HTTP, or print them.  Returns
  * false on a fatal error (printed). */
 static bool
@@ -218,13 +240,26 @@ client_data(const struct server *s, struct client *c, size_t n)
 	FILE *f;
 	int r;
 
-	if (s->echo && !s->http) {
+	/* An echo server answers a client that opens with an HTTP request
+	 * line as --http would, so curl can be pointed at it too. */
+	if (s->echo && c->http == NULL && !c->echoing) {
+		if (looks_like_http(c->buf, n)) {
+			c->http = serve_http_new();
+			if (c->http == NULL) {
+				cli_error("serve: out of memory");
+				return false;
+			}
+		} else {
+			c->echoing = true;
+		}
+	}
+	if (c->echoing) {
 		c->out = c->buf;
 		c->len = n;
 		c->off = 0;
 		return true;
 	}
-	if (!s->http) {
+	if (c->http == NULL) {
 		if (write_stdout(c->buf, n) == 0)
 			return true;
 		cli_error("serve: stdout: %s", strerror(errno));
