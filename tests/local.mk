@@ -1,5 +1,8 @@
 # Each test area keeps its own fragment.
+# The plugins are loaded from the build tree, and tlsplug refuses plugins
+# whose file or directory is group-writable (as a umask of 002 makes them).
 AM_TESTS_ENVIRONMENT = \
+	chmod go-w $(TEST_PLUGIN_PATH) $(TEST_BACKENDS) 2>/dev/null; \
 	LC_ALL=C; export LC_ALL; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
