@@ -9,8 +9,9 @@
 
 #include "internal.h"
 
-/* One TLS record at most (2^14 plaintext + 2048 expansion + 5 header), so a
- * single read can bring a whole record in. */
+/* One TLS record at most (2^14 plaintext + 2048 expansion + 5 header): what
+ * a read asks the connection's incoming buffer to make room for, so a single
+ * recv() can bring a whole record in. */
 #define TLSPLUG__SOCKET_BUFSIZE (16384 + 2048 + 5)
 
 struct tlsplug_socket {
@@ -38,7 +39,6 @@ struct tlsplug_socket {
 	size_t rec_hdr_have;   /* header bytes of the current record seen */
 	size_t rec_body_left;  /* body bytes of the current record to come */
 	struct tlsplug_error err;
-	unsigned char inbuf[TLSPLUG__SOCKET_BUFSIZE];
 };
 
 #endif /* TLSPLUG_CORE_SOCKET_PRIV_H */

@@ -46,8 +46,9 @@
  * tlsplug_socket_free(), unless tlsplug_socket_unwrap() handed them back.
  *
  * Memory: the socket allocates once, at creation; handshake, send and recv
- * then move data through a fixed buffer inside the socket and the
- * connection's own buffers.
+ * then move ciphertext between the descriptor and the connection's own
+ * buffers (received straight into the incoming one, sent straight from the
+ * outgoing one), which stop growing once they reach their high-water mark.
  *
  * Thread safety: a socket, like a connection, is used by one thread at a
  * time.
