@@ -32,6 +32,12 @@ struct tlsplug_conn {
 	void *priv;
 	struct tlsplug_buffer in;     /* ciphertext from the network */
 	struct tlsplug_buffer out;    /* ciphertext for the network */
+	/* The socket wrapper's direct output (tlsplug__conn_set_sink). */
+	tlsplug__conn_sink_fn sink;
+	void *sink_arg;
+	/* ... and direct input (tlsplug__conn_set_source). */
+	tlsplug__conn_source_fn source;
+	void *source_arg;
 	char *hostname;               /* client: what we check and send */
 	bool eof;                     /* network EOF seen */
 	bool handshake_done;
@@ -103,10 +109,17 @@ tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len)
 
 	if (conn == NULL || (buf == NULL && len > 0))
 		return -1;
-	if (tlsplug__buffer_len(&conn->in) == 0)
-		return conn->eof ? 0 : -1;
 	if (len > SSIZE_MAX)
 		len = SSIZE_MAX;
+	if (tlsplug__buffer_len(&conn->in) == 0) {
+		if (conn->eof)
+			return 0;
+		/* Nothing queued: the source may read straight into the
+		 * engine's buffer, saving a copy of every record. */
+		if (conn->source != NULL && len > 0)
+			return conn->source(conn->source_arg, buf, len);
+		return -1;
+	}
 	n = tlsplug__buffer_read(&conn->in, buf, len);
 	return (ssize_t)n;
 }
@@ -114,10 +127,21 @@ tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len)
 ssize_t
 tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf, size_t len)
 {
+	size_t done = 0;
+
 	if (conn == NULL || (buf == NULL && len > 0) || len > SSIZE_MAX)
 		return -1;
-	if (tlsplug__buffer_append(&conn->out, buf, len) != TLSPLUG_OK)
-		return -1;
+	/* Nothing queued: the sink may write the bytes out straight from
+	 * the engine's buffer, saving a copy of every record. */
+	if (conn->sink != NULL && len > 0 &&
+	    tlsplug__buffer_len(&conn->out) == 0) {
+		done = conn->sink(conn->sink_arg, buf, len);
+		if (done >= len)
+			return (ssize_t)len;
+	}
+	if (tlsplug__buffer_append(&conn->out, (const char *)buf + done,
+	                           len - done) != TLSPLUG_OK)
+		return done > 0 ? (ssize_t)done : -1;
 	return (ssize_t)len;
 }
 
@@ -569,6 +593,22 @@ void
 tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n)
 {
 	tlsplug__buffer_commit(&conn->in, n);
+}
+
+void
+tlsplug__conn_set_sink(struct tlsplug_conn *conn, tlsplug__conn_sink_fn sink,
+                       void *arg)
+{
+	conn->sink = sink;
+	conn->sink_arg = arg;
+}
+
+void
+tlsplug__conn_set_source(struct tlsplug_conn *conn,
+                         tlsplug__conn_source_fn source, void *arg)
+{
+	conn->source = source;
+	conn->source_arg = arg;
 }
 
 void

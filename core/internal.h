@@ -169,6 +169,28 @@ int tlsplug__conn_in_reserve(struct tlsplug_conn *conn, size_t min,
                              void **space, size_t *avail);
 void tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n);
 
+/* For the socket wrapper: an outgoing sink.  While one is set and nothing
+ * is queued, core->push first offers the engine's bytes to sink(arg, buf,
+ * len), which writes what it can (waiting only where the socket would wait
+ * anyway) and returns how many bytes it took (0 if none); only the rest is
+ * queued.  Order is kept: the sink is skipped while anything is queued.
+ * NULL removes it. */
+typedef size_t (*tlsplug__conn_sink_fn)(void *arg, const void *buf,
+                                        size_t len);
+void tlsplug__conn_set_sink(struct tlsplug_conn *conn,
+                            tlsplug__conn_sink_fn sink, void *arg);
+
+/* For the socket wrapper: an incoming source.  While one is set and nothing
+ * is queued (and no EOF was seen), core->pull asks source(arg, buf, len)
+ * for the bytes, which it reads straight into the engine's buffer: it
+ * returns how many (> 0), 0 at EOF (after tlsplug_conn_receive_eof()), or
+ * -1 for "would block" -- the engine then answers WANT_READ as usual.
+ * NULL removes it. */
+typedef ssize_t (*tlsplug__conn_source_fn)(void *arg, void *buf,
+                                           size_t len);
+void tlsplug__conn_set_source(struct tlsplug_conn *conn,
+                              tlsplug__conn_source_fn source, void *arg);
+
 /* ---- hostname matching (hostname.c) --------------------------------- */
 
 int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,

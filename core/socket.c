@@ -3,7 +3,9 @@
  *
  * The socket only moves ciphertext: from the descriptor straight into the
  * connection's incoming buffer, and from tlsplug_conn_peek_outgoing()
- * straight to send().  It never knows which backend runs the connection.
+ * straight to send() -- or, after the handshake, from the engine's push
+ * straight to send() while nothing is queued (direct_send()).  It never
+ * knows which backend runs the connection.
  * Descriptor calls use MSG_DONTWAIT; when one would block, the descriptor's
  * mode decides between returning WANT_* (non-blocking) and waiting in
  * poll() (blocking, with the timeout).  Once a descriptor has been seen to
@@ -171,6 +173,34 @@ flush_out(struct tlsplug_socket *sock, bool may_wait)
 	return TLSPLUG_OK;
 }
 
+/*
+ * The connection's sink once the handshake is done (tlsplug__conn_set_sink):
+ * when nothing is queued, the engine's records go to the descriptor straight
+ * from the engine's buffer, without a copy into the outgoing buffer.  It
+ * blocks only inside a send, where flush_out() would (a blocking descriptor,
+ * no timeout); what the descriptor does not take is queued, and flush_out()
+ * sends it with the usual waiting, timeout and WANT_WRITE rules.  A hard
+ * error is remembered in write_errno, which flush_out() then reports.
+ */
+static size_t
+direct_send(void *arg, const void *buf, size_t len)
+{
+	struct tlsplug_socket *sock = arg;
+	int saved = errno;
+	ssize_t w;
+
+	if (sock->write_errno != 0)
+		return 0;
+	do
+		w = send(sock->fd, buf, len,
+		         MSG_NOSIGNAL | io_flags(sock, sock->in_send));
+	while (w < 0 && errno == EINTR);
+	if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		sock->write_errno = errno;
+	errno = saved;
+	return w > 0 ? (size_t)w : 0;
+}
+
 /* Follows the TLS record framing of n bytes handed to the connection. */
 static void
 track_records(struct tlsplug_socket *sock, const unsigned char *p, size_t n)
@@ -198,6 +228,48 @@ track_records(struct tlsplug_socket *sock, const unsigned char *p, size_t n)
 	}
 }
 
+/*
+ * The connection's source while do_recv() runs the engine
+ * (tlsplug__conn_set_source): when nothing is queued, the engine's pull
+ * reads from the descriptor straight into the engine's buffer, without a
+ * copy out of the incoming buffer.  It blocks only where fill_in() would
+ * (a blocking descriptor, no timeout) and only while none of our output
+ * is queued (the peer may be waiting for it: flush_for_read() decides);
+ * otherwise "would block" sends the engine back with WANT_READ and
+ * do_recv() takes the usual path.  Received bytes are tracked like
+ * fill_in()'s; a socket error is kept for fill_in() to report.
+ */
+static ssize_t
+direct_recv(void *arg, void *buf, size_t len)
+{
+	struct tlsplug_socket *sock = arg;
+	const void *data;
+	int saved = errno;
+	int flags = MSG_DONTWAIT;
+	ssize_t r;
+
+	if (sock->read_errno != 0)
+		return -1;
+	if (io_flags(sock, true) == 0 &&
+	    tlsplug_conn_peek_outgoing(sock->conn, &data) == 0)
+		flags = 0;
+	do
+		r = recv(sock->fd, buf, len, flags);
+	while (r < 0 && errno == EINTR);
+	if (r > 0) {
+		track_records(sock, buf, (size_t)r);
+	} else if (r == 0) {
+		sock->eof = true;
+		tlsplug_conn_receive_eof(sock->conn);
+	} else {
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			sock->read_errno = errno;
+		r = -1;
+	}
+	errno = saved;
+	return r;
+}
+
 /* Bytes up to the end of the current record (or its header). */
 static size_t
 record_remainder(const struct tlsplug_socket *sock)
@@ -216,6 +288,13 @@ record_remainder(const struct tlsplug_socket *sock)
 static int
 fill_in(struct tlsplug_socket *sock, bool exact)
 {
+	if (sock->read_errno != 0) {
+		/* direct_recv() met it: report it once, as recv() does. */
+		int e = sock->read_errno;
+
+		sock->read_errno = 0;
+		return io_fail(sock, "recv", e);
+	}
 	for (;;) {
 		size_t want = exact ? record_remainder(sock) :
 		                      TLSPLUG__SOCKET_BUFSIZE;
@@ -298,7 +377,10 @@ do_handshake(struct tlsplug_socket *sock)
 		if (frc != TLSPLUG_OK)
 			return frc;
 		if (rc == TLSPLUG_OK) {
+			/* Handshake flights stay batched in the buffer (one
+			 * send each); from now on records go out directly. */
 			sock->handshake_done = true;
+			tlsplug__conn_set_sink(sock->conn, direct_send, sock);
 			return TLSPLUG_OK;
 		}
 		if (rc == TLSPLUG_WANT_READ) {
@@ -346,7 +428,9 @@ do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
 		size_t n = 0;
 		int frc;
 
+		sock->in_send = true;
 		rc = tlsplug_conn_write(sock->conn, buf, len, &n);
+		sock->in_send = false;
 		if (rc == TLSPLUG_OK && n > 0) {
 			sock->write_pending = n;
 			frc = flush_out(sock, true);
@@ -413,7 +497,9 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 		size_t n = 0;
 		int frc;
 
+		tlsplug__conn_set_source(sock->conn, direct_recv, sock);
 		rc = tlsplug_conn_read(sock->conn, buf, len, &n);
+		tlsplug__conn_set_source(sock->conn, NULL, NULL);
 		frc = flush_for_read(sock, rc == TLSPLUG_WANT_READ);
 		if (rc == TLSPLUG_OK && n > 0) {
 			/* Data in hand wins: anything that could not be
@@ -714,6 +800,7 @@ tlsplug_socket_unwrap(struct tlsplug_socket *sock, int *fd)
 		    "bytes that followed the peer's close_notify were already "
 		    "read from fd %d and cannot be handed back", sock->fd);
 	sock->unwrapped = true;
+	tlsplug__conn_set_sink(sock->conn, NULL, NULL);
 	*fd = sock->fd;
 	return TLSPLUG_OK;
 }

@@ -24,6 +24,8 @@ struct tlsplug_socket {
 	bool close_sent;       /* close_notify queued */
 	bool close_received;   /* the peer's close_notify seen (unwrap) */
 	int write_errno;       /* send() failed for good: 0 or its errno */
+	int read_errno;        /* direct recv() failed: 0 or its errno */
+	bool in_send;          /* inside send: direct_send() may wait */
 	/* The descriptor's mode as last seen by wait_fd (SOCKET_FD_*): a
 	 * blocking one without a timeout then gets plain blocking calls. */
 	unsigned char fd_mode;

@@ -134,7 +134,9 @@ enum peer_mode {
 	PEER_UNWRAP,    /* "hello" -> "world", unwrap, plaintext both ways */
 	PEER_RAGGED,    /* send "x", then end the transport, no close_notify */
 	PEER_CLOSE,     /* send "x", then close_notify */
-	PEER_LATE       /* handshake, wait for the go pipe, send "late" */
+	PEER_LATE,      /* handshake, wait for the go pipe, send "late" */
+	PEER_RESET      /* handshake, wait for the go pipe, close the fd
+	                 * unread (the client then sees a reset) */
 };
 
 struct peer {
@@ -268,6 +270,11 @@ peer_main(void *arg)
 		if (rc != TLSPLUG_OK)
 			PEER_FAIL(p, "send late: %s", sock_msg(s));
 		(void)tlsplug_socket_recv(s, buf, 16, &n);
+		break;
+	case PEER_RESET:
+		if (read(p->go, &c, 1) != 1)
+			PEER_FAIL(p, "go pipe");
+		close(p->fd);
 		break;
 	}
 out:
@@ -594,6 +601,45 @@ START_TEST(test_eof)
 	ck_assert_ptr_nonnull(tlsplug_socket_error(s));
 	tlsplug_socket_free(s);
 	close(sv[0]);
+}
+END_TEST
+
+/* A reset while recv waits (blocking, so the engine reads the descriptor
+ * itself): an I/O error naming recv, not a hang or a wrong status. */
+START_TEST(test_reset_during_recv)
+{
+	static unsigned char big[65536];
+	struct peer p;
+	struct tlsplug_socket *s;
+	const struct tlsplug_error *e;
+	char buf[16], c = 'g';
+	size_t n;
+	int sv[2], go[2];
+
+	pair(sv);
+	ck_assert_int_eq(pipe(go), 0);
+	peer_start_go(&p, PEER_RESET, SERVER_B(_i), sv[1], go[0]);
+	s = client_socket(CLIENT_B(_i), sv[0], "localhost", NULL);
+	ck_assert_int_eq(tlsplug_socket_handshake(s), TLSPLUG_OK);
+	/* More than the peer's handshake reads took in: some stays unread,
+	 * so closing the peer resets the connection. */
+	memset(big, 'b', sizeof(big));
+	ck_assert_int_eq(tlsplug_socket_send_all(s, big, sizeof(big), &n),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(write(go[1], &c, 1), 1);
+	ck_assert_int_eq(tlsplug_socket_recv(s, buf, sizeof(buf), &n),
+	                 TLSPLUG_ERR_IO);
+	ck_assert_uint_eq(n, 0);
+	e = tlsplug_socket_error(s);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_msg(strstr(tlsplug_error_message(e), "recv") != NULL &&
+	              strstr(tlsplug_error_message(e), strerror(ECONNRESET))
+	              != NULL, "message: %s", tlsplug_error_message(e));
+	tlsplug_socket_free(s);
+	peer_join(&p);
+	close(sv[0]);   /* the peer closed sv[1] */
+	close(go[0]);
+	close(go[1]);
 }
 END_TEST
 
@@ -1143,6 +1189,7 @@ main(void)
 	tcase_add_loop_test(tc, test_refuses_non_stream, 0, nbackends);
 	tcase_add_loop_test(tc, test_unwrap_then_plaintext, 0, pairs);
 	tcase_add_loop_test(tc, test_eof, 0, pairs);
+	tcase_add_loop_test(tc, test_reset_during_recv, 0, pairs);
 	tcase_add_loop_test(tc, test_tls_error_passes_through, 0, pairs);
 	tcase_add_loop_test(tc, test_connect_accept, 0, nbackends);
 	suite_add_tcase(su, tc);

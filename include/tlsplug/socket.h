@@ -45,10 +45,13 @@
  * tlsplug_socket_accept() belong to the socket and are closed by
  * tlsplug_socket_free(), unless tlsplug_socket_unwrap() handed them back.
  *
- * Memory: the socket allocates once, at creation; handshake, send and recv
- * then move ciphertext between the descriptor and the connection's own
- * buffers (received straight into the incoming one, sent straight from the
- * outgoing one), which stop growing once they reach their high-water mark.
+ * Memory and copies: the socket allocates once, at creation.  After the
+ * handshake, ciphertext the engine produces goes straight to the descriptor
+ * when nothing is queued, and ciphertext it asks for is read from the
+ * descriptor straight into the engine's buffer when nothing is buffered; only
+ * what the descriptor could not take (or gave in excess) passes through the
+ * connection's buffers, which stop growing at their high-water mark.  So
+ * bulk data is copied no more often than when the engine owns the fd.
  *
  * Thread safety: a socket, like a connection, is used by one thread at a
  * time.
