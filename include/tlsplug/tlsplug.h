@@ -478,8 +478,8 @@ TLSPLUG_API size_t tlsplug_registry_diagnostic_count(
 	const struct tlsplug_registry *r);
 TLSPLUG_API const char *tlsplug_registry_diagnostic(
 	const struct tlsplug_registry *r, size_t i);
-/* Names asked for by TLSPLUG_BACKEND or config files that no plugin
- * provides. */
+/* Names asked for by TLSPLUG_BACKEND or config files that no usable plugin
+ * provides (no such file, or its plugin was rejected). */
 TLSPLUG_API size_t tlsplug_registry_missing_count(
 	const struct tlsplug_registry *r);
 TLSPLUG_API const char *tlsplug_registry_missing(
