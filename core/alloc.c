@@ -10,6 +10,8 @@
 /* 0: never fail; otherwise the allocation that brings the countdown to zero
  * fails (once).  Only tests set it. */
 static atomic_ulong fail_countdown;
+/* Allocation attempts so far (tests count a scenario's allocations). */
+static atomic_ulong alloc_attempts;
 
 void
 tlsplug__alloc_fail_at(unsigned long nth)
@@ -17,10 +19,19 @@ tlsplug__alloc_fail_at(unsigned long nth)
 	atomic_store(&fail_countdown, nth);
 }
 
+unsigned long
+tlsplug__alloc_count(void)
+{
+	return atomic_load(&alloc_attempts);
+}
+
 static bool
 injected_failure(void)
 {
-	unsigned long n = atomic_load(&fail_countdown);
+	unsigned long n;
+
+	atomic_fetch_add(&alloc_attempts, 1);
+	n = atomic_load(&fail_countdown);
 
 	while (n != 0) {
 		if (atomic_compare_exchange_weak(&fail_countdown, &n, n - 1))

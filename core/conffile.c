@@ -108,6 +108,11 @@ diag(struct parser *p, unsigned line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Quoted file text may hold CR, tabs or escapes: a diagnostic stays
+	 * one printable line. */
+	for (char *c = msg; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	add_diag_text(p->out, format_new("%s:%u: %s", p->filename, line, msg),
 	              &p->nomem);
 }

@@ -65,6 +65,8 @@ void tlsplug__free(void *p);
 char *tlsplug__strdup(const char *s);
 /* Test hook: make the nth allocation from now fail (0: never). */
 void tlsplug__alloc_fail_at(unsigned long nth);
+/* Test hook: allocation attempts made so far through the functions above. */
+unsigned long tlsplug__alloc_count(void);
 
 /* ---- the core services table handed to plugins (services.c) --------- */
 

@@ -20,3 +20,4 @@ include $(srcdir)/tests/cli.mk
 include $(srcdir)/tests/conformance.mk
 include $(srcdir)/tests/bench.mk
 include $(srcdir)/tests/interop.mk
+include $(srcdir)/tests/robust.mk

@@ -123,6 +123,9 @@ osslp_verify_category(int x509_error)
 		return TLSPLUG_ERR_CERT_PURPOSE;
 	case X509_V_ERR_CERT_REVOKED:
 		return TLSPLUG_ERR_CERT_REVOKED;
+	case X509_V_ERR_OUT_OF_MEM:
+		/* Not a verdict on the certificate. */
+		return TLSPLUG_ERR_NOMEM;
 	default:
 		return TLSPLUG_ERR_CERT_INVALID;
 	}
