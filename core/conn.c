@@ -328,6 +328,37 @@ fail(struct tlsplug_conn *conn, int rc, const char *op,
 	return conn->fatal;
 }
 
+/*
+ * The common end of an operation after its plugin call, once the caller
+ * has done its work for TLSPLUG_OK: the end of the stream (CLOSED,
+ * RAGGED_EOF) is recorded when the operation can report it (ends_ok),
+ * anything else unexpected becomes the sticky error, and the call's record
+ * is kept.  Inline: this is the path of every read and write.
+ */
+static inline int
+settle(struct tlsplug_conn *conn, int rc, bool ends_ok, const char *op,
+       struct tlsplug_error *e)
+{
+	switch (rc) {
+	case TLSPLUG_OK:
+	case TLSPLUG_WANT_READ:
+	case TLSPLUG_WANT_WRITE:
+		break;
+	case TLSPLUG_CLOSED:
+	case TLSPLUG_RAGGED_EOF:
+		if (ends_ok) {
+			conn->end = rc;
+			break;
+		}
+		/* Not a result of this operation. */
+		return fail(conn, rc, op, e);
+	default:
+		return fail(conn, rc, op, e);
+	}
+	keep(conn, e);
+	return rc;
+}
+
 static int
 is_ip_literal(const char *s)
 {
@@ -377,27 +408,15 @@ do_handshake(struct tlsplug_conn *conn)
 		return conn->end;
 	rec_init(conn, &e);
 	rc = conn->ops->handshake(conn->priv, &e);
-	switch (rc) {
-	case TLSPLUG_OK:
+	if (rc == TLSPLUG_OK) {
 		conn->handshake_done = true;
 		if (cache_negotiated(conn) != TLSPLUG_OK) {
 			tlsplug__error_set(&e, TLSPLUG_ERR_NOMEM,
 			                   "out of memory after the handshake");
 			return fail(conn, TLSPLUG_ERR_NOMEM, "handshake", &e);
 		}
-		break;
-	case TLSPLUG_WANT_READ:
-	case TLSPLUG_WANT_WRITE:
-		break;
-	case TLSPLUG_CLOSED:
-	case TLSPLUG_RAGGED_EOF:
-		conn->end = rc;
-		break;
-	default:
-		return fail(conn, rc, "handshake", &e);
 	}
-	keep(conn, &e);
-	return rc;
+	return settle(conn, rc, true, "handshake", &e);
 }
 
 /* ---- operations ----------------------------------------------------- */
@@ -441,24 +460,12 @@ tlsplug_conn_read(struct tlsplug_conn *conn, void *buf, size_t len,
 		return TLSPLUG_OK;
 	rec_init(conn, &e);
 	rc = conn->ops->read(conn->priv, buf, len, &n, &e);
-	switch (rc) {
-	case TLSPLUG_OK:
+	if (rc == TLSPLUG_OK) {
 		if (n > len)
 			return fail(conn, TLSPLUG_ERR_BACKEND, "read", &e);
 		*nread = n;
-		break;
-	case TLSPLUG_WANT_READ:
-	case TLSPLUG_WANT_WRITE:
-		break;
-	case TLSPLUG_CLOSED:
-	case TLSPLUG_RAGGED_EOF:
-		conn->end = rc;
-		break;
-	default:
-		return fail(conn, rc, "read", &e);
 	}
-	keep(conn, &e);
-	return rc;
+	return settle(conn, rc, true, "read", &e);
 }
 
 int
@@ -487,21 +494,13 @@ tlsplug_conn_write(struct tlsplug_conn *conn, const void *buf, size_t len,
 		return TLSPLUG_OK;
 	rec_init(conn, &e);
 	rc = conn->ops->write(conn->priv, buf, len, &n, &e);
-	switch (rc) {
-	case TLSPLUG_OK:
+	if (rc == TLSPLUG_OK) {
 		if (n > len)
 			return fail(conn, TLSPLUG_ERR_BACKEND, "write", &e);
 		*nwritten = n;
-		break;
-	case TLSPLUG_WANT_READ:
-	case TLSPLUG_WANT_WRITE:
-		break;
-	default:
-		/* CLOSED / RAGGED_EOF are not write results. */
-		return fail(conn, rc, "write", &e);
 	}
-	keep(conn, &e);
-	return rc;
+	/* CLOSED / RAGGED_EOF are not write results. */
+	return settle(conn, rc, false, "write", &e);
 }
 
 int
@@ -533,17 +532,11 @@ tlsplug_conn_shutdown(struct tlsplug_conn *conn)
 		break;
 	case TLSPLUG_WANT_READ:
 	case TLSPLUG_WANT_WRITE:
+	case TLSPLUG_RAGGED_EOF:     /* settle() records the end */
 		conn->shutdown_sent = true;
 		break;
-	case TLSPLUG_RAGGED_EOF:
-		conn->shutdown_sent = true;
-		conn->end = rc;
-		break;
-	default:
-		return fail(conn, rc, "shutdown", &e);
 	}
-	keep(conn, &e);
-	return rc;
+	return settle(conn, rc, true, "shutdown", &e);
 }
 
 /* ---- ciphertext buffers --------------------------------------------- */

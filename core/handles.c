@@ -23,11 +23,17 @@
 #define FILE_MAX (64u * 1024 * 1024)
 #define BUFFER_ORIGIN "(buffer)"
 
-struct tlsplug_certificate {
+/* What certificate handles and trust stores hold (their first member, so
+ * certs_new() and certs_unref() serve both). */
+struct certs {
 	atomic_size_t refs;
 	struct tlsplug_blob blob;
 	size_t count;              /* certificates held */
 	char *origin;
+};
+
+struct tlsplug_certificate {
+	struct certs certs;
 };
 
 struct tlsplug_private_key {
@@ -42,11 +48,8 @@ struct tlsplug_private_key {
 };
 
 struct tlsplug_trust_store {
-	atomic_size_t refs;
+	struct certs certs;        /* PEM only */
 	int system;
-	struct tlsplug_blob pem;
-	size_t count;
-	char *origin;
 };
 
 /* The system store is one immutable shared handle; ref/unref ignore it. */
@@ -399,16 +402,84 @@ blob_free(struct tlsplug_blob *b)
 	b->data = NULL;
 }
 
-/* ---- certificates --------------------------------------------------- */
+/* ---- loading: the steps every handle shares ------------------------- */
 
+/* One kind of handle, for the loaders below. */
+struct kind {
+	const char *name;        /* "certificate": prefixes misuse messages */
+	const char *data_name;   /* the buffer parameter's public name */
+	/* Makes a handle from bytes (origin names them in messages; arg is
+	 * the kind's own input, e.g. a key's password). */
+	int (*make)(const unsigned char *data, size_t len, const char *origin,
+	            const void *arg, void **h, struct tlsplug_error *e);
+	/* Stores h in the caller's out (a pointer to the typed handle). */
+	void (*set_out)(void *out, void *h);
+};
+
+/*
+ * The body of every *_from_file(): checks the arguments, reads the file and
+ * makes the handle.  out is the caller's typed out-parameter.
+ */
 static int
-cert_new(const unsigned char *data, size_t len, const char *origin,
-         struct tlsplug_certificate **out, struct tlsplug_error *e)
+load_file(const struct kind *k, const char *path, const void *arg,
+          void *out, struct tlsplug_error **err)
 {
-	struct tlsplug_certificate *c;
+	struct tlsplug_error e = { .alert = -1 };
+	unsigned char *data = NULL;
+	size_t len = 0;
+	void *h;
+	int rc;
+
+	if (out == NULL || path == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		    "%s_from_file: path or out is NULL", k->name);
+	k->set_out(out, NULL);
+	rc = read_file(path, &data, &len, &e);
+	if (rc == TLSPLUG_OK) {
+		rc = k->make(data, len, path, arg, &h, &e);
+		if (rc == TLSPLUG_OK)
+			k->set_out(out, h);
+		/* The bytes may be a key: do not leave them in freed memory. */
+		explicit_bzero(data, len);
+		tlsplug__free(data);
+	}
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+/* The body of every *_from_buffer(), as load_file() is of *_from_file(). */
+static int
+load_buffer(const struct kind *k, const void *data, size_t len,
+            const void *arg, void *out, struct tlsplug_error **err)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	void *h;
+	int rc;
+
+	if (out == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
+		    "%s_from_buffer: out is NULL", k->name);
+	k->set_out(out, NULL);
+	if (data == NULL && len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "%s_from_buffer: %s is NULL", k->name, k->data_name);
+	rc = k->make(data, len, BUFFER_ORIGIN, arg, &h, &e);
+	if (rc == TLSPLUG_OK)
+		k->set_out(out, h);
+	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+}
+
+/*
+ * Makes a handle that starts with struct certs, of the given size: frames
+ * data as certificates (DER accepted when der_ok) and keeps a copy.
+ */
+static int
+certs_new(const unsigned char *data, size_t len, const char *origin,
+          int der_ok, size_t size, void **h, struct tlsplug_error *e)
+{
+	struct certs *c;
 	int rc, enc;
 
-	c = tlsplug__calloc(1, sizeof(*c));
+	c = tlsplug__calloc(1, size);
 	if (c == NULL)
 		return oom(e);
 	c->origin = tlsplug__strdup(origin);
@@ -416,8 +487,8 @@ cert_new(const unsigned char *data, size_t len, const char *origin,
 		tlsplug__free(c);
 		return oom(e);
 	}
-	rc = frame(data, len, PEM_CERT, 1, origin, TLSPLUG_ERR_BAD_CERTIFICATE,
-	           &c->blob, &c->count, &enc, e);
+	rc = frame(data, len, PEM_CERT, der_ok, origin,
+	           TLSPLUG_ERR_BAD_CERTIFICATE, &c->blob, &c->count, &enc, e);
 	if (rc != TLSPLUG_OK) {
 		tlsplug__free(c->origin);
 		tlsplug__free(c);
@@ -425,27 +496,53 @@ cert_new(const unsigned char *data, size_t len, const char *origin,
 	}
 	c->blob.origin = c->origin;
 	atomic_init(&c->refs, 1);
-	*out = c;
+	*h = c;
 	return TLSPLUG_OK;
 }
+
+static void
+certs_ref(struct certs *c)
+{
+	atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+}
+
+static void
+certs_unref(struct certs *c)
+{
+	if (atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	blob_free(&c->blob);
+	tlsplug__free(c->origin);
+	tlsplug__free(c);
+}
+
+/* ---- certificates --------------------------------------------------- */
+
+static int
+cert_new(const unsigned char *data, size_t len, const char *origin,
+         const void *arg, void **h, struct tlsplug_error *e)
+{
+	(void)arg;
+	return certs_new(data, len, origin, 1,
+	                 sizeof(struct tlsplug_certificate), h, e);
+}
+
+static void
+cert_set_out(void *out, void *h)
+{
+	*(struct tlsplug_certificate **)out = h;
+}
+
+static const struct kind cert_kind = {
+	"certificate", "data", cert_new, cert_set_out
+};
 
 int
 tlsplug_certificate_from_buffer(const void *data, size_t len,
                                 struct tlsplug_certificate **out,
                                 struct tlsplug_error **err)
 {
-	struct tlsplug_error e = { .alert = -1 };
-	int rc;
-
-	if (out == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		    "certificate_from_buffer: out is NULL");
-	*out = NULL;
-	if (data == NULL && len > 0)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		    "certificate_from_buffer: data is NULL");
-	rc = cert_new(data, len, BUFFER_ORIGIN, out, &e);
-	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+	return load_buffer(&cert_kind, data, len, NULL, out, err);
 }
 
 int
@@ -453,63 +550,52 @@ tlsplug_certificate_from_file(const char *path,
                               struct tlsplug_certificate **out,
                               struct tlsplug_error **err)
 {
-	struct tlsplug_error e = { .alert = -1 };
-	unsigned char *data;
-	size_t len;
-	int rc;
-
-	if (out == NULL || path == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		    "certificate_from_file: path or out is NULL");
-	*out = NULL;
-	rc = read_file(path, &data, &len, &e);
-	if (rc == TLSPLUG_OK) {
-		rc = cert_new(data, len, path, out, &e);
-		tlsplug__free(data);
-	}
-	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+	return load_file(&cert_kind, path, NULL, out, err);
 }
 
 size_t
 tlsplug_certificate_count(const struct tlsplug_certificate *c)
 {
-	return c == NULL ? 0 : c->count;
+	return c == NULL ? 0 : c->certs.count;
 }
 
 struct tlsplug_certificate *
 tlsplug_certificate_ref(struct tlsplug_certificate *c)
 {
 	if (c != NULL)
-		atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+		certs_ref(&c->certs);
 	return c;
 }
 
 void
 tlsplug_certificate_unref(struct tlsplug_certificate *c)
 {
-	if (c == NULL ||
-	    atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
-		return;
-	blob_free(&c->blob);
-	tlsplug__free(c->origin);
-	tlsplug__free(c);
+	if (c != NULL)
+		certs_unref(&c->certs);
 }
 
 void
 tlsplug__certificate_blob(const struct tlsplug_certificate *c,
                           struct tlsplug_blob *out)
 {
-	*out = c->blob;
+	*out = c->certs.blob;
 }
 
 /* ---- private keys --------------------------------------------------- */
 
+/* A key's password input (the kind's arg). */
+struct key_secret {
+	const void *password;    /* NULL: none */
+	size_t password_len;
+	tlsplug_password_cb cb;
+	void *cb_data;
+};
+
 static int
 key_new(const unsigned char *data, size_t len, const char *origin,
-        const void *password, size_t password_len, tlsplug_password_cb cb,
-        void *cb_data, struct tlsplug_private_key **out,
-        struct tlsplug_error *e)
+        const void *arg, void **h, struct tlsplug_error *e)
 {
+	const struct key_secret *sec = arg;
 	struct tlsplug_private_key *k;
 	size_t count;
 	int rc;
@@ -521,16 +607,16 @@ key_new(const unsigned char *data, size_t len, const char *origin,
 	k->origin = tlsplug__strdup(origin);
 	if (k->origin == NULL)
 		goto nomem;
-	if (password != NULL) {
-		k->password = tlsplug__malloc(password_len + 1);
+	if (sec->password != NULL) {
+		k->password = tlsplug__malloc(sec->password_len + 1);
 		if (k->password == NULL)
 			goto nomem;
-		memcpy(k->password, password, password_len);
-		k->password[password_len] = '\0';
-		k->password_len = password_len;
+		memcpy(k->password, sec->password, sec->password_len);
+		k->password[sec->password_len] = '\0';
+		k->password_len = sec->password_len;
 	}
-	k->cb = cb;
-	k->cb_data = cb_data;
+	k->cb = sec->cb;
+	k->cb_data = sec->cb_data;
 	rc = frame(data, len, PEM_KEY, 1, origin, TLSPLUG_ERR_BAD_KEY,
 	           &k->blob, &count, &k->encrypted, e);
 	if (rc != TLSPLUG_OK) {
@@ -539,63 +625,31 @@ key_new(const unsigned char *data, size_t len, const char *origin,
 		return rc;
 	}
 	k->blob.origin = k->origin;
-	*out = k;
+	*h = k;
 	return TLSPLUG_OK;
 nomem:
 	tlsplug_private_key_unref(k);
 	return oom(e);
 }
 
-static int
-key_from_file(const char *path, const void *password, size_t password_len,
-              tlsplug_password_cb cb, void *cb_data,
-              struct tlsplug_private_key **out, struct tlsplug_error **err)
+static void
+key_set_out(void *out, void *h)
 {
-	struct tlsplug_error e = { .alert = -1 };
-	unsigned char *data;
-	size_t len;
-	int rc;
-
-	if (out == NULL || path == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		    "private_key_from_file: path or out is NULL");
-	*out = NULL;
-	rc = read_file(path, &data, &len, &e);
-	if (rc == TLSPLUG_OK) {
-		rc = key_new(data, len, path, password, password_len, cb,
-		             cb_data, out, &e);
-		explicit_bzero(data, len);
-		tlsplug__free(data);
-	}
-	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+	*(struct tlsplug_private_key **)out = h;
 }
 
-static int
-key_from_buffer(const void *data, size_t len, const void *password,
-                size_t password_len, struct tlsplug_private_key **out,
-                struct tlsplug_error **err)
-{
-	struct tlsplug_error e = { .alert = -1 };
-	int rc;
-
-	if (out == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		    "private_key_from_buffer: out is NULL");
-	*out = NULL;
-	if (data == NULL && len > 0)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		    "private_key_from_buffer: data is NULL");
-	rc = key_new(data, len, BUFFER_ORIGIN, password, password_len, NULL,
-	             NULL, out, &e);
-	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
-}
+static const struct kind key_kind = {
+	"private_key", "data", key_new, key_set_out
+};
 
 int
 tlsplug_private_key_from_file(const char *path,
                               struct tlsplug_private_key **out,
                               struct tlsplug_error **err)
 {
-	return key_from_file(path, NULL, 0, NULL, NULL, out, err);
+	const struct key_secret sec = { NULL, 0, NULL, NULL };
+
+	return load_file(&key_kind, path, &sec, out, err);
 }
 
 int
@@ -603,7 +657,9 @@ tlsplug_private_key_from_buffer(const void *data, size_t len,
                                 struct tlsplug_private_key **out,
                                 struct tlsplug_error **err)
 {
-	return key_from_buffer(data, len, NULL, 0, out, err);
+	const struct key_secret sec = { NULL, 0, NULL, NULL };
+
+	return load_buffer(&key_kind, data, len, &sec, out, err);
 }
 
 int
@@ -611,12 +667,15 @@ tlsplug_private_key_from_file_with_password(const char *path,
 	const void *password, size_t password_len,
 	struct tlsplug_private_key **out, struct tlsplug_error **err)
 {
+	/* An empty password is still a password. */
+	const struct key_secret sec = {
+		password != NULL ? password : "", password_len, NULL, NULL
+	};
+
 	if (password == NULL && password_len > 0)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
 		                          "private key password is NULL");
-	/* An empty password is still a password. */
-	return key_from_file(path, password != NULL ? password : "",
-	                     password_len, NULL, NULL, out, err);
+	return load_file(&key_kind, path, &sec, out, err);
 }
 
 int
@@ -624,10 +683,12 @@ tlsplug_private_key_from_file_with_callback(const char *path,
 	tlsplug_password_cb cb, void *user_data,
 	struct tlsplug_private_key **out, struct tlsplug_error **err)
 {
+	const struct key_secret sec = { NULL, 0, cb, user_data };
+
 	if (cb == NULL)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
 		    "private key password callback is NULL");
-	return key_from_file(path, NULL, 0, cb, user_data, out, err);
+	return load_file(&key_kind, path, &sec, out, err);
 }
 
 int
@@ -635,11 +696,14 @@ tlsplug_private_key_from_buffer_with_password(const void *data, size_t len,
 	const void *password, size_t password_len,
 	struct tlsplug_private_key **out, struct tlsplug_error **err)
 {
+	const struct key_secret sec = {
+		password != NULL ? password : "", password_len, NULL, NULL
+	};
+
 	if (password == NULL && password_len > 0)
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
 		                          "private key password is NULL");
-	return key_from_buffer(data, len, password != NULL ? password : "",
-	                       password_len, out, err);
+	return load_buffer(&key_kind, data, len, &sec, out, err);
 }
 
 struct tlsplug_private_key *
@@ -692,53 +756,30 @@ tlsplug_trust_store_system(void)
 
 static int
 trust_new(const unsigned char *data, size_t len, const char *origin,
-          struct tlsplug_trust_store **out, struct tlsplug_error *e)
+          const void *arg, void **h, struct tlsplug_error *e)
 {
-	struct tlsplug_trust_store *t;
-	int rc, enc;
-
-	t = tlsplug__calloc(1, sizeof(*t));
-	if (t == NULL)
-		return oom(e);
-	t->origin = tlsplug__strdup(origin);
-	if (t->origin == NULL) {
-		tlsplug__free(t);
-		return oom(e);
-	}
+	(void)arg;
 	/* Engines take trust anchors as PEM only. */
-	rc = frame(data, len, PEM_CERT, 0, origin, TLSPLUG_ERR_BAD_CERTIFICATE,
-	           &t->pem, &t->count, &enc, e);
-	if (rc != TLSPLUG_OK) {
-		tlsplug__free(t->origin);
-		tlsplug__free(t);
-		return rc;
-	}
-	t->pem.origin = t->origin;
-	atomic_init(&t->refs, 1);
-	*out = t;
-	return TLSPLUG_OK;
+	return certs_new(data, len, origin, 0,
+	                 sizeof(struct tlsplug_trust_store), h, e);
 }
+
+static void
+trust_set_out(void *out, void *h)
+{
+	*(struct tlsplug_trust_store **)out = h;
+}
+
+static const struct kind trust_kind = {
+	"trust_store", "pem", trust_new, trust_set_out
+};
 
 int
 tlsplug_trust_store_from_file(const char *path,
                               struct tlsplug_trust_store **out,
                               struct tlsplug_error **err)
 {
-	struct tlsplug_error e = { .alert = -1 };
-	unsigned char *data;
-	size_t len;
-	int rc;
-
-	if (out == NULL || path == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		    "trust_store_from_file: path or out is NULL");
-	*out = NULL;
-	rc = read_file(path, &data, &len, &e);
-	if (rc == TLSPLUG_OK) {
-		rc = trust_new(data, len, path, out, &e);
-		tlsplug__free(data);
-	}
-	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+	return load_file(&trust_kind, path, NULL, out, err);
 }
 
 int
@@ -746,37 +787,22 @@ tlsplug_trust_store_from_buffer(const void *pem, size_t len,
                                 struct tlsplug_trust_store **out,
                                 struct tlsplug_error **err)
 {
-	struct tlsplug_error e = { .alert = -1 };
-	int rc;
-
-	if (out == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_MISUSE,
-		    "trust_store_from_buffer: out is NULL");
-	*out = NULL;
-	if (pem == NULL && len > 0)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		    "trust_store_from_buffer: pem is NULL");
-	rc = trust_new(pem, len, BUFFER_ORIGIN, out, &e);
-	return rc == TLSPLUG_OK ? rc : tlsplug__error_export(&e, err);
+	return load_buffer(&trust_kind, pem, len, NULL, out, err);
 }
 
 struct tlsplug_trust_store *
 tlsplug_trust_store_ref(struct tlsplug_trust_store *t)
 {
 	if (t != NULL && t != &system_store)
-		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+		certs_ref(&t->certs);
 	return t;
 }
 
 void
 tlsplug_trust_store_unref(struct tlsplug_trust_store *t)
 {
-	if (t == NULL || t == &system_store ||
-	    atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
-		return;
-	blob_free(&t->pem);
-	tlsplug__free(t->origin);
-	tlsplug__free(t);
+	if (t != NULL && t != &system_store)
+		certs_unref(&t->certs);
 }
 
 void
@@ -792,7 +818,7 @@ tlsplug__trust_store_btrust(const struct tlsplug_trust_store *t,
 		return;
 	}
 	out->system = 0;
-	out->pem = t->pem;
+	out->pem = t->certs.blob;
 }
 
 int

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tlsplug/backend.h>
 #include <tlsplug/tlsplug.h>
@@ -282,4 +283,29 @@ cli_registry_new(const char *app_name)
 		return NULL;
 	}
 	return reg;
+}
+
+void
+cli_print_diagnostics(const struct tlsplug_registry *reg)
+{
+	size_t i;
+
+	for (i = 0; i < tlsplug_registry_diagnostic_count(reg); i++)
+		cli_error("%s", tlsplug_registry_diagnostic(reg, i));
+}
+
+int
+cli_write_stdout(const unsigned char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(STDOUT_FILENO, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
 }

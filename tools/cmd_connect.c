@@ -89,23 +89,6 @@ split_hostport(char *text, char **host, char **port)
 	return **port == '\0' ? -1 : 0;
 }
 
-/* Writes all of buf to stdout.  Returns 0 or -1. */
-static int
-write_stdout(const unsigned char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(STDOUT_FILENO, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static int
 socket_fail(struct tlsplug_socket *sock, int rc)
 {
@@ -131,7 +114,7 @@ send_failed(struct tlsplug_socket *sock, int rc)
 		int r = tlsplug_socket_recv(sock, in, sizeof(in), &n);
 
 		if (r == TLSPLUG_OK) {
-			(void)write_stdout(in, n);
+			(void)cli_write_stdout(in, n);
 			continue;
 		}
 		if (r < 0 && r != TLSPLUG_ERR_IO && r != TLSPLUG_ERR_TIMEOUT)
@@ -227,7 +210,7 @@ relay(struct tlsplug_socket *sock)
 
 			rc = tlsplug_socket_recv(sock, in, sizeof(in), &r);
 			if (rc == TLSPLUG_OK) {
-				if (write_stdout(in, r) != 0) {
+				if (cli_write_stdout(in, r) != 0) {
 					cli_error("stdout: %s",
 					          strerror(errno));
 					return EXIT_TLS_FAILURE;

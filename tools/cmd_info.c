@@ -148,7 +148,7 @@ cmd_info(int argc, char **argv)
 	const struct tlsplug_backend *b;
 	const char *app = NULL, *name;
 	uint16_t *ids;
-	size_t n, i;
+	size_t n;
 	int c, json = 0;
 
 	while ((c = cli_getopt(argc, argv, "ha:", longopts)) != -1) {
@@ -189,8 +189,7 @@ cmd_info(int argc, char **argv)
 		tlsplug_registry_free(reg);
 		return EXIT_TLS_FAILURE;
 	}
-	for (i = 0; i < tlsplug_registry_diagnostic_count(reg); i++)
-		cli_error("%s", tlsplug_registry_diagnostic(reg, i));
+	cli_print_diagnostics(reg);
 	ids = suites_of(b, &n);
 	if (json)
 		print_json(b, ids, n);

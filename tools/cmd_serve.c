@@ -198,8 +198,6 @@ client_fail(struct client *c, int rc)
 	(void)tlsopts_fail(prefix, rc, e);
 }
 
-static int write_stdout(const unsigned char *buf, size_t len);
-
 static void
 client_status(FILE *f, const struct server *s, struct client *c)
 {
@@ -260,7 +258,7 @@ client_data(const struct server *s, struct client *c, size_t n)
 		return true;
 	}
 	if (c->http == NULL) {
-		if (write_stdout(c->buf, n) == 0)
+		if (cli_write_stdout(c->buf, n) == 0)
 			return true;
 		cli_error("serve: stdout: %s", strerror(errno));
 		return false;
@@ -291,22 +289,6 @@ client_data(const struct server *s, struct client *c, size_t n)
 	c->off = 0;
 	c->finish = true;
 	return true;
-}
-
-static int
-write_stdout(const unsigned char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(STDOUT_FILENO, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
 }
 
 /*

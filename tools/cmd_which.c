@@ -58,7 +58,6 @@ cmd_which(int argc, char **argv)
 	enum tlsplug_choice_rule rule = TLSPLUG_CHOSEN_BUILTIN;
 	const char *source = NULL, *app = NULL;
 	int c, json = 0, rc;
-	size_t i;
 
 	while ((c = cli_getopt(argc, argv, "ha:", longopts)) != -1) {
 		switch (c) {
@@ -95,8 +94,7 @@ cmd_which(int argc, char **argv)
 	}
 	/* Config problems that did not decide the outcome (the environment
 	 * overrode the files) are still worth seeing. */
-	for (i = 0; i < tlsplug_registry_diagnostic_count(reg); i++)
-		cli_error("%s", tlsplug_registry_diagnostic(reg, i));
+	cli_print_diagnostics(reg);
 
 	if (json) {
 		fputs("{\"backend\": ", stdout);

@@ -2,6 +2,7 @@
 #ifndef TLSPLUG_TOOLS_COMMANDS_H
 #define TLSPLUG_TOOLS_COMMANDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -71,5 +72,11 @@ const char *cli_rule_name(enum tlsplug_choice_rule rule);
 /* Creates a registry for app_name (may be NULL), printing a "tlsplug:"
  * line on failure.  Returns NULL on failure. */
 struct tlsplug_registry *cli_registry_new(const char *app_name);
+/* Prints each config-file diagnostic of reg as a "tlsplug:" line. */
+void cli_print_diagnostics(const struct tlsplug_registry *reg);
+
+/* Writes all of buf to stdout (unbuffered, retrying on EINTR).  Returns 0
+ * or -1. */
+int cli_write_stdout(const unsigned char *buf, size_t len);
 
 #endif

@@ -1,7 +1,8 @@
 bin_PROGRAMS += tools/tlsplug
 tools_tlsplug_SOURCES = \
 	tools/tlsplug.c tools/commands.h tools/cli_util.c \
-	tools/cmd_list.c tools/cmd_info.c tools/cmd_which.c \
+	tools/cmd_list.c tools/probe.c tools/probe.h \
+	tools/cmd_info.c tools/cmd_which.c \
 	tools/cmd_connect.c tools/cmd_serve.c \
 	tools/tlsopts.c tools/tlsopts.h tools/serve_sni.c tools/serve_sni.h \
 	tools/serve_http.c tools/serve_http.h \
