@@ -2,12 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "conffile.h"
@@ -408,62 +405,11 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 	return TLSPLUG_OK;
 }
 
-/* Reads a whole file into a new buffer; returns 0 or an errno value
- * (EFBIG when over TLSPLUG_CONF_MAX_SIZE). */
-static int
-slurp(const char *path, char **bufp, size_t *lenp)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rc = 0;
-
-	if (fd < 0)
-		return errno;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb;
-
-			if (cap >= TLSPLUG_CONF_MAX_SIZE) {
-				rc = EFBIG;
-				break;
-			}
-			cap = cap == 0 ? 4096 : cap * 2;
-			nb = tlsplug__realloc(buf, cap + 1);
-			if (nb == NULL) {
-				rc = ENOMEM;
-				break;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (rc != 0) {
-		tlsplug__free(buf);
-		return rc;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 int
 tlsplug__conf_read_file(const char *path, bool must_exist, const char *app,
                         struct tlsplug__conf *out)
 {
-	char *buf = NULL;
+	unsigned char *buf = NULL;
 	size_t len = 0;
 	bool nomem = false;
 	int rc;
@@ -471,7 +417,7 @@ tlsplug__conf_read_file(const char *path, bool must_exist, const char *app,
 	out->path = tlsplug__strdup(path);
 	if (out->path == NULL)
 		return TLSPLUG_ERR_NOMEM;
-	rc = slurp(path, &buf, &len);
+	rc = tlsplug__read_file(path, TLSPLUG_CONF_MAX_SIZE, &buf, &len);
 	if (rc == ENOMEM)
 		goto nomem;
 	if (rc == ENOENT && !must_exist)
@@ -486,7 +432,7 @@ tlsplug__conf_read_file(const char *path, bool must_exist, const char *app,
 		return TLSPLUG_OK;
 	}
 	out->present = true;
-	rc = tlsplug__conf_parse(buf != NULL ? buf : "", len, path, app, out);
+	rc = tlsplug__conf_parse((const char *)buf, len, path, app, out);
 	tlsplug__free(buf);
 	return rc;
 nomem:

@@ -11,12 +11,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -61,63 +58,21 @@ static int
 read_file(const char *path, unsigned char **data, size_t *len,
           struct tlsplug_error *e)
 {
-	unsigned char *buf = NULL;
-	size_t cap = 0, n = 0;
-	struct stat st;
-	int fd, saved;
+	int rc = tlsplug__read_file(path, FILE_MAX, data, len);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	switch (rc) {
+	case 0:
+		return TLSPLUG_OK;
+	case ENOMEM:
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
+		    "out of memory reading %s", path);
+	case EFBIG:
 		return tlsplug__error_set(e, TLSPLUG_ERR_IO,
-		    "cannot open %s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
+		    "cannot read %s: larger than %u bytes", path, FILE_MAX);
+	default:
 		return tlsplug__error_set(e, TLSPLUG_ERR_IO,
-		    "cannot read %s: %s", path, strerror(EISDIR));
+		    "cannot read %s: %s", path, strerror(rc));
 	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			size_t ncap = cap == 0 ? 8192 : cap * 2;
-			unsigned char *nbuf;
-
-			if (cap >= FILE_MAX) {
-				tlsplug__free(buf);
-				close(fd);
-				return tlsplug__error_set(e, TLSPLUG_ERR_IO,
-				    "cannot read %s: larger than %u bytes",
-				    path, FILE_MAX);
-			}
-			/* +1: room for the NUL that PEM data gets. */
-			nbuf = tlsplug__realloc(buf, ncap + 1);
-			if (nbuf == NULL) {
-				tlsplug__free(buf);
-				close(fd);
-				return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
-				    "out of memory reading %s", path);
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			saved = errno;
-			tlsplug__free(buf);
-			close(fd);
-			return tlsplug__error_set(e, TLSPLUG_ERR_IO,
-			    "cannot read %s: %s", path, strerror(saved));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*data = buf;
-	*len = n;
-	return TLSPLUG_OK;
 }
 
 static int

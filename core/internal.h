@@ -68,6 +68,15 @@ void tlsplug__alloc_fail_at(unsigned long nth);
 /* Test hook: allocation attempts made so far through the functions above. */
 unsigned long tlsplug__alloc_count(void);
 
+/* ---- files (readfile.c) ---------------------------------------------- */
+
+/* Reads the whole file at path (at most max bytes) into a new buffer with a
+ * NUL after the data (not counted in *len); the caller frees it with
+ * tlsplug__free.  Returns 0, or an errno value: the open/read error,
+ * EISDIR for a directory, EFBIG when larger than max, ENOMEM. */
+int tlsplug__read_file(const char *path, size_t max, unsigned char **data,
+                       size_t *len);
+
 /* ---- the core services table handed to plugins (services.c) --------- */
 
 const struct tlsplug_core *tlsplug__core_services(void);

@@ -10,6 +10,7 @@ core_libtlsplug_core_la_SOURCES = \
 	core/version.c \
 	core/cipher.c \
 	core/hostname.c \
+	core/readfile.c \
 	core/handles.c \
 	core/config.c \
 	core/buffer.c core/buffer.h \
