@@ -38,7 +38,11 @@ struct tlsplug_conn {
 	/* ... and direct input (tlsplug__conn_set_source). */
 	tlsplug__conn_source_fn source;
 	void *source_arg;
-	char *hostname;               /* client: what we check and send */
+	char *hostname;               /* client: what validation checks */
+	/* client: what the SNI extension carries -- the host name without a
+	 * trailing dot, NULL for an IP literal (RFC 6066); stored in the same
+	 * allocation as hostname. */
+	const char *sni;
 	bool eof;                     /* network EOF seen */
 	bool handshake_done;
 	bool shutdown_sent;
@@ -185,6 +189,16 @@ tlsplug__conn_sni_remember(struct tlsplug_conn *conn, const char *name,
 
 /* ---- creation ------------------------------------------------------- */
 
+static int
+is_ip_literal(const char *s)
+{
+	unsigned char ip[16];
+
+	return inet_pton(AF_INET, s, ip) == 1 ||
+	       inet_pton(AF_INET6, s, ip) == 1;
+}
+
+
 int
 tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
                  struct tlsplug_conn **out, struct tlsplug_error **err)
@@ -221,14 +235,23 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 	conn->priv = (char *)conn + CONN_PRIV_OFFSET;
 	/* The plugin may keep this pointer for the connection's life. */
 	if (server_hostname != NULL) {
-		conn->hostname = tlsplug__strdup(server_hostname);
+		size_t len = strlen(server_hostname);
+		char *sni;
+
+		conn->hostname = tlsplug__malloc(2 * (len + 1));
 		if (conn->hostname == NULL)
 			goto nomem;
+		memcpy(conn->hostname, server_hostname, len + 1);
+		sni = conn->hostname + len + 1;
+		memcpy(sni, server_hostname, len + 1);
+		if (len > 1 && sni[len - 1] == '.')
+			sni[len - 1] = '\0';
+		conn->sni = is_ip_literal(sni) ? NULL : sni;
 	}
 	conn->ctx = tlsplug_context_ref(ctx);
 	rec_init(conn, &e);
 	rc = conn->ops->init(conn->priv, tlsplug__context_priv(ctx), conn,
-	                     conn->hostname, &e);
+	                     conn->hostname, conn->sni, &e);
 	if (rc != TLSPLUG_OK) {
 		if (rc > 0 || e.code == TLSPLUG_OK)
 			tlsplug__error_set(&e,
@@ -359,15 +382,6 @@ settle(struct tlsplug_conn *conn, int rc, bool ends_ok, const char *op,
 	return rc;
 }
 
-static int
-is_ip_literal(const char *s)
-{
-	unsigned char ip[16];
-
-	return inet_pton(AF_INET, s, ip) == 1 ||
-	       inet_pton(AF_INET6, s, ip) == 1;
-}
-
 /* Caches what stays fixed once the handshake is done. */
 static int
 cache_negotiated(struct tlsplug_conn *conn)
@@ -386,8 +400,8 @@ cache_negotiated(struct tlsplug_conn *conn)
 	}
 	if (conn->ops->server_name != NULL)
 		name = conn->ops->server_name(conn->priv);
-	else if (conn->hostname != NULL && !is_ip_literal(conn->hostname))
-		name = conn->hostname;
+	else
+		name = conn->sni;
 	if (name != NULL) {
 		conn->server_name = tlsplug__strdup(name);
 		if (conn->server_name == NULL)
@@ -710,9 +724,7 @@ tlsplug_conn_server_name(const struct tlsplug_conn *conn)
 	/* During the handshake (e.g. from the SNI callback): ask the plugin. */
 	if (conn->ops->server_name != NULL)
 		return conn->ops->server_name(conn->priv);
-	if (conn->hostname != NULL && !is_ip_literal(conn->hostname))
-		return conn->hostname;
-	return NULL;
+	return conn->sni;
 }
 
 struct tlsplug_context *

@@ -26,6 +26,8 @@ enum { REC_HELLO_C = 1, REC_HELLO_S = 2, REC_DATA = 3, REC_CLOSE = 4,
 
 static const struct tlsplug_core *core;
 static int ctx_inits, ctx_finis, conn_inits, conn_finis;
+/* The sni_name the last connection init received ("(none)" for NULL). */
+static char last_sni_name[256];
 static int slots_made, slots_released;
 static int last_verify_peer = -1;
 
@@ -38,6 +40,7 @@ struct mock_conn {
 	struct mock_ctx *ctx;
 	struct tlsplug_conn *host;
 	const char *hostname;
+	const char *client_sni;              /* what init was told to send */
 	const struct tlsplug_bconfig *cfg;   /* after SNI selection */
 	int state;                           /* 0, 1: hello sent, 2: done */
 	unsigned char rec[3 + MOCK_MAX_PAYLOAD];
@@ -98,7 +101,8 @@ mock_release_slot(void *priv, void *value)
 
 static int
 mock_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
-               const char *hostname, struct tlsplug_error *err)
+               const char *hostname, const char *sni_name,
+               struct tlsplug_error *err)
 {
 	struct mock_conn *m = priv;
 
@@ -109,6 +113,9 @@ mock_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	m->ctx = ctx_priv;
 	m->host = host;
 	m->hostname = hostname;
+	m->client_sni = sni_name;
+	snprintf(last_sni_name, sizeof(last_sni_name), "%s",
+	         sni_name != NULL ? sni_name : "(none)");
 	m->cfg = m->ctx->cfg;
 	return TLSPLUG_OK;
 }
@@ -183,10 +190,10 @@ client_handshake(struct mock_conn *m, struct tlsplug_error *err)
 
 	if (m->state == 0) {
 		unsigned char hello[MOCK_MAX_PAYLOAD];
-		size_t n = 0, nl = m->hostname ? strlen(m->hostname) : 0;
+		size_t n = 0, nl = m->client_sni ? strlen(m->client_sni) : 0;
 
 		hello[n++] = (unsigned char)nl;
-		memcpy(hello + n, m->hostname ? m->hostname : "", nl);
+		memcpy(hello + n, m->client_sni ? m->client_sni : "", nl);
 		n += nl;
 		if (cfg->alpn_wire_len > 0) {
 			memcpy(hello + n, cfg->alpn_wire, cfg->alpn_wire_len);
@@ -467,7 +474,7 @@ mock_server_name(void *priv)
 	struct mock_conn *m = priv;
 
 	if (m->ctx->role == TLSPLUG_CLIENT)
-		return m->hostname;
+		return m->client_sni;
 	return m->has_sni ? m->sni : NULL;
 }
 
@@ -711,6 +718,48 @@ START_TEST(test_handshake_and_data)
 	pair_close(&p);
 	ck_assert_int_eq(ctx_inits, ctx_finis);
 	ck_assert_int_eq(conn_inits, conn_finis);
+}
+END_TEST
+
+/* The core, not each engine, decides what goes out as SNI: the host name
+ * without a trailing dot, nothing for an IP literal. */
+START_TEST(test_sni_name_decided_by_core)
+{
+	static const struct {
+		const char *host, *sni;
+	} cases[] = {
+		{ "www.mock.test", "www.mock.test" },
+		{ "www.mock.test.", "www.mock.test" },
+		{ "127.0.0.1", NULL },
+		{ "::1", NULL },
+		{ "2001:db8::7", NULL },
+	};
+	struct tlsplug_context *cctx;
+	struct pair p;
+
+	cctx = context(&mock_backend, TLSPLUG_CLIENT,
+	               build(tlsplug_config_builder_new()));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tlsplug_conn *c = conn(cctx, cases[i].host);
+		const char *got = tlsplug_conn_server_name(c);
+
+		ck_assert_str_eq(last_sni_name,
+		                 cases[i].sni ? cases[i].sni : "(none)");
+		if (cases[i].sni == NULL)
+			ck_assert_msg(got == NULL, "%s: SNI %s", cases[i].host,
+			              got);
+		else
+			ck_assert_str_eq(got, cases[i].sni);
+		tlsplug_conn_free(c);
+	}
+	tlsplug_context_unref(cctx);
+
+	/* The server sees the name without the dot; validation still
+	 * accepts the absolute name. */
+	pair_open(&p, "www.mock.test.");
+	ck_assert_str_eq(tlsplug_conn_server_name(p.sv), "www.mock.test");
+	ck_assert_str_eq(tlsplug_conn_server_name(p.cl), "www.mock.test");
+	pair_close(&p);
 }
 END_TEST
 
@@ -1510,6 +1559,7 @@ main(void)
 	if (mock_desc.init(tlsplug__core_services(), &err) != TLSPLUG_OK)
 		return 99;
 	tcase_add_test(tc, test_handshake_and_data);
+	tcase_add_test(tc, test_sni_name_decided_by_core);
 	tcase_add_test(tc, test_large_transfer_short_writes);
 	tcase_add_test(tc, test_implicit_handshake);
 	tcase_add_test(tc, test_sticky_error_and_alert);

@@ -232,11 +232,17 @@ struct tlsplug_context_ops {
 struct tlsplug_conn_ops {
 	/* required: prepares conn_priv for a new connection on a context.
 	 * host is the core's connection (for core->pull/push/sni_select).
-	 * server_hostname: client only, may be NULL (no SNI, no host check);
-	 * it stays valid until fini.  On failure init releases whatever it
+	 * server_hostname: client only, may be NULL (no host check): what
+	 * validation checks (through core->match_hostname).
+	 * sni_name: client only, what to send as server name indication, or
+	 * NULL to send none.  The core decides it, the same for every engine:
+	 * server_hostname without a trailing dot, NULL for an IP literal
+	 * (RFC 6066) or when server_hostname is NULL.
+	 * Both stay valid until fini.  On failure init releases whatever it
 	 * made: fini is not called. */
 	int (*init)(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
-	            const char *server_hostname, struct tlsplug_error *err);
+	            const char *server_hostname, const char *sni_name,
+	            struct tlsplug_error *err);
 	/* required */
 	void (*fini)(void *conn_priv);
 	/* required: OK, WANT_READ / WANT_WRITE, or an error. */

@@ -558,7 +558,8 @@ TLSPLUG_API enum tlsplug_role tlsplug_context_role(
 
 /* Creates a connection.  server_hostname (client only; NULL to skip
  * hostname checking and SNI) is what validation checks and, unless it is an
- * IP literal, what is sent as SNI.  Takes a reference on ctx. */
+ * IP literal, what is sent as SNI (without a trailing dot), the same on
+ * every backend.  Takes a reference on ctx. */
 TLSPLUG_API int tlsplug_conn_new(struct tlsplug_context *ctx,
 	const char *server_hostname, struct tlsplug_conn **out,
 	struct tlsplug_error **err);

@@ -10,7 +10,6 @@
  */
 #include <config.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -400,24 +399,15 @@ post_client_hello(gnutls_session_t s)
 /* ---- entry points ---- */
 
 static int
-is_ip_literal(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 ||
-	       inet_pton(AF_INET6, s, buf) == 1;
-}
-
-static int
 conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
-          const char *server_hostname, struct tlsplug_error *err)
+          const char *server_hostname, const char *sni_name,
+          struct tlsplug_error *err)
 {
 	const struct tlsplug_core *core = gtls_core;
 	struct gtls_conn *c = priv;
 	struct gtls_ctx *ctx = ctx_priv;
 	const struct gtls_engine *eng = &ctx->eng;
 	unsigned flags;
-	size_t len;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -455,16 +445,14 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 		gnutls_handshake_set_hook_function(c->session,
 			GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
 			client_hello_hook);
-	} else if (server_hostname != NULL) {
-		len = strlen(server_hostname);
+	} else {
 		c->hostname = server_hostname;
-		/* RFC 6066: SNI carries host names, never IP literals. */
-		if (!is_ip_literal(server_hostname)) {
+		c->sent_sni = sni_name;
+		if (sni_name != NULL) {
 			ret = gnutls_server_name_set(c->session,
-				GNUTLS_NAME_DNS, server_hostname, len);
+				GNUTLS_NAME_DNS, sni_name, strlen(sni_name));
 			if (ret < 0)
 				goto fail;
-			c->sent_sni = 1;
 		}
 	}
 	return TLSPLUG_OK;
@@ -472,6 +460,7 @@ fail:
 	gnutls_deinit(c->session);
 	c->session = NULL;
 	c->hostname = NULL;
+	c->sent_sni = NULL;
 	return core->set_error(err, ret == GNUTLS_E_MEMORY_ERROR ?
 		TLSPLUG_ERR_NOMEM : TLSPLUG_ERR_BACKEND, ret,
 		"cannot set up the session: %s", gnutls_strerror(ret));
@@ -722,7 +711,7 @@ conn_server_name(void *priv)
 	if (c->eng == NULL)
 		return NULL;
 	if (c->eng->role == TLSPLUG_CLIENT)
-		return c->sent_sni ? c->hostname : NULL;
+		return c->sent_sni;
 	if (gtls_conn_sni(c, buf, sizeof(buf)) == NULL)
 		return NULL;
 	if (c->sni != NULL && strcmp(c->sni, buf) == 0)

@@ -64,7 +64,7 @@ struct gtls_conn {
 	/* client: name to check, or NULL (the core's copy, valid until
 	 * fini) */
 	const char *hostname;
-	int sent_sni;                    /* client: hostname went out as SNI */
+	const char *sent_sni;            /* client: the SNI name sent, or NULL */
 	struct tlsplug_error *err;       /* the current call's record */
 	int pull_blocked;                /* last pull said "would block" */
 	int handshake_done;

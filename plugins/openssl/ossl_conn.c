@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -191,38 +190,21 @@ osslp_status(struct osslp_conn *c, int ret, enum osslp_phase phase)
 /* ---- entry points ------------------------------------------------------ */
 
 static int
-osslp_is_ip_literal(const char *host)
-{
-	unsigned char addr[16];
-
-	return inet_pton(AF_INET, host, addr) == 1 ||
-	       inet_pton(AF_INET6, host, addr) == 1;
-}
-
-static int
 osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
-                const char *server_hostname, struct tlsplug_error *err)
+                const char *server_hostname, const char *sni_name,
+                struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	struct osslp_ctx *ctx = ctx_priv;
-	char sni[OSSLP_NAME_MAX];
 	BIO *bio;
-	size_t len;
 
 	memset(c, 0, sizeof *c);
 	c->ctx = ctx;
 	c->host = host;
 	c->err = err;
 	c->role = ctx->eng.role;
-	if (c->role == TLSPLUG_CLIENT && server_hostname != NULL &&
-	    server_hostname[0] != '\0') {
-		len = strlen(server_hostname);
-		if (len >= OSSLP_NAME_MAX)
-			return osslp_core->set_error(err, TLSPLUG_ERR_INVALID,
-				0, "server host name is too long (%zu bytes)",
-				len);
+	if (c->role == TLSPLUG_CLIENT)
 		c->hostname = server_hostname;
-	}
 	ERR_clear_error();
 	c->ssl = SSL_new(ctx->eng.chains[0].sctx);
 	bio = c->ssl != NULL ? osslp_bio_new(c) : NULL;
@@ -240,21 +222,17 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 		return TLSPLUG_OK;
 	}
 	SSL_set_connect_state(c->ssl);
-	/* SNI for names only (RFC 6066), without a trailing dot.  OpenSSL
-	 * keeps its own copy. */
-	if (c->hostname != NULL && !osslp_is_ip_literal(c->hostname)) {
-		len = strlen(c->hostname);
-		memcpy(sni, c->hostname, len + 1);
-		if (len > 1 && sni[len - 1] == '.')
-			sni[len - 1] = '\0';
-		if (!SSL_set_tlsext_host_name(c->ssl, sni)) {
+	/* The core decided the SNI name (none for IP literals); OpenSSL keeps
+	 * its own copy. */
+	if (sni_name != NULL) {
+		if (!SSL_set_tlsext_host_name(c->ssl, sni_name)) {
 			/* A failed init cleans up: no fini follows. */
 			SSL_free(c->ssl);
 			c->ssl = NULL;
 			ERR_clear_error();
 			return osslp_core->set_error(err, TLSPLUG_ERR_INVALID,
 				0, "server host name \"%s\" cannot be sent as "
-				"SNI", c->hostname);
+				"SNI", sni_name);
 		}
 	}
 	return TLSPLUG_OK;

@@ -51,12 +51,14 @@ mb_ctx_fini(void *priv)
 
 static int
 mb_conn_init(void *priv, void *ctx, struct tlsplug_conn *host,
-             const char *name, struct tlsplug_error *err)
+             const char *name, const char *sni_name,
+             struct tlsplug_error *err)
 {
 	(void)priv;
 	(void)ctx;
 	(void)host;
 	(void)name;
+	(void)sni_name;
 	(void)err;
 	return TLSPLUG_ERR_UNSUPPORTED;
 }

@@ -72,12 +72,14 @@ mock_ctx_fini(void *ctx_priv)
 
 static MOCK_UNUSED int
 mock_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
-               const char *server_hostname, struct tlsplug_error *err)
+               const char *server_hostname, const char *sni_name,
+               struct tlsplug_error *err)
 {
 	(void)conn_priv;
 	(void)ctx_priv;
 	(void)host;
 	(void)server_hostname;
+	(void)sni_name;
 	(void)err;
 	return TLSPLUG_OK;
 }

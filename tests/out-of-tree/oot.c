@@ -41,12 +41,14 @@ oot_ctx_fini(void *priv)
 
 static int
 oot_conn_init(void *priv, void *ctx, struct tlsplug_conn *host,
-              const char *server_hostname, struct tlsplug_error *err)
+              const char *server_hostname, const char *sni_name,
+               struct tlsplug_error *err)
 {
 	(void)priv;
 	(void)ctx;
 	(void)host;
 	(void)server_hostname;
+	(void)sni_name;
 	(void)err;
 	return TLSPLUG_OK;
 }
