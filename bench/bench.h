@@ -3,7 +3,7 @@
  * directly.
  *
  * The driver (the bench/ sources) never includes an engine header.  Each engine the
- * build found contributes a "native half" (plugins/NAME/bench_native.c)
+ * build found contributes a "native half" (bench/native/NAME.c)
  * that implements the same measurements by calling the engine directly,
  * behind the table below.  The tlsplug side of every measurement uses only
  * the public API (bench/tlsplug_side.c).

@@ -1,5 +1,5 @@
 /*
- * check_conformance.c -- the conformance suite (tools/conformance/) against
+ * check_conformance.c -- the conformance suite (conformance/) against
  * every plugin the build produced ($TLSPLUG_TEST_BACKENDS): one TCase per
  * backend, every case once in it, client and server on that backend.
  *

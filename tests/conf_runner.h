@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../tools/conformance/conformance.h"
+#include "../conformance/conformance.h"
 
 #define CONF_RUNNER_MAX 16
 

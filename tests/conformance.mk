@@ -1,13 +1,13 @@
 # The conformance suite against every built plugin, and the interop matrix
 # (every client backend x every server backend).  The cases live in
-# tools/conformance/ (shared with `tlsplug check-backend`); the test
+# conformance/ (shared with `tlsplug check-backend`); the test
 # certificates are generated at run time by tools/tlsplug-gen-test-certs.
 if HAVE_CHECK
 check_PROGRAMS += tests/check_conformance tests/check_interop
 TESTS += tests/check_conformance tests/check_interop
 
 conformance_runner_sources = tests/conf_runner.c tests/conf_runner.h
-conformance_runner_ldadd = tools/conformance/libtlsplug-conformance.la \
+conformance_runner_ldadd = conformance/libtlsplug-conformance.la \
 	libtlsplug.la $(CHECK_LIBS)
 
 tests_check_conformance_SOURCES = tests/check_conformance.c \

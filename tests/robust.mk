@@ -11,7 +11,7 @@ TESTS += $(ROBUST_TESTS)
 
 ROBUST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core
 ROBUST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-ROBUST_LDADD = tools/conformance/libtlsplug-conformance.la \
+ROBUST_LDADD = conformance/libtlsplug-conformance.la \
 	core/libtlsplug-core.la $(CHECK_LIBS)
 
 tests_check_torture_SOURCES = tests/check_torture.c \

@@ -1,6 +1,6 @@
 /*
  * cmd_check_backend.c -- `tlsplug check-backend PATH.so`: runs the
- * conformance suite (tools/conformance/) against one plugin, client and
+ * conformance suite (conformance/) against one plugin, client and
  * server both on it, and prints one line per case and a total.
  *
  * Each case runs in a child process with a time limit, so a plugin that
@@ -23,7 +23,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
-#include "conformance/conformance.h"
+#include "../conformance/conformance.h"
 
 #ifndef TLSPLUG_GEN_CERTS
 #define TLSPLUG_GEN_CERTS "tlsplug-gen-test-certs"

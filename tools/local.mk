@@ -7,10 +7,9 @@ tools_tlsplug_SOURCES = \
 	tools/tlsopts.c tools/tlsopts.h tools/serve_sni.c tools/serve_sni.h \
 	tools/serve_http.c tools/serve_http.h \
 	tools/cmd_check_backend.c tools/cmd_bench.c
-tools_tlsplug_LDADD = tools/conformance/libtlsplug-conformance.la \
+tools_tlsplug_LDADD = conformance/libtlsplug-conformance.la \
 	libtlsplug.la
 # check-backend runs the installed certificate generator.
 tools_tlsplug_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTLSPLUG_GEN_CERTS='"$(pkglibexecdir)/tlsplug-gen-test-certs"'
-include $(srcdir)/tools/conformance/local.mk
 EXTRA_DIST += tools/quickstart

@@ -1,5 +1,5 @@
 /*
- * bench_native.c -- the GnuTLS half of tlsplug-bench: the benchmark's
+ * native/gnutls.c -- the GnuTLS half of tlsplug-bench: the benchmark's
  * measurements done by calling GnuTLS directly (no tlsplug), linked into
  * the bench program only.  In memory, each session gets push/pull functions
  * over its own incoming and outgoing byte queues and the driver moves

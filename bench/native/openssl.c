@@ -1,5 +1,5 @@
 /*
- * bench_native.c -- the OpenSSL half of tlsplug-bench: the benchmark's
+ * native/openssl.c -- the OpenSSL half of tlsplug-bench: the benchmark's
  * measurements done by calling OpenSSL directly (no tlsplug), linked into
  * the bench program only.  In memory, each SSL object gets a custom BIO over
  * its own incoming and outgoing byte queues and the driver moves ciphertext
