@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "der.h"
 #include "internal.h"
+#include "pem.h"
 
 #define FILE_MAX (64u * 1024 * 1024)
 #define BUFFER_ORIGIN "(buffer)"
@@ -91,31 +93,6 @@ struct pem_scan {
 	int encrypted;       /* key: ENCRYPTED label or Proc-Type 4,ENCRYPTED */
 };
 
-/* Reads a DER tag and definite length at d (len bytes available): stores
- * the header size and content length.  Returns 0 if malformed. */
-static int
-der_header(const unsigned char *d, size_t len, size_t *hdr, size_t *body)
-{
-	if (len < 2)
-		return 0;
-	if (d[1] < 0x80) {
-		*hdr = 2;
-		*body = d[1];
-	} else {
-		size_t nb = d[1] & 0x7f;
-
-		if (nb == 0 || nb > 4 || len < 2 + nb || d[2] == 0)
-			return 0;
-		*body = 0;
-		for (size_t i = 0; i < nb; i++)
-			*body = (*body << 8) | d[2 + i];
-		*hdr = 2 + nb;
-		if (*body < 0x80)
-			return 0;   /* DER uses the short form here */
-	}
-	return *body <= len - *hdr;
-}
-
 /*
  * DER: a SEQUENCE whose length covers exactly the data.  *inner gets the tag
  * of its first element and *inner2 the tag of that element's first element
@@ -127,27 +104,23 @@ der_header(const unsigned char *d, size_t len, size_t *hdr, size_t *body)
 static int
 der_plausible(const unsigned char *d, size_t len, int *inner, int *inner2)
 {
-	size_t hdr, body, hdr2, body2;
+	struct tlsplug__span in = { d, len }, body;
+	struct tlsplug__der_tlv seq, first;
 
-	if (len < 2 || d[0] != 0x30 || !der_header(d, len, &hdr, &body) ||
-	    hdr + body != len)
+	if (tlsplug__der_read(&in, &seq, NULL) != TLSPLUG__DER_OK ||
+	    seq.tag != TLSPLUG__DER_SEQUENCE || in.len != 0)
 		return 0;
 	*inner = -1;
 	*inner2 = -1;
-	if (body == 0)
+	if (seq.body.len == 0)
 		return 1;
-	*inner = d[hdr];
-	if ((*inner & 0x20) != 0 &&
-	    der_header(d + hdr, body, &hdr2, &body2) && body2 > 0)
-		*inner2 = d[hdr + hdr2];
+	*inner = seq.body.p[0];
+	body = seq.body;
+	if ((*inner & TLSPLUG__DER_CONSTRUCTED) != 0 &&
+	    tlsplug__der_read(&body, &first, NULL) == TLSPLUG__DER_OK &&
+	    first.body.len > 0)
+		*inner2 = first.body.p[0];
 	return 1;
-}
-
-static int
-is_b64(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
 }
 
 static int
@@ -172,100 +145,30 @@ label_wanted(enum pem_kind kind, const char *label, size_t n, int *enc)
 }
 
 /*
- * Scans NUL-terminated PEM text.  Text outside blocks is allowed (RFC 7468
- * explanatory text), and blocks with other labels ("EC PARAMETERS") are
- * skipped; every block must be closed with the same label and hold base64
- * (keys may carry RFC 1421 headers).  Returns 0 and a reason when malformed.
+ * Scans PEM text (framing rules in pem.h).  Text outside blocks is allowed
+ * (RFC 7468 explanatory text), and blocks with other labels ("EC
+ * PARAMETERS") are skipped; keys may carry RFC 1421 headers.  Returns 0 and
+ * a reason when malformed.
  */
 static int
-pem_scan(const char *text, enum pem_kind kind, struct pem_scan *out,
-         const char **why)
+pem_scan(const char *text, size_t len, enum pem_kind kind,
+         struct pem_scan *out, const char **why)
 {
-	const char *p = text;
+	struct tlsplug__pem_block b;
+	size_t pos = 0;
+	int rc, enc;
 
 	out->wanted = 0;
 	out->encrypted = 0;
-	while ((p = strstr(p, "-----BEGIN ")) != NULL) {
-		const char *label = p + 11, *end, *q;
-		char endline[96];
-		size_t n, body = 0;
-		int enc, wanted, in_headers = 1;
-
-		end = strstr(label, "-----");
-		if (end == NULL || memchr(label, '\n', (size_t)(end - label))) {
-			*why = "malformed BEGIN line";
-			return 0;
-		}
-		n = (size_t)(end - label);
-		if (n == 0 || n > 64) {
-			*why = "malformed BEGIN line";
-			return 0;
-		}
-		wanted = label_wanted(kind, label, n, &enc);
-		snprintf(endline, sizeof(endline), "-----END %.*s-----",
-		         (int)n, label);
-		q = strchr(end, '\n');
-		if (q == NULL) {
-			*why = "missing END line";
-			return 0;
-		}
-		q++;
-		/* Body lines until the END line. */
-		for (;;) {
-			const char *eol = strchr(q, '\n');
-			size_t ll = eol ? (size_t)(eol - q) : strlen(q);
-
-			if (ll > 0 && q[ll - 1] == '\r')
-				ll--;
-			if (ll >= 9 && memcmp(q, "-----END ", 9) == 0) {
-				if (ll != strlen(endline) ||
-				    memcmp(q, endline, ll) != 0) {
-					*why = "END line does not match BEGIN";
-					return 0;
-				}
-				p = q + ll;
-				break;
-			}
-			if (ll >= 11 && memcmp(q, "-----BEGIN ", 11) == 0) {
-				*why = "missing END line";
-				return 0;
-			}
-			if (memchr(q, ':', ll) != NULL && in_headers &&
-			    kind == PEM_KEY) {
-				if (ll >= 22 && memcmp(q,
-				    "Proc-Type: 4,ENCRYPTED", 22) == 0)
-					enc = 1;
-			} else {
-				for (size_t i = 0; i < ll; i++) {
-					unsigned char c = (unsigned char)q[i];
-
-					if (!is_b64(c) && c != ' ' &&
-					    c != '\t') {
-						*why = "invalid base64 data";
-						return 0;
-					}
-				}
-				if (ll > 0)
-					in_headers = 0;
-				body += ll;
-			}
-			if (eol == NULL) {
-				*why = "missing END line";
-				return 0;
-			}
-			q = eol + 1;
-		}
-		if (body == 0) {
-			*why = "empty PEM block";
-			return 0;
-		}
-		if (wanted) {
+	while ((rc = tlsplug__pem_block(text, len, &pos, kind == PEM_KEY, &b,
+	                                why)) == TLSPLUG__PEM_FOUND) {
+		if (label_wanted(kind, b.label, b.label_len, &enc)) {
 			out->wanted++;
-			if (enc)
+			if (enc || b.encrypted)
 				out->encrypted = 1;
 		}
 	}
-	return 1;
+	return rc == TLSPLUG__PEM_NONE;
 }
 
 /*
@@ -319,7 +222,7 @@ frame(const unsigned char *data, size_t len, enum pem_kind kind, int der_ok,
 		return oom(e);
 	memcpy(copy, data, len);
 	copy[len] = '\0';
-	if (!pem_scan((const char *)copy, kind, &scan, &why)) {
+	if (!pem_scan((const char *)copy, len, kind, &scan, &why)) {
 		tlsplug__free(copy);
 		return tlsplug__error_set(e, bad, "%s: bad PEM: %s", origin,
 		                          why);

@@ -11,6 +11,9 @@ core_libtlsplug_core_la_SOURCES = \
 	core/cipher.c \
 	core/hostname.c \
 	core/readfile.c \
+	core/der.c core/der.h \
+	core/pem.c core/pem.h \
+	core/x509.c core/x509.h \
 	core/handles.c \
 	core/config.c \
 	core/buffer.c core/buffer.h \
