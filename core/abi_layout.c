@@ -53,14 +53,20 @@ PIN(tlsplug_core, pull, 48);
 PIN(tlsplug_core, push, 56);
 PIN(tlsplug_core, sni_select, 64);
 PIN(tlsplug_core, match_hostname, 72);
-_Static_assert(sizeof(struct tlsplug_core) == 80,
+_Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_core, match_hostname)
+               == 80, "core services minor 0 size changed");
+/* struct tlsplug_core, minor 1 */
+PIN(tlsplug_core, check_peer, 80);
+PIN(tlsplug_core, select_server, 88);
+_Static_assert(sizeof(struct tlsplug_core) == 96,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
 PIN(tlsplug_context_ops, init, 0);
 PIN(tlsplug_context_ops, fini, 8);
 PIN(tlsplug_context_ops, release_slot, 16);
-_Static_assert(sizeof(struct tlsplug_context_ops) == 24, "context ops size");
+_Static_assert(sizeof(struct tlsplug_context_ops) == 24,
+               "context ops size changed: add members behind a fence");
 
 /* struct tlsplug_conn_ops */
 PIN(tlsplug_conn_ops, init, 0);
@@ -74,12 +80,18 @@ PIN(tlsplug_conn_ops, version, 56);
 PIN(tlsplug_conn_ops, alpn, 64);
 PIN(tlsplug_conn_ops, peer_subject, 72);
 PIN(tlsplug_conn_ops, server_name, 80);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 88, "conn ops size");
+_Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_conn_ops, server_name)
+               == 88, "conn ops minor 0 size changed");
+/* struct tlsplug_conn_ops, minor 1 */
+PIN(tlsplug_conn_ops, peer_cert, 88);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 96,
+               "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */
 PIN(tlsplug_info_ops, cipher_suites, 0);
 PIN(tlsplug_info_ops, system_trust_source, 8);
-_Static_assert(sizeof(struct tlsplug_info_ops) == 16, "info ops size");
+_Static_assert(sizeof(struct tlsplug_info_ops) == 16,
+               "info ops size changed: add members behind a fence");
 
 /* The configuration view handed to plugins. */
 PIN(tlsplug_blob, data, 0);

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "identity.h"
 #include "internal.h"
 
 struct chain {
@@ -54,6 +55,9 @@ struct tlsplug_config {
 	struct tlsplug_bchain *bchains;
 	struct tlsplug_btrust btrust;
 	unsigned char *alpn_wire;
+	/* With several chains: each leaf's names, to pick the chain for a
+	 * client's server name (NULL with one chain or none). */
+	struct tlsplug__leaf_names *names;
 };
 
 #define DEFAULT_SETTINGS { \
@@ -675,9 +679,34 @@ build_view(struct tlsplug_config *c)
 	return TLSPLUG_OK;
 }
 
+/* Reads the names of every chain's leaf when there is a choice to make;
+ * a leaf the core cannot read is an error naming its file. */
+static int
+load_chain_names(struct tlsplug_config *c, struct tlsplug_error *e)
+{
+	if (c->s.nchains < 2)
+		return TLSPLUG_OK;
+	c->names = tlsplug__calloc(c->s.nchains, sizeof(*c->names));
+	if (c->names == NULL)
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
+		    "build: out of memory");
+	for (size_t i = 0; i < c->s.nchains; i++) {
+		int rc = tlsplug__leaf_names_load(&c->blobs[2 * i],
+		                                  &c->names[i], e);
+
+		if (rc != TLSPLUG_OK)
+			return rc;
+	}
+	return TLSPLUG_OK;
+}
+
 static void
 config_free(struct tlsplug_config *c)
 {
+	if (c->names != NULL)
+		for (size_t i = 0; i < c->s.nchains; i++)
+			tlsplug__leaf_names_free(&c->names[i]);
+	tlsplug__free(c->names);
 	settings_free(&c->s);
 	tlsplug__free(c->blobs);
 	tlsplug__free(c->bkeys);
@@ -694,6 +723,7 @@ tlsplug_config_builder_build(const struct tlsplug_config_builder *cb,
 	 * setters do; every builder is allocated writable. */
 	struct tlsplug_config_builder *b = (struct tlsplug_config_builder *)cb;
 	struct tlsplug_config *c;
+	int rc;
 
 	if (out == NULL)
 		return b == NULL ? TLSPLUG_ERR_MISUSE :
@@ -717,6 +747,11 @@ tlsplug_config_builder_build(const struct tlsplug_config_builder *cb,
 	if (build_view(c) != TLSPLUG_OK) {
 		config_free(c);
 		return nomem(b, "build");
+	}
+	rc = load_chain_names(c, &b->error);
+	if (rc != TLSPLUG_OK) {
+		config_free(c);
+		return rc;
 	}
 	c->hash = hash_settings(&c->s);
 	atomic_init(&c->refs, 1);
@@ -802,6 +837,17 @@ int
 tlsplug__config_trust_explicit(const struct tlsplug_config *c)
 {
 	return c->s.trust != NULL;
+}
+
+size_t
+tlsplug__config_pick_chain(const struct tlsplug_config *c, const char *name)
+{
+	if (name == NULL || c->names == NULL)
+		return 0;
+	for (size_t i = 0; i < c->s.nchains; i++)
+		if (tlsplug__leaf_names_match(&c->names[i], name))
+			return i;
+	return 0;
 }
 
 int

@@ -25,10 +25,13 @@
 
 #include "buffer.h"
 #include "internal.h"
+#include "x509.h"
 
 struct tlsplug_conn {
 	struct tlsplug_context *ctx;
 	const struct tlsplug_conn_ops *ops;
+	/* The descriptor's ABI minor: which members of ops exist. */
+	const struct tlsplug_backend_descriptor *desc;
 	void *priv;
 	struct tlsplug_buffer in;     /* ciphertext from the network */
 	struct tlsplug_buffer out;    /* ciphertext for the network */
@@ -62,8 +65,7 @@ struct tlsplug_conn {
 	 * HelloRetryRequest) does not run the user's callback again. */
 	bool sni_selected;
 	char *sni_name;
-	const struct tlsplug_bconfig *sni_cfg;
-	void **sni_slot;
+	struct tlsplug__sni_choice sni_choice;
 };
 
 /* The plugin's private state follows the connection in one allocation. */
@@ -160,18 +162,17 @@ same_name(const char *a, const char *b)
 
 int
 tlsplug__conn_sni_cached(const struct tlsplug_conn *conn, const char *name,
-                         const struct tlsplug_bconfig **cfg, void ***slot)
+                         struct tlsplug__sni_choice *choice)
 {
 	if (!conn->sni_selected || !same_name(conn->sni_name, name))
 		return 0;
-	*cfg = conn->sni_cfg;
-	*slot = conn->sni_slot;
+	*choice = conn->sni_choice;
 	return 1;
 }
 
 void
 tlsplug__conn_sni_remember(struct tlsplug_conn *conn, const char *name,
-                           const struct tlsplug_bconfig *cfg, void **slot)
+                           const struct tlsplug__sni_choice *choice)
 {
 	char *copy = NULL;
 
@@ -182,8 +183,7 @@ tlsplug__conn_sni_remember(struct tlsplug_conn *conn, const char *name,
 	}
 	tlsplug__free(conn->sni_name);
 	conn->sni_name = copy;
-	conn->sni_cfg = cfg;
-	conn->sni_slot = slot;
+	conn->sni_choice = *choice;
 	conn->sni_selected = true;
 }
 
@@ -231,7 +231,8 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 	tlsplug__buffer_init(&conn->in);
 	tlsplug__buffer_init(&conn->out);
 	conn->owner = tlsplug__context_backend_name(ctx);
-	conn->ops = tlsplug__context_conn_ops(ctx);
+	conn->desc = tlsplug_context_backend(ctx)->d;
+	conn->ops = conn->desc->conn;
 	conn->priv = (char *)conn + CONN_PRIV_OFFSET;
 	/* The plugin may keep this pointer for the connection's life. */
 	if (server_hostname != NULL) {
@@ -681,18 +682,86 @@ tlsplug_conn_alpn(const struct tlsplug_conn *conn)
 	return conn == NULL ? NULL : conn->alpn;
 }
 
+/* ---- the peer's certificates ------------------------------------------ */
+
+ssize_t
+tlsplug__conn_peer_cert(const struct tlsplug_conn *conn, size_t index,
+                        unsigned char *buf, size_t size, unsigned char **der,
+                        unsigned char **heap)
+{
+	ssize_t n, again;
+
+	*der = NULL;
+	*heap = NULL;
+	if (!TLSPLUG_OPS_HAS(conn->desc, conn, 1, peer_cert))
+		return -1;
+	n = conn->ops->peer_cert(conn->priv, index, buf, size);
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	if ((size_t)n <= size) {
+		*der = buf;
+		return n;
+	}
+	*heap = tlsplug__malloc((size_t)n);
+	if (*heap == NULL)
+		return -1;
+	again = conn->ops->peer_cert(conn->priv, index, *heap, (size_t)n);
+	if (again != n) {
+		/* The plugin changed its mind: no certificate to trust. */
+		tlsplug__free(*heap);
+		*heap = NULL;
+		return -1;
+	}
+	*der = *heap;
+	return n;
+}
+
+const char *
+tlsplug__conn_hostname(const struct tlsplug_conn *conn)
+{
+	return conn->hostname;
+}
+
+/* The leaf's subject, read by the core from its DER (ABI 1.1 plugins), so
+ * every engine gives the same text; -1 when there is no readable leaf. */
+static int
+subject_from_der(struct tlsplug_conn *conn, char *buf, size_t size)
+{
+	unsigned char small[4096], *der, *heap;
+	struct tlsplug__cert cert;
+	const char *why;
+	ssize_t n;
+	int len = -1;
+
+	n = tlsplug__conn_peer_cert(conn, 0, small, sizeof(small), &der,
+	                            &heap);
+	if (n > 0 && tlsplug__cert_parse(der, (size_t)n, &cert, &why) == 0)
+		len = tlsplug__name_text(cert.subject, buf, size);
+	tlsplug__free(heap);
+	return len;
+}
+
+static int
+peer_subject_text(struct tlsplug_conn *conn, char *buf, size_t size)
+{
+	if (TLSPLUG_OPS_HAS(conn->desc, conn, 1, peer_cert))
+		return subject_from_der(conn, buf, size);
+	if (conn->ops->peer_subject != NULL)
+		return conn->ops->peer_subject(conn->priv, buf, size);
+	return -1;
+}
+
 const char *
 tlsplug_conn_peer_subject(struct tlsplug_conn *conn)
 {
 	char small[512];
 	int n;
 
-	if (conn == NULL || !conn->handshake_done ||
-	    conn->ops->peer_subject == NULL)
+	if (conn == NULL || !conn->handshake_done)
 		return NULL;
 	if (conn->peer_subject_done)
 		return conn->peer_subject;
-	n = conn->ops->peer_subject(conn->priv, small, sizeof(small));
+	n = peer_subject_text(conn, small, sizeof(small));
 	if (n < 0) {
 		conn->peer_subject_done = true;
 		return NULL;
@@ -702,8 +771,8 @@ tlsplug_conn_peer_subject(struct tlsplug_conn *conn)
 		return NULL;   /* try again next time */
 	if ((size_t)n < sizeof(small)) {
 		memcpy(conn->peer_subject, small, (size_t)n);
-	} else if (conn->ops->peer_subject(conn->priv, conn->peer_subject,
-	                                   (size_t)n + 1) != n) {
+	} else if (peer_subject_text(conn, conn->peer_subject,
+	                             (size_t)n + 1) != n) {
 		tlsplug__free(conn->peer_subject);
 		conn->peer_subject = NULL;
 		conn->peer_subject_done = true;

@@ -4,9 +4,11 @@
  *
  * Before the plugin sees a config, the core refuses every setting the
  * backend's capabilities do not declare, so a backend never silently ignores
- * one.  The context also keeps the SNI slot table: one slot per distinct
- * (tlsplug_config_equal) config returned by the SNI callback, where the
- * plugin caches its engine context for that config.
+ * one.  The context also serves the server's ClientHello (select_server):
+ * it runs the SNI callback, picks the certificate chain for the client's
+ * server name, and keeps one plugin context per distinct
+ * (tlsplug_config_equal) config the callback returned, built once under the
+ * context's lock and shared read-only by every connection after that.
  */
 #include "config.h"
 
@@ -15,9 +17,15 @@
 
 #include "internal.h"
 
+/* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
 	struct tlsplug_config *config;
-	void *value;              /* the plugin's, released by release_slot */
+	/* ABI 1.0 plugins (sni_select): the plugin's own cache, released by
+	 * context_ops.release_slot. */
+	void *value;
+	/* ABI 1.1 plugins (select_server): the plugin context the core built
+	 * from config with context_ops.init, released with fini. */
+	void *priv;
 };
 
 struct tlsplug_context {
@@ -30,7 +38,7 @@ struct tlsplug_context {
 	struct tlsplug_bconfig bcfg;
 	void *priv;
 	struct tlsplug_error error;
-	pthread_mutex_t lock;     /* protects the slot table */
+	pthread_mutex_t lock;     /* protects the slot table and its slots */
 	struct sni_slot **slots;  /* pointers, so slot addresses stay put */
 	size_t nslots;
 	size_t slots_cap;
@@ -264,6 +272,10 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 
 		if (s->value != NULL && ctx->ops->release_slot != NULL)
 			ctx->ops->release_slot(ctx->priv, s->value);
+		if (s->priv != NULL) {
+			ctx->ops->fini(s->priv);
+			tlsplug__free(s->priv);
+		}
 		tlsplug_config_unref(s->config);
 		tlsplug__free(s);
 	}
@@ -299,10 +311,10 @@ tlsplug__context_priv(const struct tlsplug_context *ctx)
 	return ctx->priv;
 }
 
-const struct tlsplug_conn_ops *
-tlsplug__context_conn_ops(const struct tlsplug_context *ctx)
+const struct tlsplug_bconfig *
+tlsplug__context_bconfig(const struct tlsplug_context *ctx)
 {
-	return ctx->backend->d->conn;
+	return &ctx->bcfg;
 }
 
 size_t
@@ -320,23 +332,17 @@ tlsplug__context_backend_name(const struct tlsplug_context *ctx)
 /* ---- SNI selection -------------------------------------------------- */
 
 /* Finds or adds the slot for config (consuming the caller's reference).
- * Returns NULL when out of memory. */
+ * Called with ctx->lock held.  Returns NULL when out of memory. */
 static struct sni_slot *
-slot_for(struct tlsplug_context *ctx, struct tlsplug_config *config)
+slot_for_locked(struct tlsplug_context *ctx, struct tlsplug_config *config)
 {
-	struct sni_slot *slot = NULL;
+	struct sni_slot *slot;
 
-	pthread_mutex_lock(&ctx->lock);
 	for (size_t i = 0; i < ctx->nslots; i++) {
 		if (tlsplug_config_equal(ctx->slots[i]->config, config)) {
-			slot = ctx->slots[i];
-			break;
+			tlsplug_config_unref(config);
+			return ctx->slots[i];
 		}
-	}
-	if (slot != NULL) {
-		pthread_mutex_unlock(&ctx->lock);
-		tlsplug_config_unref(config);
-		return slot;
 	}
 	if (ctx->nslots == ctx->slots_cap) {
 		size_t cap = ctx->slots_cap == 0 ? 4 : ctx->slots_cap * 2;
@@ -353,65 +359,212 @@ slot_for(struct tlsplug_context *ctx, struct tlsplug_config *config)
 		goto fail;
 	slot->config = config;
 	ctx->slots[ctx->nslots++] = slot;
-	pthread_mutex_unlock(&ctx->lock);
 	return slot;
 fail:
-	pthread_mutex_unlock(&ctx->lock);
 	tlsplug_config_unref(config);
 	return NULL;
 }
 
+/*
+ * Builds the plugin context for a slot's config (select_server), once:
+ * under ctx->lock, so a second handshake that needs it waits rather than
+ * building its own.  A failure leaves the slot empty (a later handshake
+ * tries again) and is recorded in err.
+ */
+static int
+slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
+                 struct tlsplug_error *err)
+{
+	void *priv;
+	int rc;
+
+	if (slot->priv != NULL)
+		return TLSPLUG_OK;
+	priv = tlsplug__calloc(1, ctx->backend->d->ctx_priv_size);
+	if (priv == NULL)
+		return tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
+		    "out of memory building the context for the server name "
+		    "callback's config");
+	rc = ctx->ops->init(priv, TLSPLUG_SERVER,
+	                    tlsplug__config_bview(slot->config), err);
+	if (rc != TLSPLUG_OK) {
+		tlsplug__free(priv);
+		if (rc > 0 || err->code == TLSPLUG_OK)
+			return tlsplug__error_set(err, rc < 0 ? rc :
+			    TLSPLUG_ERR_BACKEND, "%s: context init failed for "
+			    "the server name callback's config (%s)",
+			    ctx->backend->name, tlsplug_status_name(rc));
+		return err->code;
+	}
+	slot->priv = priv;
+	return TLSPLUG_OK;
+}
+
+/*
+ * Runs the config's SNI callback for conn: *chosen gets a reference to the
+ * config to continue with (the context's own when there is no callback).
+ * Records the refusal or a capability the chosen config needs in err.
+ */
+static int
+run_sni_callback(struct tlsplug_context *ctx, struct tlsplug_conn *conn,
+                 const char *server_name, struct tlsplug_config **chosen,
+                 struct tlsplug_error *err)
+{
+	tlsplug_sni_cb cb;
+	void *data;
+	int rc;
+
+	*chosen = NULL;
+	cb = tlsplug__config_sni_cb(ctx->config, &data);
+	if (cb == NULL) {
+		*chosen = tlsplug_config_ref(ctx->config);
+		return TLSPLUG_OK;
+	}
+	*chosen = cb(conn, server_name, ctx->config, data);
+	if (*chosen == NULL)
+		return tlsplug__error_set(err, TLSPLUG_ERR_HANDSHAKE_REFUSED,
+		    "the server name callback refused the handshake "
+		    "(server name %s)",
+		    server_name != NULL ? server_name : "not sent");
+	if (*chosen != ctx->config) {
+		rc = check_config(ctx->backend, TLSPLUG_SERVER, *chosen, err);
+		if (rc != TLSPLUG_OK) {
+			tlsplug_config_unref(*chosen);
+			*chosen = NULL;
+			return rc;
+		}
+	}
+	return TLSPLUG_OK;
+}
+
+/* The server context's checks shared by both selection services. */
+static struct tlsplug_context *
+server_context_of(struct tlsplug_conn *conn, const char *what,
+                  struct tlsplug_error *err)
+{
+	struct tlsplug_context *ctx = tlsplug_conn_context(conn);
+
+	if (ctx == NULL) {
+		tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
+		                   "%s: missing connection", what);
+		return NULL;
+	}
+	if (ctx->role != TLSPLUG_SERVER) {
+		tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
+		                   "%s called on a client connection", what);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* core->sni_select (ABI 1.0 plugins): the callback's config and a slot
+ * where the plugin caches its own engine context for it. */
 int
 tlsplug__context_sni_select(struct tlsplug_conn *conn,
                             const char *server_name,
                             const struct tlsplug_bconfig **cfg, void ***slotp,
                             struct tlsplug_error *err)
 {
-	struct tlsplug_context *ctx = tlsplug_conn_context(conn);
+	struct tlsplug__sni_choice choice;
+	struct tlsplug_context *ctx;
 	struct tlsplug_config *chosen;
 	struct sni_slot *slot;
-	tlsplug_sni_cb cb;
-	void *data;
 	int rc;
 
-	if (ctx == NULL || cfg == NULL || slotp == NULL)
+	if (cfg == NULL || slotp == NULL)
 		return tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
-		    "sni_select: missing connection or output");
-	if (ctx->role != TLSPLUG_SERVER)
-		return tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
-		    "sni_select called on a client connection");
+		    "sni_select: missing output");
+	ctx = server_context_of(conn, "sni_select", err);
+	if (ctx == NULL)
+		return err->code;
 	/* Once per handshake, even when the engine sees a second
 	 * ClientHello: the same answer as the first time. */
-	if (tlsplug__conn_sni_cached(conn, server_name, cfg, slotp))
+	if (tlsplug__conn_sni_cached(conn, server_name, &choice)) {
+		*cfg = choice.cfg;
+		*slotp = choice.slot;
 		return TLSPLUG_OK;
-	cb = tlsplug__config_sni_cb(ctx->config, &data);
-	if (cb == NULL) {
-		chosen = tlsplug_config_ref(ctx->config);
-	} else {
-		chosen = cb(conn, server_name, ctx->config, data);
-		if (chosen == NULL)
-			return tlsplug__error_set(err,
-			    TLSPLUG_ERR_HANDSHAKE_REFUSED,
-			    "the server name callback refused the handshake "
-			    "(server name %s)",
-			    server_name != NULL ? server_name : "not sent");
-		if (chosen != ctx->config) {
-			rc = check_config(ctx->backend, TLSPLUG_SERVER, chosen,
-			                  err);
-			if (rc != TLSPLUG_OK) {
-				tlsplug_config_unref(chosen);
-				return rc;
-			}
-		}
 	}
-	slot = slot_for(ctx, chosen);
+	rc = run_sni_callback(ctx, conn, server_name, &chosen, err);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	pthread_mutex_lock(&ctx->lock);
+	slot = slot_for_locked(ctx, chosen);
+	pthread_mutex_unlock(&ctx->lock);
 	if (slot == NULL)
 		return tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
 		                          "out of memory selecting a config");
 	/* A server view: verify_peer already follows the server rule. */
-	*cfg = slot->config == ctx->config ? &ctx->bcfg :
+	memset(&choice, 0, sizeof(choice));
+	choice.cfg = slot->config == ctx->config ? &ctx->bcfg :
 	    tlsplug__config_bview(slot->config);
-	*slotp = &slot->value;
-	tlsplug__conn_sni_remember(conn, server_name, *cfg, *slotp);
+	choice.slot = &slot->value;
+	tlsplug__conn_sni_remember(conn, server_name, &choice);
+	*cfg = choice.cfg;
+	*slotp = choice.slot;
+	return TLSPLUG_OK;
+}
+
+/* core->select_server (ABI 1.1 plugins): config, plugin context and
+ * certificate chain for this connection (see backend.h). */
+int
+tlsplug__context_select_server(struct tlsplug_conn *conn,
+                               const char *server_name,
+                               const struct tlsplug_bconfig **cfg,
+                               void **ctx_priv, size_t *chain,
+                               struct tlsplug_error *err)
+{
+	struct tlsplug__sni_choice choice;
+	struct tlsplug_context *ctx;
+	struct tlsplug_config *chosen;
+	struct sni_slot *slot;
+	int rc;
+
+	if (cfg == NULL || ctx_priv == NULL || chain == NULL)
+		return tlsplug__error_set(err, TLSPLUG_ERR_MISUSE,
+		    "select_server: missing output");
+	ctx = server_context_of(conn, "select_server", err);
+	if (ctx == NULL)
+		return err->code;
+	if (tlsplug__conn_sni_cached(conn, server_name, &choice))
+		goto out;
+	memset(&choice, 0, sizeof(choice));
+	if (tlsplug__config_sni_cb(ctx->config, NULL) == NULL) {
+		/* No callback: the context's own config; nothing to
+		 * remember, the choice is the same every time. */
+		choice.cfg = &ctx->bcfg;
+		choice.ctx_priv = ctx->priv;
+		choice.chain = tlsplug__config_pick_chain(ctx->config,
+		                                          server_name);
+		goto out;
+	}
+	rc = run_sni_callback(ctx, conn, server_name, &chosen, err);
+	if (rc != TLSPLUG_OK)
+		return rc;
+	if (tlsplug_config_equal(chosen, ctx->config)) {
+		/* The same settings: the context's own engine serves. */
+		tlsplug_config_unref(chosen);
+		choice.cfg = &ctx->bcfg;
+		choice.ctx_priv = ctx->priv;
+		choice.chain = tlsplug__config_pick_chain(ctx->config,
+		                                          server_name);
+	} else {
+		pthread_mutex_lock(&ctx->lock);
+		slot = slot_for_locked(ctx, chosen);
+		rc = slot == NULL ? tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
+		    "out of memory selecting a config") :
+		    slot_priv_locked(ctx, slot, err);
+		pthread_mutex_unlock(&ctx->lock);
+		if (rc != TLSPLUG_OK)
+			return rc;
+		choice.cfg = tlsplug__config_bview(slot->config);
+		choice.ctx_priv = slot->priv;
+		choice.chain = tlsplug__config_pick_chain(slot->config,
+		                                          server_name);
+	}
+	tlsplug__conn_sni_remember(conn, server_name, &choice);
+out:
+	*cfg = choice.cfg;
+	*ctx_priv = choice.ctx_priv;
+	*chain = choice.chain;
 	return TLSPLUG_OK;
 }

@@ -205,6 +205,19 @@ tlsplug__error_set_backend(struct tlsplug_error *e, const char *backend,
 }
 
 int
+tlsplug__error_set_owner(struct tlsplug_error *e, int code, long native,
+                         const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tlsplug__error_set_backend(e, e != NULL ? e->owner : NULL, code,
+	                           native, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
 tlsplug__error_export(const struct tlsplug_error *e,
                       struct tlsplug_error **errp)
 {

@@ -47,6 +47,10 @@ int tlsplug__error_setv(struct tlsplug_error *e, int code, const char *fmt,
 int tlsplug__error_set_backend(struct tlsplug_error *e, const char *backend,
                                int code, long native, const char *fmt,
                                va_list ap) TLSPLUG_PRINTF(5, 0);
+/* Records an error in a plugin call's record on behalf of the backend that
+ * owns it (e->owner), as core->set_error does. */
+int tlsplug__error_set_owner(struct tlsplug_error *e, int code, long native,
+                             const char *fmt, ...) TLSPLUG_PRINTF(4, 5);
 /* Copies e into a new heap record for an `err` out-parameter (if errp is
  * not NULL).  Returns e->code. */
 int tlsplug__error_export(const struct tlsplug_error *e,
@@ -104,6 +108,13 @@ struct tlsplug_backend {
 	 * struct_size (at most what the host knows), the rest zeroed, so the
 	 * host never reads past struct_size. */
 	struct tlsplug_backend_descriptor desc;
+	/* ... and desc's group pointers here: each entry-point group copied
+	 * up to the size of the minor the plugin declared, the rest zeroed,
+	 * so the host never reads a member the plugin does not have. */
+	struct tlsplug_context_ops client_ops;
+	struct tlsplug_context_ops server_ops;
+	struct tlsplug_conn_ops conn_ops;
+	struct tlsplug_info_ops info_ops;
 };
 
 /* ---- config view (config.c) ----------------------------------------- */
@@ -116,6 +127,11 @@ tlsplug_sni_cb tlsplug__config_sni_cb(const struct tlsplug_config *c,
                                       void **user_data);
 /* 1 if the config's trust store was set explicitly. */
 int tlsplug__config_trust_explicit(const struct tlsplug_config *c);
+/* The chain for a client's server name: the index of the first chain whose
+ * leaf's subjectAltName matches name (RFC 9525), else 0 (also for a NULL
+ * name or a config without chains). */
+size_t tlsplug__config_pick_chain(const struct tlsplug_config *c,
+                                  const char *name);
 
 /* The config's settings that context creation checks against the backend's
  * capabilities (besides what the backend view says). */
@@ -144,26 +160,59 @@ int tlsplug__trust_store_is_system(const struct tlsplug_trust_store *t);
 
 /* ---- contexts and connections (context.c, conn.c) ------------------- */
 
-/* core->sni_select: runs the context's SNI callback for conn. */
+/* core->sni_select (ABI 1.0): runs the context's SNI callback for conn. */
 int tlsplug__context_sni_select(struct tlsplug_conn *conn,
                                 const char *server_name,
                                 const struct tlsplug_bconfig **cfg,
                                 void ***slot, struct tlsplug_error *err);
+/* core->select_server (ABI 1.1): config, plugin context and chain for a
+ * server connection (backend.h says how). */
+int tlsplug__context_select_server(struct tlsplug_conn *conn,
+                                   const char *server_name,
+                                   const struct tlsplug_bconfig **cfg,
+                                   void **ctx_priv, size_t *chain,
+                                   struct tlsplug_error *err);
 /* The context's private state and backend view (for conn.c). */
 void *tlsplug__context_priv(const struct tlsplug_context *ctx);
-const struct tlsplug_conn_ops *tlsplug__context_conn_ops(
-	const struct tlsplug_context *ctx);
 const char *tlsplug__context_backend_name(const struct tlsplug_context *ctx);
 size_t tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx);
+/* The backend view the context's plugin got (verify_peer set for its
+ * role). */
+const struct tlsplug_bconfig *tlsplug__context_bconfig(
+	const struct tlsplug_context *ctx);
 
+/* What the SNI selection decided for one connection (sni_select fills
+ * cfg and slot, select_server cfg, ctx_priv and chain). */
+struct tlsplug__sni_choice {
+	const struct tlsplug_bconfig *cfg;
+	void **slot;
+	void *ctx_priv;
+	size_t chain;
+};
 /* The connection's remembered SNI selection: 1 and the earlier answer if
- * sni_select already ran for this name on conn, else 0. */
+ * the callback already ran for this name on conn, else 0. */
 int tlsplug__conn_sni_cached(const struct tlsplug_conn *conn,
                              const char *name,
-                             const struct tlsplug_bconfig **cfg, void ***slot);
+                             struct tlsplug__sni_choice *choice);
 void tlsplug__conn_sni_remember(struct tlsplug_conn *conn, const char *name,
-                                const struct tlsplug_bconfig *cfg,
-                                void **slot);
+                                const struct tlsplug__sni_choice *choice);
+
+/* Certificate `index` of the peer's chain (0: the leaf) as DER, through
+ * the plugin's conn_ops.peer_cert (ABI 1.1).  *der points into buf when it
+ * fits in size bytes, else into a new allocation also stored in *heap,
+ * which the caller frees (tlsplug__free; NULL-safe).  Returns the length,
+ * 0 when there is no such certificate, -1 when the plugin cannot say (ABI
+ * 1.0, out of memory). */
+ssize_t tlsplug__conn_peer_cert(const struct tlsplug_conn *conn,
+                                size_t index, unsigned char *buf,
+                                size_t size, unsigned char **der,
+                                unsigned char **heap);
+/* The host name a client connection checks (NULL: none, or a server). */
+const char *tlsplug__conn_hostname(const struct tlsplug_conn *conn);
+/* core->check_peer: the core's checks on the peer's identity (identity.c,
+ * backend.h says which). */
+int tlsplug__conn_check_peer(struct tlsplug_conn *conn,
+                             struct tlsplug_error *err);
 
 /* core->pull / core->push on a connection's ciphertext buffers. */
 ssize_t tlsplug__conn_pull(struct tlsplug_conn *conn, void *buf, size_t len);

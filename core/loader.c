@@ -32,18 +32,53 @@ struct init_ref {
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct init_ref *init_refs;
 
+/*
+ * The size of every shared struct as of each ABI minor: what a plugin that
+ * declares that minor provides.  A row per minor; a minor newer than the
+ * host knows carries at least everything of the last row.
+ */
+#define THROUGH(type, member) TLSPLUG_SIZE_THROUGH(struct type, member)
+static const struct abi_sizes {
+	size_t descriptor;
+	size_t context_ops;
+	size_t conn_ops;
+	size_t info_ops;
+} abi_sizes[] = {
+	[0] = {
+		THROUGH(tlsplug_backend_descriptor, info),
+		THROUGH(tlsplug_context_ops, release_slot),
+		THROUGH(tlsplug_conn_ops, server_name),
+		THROUGH(tlsplug_info_ops, system_trust_source),
+	},
+	[1] = {
+		THROUGH(tlsplug_backend_descriptor, info),
+		THROUGH(tlsplug_context_ops, release_slot),
+		THROUGH(tlsplug_conn_ops, peer_cert),
+		THROUGH(tlsplug_info_ops, system_trust_source),
+	},
+};
+#undef THROUGH
+_Static_assert(sizeof(abi_sizes) / sizeof(abi_sizes[0]) ==
+               TLSPLUG_BACKEND_ABI_MINOR + 1,
+               "a row of abi_sizes per ABI minor");
+
+static const struct abi_sizes *
+sizes_of(unsigned minor)
+{
+	return &abi_sizes[minor <= TLSPLUG_BACKEND_ABI_MINOR ? minor :
+	                  TLSPLUG_BACKEND_ABI_MINOR];
+}
+
 size_t
 tlsplug__descriptor_min_size(unsigned minor)
 {
-	switch (minor) {
-	case 0:
-		return offsetof(struct tlsplug_backend_descriptor, info) +
-		       sizeof(((struct tlsplug_backend_descriptor *)0)->info);
-	default:
-		/* A newer minor than the host knows carries at least
-		 * everything the host knows. */
-		return sizeof(struct tlsplug_backend_descriptor);
-	}
+	return sizes_of(minor)->descriptor;
+}
+
+size_t
+tlsplug__conn_ops_size(unsigned minor)
+{
+	return sizes_of(minor)->conn_ops;
 }
 
 /* ---- location safety ------------------------------------------------- */
@@ -219,6 +254,16 @@ explain_no_symbol(void *h, char *reason, size_t size)
 			           "is NULL", label); \
 	} while (0)
 
+/* A member required from minor `min` on: checked only in plugins that
+ * declare that minor (older ones do not have it). */
+#define REQUIRE_SINCE(d, min, ptr, label) \
+	do { \
+		if ((d)->abi_minor >= (min) && (ptr) == NULL) \
+			return say(reason, size, "required entry point %s " \
+			           "(ABI %d.%d) is NULL", label, \
+			           TLSPLUG_BACKEND_ABI_MAJOR, min); \
+	} while (0)
+
 static int
 check_context_group(const struct tlsplug_context_ops *ops, const char *group,
                     char *reason, size_t size)
@@ -253,6 +298,7 @@ check_entry_points(const struct tlsplug_backend_descriptor *d, char *reason,
 	REQUIRE(c->cipher, "conn->cipher");
 	REQUIRE(c->version, "conn->version");
 	REQUIRE(c->alpn, "conn->alpn");
+	REQUIRE_SINCE(d, 1, c->peer_cert, "conn->peer_cert");
 	if (d->client_context == NULL && d->server_context == NULL)
 		return say(reason, size, "neither client_context nor "
 		           "server_context is set");
@@ -271,6 +317,38 @@ check_entry_points(const struct tlsplug_backend_descriptor *d, char *reason,
 		return say(reason, size, "declares capability server but has "
 		           "no server_context");
 	return TLSPLUG_OK;
+}
+
+/* Copies a plugin's group (its first n bytes) into the host's copy of
+ * dst_size bytes, zero-filling the rest; returns the copy, or NULL for a
+ * NULL group. */
+static void *
+copy_group(void *dst, size_t dst_size, const void *src, size_t n)
+{
+	if (src == NULL)
+		return NULL;
+	memset(dst, 0, dst_size);
+	memcpy(dst, src, n < dst_size ? n : dst_size);
+	return dst;
+}
+
+/* Points b->desc's groups at copies of the plugin's, each up to the size
+ * of the minor it declared: the host never reads a member the plugin was
+ * not built with. */
+static void
+copy_groups(struct tlsplug_backend *b)
+{
+	struct tlsplug_backend_descriptor *d = &b->desc;
+	const struct abi_sizes *n = sizes_of(d->abi_minor);
+
+	d->client_context = copy_group(&b->client_ops, sizeof(b->client_ops),
+	                               d->client_context, n->context_ops);
+	d->server_context = copy_group(&b->server_ops, sizeof(b->server_ops),
+	                               d->server_context, n->context_ops);
+	d->conn = copy_group(&b->conn_ops, sizeof(b->conn_ops), d->conn,
+	                     n->conn_ops);
+	d->info = copy_group(&b->info_ops, sizeof(b->info_ops), d->info,
+	                     n->info_ops);
 }
 
 /* Reads and checks the descriptor at sym into b->desc. */
@@ -310,6 +388,7 @@ read_descriptor(struct tlsplug_registry *r, struct tlsplug_backend *b,
 	                                          : sizeof(b->desc);
 	memset(&b->desc, 0, sizeof(b->desc));
 	memcpy(&b->desc, raw, copy);
+	copy_groups(b);
 
 	name = b->desc.name;
 	if (name == NULL)

@@ -14,7 +14,9 @@
  *   7. duplicate name (before the file-name check, so a plugin that takes
  *      another plugin's name is reported as a duplicate);
  *   8. name equal to NAME in tlsplug-NAME.so;
- *   9. required entry points, at least one context group;
+ *   9. required entry points (those a later minor added only in plugins
+ *      declaring it), at least one context group; then each entry-point
+ *      group is copied up to the size of the declared minor;
  *  10. init(core services), once per loaded object in the process (other
  *      registries share it; fini runs when the last one lets go).
  */
@@ -54,5 +56,8 @@ int tlsplug__loader_check_location(const char *path, char **resolved,
 
 /* The struct_size a descriptor of ABI minor `minor` needs at least. */
 size_t tlsplug__descriptor_min_size(unsigned minor);
+/* The bytes of struct tlsplug_conn_ops a plugin of ABI minor `minor`
+ * provides (the host copies no more). */
+size_t tlsplug__conn_ops_size(unsigned minor);
 
 #endif /* TLSPLUG_CORE_LOADER_H */

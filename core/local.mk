@@ -10,6 +10,7 @@ core_libtlsplug_core_la_SOURCES = \
 	core/version.c \
 	core/cipher.c \
 	core/hostname.c \
+	core/identity.c core/identity.h \
 	core/readfile.c \
 	core/der.c core/der.h \
 	core/pem.c core/pem.h \

@@ -1,8 +1,8 @@
 /*
  * services.c -- the table of core services handed to every plugin's init
  * (struct tlsplug_core): allocation, error reporting, the transport
- * callbacks on a connection's ciphertext buffers, SNI selection and the
- * shared hostname check.
+ * callbacks on a connection's ciphertext buffers, the server's selection
+ * of config and chain, and the checks on the peer's identity.
  */
 #include "config.h"
 
@@ -51,30 +51,13 @@ svc_set_error(struct tlsplug_error *err, int code, long native_code,
 }
 
 static int
-set_backend(struct tlsplug_error *err, int code, long native,
-            const char *fmt, ...) TLSPLUG_PRINTF(4, 5);
-
-static int
-set_backend(struct tlsplug_error *err, int code, long native,
-            const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tlsplug__error_set_backend(err, err != NULL ? err->owner : NULL, code,
-	                           native, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static int
 svc_set_alert_error(struct tlsplug_error *err, int alert, long native_code,
                     const char *detail)
 {
-	set_backend(err, TLSPLUG_ERR_ALERT_RECEIVED, native_code,
-	            "received fatal alert %s (%d) from the peer%s%s",
-	            tlsplug_alert_name(alert), alert,
-	            detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	tlsplug__error_set_owner(err, TLSPLUG_ERR_ALERT_RECEIVED, native_code,
+	    "received fatal alert %s (%d) from the peer%s%s",
+	    tlsplug_alert_name(alert), alert,
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	if (err != NULL)
 		err->alert = alert;
 	return TLSPLUG_ERR_ALERT_RECEIVED;
@@ -107,6 +90,21 @@ svc_match_hostname(const char *host, const struct tlsplug_san *sans,
 	return tlsplug__match_hostname(host, sans, nsans);
 }
 
+static int
+svc_check_peer(struct tlsplug_conn *conn, struct tlsplug_error *err)
+{
+	return tlsplug__conn_check_peer(conn, err);
+}
+
+static int
+svc_select_server(struct tlsplug_conn *conn, const char *server_name,
+                  const struct tlsplug_bconfig **cfg, void **ctx_priv,
+                  size_t *chain, struct tlsplug_error *err)
+{
+	return tlsplug__context_select_server(conn, server_name, cfg,
+	                                      ctx_priv, chain, err);
+}
+
 static const struct tlsplug_core core_services = {
 	.abi_major = TLSPLUG_CORE_ABI_MAJOR,
 	.abi_minor = TLSPLUG_CORE_ABI_MINOR,
@@ -120,6 +118,8 @@ static const struct tlsplug_core core_services = {
 	.push = svc_push,
 	.sni_select = svc_sni_select,
 	.match_hostname = svc_match_hostname,
+	.check_peer = svc_check_peer,
+	.select_server = svc_select_server,
 };
 
 const struct tlsplug_core *

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "internal.h"
+#include "mock/mockcert.h"
 
-/* Handles made from framing-only PEM (the core never parses the DER
- * inside; the engines do, and they are not involved here). */
+/* Handles made from framing-only PEM (the core reads the DER inside only
+ * to pick among several chains; the engines parse it, and they are not
+ * involved here). */
 static const char cert_a[] = "-----BEGIN CERTIFICATE-----\nQUFBQQ==\n"
                              "-----END CERTIFICATE-----\n";
 static const char cert_b[] = "-----BEGIN CERTIFICATE-----\nQkJCQg==\n"
@@ -541,10 +543,28 @@ START_TEST(test_system_trust_is_default)
 }
 END_TEST
 
+/* A certificate handle holding the DER of a mock certificate for name. */
+static struct tlsplug_certificate *
+der_cert(const char *name, unsigned char *der, size_t *len)
+{
+	struct tlsplug_certificate *c = NULL;
+
+	*len = mockcert_der(der, name, NULL, &name, 1);
+	ck_assert_int_eq(tlsplug_certificate_from_buffer(der, *len, &c, NULL),
+	                 TLSPLUG_OK);
+	return c;
+}
+
 START_TEST(test_backend_view)
 {
 	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
-	struct tlsplug_certificate *ca = cert(cert_a), *cb = cert(cert_b);
+	unsigned char der_a[MOCKCERT_MAX], der_b[MOCKCERT_MAX];
+	size_t len_a, len_b;
+	/* With several chains the core reads each leaf's names, so those
+	 * are certificates it can read; an extra certificate is not read. */
+	struct tlsplug_certificate *ca = der_cert("a.example", der_a, &len_a);
+	struct tlsplug_certificate *la = der_cert("b.example", der_b, &len_b);
+	struct tlsplug_certificate *cb = cert(cert_b);
 	struct tlsplug_private_key *ka = key(key_a, NULL);
 	struct tlsplug_private_key *ke = key(key_enc, "pw");
 	const char *protos[] = { "h2", "http/1.1" };
@@ -557,7 +577,7 @@ START_TEST(test_backend_view)
 	tlsplug_config_builder_set_alpn(b, protos, 2);
 	tlsplug_config_builder_set_ciphers(b, ids, 1);
 	tlsplug_config_builder_add_cert_chain(b, ca, cb, ka);
-	tlsplug_config_builder_add_cert_chain(b, cb, NULL, ke);
+	tlsplug_config_builder_add_cert_chain(b, la, NULL, ke);
 	tlsplug_config_builder_set_sni_callback(b, sni_cb, &data);
 	c = build(b);
 	v = tlsplug__config_bview(c);
@@ -570,10 +590,17 @@ START_TEST(test_backend_view)
 	ck_assert_uint_eq(v->ciphers[0], 0x1303);
 	ck_assert_uint_eq(v->nchains, 2);
 	ck_assert_uint_eq(v->chains[0].ncerts, 2);
-	ck_assert_int_eq(memcmp(v->chains[0].certs[0].data, cert_a,
-	                        strlen(cert_a)), 0);
+	ck_assert_int_eq(v->chains[0].certs[0].format, TLSPLUG_FORMAT_DER);
+	ck_assert_uint_eq(v->chains[0].certs[0].len, len_a);
+	ck_assert_int_eq(memcmp(v->chains[0].certs[0].data, der_a, len_a), 0);
 	ck_assert_int_eq(memcmp(v->chains[0].certs[1].data, cert_b,
 	                        strlen(cert_b)), 0);
+	ck_assert_uint_eq(v->chains[1].certs[0].len, len_b);
+	ck_assert_int_eq(memcmp(v->chains[1].certs[0].data, der_b, len_b), 0);
+	/* ... and picks a chain by those names. */
+	ck_assert_uint_eq(tlsplug__config_pick_chain(c, "b.example"), 1);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(c, "a.example"), 0);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(c, "c.example"), 0);
 	ck_assert_ptr_null(v->chains[0].key->password);
 	ck_assert_uint_eq(v->chains[1].ncerts, 1);
 	ck_assert_uint_eq(v->chains[1].key->password_len, 2);
@@ -592,6 +619,7 @@ START_TEST(test_backend_view)
 	tlsplug_config_unref(c);
 
 	tlsplug_certificate_unref(ca);
+	tlsplug_certificate_unref(la);
 	tlsplug_certificate_unref(cb);
 	tlsplug_private_key_unref(ka);
 	tlsplug_private_key_unref(ke);

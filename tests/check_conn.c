@@ -1,11 +1,9 @@
 /*
- * check_conn.c -- contexts and connections, driven through a mock backend.
- *
- * The mock is a "null cipher" engine: it frames plaintext into records
- * (type, 2-byte length, payload) and moves them through the core's
- * pull/push callbacks, so the core's side of the plugin ABI (buffers,
- * handshake state, sticky errors, SNI slots, capability refusals) is tested
- * without a real TLS engine.
+ * check_conn.c -- contexts and connections, driven through a mock backend:
+ * the "null cipher" engine of tests/mock/nullcipher.c, built in process
+ * against the current ABI, so the core's side of the plugin ABI (buffers,
+ * handshake state, sticky errors, server selection and identity checks,
+ * capability refusals) is tested without a real TLS engine.
  */
 #include "config.h"
 
@@ -17,503 +15,13 @@
 
 #include "internal.h"
 
-/* ---- the mock engine ------------------------------------------------ */
+/* ---- the mock engine (tests/mock/nullcipher.c) ----------------------- */
 
-enum { REC_HELLO_C = 1, REC_HELLO_S = 2, REC_DATA = 3, REC_CLOSE = 4,
-       REC_ALERT = 5 };
-#define MOCK_MAX_PAYLOAD 512
-#define MOCK_IDENTITY "*.mock.test"   /* the server's only SAN */
-
-static const struct tlsplug_core *core;
-static int ctx_inits, ctx_finis, conn_inits, conn_finis;
-/* The sni_name the last connection init received ("(none)" for NULL). */
-static char last_sni_name[256];
-static int slots_made, slots_released;
-static int last_verify_peer = -1;
-
-struct mock_ctx {
-	enum tlsplug_role role;
-	const struct tlsplug_bconfig *cfg;
-};
-
-struct mock_conn {
-	struct mock_ctx *ctx;
-	struct tlsplug_conn *host;
-	const char *hostname;
-	const char *client_sni;              /* what init was told to send */
-	const struct tlsplug_bconfig *cfg;   /* after SNI selection */
-	int state;                           /* 0, 1: hello sent, 2: done */
-	unsigned char rec[3 + MOCK_MAX_PAYLOAD];
-	size_t have;                         /* bytes of rec filled */
-	size_t data_off;                     /* unread part of a DATA rec */
-	int data_pending;
-	char alpn[256];
-	size_t alpn_len;
-	char sni[256];
-	int has_sni;
-	int close_sent, close_received;
-};
-
-static int
-mock_init(const struct tlsplug_core *c, struct tlsplug_error *err)
-{
-	(void)err;
-	core = c;
-	return TLSPLUG_OK;
-}
-
-static const char *
-mock_engine_version(void)
-{
-	return "mock 1.0";
-}
-
-static int
-mock_ctx_init(void *priv, enum tlsplug_role role,
-              const struct tlsplug_bconfig *cfg, struct tlsplug_error *err)
-{
-	struct mock_ctx *m = priv;
-
-	if (cfg->nciphers == 1 && cfg->ciphers[0] == 0xDEAD)
-		return core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
-		                       "no usable cipher suite");
-	ctx_inits++;
-	m->role = role;
-	m->cfg = cfg;
-	last_verify_peer = cfg->verify_peer;
-	return TLSPLUG_OK;
-}
-
-static void
-mock_ctx_fini(void *priv)
-{
-	(void)priv;
-	ctx_finis++;
-}
-
-static void
-mock_release_slot(void *priv, void *value)
-{
-	(void)priv;
-	core->free(value);
-	slots_released++;
-}
-
-static int
-mock_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
-               const char *hostname, const char *sni_name,
-               struct tlsplug_error *err)
-{
-	struct mock_conn *m = priv;
-
-	if (hostname != NULL && strcmp(hostname, "fail-init.mock.test") == 0)
-		return core->set_error(err, TLSPLUG_ERR_BACKEND, 99,
-		                       "cannot make a connection");
-	conn_inits++;
-	m->ctx = ctx_priv;
-	m->host = host;
-	m->hostname = hostname;
-	m->client_sni = sni_name;
-	snprintf(last_sni_name, sizeof(last_sni_name), "%s",
-	         sni_name != NULL ? sni_name : "(none)");
-	m->cfg = m->ctx->cfg;
-	return TLSPLUG_OK;
-}
-
-static void
-mock_conn_fini(void *priv)
-{
-	(void)priv;
-	conn_finis++;
-}
-
-static int
-push_record(struct mock_conn *m, int type, const void *p, size_t n,
-            struct tlsplug_error *err)
-{
-	unsigned char hdr[3] = { (unsigned char)type, (unsigned char)(n >> 8),
-	                         (unsigned char)n };
-
-	if (core->push(m->host, hdr, 3) != 3 ||
-	    (n > 0 && core->push(m->host, p, n) != (ssize_t)n))
-		return core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
-		                       "push failed");
-	return TLSPLUG_OK;
-}
-
-/* 1: a whole record is in m->rec; 0: would block; -1: EOF. */
-static int
-get_record(struct mock_conn *m)
-{
-	for (;;) {
-		size_t need = m->have < 3 ? 3 :
-		    3 + ((size_t)m->rec[1] << 8 | m->rec[2]);
-		ssize_t r;
-
-		if (m->have >= 3 && need > sizeof(m->rec))
-			return -1;
-		if (m->have == need && m->have >= 3)
-			return 1;
-		r = core->pull(m->host, m->rec + m->have, need - m->have);
-		if (r < 0)
-			return 0;
-		if (r == 0)
-			return -1;
-		m->have += (size_t)r;
-	}
-}
-
-static int
-alert_from(struct mock_conn *m, struct tlsplug_error *err)
-{
-	int alert = m->rec[3];
-
-	m->have = 0;
-	return core->set_alert_error(err, alert, 0, NULL);
-}
-
-static int
-fatal(struct mock_conn *m, int alert, int code, const char *what,
-      struct tlsplug_error *err)
-{
-	unsigned char a = (unsigned char)alert;
-
-	push_record(m, REC_ALERT, &a, 1, NULL);
-	return core->set_error(err, code, 0, "%s", what);
-}
-
-static int
-client_handshake(struct mock_conn *m, struct tlsplug_error *err)
-{
-	const struct tlsplug_bconfig *cfg = m->cfg;
-	int r;
-
-	if (m->state == 0) {
-		unsigned char hello[MOCK_MAX_PAYLOAD];
-		size_t n = 0, nl = m->client_sni ? strlen(m->client_sni) : 0;
-
-		hello[n++] = (unsigned char)nl;
-		memcpy(hello + n, m->client_sni ? m->client_sni : "", nl);
-		n += nl;
-		if (cfg->alpn_wire_len > 0) {
-			memcpy(hello + n, cfg->alpn_wire, cfg->alpn_wire_len);
-			n += cfg->alpn_wire_len;
-		}
-		if (push_record(m, REC_HELLO_C, hello, n, err) != TLSPLUG_OK)
-			return TLSPLUG_ERR_NOMEM;
-		m->state = 1;
-	}
-	r = get_record(m);
-	if (r == 0)
-		return TLSPLUG_WANT_READ;
-	if (r < 0)
-		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
-		                       "EOF during the handshake");
-	if (m->rec[0] == REC_ALERT)
-		return alert_from(m, err);
-	if (m->rec[0] != REC_HELLO_S)
-		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
-		                       "unexpected record %d", m->rec[0]);
-	m->alpn_len = m->rec[3];
-	memcpy(m->alpn, m->rec + 4, m->alpn_len);
-	m->have = 0;
-	if (cfg->verify_peer && m->hostname != NULL) {
-		struct tlsplug_san san = { TLSPLUG_SAN_DNS,
-		    (const unsigned char *)MOCK_IDENTITY,
-		    strlen(MOCK_IDENTITY) };
-
-		if (!core->match_hostname(m->hostname, &san, 1))
-			return fatal(m, 42, TLSPLUG_ERR_CERT_HOSTNAME,
-			             "host name does not match", err);
-	}
-	m->state = 2;
-	return TLSPLUG_OK;
-}
-
-static int
-server_handshake(struct mock_conn *m, struct tlsplug_error *err)
-{
-	const unsigned char *p, *end;
-	unsigned char reply[256];
-	size_t nl;
-	int r;
-
-	r = get_record(m);
-	if (r == 0)
-		return TLSPLUG_WANT_READ;
-	if (r < 0)
-		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
-		                       "EOF during the handshake");
-	if (m->rec[0] != REC_HELLO_C)
-		return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
-		                       "unexpected record %d", m->rec[0]);
-	p = m->rec + 3;
-	end = p + ((size_t)m->rec[1] << 8 | m->rec[2]);
-	nl = *p++;
-	if (nl > 0) {
-		memcpy(m->sni, p, nl);
-		m->sni[nl] = '\0';
-		m->has_sni = 1;
-	}
-	p += nl;
-	if (m->cfg->has_sni_callback) {
-		const struct tlsplug_bconfig *cfg;
-		void **slot;
-		int rc = core->sni_select(m->host, m->has_sni ? m->sni : NULL,
-		                          &cfg, &slot, err);
-
-		/* A second ClientHello (as after a HelloRetryRequest) asks
-		 * again; the core must not run the user's callback twice. */
-		if (rc == TLSPLUG_OK && m->has_sni &&
-		    strncmp(m->sni, "hrr.", 4) == 0) {
-			const struct tlsplug_bconfig *cfg2;
-			void **slot2;
-
-			rc = core->sni_select(m->host, m->sni, &cfg2, &slot2,
-			                      err);
-			ck_assert_int_eq(rc, TLSPLUG_OK);
-			ck_assert_ptr_eq(cfg2, cfg);
-			ck_assert_ptr_eq(slot2, slot);
-		}
-		if (rc != TLSPLUG_OK) {
-			unsigned char a = 112;
-
-			m->have = 0;
-			push_record(m, REC_ALERT, &a, 1, NULL);
-			return rc;
-		}
-		if (__atomic_load_n(slot, __ATOMIC_ACQUIRE) == NULL) {
-			void *mine = core->alloc(16), *none = NULL;
-
-			if (mine == NULL)
-				return core->set_error(err, TLSPLUG_ERR_NOMEM,
-				                       0, "no memory");
-			/* Another thread may fill the slot first. */
-			if (__atomic_compare_exchange_n(slot, &none, mine, 0,
-			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-				__atomic_add_fetch(&slots_made, 1,
-				                   __ATOMIC_RELAXED);
-			else
-				core->free(mine);
-		}
-		m->cfg = cfg;
-	}
-	/* ALPN: the server's first protocol that the client offered. */
-	for (size_t i = 0; i < m->cfg->nalpn && m->alpn_len == 0; i++) {
-		size_t want = strlen(m->cfg->alpn[i]);
-
-		for (const unsigned char *q = p; q < end; q += 1 + *q)
-			if (*q == want && memcmp(q + 1, m->cfg->alpn[i], want)
-			    == 0) {
-				memcpy(m->alpn, m->cfg->alpn[i], want);
-				m->alpn_len = want;
-				break;
-			}
-	}
-	m->have = 0;
-	reply[0] = (unsigned char)m->alpn_len;
-	memcpy(reply + 1, m->alpn, m->alpn_len);
-	if (push_record(m, REC_HELLO_S, reply, 1 + m->alpn_len, err) !=
-	    TLSPLUG_OK)
-		return TLSPLUG_ERR_NOMEM;
-	m->state = 2;
-	return TLSPLUG_OK;
-}
-
-static int
-mock_handshake(void *priv, struct tlsplug_error *err)
-{
-	struct mock_conn *m = priv;
-
-	if (m->state == 2)
-		return TLSPLUG_OK;
-	return m->ctx->role == TLSPLUG_CLIENT ? client_handshake(m, err) :
-	    server_handshake(m, err);
-}
-
-static int
-mock_read(void *priv, void *buf, size_t len, size_t *nread,
-          struct tlsplug_error *err)
-{
-	struct mock_conn *m = priv;
-
-	for (;;) {
-		int r;
-
-		if (m->data_pending) {
-			size_t total = (size_t)m->rec[1] << 8 | m->rec[2];
-			size_t n = total - m->data_off;
-
-			if (n > len)
-				n = len;
-			memcpy(buf, m->rec + 3 + m->data_off, n);
-			m->data_off += n;
-			if (m->data_off == total) {
-				m->data_pending = 0;
-				m->have = 0;
-			}
-			*nread = n;
-			return TLSPLUG_OK;
-		}
-		if (m->close_received)
-			return TLSPLUG_CLOSED;
-		r = get_record(m);
-		if (r == 0)
-			return TLSPLUG_WANT_READ;
-		if (r < 0)
-			return TLSPLUG_RAGGED_EOF;
-		switch (m->rec[0]) {
-		case REC_DATA:
-			m->data_pending = 1;
-			m->data_off = 0;
-			break;
-		case REC_CLOSE:
-			m->close_received = 1;
-			m->have = 0;
-			break;
-		case REC_ALERT:
-			return alert_from(m, err);
-		default:
-			return core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
-			                       "unexpected record %d",
-			                       m->rec[0]);
-		}
-	}
-}
-
-static int
-mock_write(void *priv, const void *buf, size_t len, size_t *nwritten,
-           struct tlsplug_error *err)
-{
-	struct mock_conn *m = priv;
-	size_t n = len > MOCK_MAX_PAYLOAD ? MOCK_MAX_PAYLOAD : len;
-	int rc = push_record(m, REC_DATA, buf, n, err);
-
-	if (rc != TLSPLUG_OK)
-		return rc;
-	*nwritten = n;
-	return TLSPLUG_OK;
-}
-
-static int
-mock_shutdown(void *priv, struct tlsplug_error *err)
-{
-	struct mock_conn *m = priv;
-
-	if (!m->close_sent) {
-		if (push_record(m, REC_CLOSE, NULL, 0, err) != TLSPLUG_OK)
-			return TLSPLUG_ERR_NOMEM;
-		m->close_sent = 1;
-	}
-	while (!m->close_received) {
-		int r = get_record(m);
-
-		if (r == 0)
-			return TLSPLUG_WANT_READ;
-		if (r < 0)
-			return TLSPLUG_RAGGED_EOF;
-		if (m->rec[0] == REC_CLOSE)
-			m->close_received = 1;
-		m->have = 0;
-		m->data_pending = 0;
-	}
-	return TLSPLUG_OK;
-}
-
-static uint16_t
-mock_cipher(void *priv)
-{
-	return ((struct mock_conn *)priv)->state == 2 ?
-	    TLSPLUG_CS_TLS_AES_128_GCM_SHA256 : 0;
-}
-
-static enum tlsplug_version
-mock_version(void *priv)
-{
-	return ((struct mock_conn *)priv)->state == 2 ?
-	    TLSPLUG_VERSION_TLSv1_3 : TLSPLUG_VERSION_NONE;
-}
-
-static const unsigned char *
-mock_alpn(void *priv, size_t *len)
-{
-	struct mock_conn *m = priv;
-
-	*len = m->alpn_len;
-	return m->alpn_len > 0 ? (const unsigned char *)m->alpn : NULL;
-}
-
-static int
-mock_peer_subject(void *priv, char *buf, size_t size)
-{
-	struct mock_conn *m = priv;
-	const char *s = m->ctx->role == TLSPLUG_CLIENT ?
-	    "CN=server.mock.test,O=A Rather Long Organisation Name To Exceed "
-	    "Small Buffers And Exercise The Second Call Path Of The Core "
-	    "Which Asks Again With A Buffer Of The Exact Size That Was "
-	    "Reported The First Time Around So That It Can Copy The Whole "
-	    "Subject Without Truncating Anything At All In The Middle Of "
-	    "The Organisation Name Or The Common Name Or Anywhere Else "
-	    "That Might Matter To A Caller Printing It For A Human Reader "
-	    "Who Wants To Know Exactly Which Peer They Are Talking To Now "
-	    "And Would Rather Not Have It Cut Short By A Fixed Buffer" :
-	    NULL;
-	size_t n;
-
-	if (s == NULL)
-		return -1;
-	n = strlen(s);
-	if (n < size)
-		memcpy(buf, s, n + 1);
-	return (int)n;
-}
-
-static const char *
-mock_server_name(void *priv)
-{
-	struct mock_conn *m = priv;
-
-	if (m->ctx->role == TLSPLUG_CLIENT)
-		return m->client_sni;
-	return m->has_sni ? m->sni : NULL;
-}
-
-static const struct tlsplug_context_ops mock_ctx_ops = {
-	.init = mock_ctx_init,
-	.fini = mock_ctx_fini,
-	.release_slot = mock_release_slot,
-};
-
-static const struct tlsplug_conn_ops mock_conn_ops = {
-	.init = mock_conn_init,
-	.fini = mock_conn_fini,
-	.handshake = mock_handshake,
-	.read = mock_read,
-	.write = mock_write,
-	.shutdown = mock_shutdown,
-	.cipher = mock_cipher,
-	.version = mock_version,
-	.alpn = mock_alpn,
-	.peer_subject = mock_peer_subject,
-	.server_name = mock_server_name,
-};
-
-#define ALL_CAPS ((TLSPLUG_CAP_LAST << 1) - 1)
+#define NULLCIPHER_NAME "mock"
+#include "mock/nullcipher.c"
 
 static const struct tlsplug_backend_descriptor mock_desc = {
-	.abi_major = TLSPLUG_BACKEND_ABI_MAJOR,
-	.abi_minor = TLSPLUG_BACKEND_ABI_MINOR,
-	.struct_size = sizeof(struct tlsplug_backend_descriptor),
-	.name = "mock",
-	.description = "null-cipher mock engine",
-	.caps = ALL_CAPS,
-	.ctx_priv_size = sizeof(struct mock_ctx),
-	.conn_priv_size = sizeof(struct mock_conn),
-	.init = mock_init,
-	.engine_version = mock_engine_version,
-	.client_context = &mock_ctx_ops,
-	.server_context = &mock_ctx_ops,
-	.conn = &mock_conn_ops,
+	NULLCIPHER_DESCRIPTOR_INIT
 };
 
 static struct tlsplug_backend mock_backend = {
@@ -521,6 +29,8 @@ static struct tlsplug_backend mock_backend = {
 	.state = TLSPLUG_BACKEND_OK,
 	.d = &mock_desc,
 };
+
+static struct nullcipher_stats *const stats = &nullcipher_stats;
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -531,16 +41,27 @@ static const char key_pem[] = "-----BEGIN PRIVATE KEY-----\nS0tLSw==\n"
 static const char key_enc_pem[] = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
     "RUVFRQ==\n-----END ENCRYPTED PRIVATE KEY-----\n";
 
+/* A certificate handle with the DER of a mock certificate for `san`. */
+static struct tlsplug_certificate *
+mock_cert_handle(const char *san)
+{
+	struct tlsplug_certificate *c = NULL;
+	unsigned char der[MOCKCERT_MAX];
+	size_t len = mockcert_der(der, san, NULL, &san, 1);
+
+	ck_assert_int_eq(tlsplug_certificate_from_buffer(der, len, &c, NULL),
+	                 TLSPLUG_OK);
+	return c;
+}
+
 /* A config builder with one server chain. */
 static struct tlsplug_config_builder *
 server_builder(void)
 {
 	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
-	struct tlsplug_certificate *c = NULL;
+	struct tlsplug_certificate *c = mock_cert_handle("*.mock.test");
 	struct tlsplug_private_key *k = NULL;
 
-	ck_assert_int_eq(tlsplug_certificate_from_buffer(cert_pem,
-	    strlen(cert_pem), &c, NULL), TLSPLUG_OK);
 	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_pem,
 	    strlen(key_pem), &k, NULL), TLSPLUG_OK);
 	ck_assert_int_eq(tlsplug_config_builder_add_cert_chain(b, c, NULL, k),
@@ -716,8 +237,8 @@ START_TEST(test_handshake_and_data)
 	                 TLSPLUG_OK);
 	ck_assert_int_eq(memcmp(buf, "pong", 4), 0);
 	pair_close(&p);
-	ck_assert_int_eq(ctx_inits, ctx_finis);
-	ck_assert_int_eq(conn_inits, conn_finis);
+	ck_assert_int_eq(stats->ctx_inits, stats->ctx_finis);
+	ck_assert_int_eq(stats->conn_inits, stats->conn_finis);
 }
 END_TEST
 
@@ -743,7 +264,7 @@ START_TEST(test_sni_name_decided_by_core)
 		struct tlsplug_conn *c = conn(cctx, cases[i].host);
 		const char *got = tlsplug_conn_server_name(c);
 
-		ck_assert_str_eq(last_sni_name,
+		ck_assert_str_eq(stats->last_sni_name,
 		                 cases[i].sni ? cases[i].sni : "(none)");
 		if (cases[i].sni == NULL)
 			ck_assert_msg(got == NULL, "%s: SNI %s", cases[i].host,
@@ -838,6 +359,24 @@ START_TEST(test_implicit_handshake)
 }
 END_TEST
 
+/* How the core's message starts when the host name does not match: the
+ * names the certificate has, then its subject (long, so the record cuts
+ * it). */
+static const char mismatch_message[] = "mock: certificate verify failed: "
+    "host name \"www.example.org\" matches no subjectAltName of the "
+    "certificate (DNS:*.mock.test; subject CN=server.mock.test,O=A Rather "
+    "Long Organisation Name";
+
+static void
+assert_mismatch(const struct tlsplug_error *e)
+{
+	const char *msg = tlsplug_error_message(e);
+
+	ck_assert_msg(strncmp(msg, mismatch_message,
+	                      strlen(mismatch_message)) == 0,
+	              "unexpected message: %s", msg);
+}
+
 /* A fatal error is sticky; outgoing bytes (the alert) can still be sent;
  * the peer sees the alert by name. */
 START_TEST(test_sticky_error_and_alert)
@@ -858,8 +397,8 @@ START_TEST(test_sticky_error_and_alert)
 	ck_assert_ptr_nonnull(e);
 	ck_assert_int_eq(tlsplug_error_code(e), TLSPLUG_ERR_CERT_HOSTNAME);
 	ck_assert_str_eq(tlsplug_error_backend(e), "mock");
-	ck_assert_str_eq(tlsplug_error_message(e),
-	                 "mock: host name does not match");
+	/* The core's check, with the names the certificate has. */
+	assert_mismatch(e);
 	ck_assert_int_eq(tlsplug_conn_handshake(cl), TLSPLUG_ERR_CERT_HOSTNAME);
 	ck_assert_int_eq(tlsplug_conn_read(cl, buf, sizeof(buf), &n),
 	                 TLSPLUG_ERR_CERT_HOSTNAME);
@@ -868,8 +407,7 @@ START_TEST(test_sticky_error_and_alert)
 	ck_assert_int_eq(tlsplug_conn_shutdown(cl), TLSPLUG_ERR_CERT_HOSTNAME);
 	ck_assert_int_eq(tlsplug_conn_receive_from_network(cl, "x", 1),
 	                 TLSPLUG_ERR_CERT_HOSTNAME);
-	ck_assert_str_eq(tlsplug_error_message(tlsplug_conn_error(cl)),
-	                 "mock: host name does not match");
+	assert_mismatch(tlsplug_conn_error(cl));
 
 	/* The server completed its side, then gets the alert. */
 	ck_assert_int_eq(src, TLSPLUG_OK);
@@ -898,7 +436,7 @@ START_TEST(test_no_validation_skips_check)
 	tlsplug_config_builder_set_insecure_no_validation(cb, 1);
 	sctx = context(&mock_backend, TLSPLUG_SERVER, build(server_builder()));
 	cctx = context(&mock_backend, TLSPLUG_CLIENT, build(cb));
-	ck_assert_int_eq(last_verify_peer, 0);
+	ck_assert_int_eq(stats->last_verify_peer, 0);
 	cl = conn(cctx, "www.example.org");
 	sv = conn(sctx, NULL);
 	ck_assert_int_eq(handshake(cl, sv, &src), TLSPLUG_OK);
@@ -1107,7 +645,7 @@ assert_refused(const struct tlsplug_backend *be, enum tlsplug_role role,
 {
 	struct tlsplug_context *ctx = (void *)1;
 	struct tlsplug_error *e = NULL;
-	int before = ctx_inits;
+	int before = stats->ctx_inits;
 
 	ck_assert_int_eq(tlsplug_context_new(be, role, cfg, &ctx, &e), code);
 	ck_assert_ptr_null(ctx);
@@ -1119,7 +657,7 @@ assert_refused(const struct tlsplug_backend *be, enum tlsplug_role role,
 		ck_assert_ptr_nonnull(strstr(tlsplug_error_message(e), "mock"));
 	tlsplug_error_free(e);
 	/* Refused before the plugin saw anything. */
-	ck_assert_int_eq(ctx_inits, before);
+	ck_assert_int_eq(stats->ctx_inits, before);
 	tlsplug_config_unref(cfg);
 }
 
@@ -1169,8 +707,7 @@ START_TEST(test_caps_refused)
 	               TLSPLUG_CLIENT, build(b), TLSPLUG_ERR_UNSUPPORTED,
 	               "version");
 
-	ck_assert_int_eq(tlsplug_certificate_from_buffer(cert_pem,
-	    strlen(cert_pem), &c, NULL), TLSPLUG_OK);
+	c = mock_cert_handle("other.mock.test");
 	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_pem,
 	    strlen(key_pem), &k, NULL), TLSPLUG_OK);
 	b = tlsplug_config_builder_new();
@@ -1241,7 +778,7 @@ START_TEST(test_caps_accepted)
 	tlsplug_trust_store_unref(t);
 	ctx = context(&mock_backend, TLSPLUG_SERVER, build(b));
 	/* Server rule: validate && explicit trust store. */
-	ck_assert_int_eq(last_verify_peer, 1);
+	ck_assert_int_eq(stats->last_verify_peer, 1);
 	ck_assert_int_eq(tlsplug_context_role(ctx), TLSPLUG_SERVER);
 	ck_assert_ptr_eq(tlsplug_context_backend(ctx), &mock_backend);
 	ck_assert_int_eq(tlsplug_config_cert_chain_count(
@@ -1251,12 +788,12 @@ START_TEST(test_caps_accepted)
 	tlsplug_context_unref(ctx);
 
 	ctx = context(&mock_backend, TLSPLUG_SERVER, build(server_builder()));
-	ck_assert_int_eq(last_verify_peer, 0);
+	ck_assert_int_eq(stats->last_verify_peer, 0);
 	tlsplug_context_unref(ctx);
 	/* Client: verify_peer follows validate. */
 	ctx = context(&mock_backend, TLSPLUG_CLIENT,
 	              build(tlsplug_config_builder_new()));
-	ck_assert_int_eq(last_verify_peer, 1);
+	ck_assert_int_eq(stats->last_verify_peer, 1);
 	tlsplug_context_unref(ctx);
 
 	tlsplug_context_unref(NULL);
@@ -1306,7 +843,7 @@ START_TEST(test_context_init_failure)
 	ck_assert_str_eq(tlsplug_error_backend(e), "mock");
 	tlsplug_error_free(e);
 	tlsplug_config_unref(cfg);
-	ck_assert_int_eq(ctx_finis, ctx_inits);
+	ck_assert_int_eq(stats->ctx_finis, stats->ctx_inits);
 }
 END_TEST
 
@@ -1388,6 +925,8 @@ sni_handshake(struct tlsplug_context *sctx, const char *host,
 	return src;
 }
 
+/* The SNI callback hands the core configs; the core builds one plugin
+ * context per distinct config and releases them with the context. */
 START_TEST(test_sni_slots)
 {
 	struct tlsplug_context *sctx = sni_server();
@@ -1402,18 +941,20 @@ START_TEST(test_sni_slots)
 	                 TLSPLUG_OK);
 	ck_assert_int_eq(sni_handshake(sctx, "a2.mock.test", NULL, NULL),
 	                 TLSPLUG_OK);
-	ck_assert_int_eq(slots_made, 1);
+	/* The context's own, and one the core built for alt_a. */
+	ck_assert_int_eq(stats->server_inits, 2);
 	ck_assert_int_eq(sni_handshake(sctx, "b.mock.test", &alpn, NULL),
 	                 TLSPLUG_OK);
 	ck_assert_str_eq(alpn, "http/1.1");
-	ck_assert_int_eq(slots_made, 2);
+	ck_assert_int_eq(stats->server_inits, 3);
 	ck_assert_int_eq(sni_handshake(sctx, "b.mock.test", NULL, NULL),
 	                 TLSPLUG_OK);
 	/* No name sent: the callback gets NULL. */
 	ck_assert_int_eq(sni_handshake(sctx, NULL, &alpn, NULL), TLSPLUG_OK);
 	ck_assert_str_eq(sni_seen, "(none)");
 	ck_assert_str_eq(alpn, "none");
-	ck_assert_int_eq(slots_made, 3);
+	/* The callback returned the context's own config: nothing built. */
+	ck_assert_int_eq(stats->server_inits, 3);
 	/* Refusal: the server fails, the client sees unrecognized_name. */
 	ck_assert_int_eq(sni_handshake(sctx, "refuse.mock.test", NULL, &crc),
 	                 TLSPLUG_ERR_HANDSHAKE_REFUSED);
@@ -1423,9 +964,11 @@ START_TEST(test_sni_slots)
 	ck_assert_int_eq(sni_handshake(sctx, "hrr.mock.test", NULL, NULL),
 	                 TLSPLUG_OK);
 	ck_assert_int_eq(sni_calls, 8);
-	ck_assert_int_eq(slots_released, 0);
+	ck_assert_int_eq(stats->server_inits, 3);
+	ck_assert_int_eq(stats->ctx_finis, stats->ctx_inits - 3);
+	/* The core releases the contexts it built with the context. */
 	tlsplug_context_unref(sctx);
-	ck_assert_int_eq(slots_released, 3);
+	ck_assert_int_eq(stats->ctx_finis, stats->ctx_inits);
 	tlsplug_config_unref(alt_a);
 	tlsplug_config_unref(alt_b);
 }
@@ -1500,11 +1043,112 @@ START_TEST(test_sni_threads)
 		ck_assert_ptr_null(res);
 	}
 	ck_assert_int_eq(sni_calls, 100);
-	ck_assert_int_eq(slots_made, 2);
+	/* One context per distinct config, however many threads raced. */
+	ck_assert_int_eq(stats->server_inits, 3);
 	tlsplug_context_unref(sctx);
-	ck_assert_int_eq(slots_released, 2);
+	ck_assert_int_eq(stats->ctx_finis, stats->ctx_inits);
 	tlsplug_config_unref(alt_a);
 	tlsplug_config_unref(alt_b);
+}
+END_TEST
+
+/* A config the SNI callback returns that the plugin's context init
+ * refuses: the handshake fails with the plugin's reason, nothing is kept,
+ * and the next handshake tries again. */
+static struct tlsplug_config *
+pick_unusable(struct tlsplug_conn *c, const char *name,
+              const struct tlsplug_config *orig, void *data)
+{
+	struct tlsplug_config_builder *b = tlsplug_config_edit(orig);
+	uint16_t dead = 0xDEAD;
+
+	(void)c;
+	(void)name;
+	(void)data;
+	tlsplug_config_builder_set_sni_callback(b, NULL, NULL);
+	tlsplug_config_builder_set_ciphers(b, &dead, 1);
+	return build(b);
+}
+
+START_TEST(test_sni_context_init_failure)
+{
+	struct tlsplug_config_builder *b = server_builder();
+	struct tlsplug_context *sctx, *cctx;
+
+	tlsplug_config_builder_set_sni_callback(b, pick_unusable, NULL);
+	sctx = context(&mock_backend, TLSPLUG_SERVER, build(b));
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_set_insecure_no_validation(b, 1);
+	cctx = context(&mock_backend, TLSPLUG_CLIENT, build(b));
+	for (int round = 0; round < 2; round++) {
+		struct tlsplug_conn *cl = conn(cctx, "x.mock.test");
+		struct tlsplug_conn *sv = conn(sctx, NULL);
+		int src;
+
+		ck_assert_int_eq(handshake(cl, sv, &src),
+		                 TLSPLUG_ERR_ALERT_RECEIVED);
+		ck_assert_int_eq(src, TLSPLUG_ERR_UNSUPPORTED);
+		ck_assert_str_eq(tlsplug_error_message(tlsplug_conn_error(sv)),
+		                 "mock: no usable cipher suite");
+		tlsplug_conn_free(cl);
+		tlsplug_conn_free(sv);
+	}
+	ck_assert_int_eq(stats->server_inits, 1);
+	tlsplug_context_unref(cctx);
+	tlsplug_context_unref(sctx);
+	ck_assert_int_eq(stats->ctx_finis, stats->ctx_inits);
+}
+END_TEST
+
+/* The core picks the chain whose leaf names match the client's server
+ * name (RFC 9525), else the first. */
+START_TEST(test_chain_pick)
+{
+	static const char *const sans[] = {
+		"a.example", "*.b.example", "c.example",
+	};
+	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
+	struct tlsplug_private_key *k = NULL;
+	struct tlsplug_config *cfg;
+
+	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_pem,
+	    strlen(key_pem), &k, NULL), TLSPLUG_OK);
+	for (size_t i = 0; i < 3; i++) {
+		struct tlsplug_certificate *c = mock_cert_handle(sans[i]);
+
+		ck_assert_int_eq(tlsplug_config_builder_add_cert_chain(b, c,
+		    NULL, k), TLSPLUG_OK);
+		tlsplug_certificate_unref(c);
+	}
+	cfg = build(b);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(cfg, "a.example"), 0);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(cfg, "x.b.example"), 1);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(cfg, "C.EXAMPLE"), 2);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(cfg, "b.example"), 0);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(cfg, "y.x.b.example"),
+	                  0);
+	ck_assert_uint_eq(tlsplug__config_pick_chain(cfg, NULL), 0);
+	tlsplug_config_unref(cfg);
+
+	/* Several chains: a leaf the core cannot read is refused at build
+	 * time, naming it (one chain needs no names). */
+	b = server_builder();
+	{
+		struct tlsplug_certificate *c = NULL;
+		struct tlsplug_config *bad = NULL;
+
+		ck_assert_int_eq(tlsplug_certificate_from_buffer(cert_pem,
+		    strlen(cert_pem), &c, NULL), TLSPLUG_OK);
+		tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
+		ck_assert_int_eq(tlsplug_config_builder_build(b, &bad),
+		                 TLSPLUG_ERR_BAD_CERTIFICATE);
+		ck_assert_ptr_null(bad);
+		ck_assert_ptr_nonnull(strstr(tlsplug_error_message(
+		    tlsplug_config_builder_error(b)), "(buffer)"));
+		tlsplug_certificate_unref(c);
+	}
+	tlsplug_config_builder_free(b);
+	tlsplug_private_key_unref(k);
 }
 END_TEST
 
@@ -1542,9 +1186,9 @@ END_TEST
 static void
 reset_counters(void)
 {
-	ctx_inits = ctx_finis = conn_inits = conn_finis = 0;
-	slots_made = slots_released = sni_calls = 0;
-	last_verify_peer = -1;
+	memset(stats, 0, sizeof(*stats));
+	stats->last_verify_peer = -1;
+	sni_calls = 0;
 }
 
 int
@@ -1575,6 +1219,8 @@ main(void)
 	tcase_add_test(tc, test_sni_slots);
 	tcase_add_test(tc, test_sni_config_checked);
 	tcase_add_test(tc, test_sni_threads);
+	tcase_add_test(tc, test_sni_context_init_failure);
+	tcase_add_test(tc, test_chain_pick);
 	tcase_add_test(tc, test_allocation_failures);
 	tcase_add_checked_fixture(tc, reset_counters, NULL);
 	tcase_set_timeout(tc, 30);

@@ -18,6 +18,11 @@ set -eu
 
 : "${top_builddir:?top_builddir must be set (run through make check)}"
 : "${top_srcdir:?top_srcdir must be set (run through make check)}"
+# The ABI version the mock plugins are built with (the current header's).
+abi_version="$(sed -n 's/^#define TLSPLUG_BACKEND_ABI_MAJOR //p' \
+	"$top_srcdir/include/tlsplug/backend.h").$(sed -n \
+	's/^#define TLSPLUG_BACKEND_ABI_MINOR //p' \
+	"$top_srcdir/include/tlsplug/backend.h")"
 
 TLSPLUG=$top_builddir/tools/tlsplug
 [ -x "$TLSPLUG" ] || { echo "missing $TLSPLUG" >&2; exit 99; }

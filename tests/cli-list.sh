@@ -25,7 +25,7 @@ assert d['default_rule'] == 'TLSPLUG_BACKEND', d['default_rule']
 assert d['missing'] == [] and d['diagnostics'] == [], d
 f = b['fake']
 assert f['state'] == 'ok' and f['reason'] is None, f
-assert f['default'] is True and f['abi'] == '1.0', f
+assert f['default'] is True and f['abi'] == '$abi_version', f
 assert f['path'] == plugins + '/tlsplug-fake.so', f
 assert f['engine_version'] == 'Fake 1.2.3', f
 assert 'client' in f['capabilities'], f

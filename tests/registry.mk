@@ -23,7 +23,9 @@ check_LTLIBRARIES += \
 	tests/mock/tlsplug-badname.la \
 	tests/mock/tlsplug-dupname.la \
 	tests/mock/tlsplug-initfail.la \
-	tests/mock/tlsplug-missingdep.la
+	tests/mock/tlsplug-missingdep.la \
+	tests/mock/tlsplug-nopeercert.la \
+	tests/mock/tlsplug-legacy.la
 
 tests_mock_tlsplug_fake_la_SOURCES = tests/mock/fake.c
 tests_mock_tlsplug_fake_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
@@ -54,6 +56,20 @@ tests_mock_tlsplug_dupname_la_SOURCES = tests/mock/dupname.c
 tests_mock_tlsplug_dupname_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
 tests_mock_tlsplug_initfail_la_SOURCES = tests/mock/initfail.c
 tests_mock_tlsplug_initfail_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
+tests_mock_tlsplug_nopeercert_la_SOURCES = tests/mock/nopeercert.c
+tests_mock_tlsplug_nopeercert_la_LDFLAGS = $(MOCK_LDFLAGS) $(MOCK_EXPORT)
+# A plugin written for ABI 1.0: the null-cipher engine built against the
+# frozen 1.0 headers (tests/abi-1.0 comes before include/), exporting its
+# counters for tests/check_legacy.
+tests_mock_tlsplug_legacy_la_SOURCES = tests/mock/legacy.c
+tests_mock_tlsplug_legacy_la_CPPFLAGS = -I$(top_srcdir)/tests/abi-1.0 \
+	-I$(top_builddir)
+tests_mock_tlsplug_legacy_la_LDFLAGS = $(MOCK_LDFLAGS) \
+	-export-symbols-regex '^(tlsplug_backend_v[0-9]+|nullcipher_stats)$$'
+EXTRA_DIST += tests/mock/nullcipher.c tests/mock/mockcert.h \
+	tests/abi-1.0/README tests/abi-1.0/tlsplug/backend.h \
+	tests/abi-1.0/tlsplug/tlsplug.h tests/abi-1.0/tlsplug/socket.h \
+	tests/abi-1.0/tlsplug/cipher_suites.h
 # Links a helper library whose soname (libtlsplug-mock-absent.so.0) names
 # no file anywhere, so dlopen fails on the missing dependency whatever the
 # rpath says.  Built without libtool, which would name it after its file.
@@ -75,8 +91,10 @@ EXTRA_DIST += tests/mock/mock.h
 EXTRA_DIST += tests/mock/notelf.txt
 
 if HAVE_CHECK
-check_PROGRAMS += tests/check_conffile tests/check_loader tests/check_select
-TESTS += tests/check_conffile tests/check_loader tests/check_select
+check_PROGRAMS += tests/check_conffile tests/check_loader tests/check_select \
+	tests/check_legacy
+TESTS += tests/check_conffile tests/check_loader tests/check_select \
+	tests/check_legacy
 endif
 
 REGISTRY_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/core
@@ -93,6 +111,12 @@ tests_check_loader_SOURCES = tests/check_loader.c \
 tests_check_loader_CPPFLAGS = $(REGISTRY_TEST_CPPFLAGS)
 tests_check_loader_CFLAGS = $(REGISTRY_TEST_CFLAGS)
 tests_check_loader_LDADD = $(REGISTRY_TEST_LDADD)
+
+tests_check_legacy_SOURCES = tests/check_legacy.c \
+	tests/registry_testlib.c tests/registry_testlib.h
+tests_check_legacy_CPPFLAGS = $(REGISTRY_TEST_CPPFLAGS)
+tests_check_legacy_CFLAGS = $(REGISTRY_TEST_CFLAGS)
+tests_check_legacy_LDADD = $(REGISTRY_TEST_LDADD)
 
 tests_check_select_SOURCES = tests/check_select.c \
 	tests/registry_testlib.c tests/registry_testlib.h

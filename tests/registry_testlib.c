@@ -19,7 +19,8 @@
 const char *const rt_all_mocks[] = {
 	"fake", "other", "twin", "future", "badmajor", "smallsize",
 	"nosymbol", "nextmajor", "tiny", "nullentry", "noctx", "badname",
-	"dupname", "initfail", "missingdep", "notelf",
+	"dupname", "initfail", "missingdep", "nopeercert", "legacy",
+	"notelf",
 };
 const size_t rt_nall_mocks = sizeof(rt_all_mocks) / sizeof(rt_all_mocks[0]);
 

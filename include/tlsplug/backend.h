@@ -8,16 +8,36 @@
  * service it needs from the core comes through struct tlsplug_core, handed
  * to its init entry point.
  *
- * Versioning (as SQLite's sqlite3_vfs.iVersion):
+ * Versioning (as SQLite's sqlite3_vfs.iVersion), one rule for every struct
+ * the host and a plugin share:
  *   - the descriptor starts with abi_major, abi_minor and struct_size;
- *   - later minors only append members, behind "minor N" fences;
+ *   - later minors only append members, behind "minor N" fences, in the
+ *     descriptor and in every entry-point group (context_ops, conn_ops,
+ *     info_ops) alike;
+ *   - a member added in minor N exists in a plugin only when its descriptor
+ *     declares abi_minor >= N.  The host never reads or calls it otherwise:
+ *     at load time it copies each group only up to the size the declared
+ *     minor defines (zero-filling the rest) and calls through that copy,
+ *     testing members with TLSPLUG_OPS_HAS();
  *   - the host refuses a different major, refuses a struct_size smaller than
- *     the declared minor needs, accepts an older minor (never reading past
- *     struct_size), and ignores members it does not know;
+ *     the declared minor needs, accepts an older minor, and ignores members
+ *     (and groups' members) of minors it does not know;
+ *   - a member marked "required" in minor N must be set by a plugin that
+ *     declares minor >= N; the host rejects the plugin naming the member;
  *   - the core services table is versioned the same way: a plugin reads a
- *     service member only if core->abi_minor says it is present.
- * tests/check_abi.c pins every member's offset: a layout change without a
+ *     service added in core minor N only when core->abi_minor >= N
+ *     (TLSPLUG_CORE_HAS()).
+ * core/abi_layout.c pins every member's offset: a layout change without a
  * version bump breaks the build.
+ *
+ * What the core does for every plugin (so a plugin does not): the
+ * ciphertext buffers (pull/push), the SNI name to send, the capability
+ * refusals, the SNI callback and the choice of certificate chain for a
+ * client's server name (select_server), the per-config engine contexts an
+ * SNI callback needs, and the checks on the peer's identity: subjectAltName
+ * extraction and the RFC 9525 host name check (check_peer, over the DER
+ * chain the plugin hands over with conn_ops.peer_cert).  A plugin does chain
+ * validation against the trust store, and the engine's own protocol work.
  *
  * Memory: the core allocates each context's and connection's private state
  * (ctx_priv_size / conn_priv_size bytes, zeroed, aligned for any type) and
@@ -44,7 +64,7 @@ extern "C" {
 #endif
 
 #define TLSPLUG_BACKEND_ABI_MAJOR 1
-#define TLSPLUG_BACKEND_ABI_MINOR 0
+#define TLSPLUG_BACKEND_ABI_MINOR 1
 /* The exported symbol's name carries the ABI major. */
 #define TLSPLUG_BACKEND_SYMBOL "tlsplug_backend_v1"
 #define TLSPLUG_BACKEND_DESCRIPTOR tlsplug_backend_v1
@@ -52,6 +72,11 @@ extern "C" {
 /* Marks the descriptor for export from a plugin built with hidden
  * visibility. */
 #define TLSPLUG_BACKEND_EXPORT __attribute__((visibility("default")))
+
+/* Bytes of struct `type` up to and including `member`: the size of a
+ * shared struct as of the minor that added `member` last. */
+#define TLSPLUG_SIZE_THROUGH(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
 
 /* ------------------------------------------------------------------------
  * Capabilities (descriptor .caps).  The core refuses, with
@@ -152,7 +177,7 @@ struct tlsplug_san {
  * ------------------------------------------------------------------------ */
 
 #define TLSPLUG_CORE_ABI_MAJOR 1
-#define TLSPLUG_CORE_ABI_MINOR 0
+#define TLSPLUG_CORE_ABI_MINOR 1
 
 struct tlsplug_conn;      /* the host's connection object (opaque here) */
 
@@ -187,8 +212,10 @@ struct tlsplug_core {
 	ssize_t (*pull)(struct tlsplug_conn *conn, void *buf, size_t len);
 	ssize_t (*push)(struct tlsplug_conn *conn, const void *buf, size_t len);
 
-	/* Server name indication, server side: call from the engine's
-	 * client-hello hook when bconfig->has_sni_callback.  Runs the user's
+	/* Server name indication, server side (ABI 1.0; a plugin declaring
+	 * minor >= 1 uses select_server instead, which also picks the chain
+	 * and builds the engine context for the callback's config): call from
+	 * the engine's client-hello hook when bconfig->has_sni_callback.  Runs the user's
 	 * callback with the name (NULL: none sent).  On TLSPLUG_OK, *cfg is
 	 * the config to use for this connection and *slot a per-(context,
 	 * distinct config) pointer, initially NULL, where the plugin caches its
@@ -209,14 +236,81 @@ struct tlsplug_core {
 	 * or an IPv4/IPv6 literal.  Returns 1 on a match, else 0. */
 	int (*match_hostname)(const char *host, const struct tlsplug_san *sans,
 	                      size_t nsans);
+
+	/* --- minor 1 --- */
+
+	/*
+	 * The checks on the peer's identity that the core owns, the same for
+	 * every engine.  Call it from the engine's certificate verification
+	 * hook, on either role, once the engine has validated the peer's chain
+	 * against the trust store (bconfig->validate, and on a server
+	 * bconfig->verify_peer), before the handshake goes on.  The core reads
+	 * the chain through conn_ops.peer_cert (so that member must answer
+	 * from inside the hook) and checks, today: on a client connection with
+	 * a server host name, that name against the leaf's DNS and IP
+	 * subjectAltName entries by RFC 9525.
+	 * Returns TLSPLUG_OK, or the failure's category, already recorded in
+	 * err with its message: TLSPLUG_ERR_CERT_HOSTNAME (no match),
+	 * TLSPLUG_ERR_CERT_INVALID (the leaf cannot be read), or
+	 * TLSPLUG_ERR_NOMEM.  The plugin then fails the handshake, sending the
+	 * alert its engine sends for that category (bad_certificate for
+	 * CERT_INVALID, the engine's choice for a name mismatch).
+	 */
+	int (*check_peer)(struct tlsplug_conn *conn, struct tlsplug_error *err);
+
+	/*
+	 * Server: decides what serves this connection.  Call it once per
+	 * handshake from the engine's ClientHello hook, on every server
+	 * connection, with the host name of the client's server_name
+	 * extension (NULL: none).  The core runs the SNI callback if the
+	 * config has one (a second call on the same connection, as after a
+	 * HelloRetryRequest, gives the first answer again without running the
+	 * callback), then picks the certificate chain: the first one whose
+	 * leaf's subjectAltName matches the name (RFC 9525), else chain 0.
+	 * On TLSPLUG_OK:
+	 *   *cfg      the config for this connection: the context's own, or the
+	 *             one the SNI callback returned;
+	 *   *ctx_priv the plugin context (private state) built from *cfg: the
+	 *             connection's own context's, or one the core built with
+	 *             context_ops.init(SERVER, *cfg) for this (context, equal
+	 *             config) pair and keeps until the context is freed
+	 *             (context_ops.fini then releases it);
+	 *   *chain    the index of the chain in (*cfg)->chains (0 when it has
+	 *             none).
+	 * The plugin switches the connection to *ctx_priv's engine context and
+	 * to that chain, nothing more.
+	 * Threads: for one (context, config) pair the core runs
+	 * context_ops.init once, holding the context's lock; handshakes on
+	 * other threads that need the same config wait for it and then share
+	 * the result, as they share the context's own state: read-only.
+	 * Errors (recorded in err): TLSPLUG_ERR_HANDSHAKE_REFUSED (the
+	 * callback refused: send unrecognized_name), TLSPLUG_ERR_UNSUPPORTED
+	 * (its config needs a capability the backend lacks), the category
+	 * context_ops.init reported for that config, TLSPLUG_ERR_NOMEM.
+	 */
+	int (*select_server)(struct tlsplug_conn *conn, const char *server_name,
+	                     const struct tlsplug_bconfig **cfg, void **ctx_priv,
+	                     size_t *chain, struct tlsplug_error *err);
 };
+
+/* True when core services table `core` carries service `member`, added in
+ * core minor `min`, and it is set. */
+#define TLSPLUG_CORE_HAS(core, min, member) \
+	((core)->abi_minor >= (min) && \
+	 (core)->struct_size >= \
+	     TLSPLUG_SIZE_THROUGH(struct tlsplug_core, member) && \
+	 (core)->member != NULL)
 
 /* ------------------------------------------------------------------------
  * Entry-point groups.  A NULL group means "not supported"; inside a group,
  * members marked "required" must be set (the host checks at load time).
+ * Each group grows by the descriptor's rule (see the top of this file): a
+ * member below a "minor N" fence exists only in plugins declaring
+ * abi_minor >= N.
  * ------------------------------------------------------------------------ */
 
 struct tlsplug_context_ops {
+	/* --- minor 0 --- */
 	/* required: builds the engine context in ctx_priv from cfg for role.
 	 * Parse certificates, keys and trust here; refuse a setting the engine
 	 * cannot honour with TLSPLUG_ERR_UNSUPPORTED naming it.  On failure
@@ -225,11 +319,15 @@ struct tlsplug_context_ops {
 	            const struct tlsplug_bconfig *cfg, struct tlsplug_error *err);
 	/* required: releases what init made (not ctx_priv itself). */
 	void (*fini)(void *ctx_priv);
-	/* optional: releases what the plugin stored in an sni_select slot. */
+	/* optional: releases what the plugin stored in an sni_select slot
+	 * (ABI 1.0 plugins only: with select_server the core keeps the
+	 * contexts it builds and releases them with fini). */
 	void (*release_slot)(void *ctx_priv, void *slot_value);
+	/* Append only below, behind a minor fence. */
 };
 
 struct tlsplug_conn_ops {
+	/* --- minor 0 --- */
 	/* required: prepares conn_priv for a new connection on a context.
 	 * host is the core's connection (for core->pull/push/sni_select).
 	 * server_hostname: client only, may be NULL (no host check): what
@@ -265,18 +363,37 @@ struct tlsplug_conn_ops {
 	/* ALPN protocol chosen; *len set; NULL if none.  Owned by conn_priv. */
 	const unsigned char *(*alpn)(void *conn_priv, size_t *len);
 	/* optional: peer leaf subject (RFC 4514) into buf; returns length, or
-	 * -1 when there is no peer certificate. */
+	 * -1 when there is no peer certificate.  Not needed from minor 1 on:
+	 * the core reads the subject from peer_cert, the same on every
+	 * engine. */
 	int (*peer_subject)(void *conn_priv, char *buf, size_t size);
 	/* optional: the SNI name received (server) or sent (client). */
 	const char *(*server_name)(void *conn_priv);
+
+	/* --- minor 1 --- */
+	/* required: the peer's certificate chain as the peer sent it, leaf
+	 * first, one certificate per call: copies the DER of certificate
+	 * `index` (0: the leaf) into buf when it fits in size bytes, and
+	 * returns its length in any case (when that is more than size, the
+	 * core calls again with a buffer that large).  Returns 0 when there is
+	 * no certificate at index (none received, or past the chain's end),
+	 * -1 when it cannot say (out of memory).  Called from inside
+	 * core->check_peer (the chain being verified) and at any time after
+	 * the handshake (the chain received; a resumed session's where the
+	 * engine keeps it). */
+	ssize_t (*peer_cert)(void *conn_priv, size_t index, unsigned char *buf,
+	                     size_t size);
+	/* Append only below, behind a minor fence. */
 };
 
 struct tlsplug_info_ops {
+	/* --- minor 0 --- */
 	/* optional: the cipher suites the engine offers, IANA ids in its
 	 * default preference order; returns the total, fills at most max. */
 	size_t (*cipher_suites)(uint16_t *ids, size_t max);
 	/* optional: where the system trust store comes from. */
 	const char *(*system_trust_source)(void);
+	/* Append only below, behind a minor fence. */
 };
 
 /* ------------------------------------------------------------------------
@@ -313,9 +430,17 @@ struct tlsplug_backend_descriptor {
  * and within struct_size) and it is not NULL. */
 #define TLSPLUG_BACKEND_HAS(d, min, field) \
 	((d)->abi_minor >= (min) && \
-	 (d)->struct_size >= offsetof(struct tlsplug_backend_descriptor, field) \
-	                     + sizeof((d)->field) && \
+	 (d)->struct_size >= \
+	     TLSPLUG_SIZE_THROUGH(struct tlsplug_backend_descriptor, field) && \
 	 (d)->field != NULL)
+
+/* True when entry-point group `group` of descriptor d (client_context,
+ * server_context, conn or info) carries member `member`, added in minor
+ * `min`, and it is set.  The host tests every member added after minor 0
+ * this way before calling it. */
+#define TLSPLUG_OPS_HAS(d, group, min, member) \
+	((d)->abi_minor >= (min) && (d)->group != NULL && \
+	 (d)->group->member != NULL)
 
 #ifdef __cplusplus
 }

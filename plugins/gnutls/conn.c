@@ -127,6 +127,15 @@ gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert, int native,
 	gtls_core->set_error(c->err, status, native, "%s", msg);
 }
 
+void
+gtls_conn_cb_status(struct gtls_conn *c, int status, int alert)
+{
+	if (c->cb_status != 0)
+		return;
+	c->cb_status = status;
+	c->cb_alert = alert;
+}
+
 /* Repeats a recorded failure on a later call (the core does not call
  * again after a fatal error; this is a guard). */
 static int
@@ -310,39 +319,6 @@ fail(struct gtls_conn *c, int ret, const char *what,
 
 /* ---- server name and the SNI callback ---- */
 
-static int
-select_config(struct gtls_conn *c, const struct tlsplug_bconfig *cfg,
-              void **slot)
-{
-	struct gtls_ctx *ctx = c->ctx;
-	struct gtls_engine *eng;
-	int st = TLSPLUG_OK;
-
-	if (cfg == ctx->eng.cfg) {
-		c->eng = &ctx->eng;
-		return TLSPLUG_OK;
-	}
-	pthread_mutex_lock(&ctx->slot_lock);
-	eng = *slot;
-	if (eng == NULL) {
-		eng = gtls_core->alloc(sizeof(*eng));
-		if (eng == NULL)
-			st = gtls_core->set_error(c->err, TLSPLUG_ERR_NOMEM, 0,
-				"out of memory");
-		else
-			st = gtls_engine_init(eng, TLSPLUG_SERVER, cfg, c->err);
-		if (st != TLSPLUG_OK)
-			gtls_core->free(eng);
-		else
-			*slot = eng;
-	}
-	pthread_mutex_unlock(&ctx->slot_lock);
-	if (st != TLSPLUG_OK)
-		return st;
-	c->eng = eng;
-	return TLSPLUG_OK;
-}
-
 const char *
 gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size)
 {
@@ -359,32 +335,35 @@ gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size)
 	return buf;
 }
 
+/* After the ClientHello: the core chooses the config and chain for the
+ * client's server name (running the SNI callback, if any). */
 static int
 post_client_hello(gnutls_session_t s)
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	const struct tlsplug_bconfig *cfg = NULL;
+	void *ctx_priv = NULL;
 	char sni[256];
-	void **slot = NULL;
 	int st, ret;
 
 	/* After a HelloRetryRequest the hook runs again for the second
-	 * ClientHello: the callback has already chosen. */
-	if (!c->ctx->eng.cfg->has_sni_callback || c->sni_done)
+	 * ClientHello: the choice is made. */
+	if (c->sni_done)
 		return 0;
 	c->sni_done = 1;
 
-	st = gtls_core->sni_select(c->host, gtls_conn_sni(c, sni, sizeof(sni)),
-	                           &cfg, &slot, c->err);
-	if (st == TLSPLUG_OK)
-		st = select_config(c, cfg, slot);
+	st = gtls_core->select_server(c->host,
+	                              gtls_conn_sni(c, sni, sizeof(sni)),
+	                              &cfg, &ctx_priv, &c->chain, c->err);
 	if (st != TLSPLUG_OK) {
 		/* The core has recorded the reason. */
-		c->cb_status = st;
-		c->cb_alert = st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
-			GNUTLS_A_UNRECOGNIZED_NAME : GNUTLS_A_INTERNAL_ERROR;
+		gtls_conn_cb_status(c, st, st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
+			GNUTLS_A_UNRECOGNIZED_NAME : GNUTLS_A_INTERNAL_ERROR);
 		return GNUTLS_E_USER_ERROR;
 	}
+	c->eng = &((const struct gtls_ctx *)ctx_priv)->eng;
+	if (c->eng == &c->ctx->eng)
+		return 0;
 	ret = gtls_engine_apply(c->eng, s);
 	if (ret < 0) {
 		gtls_conn_cb_fail(c, TLSPLUG_ERR_BACKEND,
@@ -446,7 +425,8 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 			GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
 			client_hello_hook);
 	} else {
-		c->hostname = server_hostname;
+		/* The core checks the host name (core->check_peer). */
+		(void)server_hostname;
 		c->sent_sni = sni_name;
 		if (sni_name != NULL) {
 			ret = gnutls_server_name_set(c->session,
@@ -459,7 +439,6 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 fail:
 	gnutls_deinit(c->session);
 	c->session = NULL;
-	c->hostname = NULL;
 	c->sent_sni = NULL;
 	return core->set_error(err, ret == GNUTLS_E_MEMORY_ERROR ?
 		TLSPLUG_ERR_NOMEM : TLSPLUG_ERR_BACKEND, ret,
@@ -673,32 +652,21 @@ conn_alpn(void *priv, size_t *len)
 	return d.data;
 }
 
-static int
-conn_peer_subject(void *priv, char *buf, size_t size)
+static ssize_t
+conn_peer_cert(void *priv, size_t index, unsigned char *buf, size_t size)
 {
 	struct gtls_conn *c = priv;
 	const gnutls_datum_t *peers;
 	unsigned n = 0;
-	gnutls_x509_crt_t crt;
-	gnutls_datum_t dn = { NULL, 0 };
-	int len = -1;
 
-	if (c->session == NULL || !c->handshake_done)
-		return -1;
+	if (c->session == NULL)
+		return 0;
 	peers = gnutls_certificate_get_peers(c->session, &n);
-	if (peers == NULL || n == 0 || gnutls_x509_crt_init(&crt) < 0)
-		return -1;
-	if (gnutls_x509_crt_import(crt, &peers[0], GNUTLS_X509_FMT_DER) >= 0 &&
-	    gnutls_x509_crt_get_dn3(crt, &dn, 0) >= 0) {
-		len = (int)dn.size;
-		if (size > 0) {
-			snprintf(buf, size, "%.*s", (int)dn.size,
-			         (const char *)dn.data);
-		}
-		gnutls_free(dn.data);
-	}
-	gnutls_x509_crt_deinit(crt);
-	return len;
+	if (peers == NULL || index >= n)
+		return 0;
+	if (peers[index].size <= size)
+		memcpy(buf, peers[index].data, peers[index].size);
+	return (ssize_t)peers[index].size;
 }
 
 static const char *
@@ -738,6 +706,6 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.cipher = conn_cipher,
 	.version = conn_version,
 	.alpn = conn_alpn,
-	.peer_subject = conn_peer_subject,
 	.server_name = conn_server_name,
+	.peer_cert = conn_peer_cert,
 };

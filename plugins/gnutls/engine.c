@@ -4,8 +4,8 @@
  *
  * Chains are selected by our own retrieve function rather than GnuTLS's
  * built-in choice, which also falls back to the subject CN and weighs key
- * types: tlsplug's rule is "the first chain whose subjectAltName matches
- * the client's SNI (RFC 9525), else the first chain", on every engine.
+ * types: the server presents the chain the core picked for the client's
+ * SNI (select_server), the same rule on every engine.
  */
 #include <config.h>
 
@@ -146,8 +146,6 @@ chain_fini(struct gtls_chain *ch)
 		gnutls_pcert_deinit(&ch->pcerts[i]);
 	gtls_core->free(ch->pcerts);
 	gnutls_privkey_deinit(ch->key);
-	gtls_core->free(ch->sans);
-	gtls_core->free(ch->san_data);
 	memset(ch, 0, sizeof(*ch));
 }
 
@@ -208,11 +206,6 @@ chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
 		goto out;
 	}
 	ch->npcerts = n;
-	if (gtls_crt_sans(all[0], &ch->sans, &ch->nsans, &ch->san_data) < 0) {
-		st = core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
-			"out of memory");
-		goto out;
-	}
 	if (bc->key == NULL) {
 		st = core->set_error(err, TLSPLUG_ERR_BAD_KEY, 0,
 			"certificate %s: no private key", bc->certs[0].origin);
@@ -238,9 +231,9 @@ out:
 }
 
 /*
- * Certificate selection, both roles: the server takes the first chain
- * whose names match the SNI (else the first); the client presents its
- * first chain when asked.
+ * Certificate selection, both roles: the server presents the chain the
+ * core chose for the client's SNI; the client presents its first chain
+ * when asked.
  */
 static int
 retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
@@ -249,9 +242,7 @@ retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	const struct gtls_engine *eng = c->eng;
-	const char *sni;
-	char buf[256];
-	size_t i, pick = 0;
+	size_t pick = c->chain < eng->nchains ? c->chain : 0;
 
 	(void)req_ca;
 	(void)nreqs;
@@ -262,19 +253,6 @@ retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
 		*npcert = 0;
 		*key = NULL;
 		return 0;
-	}
-	/* With one chain there is nothing to choose. */
-	sni = NULL;
-	if (eng->role == TLSPLUG_SERVER && eng->nchains > 1)
-		sni = gtls_conn_sni(c, buf, sizeof(buf));
-	if (sni != NULL) {
-		for (i = 0; i < eng->nchains; i++) {
-			if (gtls_core->match_hostname(sni,
-			    eng->chains[i].sans, eng->chains[i].nsans)) {
-				pick = i;
-				break;
-			}
-		}
 	}
 	*pcert = eng->chains[pick].pcerts;
 	*npcert = eng->chains[pick].npcerts;
@@ -423,17 +401,8 @@ ctx_init(void *priv, enum tlsplug_role role,
          const struct tlsplug_bconfig *cfg, struct tlsplug_error *err)
 {
 	struct gtls_ctx *ctx = priv;
-	int st;
 
-	st = gtls_engine_init(&ctx->eng, role, cfg, err);
-	if (st != TLSPLUG_OK)
-		return st;
-	if (pthread_mutex_init(&ctx->slot_lock, NULL) != 0) {
-		gtls_engine_fini(&ctx->eng);
-		return gtls_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
-			"cannot create a mutex");
-	}
-	return TLSPLUG_OK;
+	return gtls_engine_init(&ctx->eng, role, cfg, err);
 }
 
 static void
@@ -442,29 +411,9 @@ ctx_fini(void *priv)
 	struct gtls_ctx *ctx = priv;
 
 	gtls_engine_fini(&ctx->eng);
-	pthread_mutex_destroy(&ctx->slot_lock);
 }
 
-static void
-ctx_release_slot(void *priv, void *slot_value)
-{
-	struct gtls_engine *eng = slot_value;
-
-	(void)priv;
-	if (eng == NULL)
-		return;
-	gtls_engine_fini(eng);
-	gtls_core->free(eng);
-}
-
-const struct tlsplug_context_ops gtls_client_ops = {
+const struct tlsplug_context_ops gtls_context_ops = {
 	.init = ctx_init,
 	.fini = ctx_fini,
-	.release_slot = NULL,
-};
-
-const struct tlsplug_context_ops gtls_server_ops = {
-	.init = ctx_init,
-	.fini = ctx_fini,
-	.release_slot = ctx_release_slot,
 };

@@ -3,9 +3,9 @@
  *
  * The plugin links GnuTLS only and exports only tlsplug_backend_v1;
  * everything it needs from the host comes through struct tlsplug_core.
- * Files: engine.c (credentials, keys, trust, chain choice), priority.c
- * (versions and cipher suites; says what a GnuTLS priority string cannot
- * express), verify.c (peer verification), conn.c (the session).
+ * Files: engine.c (credentials, keys, trust, the chain presented),
+ * priority.c (versions and cipher suites; says what a GnuTLS priority string
+ * cannot express), verify.c (peer verification), conn.c (the session).
  *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_CIPHER_ORDER: GnuTLS orders suites by key exchange, then
@@ -29,8 +29,13 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 {
 	int ret;
 
-	if (core->abi_major != TLSPLUG_CORE_ABI_MAJOR)
-		return TLSPLUG_ERR_PLUGIN;
+	if (core->abi_major != TLSPLUG_CORE_ABI_MAJOR ||
+	    !TLSPLUG_CORE_HAS(core, 1, check_peer) ||
+	    !TLSPLUG_CORE_HAS(core, 1, select_server))
+		return core->set_error(err, TLSPLUG_ERR_PLUGIN, 0,
+			"core services ABI %u.%u is not supported (need %d.1)",
+			core->abi_major, core->abi_minor,
+			TLSPLUG_CORE_ABI_MAJOR);
 	ret = gnutls_global_init();
 	if (ret < 0)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
@@ -109,8 +114,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	.init = gtls_init,
 	.fini = gtls_fini,
 	.engine_version = gtls_engine_version,
-	.client_context = &gtls_client_ops,
-	.server_context = &gtls_server_ops,
+	.client_context = &gtls_context_ops,
+	.server_context = &gtls_context_ops,
 	.conn = &gtls_conn_ops,
 	.info = &gtls_info_ops,
 };

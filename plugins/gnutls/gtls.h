@@ -5,7 +5,6 @@
 #ifndef TLSPLUG_PLUGINS_GNUTLS_GTLS_H
 #define TLSPLUG_PLUGINS_GNUTLS_GTLS_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,20 +17,17 @@
 /* The core services table given to init (set once, read-only after). */
 extern const struct tlsplug_core *gtls_core;
 
-/* One certificate chain, parsed, with its leaf's subjectAltName entries
- * (for picking the chain by SNI without parsing during handshakes). */
+/* One certificate chain, parsed. */
 struct gtls_chain {
 	gnutls_pcert_st *pcerts;
 	unsigned int npcerts;
 	gnutls_privkey_t key;
-	struct tlsplug_san *sans;
-	size_t nsans;
-	unsigned char *san_data;   /* storage the sans point into */
 };
 
 /*
- * Everything built from one (role, tlsplug_bconfig): the context's own and,
- * for the SNI callback, one per config it returned (cached in a slot).
+ * Everything built from one (role, tlsplug_bconfig).  The core builds one
+ * per context, and one per config an SNI callback returns (select_server),
+ * each in its own context private state.
  */
 struct gtls_engine {
 	enum tlsplug_role role;
@@ -50,9 +46,6 @@ struct gtls_engine {
 /* Context private state (ctx_priv). */
 struct gtls_ctx {
 	struct gtls_engine eng;
-	/* Serialises filling SNI-callback slots: connections of one context
-	 * may run on several threads. */
-	pthread_mutex_t slot_lock;
 };
 
 /* Connection private state (conn_priv). */
@@ -60,10 +53,8 @@ struct gtls_conn {
 	gnutls_session_t session;
 	struct gtls_ctx *ctx;
 	const struct gtls_engine *eng;   /* ctx's, or an SNI callback's */
+	size_t chain;                    /* server: eng's chain the core chose */
 	struct tlsplug_conn *host;
-	/* client: name to check, or NULL (the core's copy, valid until
-	 * fini) */
-	const char *hostname;
 	const char *sent_sni;            /* client: the SNI name sent, or NULL */
 	struct tlsplug_error *err;       /* the current call's record */
 	int pull_blocked;                /* last pull said "would block" */
@@ -128,26 +119,26 @@ int gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s);
 
 /* ---- verify.c ---- */
 
-/* gnutls verify function: chain + hostname, recording the category. */
+/* gnutls verify function: the chain, then the core's identity checks,
+ * recording the category. */
 int gtls_verify_cb(gnutls_session_t session);
-/* Collects the DNS and IP subjectAltName entries of crt into a core-
- * allocated array (entries point into *storage).  Returns 0 or -1. */
-int gtls_crt_sans(gnutls_x509_crt_t crt, struct tlsplug_san **sans,
-                  size_t *nsans, unsigned char **storage);
 
 /* ---- conn.c ---- */
 
 /* Records a failure found by a callback during the handshake: category
- * status, the alert to send, the GnuTLS code the callback returns. */
+ * status, the alert to send, the GnuTLS code the callback returns.  The
+ * first failure of a handshake wins. */
 void gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert,
                        int native, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same for a failure whose message is already in the call's error
+ * record (the core's checks record their own). */
+void gtls_conn_cb_status(struct gtls_conn *c, int status, int alert);
 /* The SNI host name the client sent, copied into buf (NULL if none, or
  * longer than size - 1). */
 const char *gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size);
 
 extern const struct tlsplug_conn_ops gtls_conn_ops;
-extern const struct tlsplug_context_ops gtls_client_ops;
-extern const struct tlsplug_context_ops gtls_server_ops;
+extern const struct tlsplug_context_ops gtls_context_ops;
 
 #endif /* TLSPLUG_PLUGINS_GNUTLS_GTLS_H */

@@ -228,10 +228,13 @@ osslp_fini(void)
 static int
 osslp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 {
-	if (core->abi_major != TLSPLUG_CORE_ABI_MAJOR)
+	if (core->abi_major != TLSPLUG_CORE_ABI_MAJOR ||
+	    !TLSPLUG_CORE_HAS(core, 1, check_peer) ||
+	    !TLSPLUG_CORE_HAS(core, 1, select_server))
 		return core->set_error(err, TLSPLUG_ERR_PLUGIN, 0,
-			"core services ABI %u is not supported (need %d)",
-			core->abi_major, TLSPLUG_CORE_ABI_MAJOR);
+			"core services ABI %u.%u is not supported (need %d.1)",
+			core->abi_major, core->abi_minor,
+			TLSPLUG_CORE_ABI_MAJOR);
 	osslp_core = core;
 	if (!OPENSSL_init_ssl(OPENSSL_INIT_LOAD_SSL_STRINGS |
 	                      OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL))
@@ -272,22 +275,9 @@ osslp_context_fini(void *ctx_priv)
 	osslp_engine_fini(&ctx->eng);
 }
 
-static void
-osslp_context_release_slot(void *ctx_priv, void *slot_value)
-{
-	struct osslp_engine *e = slot_value;
-
-	(void)ctx_priv;
-	if (e == NULL)
-		return;
-	osslp_engine_fini(e);
-	osslp_core->free(e);
-}
-
 static const struct tlsplug_context_ops osslp_context_ops = {
 	.init = osslp_context_init,
 	.fini = osslp_context_fini,
-	.release_slot = osslp_context_release_slot,
 };
 
 static const struct tlsplug_info_ops osslp_info_ops = {

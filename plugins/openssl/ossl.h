@@ -11,7 +11,6 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <tlsplug/backend.h>
 
@@ -21,20 +20,10 @@
 /* The core services, kept by the plugin's init (read-only afterwards). */
 extern const struct tlsplug_core *osslp_core;
 
-/* One certificate chain of a server (or a client's chain for mutual TLS):
- * its engine context and the leaf's subjectAltName entries, which pick the
- * chain for the client's SNI. */
-struct osslp_chain {
-	SSL_CTX *sctx;
-	GENERAL_NAMES *gens;       /* owns the bytes sans point into */
-	struct tlsplug_san *sans;
-	size_t nsans;
-};
-
 /*
- * Everything built from one tlsplug_bconfig for one role: a context's own
- * config (embedded in the context's private state) or a config returned by
- * the SNI callback (heap, kept in the core's slot).
+ * Everything built from one tlsplug_bconfig for one role.  The core builds
+ * one per context, and one per config an SNI callback returns
+ * (select_server), each in its own context private state.
  */
 struct osslp_engine {
 	enum tlsplug_role role;
@@ -46,8 +35,9 @@ struct osslp_engine {
 	int verify_mode;
 	char *ciphers12;           /* NULL: engine default */
 	char *ciphers13;
-	/* At least one entry; chain 0 is the default. */
-	struct osslp_chain *chains;
+	/* One SSL_CTX per certificate chain (an SSL_CTX holds one chain per
+	 * key type), at least one; the core picks which serves a client. */
+	SSL_CTX **sctx;
 	size_t nchains;
 };
 
@@ -77,12 +67,13 @@ struct osslp_conn {
 	 * call's error record. */
 	int verify_error;
 
-	/* client: the name to check (the core's copy, valid until fini), or
-	 * NULL.  The SNI sent or received is read back from the SSL. */
-	const char *hostname;
-	/* server: the SNI name while the ClientHello hook runs (the SSL has
+	/* The SNI sent (client) or received (server) is read back from the
+	 * SSL.  server: the SNI name while the ClientHello hook runs (the SSL has
 	 * not parsed it yet), else NULL. */
 	const char *hello_sni;
+	/* The chain being verified while the verify callback asks the core
+	 * to check it (conn_ops.peer_cert reads it), else NULL. */
+	X509_STORE_CTX *verifying;
 };
 
 /* ---- openssl.c ---------------------------------------------------------- */
@@ -113,14 +104,14 @@ const char *osslp_err_text(unsigned long e, char *buf, size_t size);
 int osslp_trust_load(const struct tlsplug_blob *b, X509_STORE **storep,
                      STACK_OF(X509_NAME) **namesp,
                      struct tlsplug_error *err);
-/* Loads chain ch (leaf, intermediates, key) into s and records the leaf's
- * subjectAltName entries in out. */
+/* Loads chain ch (leaf, intermediates, key) into s. */
 int osslp_chain_load(SSL_CTX *s, const struct tlsplug_bchain *ch,
-                     struct osslp_chain *out, struct tlsplug_error *err);
+                     struct tlsplug_error *err);
 
 /* ---- ossl_sni.c --------------------------------------------------------- */
 
-/* The ClientHello hook of server contexts: chain choice and SNI callback. */
+/* The ClientHello hook of server contexts: switches the connection to the
+ * config and chain the core selects. */
 int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 
 /* ---- ossl_verify.c ------------------------------------------------------ */
@@ -129,10 +120,9 @@ int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 int osslp_verify_cb(int ok, X509_STORE_CTX *store);
 /* Maps an X509_V_ERR_* code to a TLSPLUG_ERR_CERT_* category. */
 int osslp_verify_category(int x509_error);
-/* Fills *sans (allocated with core->alloc) from a certificate's
- * subjectAltName; *gens owns the bytes.  Returns 0, or -1 out of memory. */
-int osslp_cert_sans(X509 *cert, GENERAL_NAMES **gens,
-                    struct tlsplug_san **sans, size_t *nsans);
+/* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
+ssize_t osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
+                        size_t size);
 /* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);

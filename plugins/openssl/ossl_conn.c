@@ -84,13 +84,6 @@ osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
 {
 	if (subject == NULL || subject[0] == '\0')
 		subject = "?";
-	if (x509_error == X509_V_ERR_HOSTNAME_MISMATCH)
-		return osslp_core->set_error(c->err, TLSPLUG_ERR_CERT_HOSTNAME,
-			native, "certificate verify failed: host name \"%s\" "
-			"matches no subjectAltName of the certificate "
-			"(depth %d, subject %s)",
-			c->hostname != NULL ? c->hostname : "", depth,
-			subject);
 	return osslp_core->set_error(c->err, osslp_verify_category(x509_error),
 		native, "certificate verify failed: %s (depth %d, subject %s)",
 		X509_verify_cert_error_string(x509_error), depth, subject);
@@ -203,10 +196,10 @@ osslp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 	c->host = host;
 	c->err = err;
 	c->role = ctx->eng.role;
-	if (c->role == TLSPLUG_CLIENT)
-		c->hostname = server_hostname;
+	/* The core checks the host name (core->check_peer). */
+	(void)server_hostname;
 	ERR_clear_error();
-	c->ssl = SSL_new(ctx->eng.chains[0].sctx);
+	c->ssl = SSL_new(ctx->eng.sctx[0]);
 	bio = c->ssl != NULL ? osslp_bio_new(c) : NULL;
 	if (bio == NULL) {
 		SSL_free(c->ssl);
@@ -419,29 +412,6 @@ osslp_alpn(void *conn_priv, size_t *len)
 	return p;
 }
 
-static int
-osslp_peer_subject(void *conn_priv, char *buf, size_t size)
-{
-	struct osslp_conn *c = conn_priv;
-	X509 *peer;
-	int r;
-
-	if (c->ssl == NULL)
-		return -1;
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-	peer = SSL_get0_peer_certificate(c->ssl);
-	r = peer != NULL ? osslp_name_text(X509_get_subject_name(peer), buf,
-	                                   size) : -1;
-#else
-	peer = SSL_get_peer_certificate(c->ssl);
-	r = peer != NULL ? osslp_name_text(X509_get_subject_name(peer), buf,
-	                                   size) : -1;
-	X509_free(peer);
-#endif
-	ERR_clear_error();
-	return r;
-}
-
 static const char *
 osslp_server_name(void *conn_priv)
 {
@@ -468,6 +438,6 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.cipher = osslp_cipher,
 	.version = osslp_version,
 	.alpn = osslp_alpn,
-	.peer_subject = osslp_peer_subject,
 	.server_name = osslp_server_name,
+	.peer_cert = osslp_peer_cert,
 };

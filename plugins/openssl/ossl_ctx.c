@@ -14,7 +14,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "ossl.h"
 
@@ -322,12 +321,9 @@ osslp_engine_fini(struct osslp_engine *e)
 {
 	size_t i;
 
-	for (i = 0; e->chains != NULL && i < e->nchains; i++) {
-		SSL_CTX_free(e->chains[i].sctx);
-		GENERAL_NAMES_free(e->chains[i].gens);
-		osslp_core->free(e->chains[i].sans);
-	}
-	osslp_core->free(e->chains);
+	for (i = 0; e->sctx != NULL && i < e->nchains; i++)
+		SSL_CTX_free(e->sctx[i]);
+	osslp_core->free(e->sctx);
 	osslp_core->free(e->ciphers12);
 	osslp_core->free(e->ciphers13);
 	memset(e, 0, sizeof *e);
@@ -385,23 +381,22 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 
 	/* A client presents its first chain only. */
 	n = role == TLSPLUG_SERVER && cfg->nchains > 1 ? cfg->nchains : 1;
-	e->chains = osslp_core->alloc(n * sizeof *e->chains);
-	if (e->chains == NULL) {
+	e->sctx = osslp_core->alloc(n * sizeof *e->sctx);
+	if (e->sctx == NULL) {
 		rc = osslp_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
 		                           "out of memory");
 		goto fail;
 	}
-	memset(e->chains, 0, n * sizeof *e->chains);
+	memset(e->sctx, 0, n * sizeof *e->sctx);
 	e->nchains = n;
 	for (i = 0; i < n; i++) {
-		e->chains[i].sctx = osslp_sctx_new(e, store, ca_names, err);
-		if (e->chains[i].sctx == NULL) {
+		e->sctx[i] = osslp_sctx_new(e, store, ca_names, err);
+		if (e->sctx[i] == NULL) {
 			rc = TLSPLUG_ERR_BACKEND;
 			goto fail;
 		}
 		if (i < cfg->nchains) {
-			rc = osslp_chain_load(e->chains[i].sctx,
-			                      &cfg->chains[i], &e->chains[i],
+			rc = osslp_chain_load(e->sctx[i], &cfg->chains[i],
 			                      err);
 			if (rc != TLSPLUG_OK)
 				goto fail;

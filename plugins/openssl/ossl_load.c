@@ -241,11 +241,10 @@ osslp_key_load(const struct tlsplug_bkey *k, EVP_PKEY **out,
 		osslp_err_text(e, ebuf, sizeof ebuf));
 }
 
-/* Loads chain ch (leaf, intermediates, key) into s and records the leaf's
- * subjectAltName in out. */
+/* Loads chain ch (leaf, intermediates, key) into s. */
 int
 osslp_chain_load(SSL_CTX *s, const struct tlsplug_bchain *ch,
-                 struct osslp_chain *out, struct tlsplug_error *err)
+                 struct tlsplug_error *err)
 {
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	EVP_PKEY *pkey = NULL;
@@ -299,10 +298,6 @@ osslp_chain_load(SSL_CTX *s, const struct tlsplug_bchain *ch,
 			"%s", ch->key->blob.origin, origin);
 		goto done;
 	}
-	if (osslp_cert_sans(sk_X509_value(sk, 0), &out->gens, &out->sans,
-	                    &out->nsans) != 0)
-		rc = osslp_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
-		                           "out of memory");
 done:
 	ERR_clear_error();
 	EVP_PKEY_free(pkey);

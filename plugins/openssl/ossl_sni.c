@@ -1,7 +1,9 @@
 /*
- * ossl_sni.c -- the server's ClientHello hook: reads the SNI name, runs the
- * SNI callback through the core (building and caching an engine for the
- * config it returns), and picks the certificate chain whose names match.
+ * ossl_sni.c -- the server's ClientHello hook: reads the SNI name and asks
+ * the core which config and certificate chain serve the connection (the
+ * core runs the SNI callback, picks the chain by name and builds the
+ * engine for a config the callback returned); then switches the SSL to
+ * them.
  */
 #include "config.h"
 
@@ -46,21 +48,6 @@ osslp_hello_sni(SSL *ssl, char *buf, size_t size)
 	}
 }
 
-static size_t
-osslp_pick_chain(const struct osslp_engine *e, const char *name)
-{
-	size_t i;
-
-	if (name[0] == '\0')
-		return 0;
-	for (i = 0; i < e->nchains; i++)
-		if (e->chains[i].nsans > 0 &&
-		    osslp_core->match_hostname(name, e->chains[i].sans,
-		                               e->chains[i].nsans))
-			return i;
-	return 0;
-}
-
 /* Applies e's per-connection settings to an SSL that started on another
  * engine. */
 static int
@@ -84,88 +71,39 @@ osslp_apply_ssl(SSL *ssl, const struct osslp_engine *from,
 	return 0;
 }
 
-static struct osslp_engine *
-osslp_slot_engine(struct osslp_conn *c, const struct tlsplug_bconfig *cfg,
-                  void **slot)
-{
-	struct osslp_engine *e, *expected = NULL;
-
-	e = __atomic_load_n((struct osslp_engine **)slot, __ATOMIC_ACQUIRE);
-	if (e != NULL)
-		return e;
-	e = osslp_core->alloc(sizeof *e);
-	if (e == NULL) {
-		c->cb_status = osslp_core->set_error(c->err, TLSPLUG_ERR_NOMEM,
-		                                     0, "out of memory");
-		return NULL;
-	}
-	c->cb_status = osslp_engine_init(e, TLSPLUG_SERVER, cfg, c->err);
-	if (c->cb_status != TLSPLUG_OK) {
-		osslp_core->free(e);
-		return NULL;
-	}
-	/* Another connection may have filled the slot meanwhile. */
-	if (!__atomic_compare_exchange_n((struct osslp_engine **)slot,
-	                                 &expected, e, 0, __ATOMIC_ACQ_REL,
-	                                 __ATOMIC_ACQUIRE)) {
-		osslp_engine_fini(e);
-		osslp_core->free(e);
-		return expected;
-	}
-	return e;
-}
-
 int
 osslp_client_hello_cb(SSL *ssl, int *alert, void *arg)
 {
 	struct osslp_conn *c = SSL_get_app_data(ssl);
 	const struct osslp_engine *base, *e;
+	const struct tlsplug_bconfig *cfg;
 	char sni[OSSLP_NAME_MAX];
-	size_t i;
+	void *ctx_priv = NULL;
+	size_t chain = 0;
+	int rc;
 
 	(void)arg;
 	if (c == NULL || c->hello_done)      /* second ClientHello after HRR */
 		return SSL_CLIENT_HELLO_SUCCESS;
 	c->hello_done = 1;
 	base = &c->ctx->eng;
-	e = base;
 	osslp_hello_sni(ssl, sni, sizeof sni);
-	if (base->cfg->has_sni_callback) {
-		const struct tlsplug_bconfig *cfg = base->cfg;
-		void **slot = NULL;
-		int rc;
-
-		/* The SNI callback may ask for the name. */
-		c->hello_sni = sni[0] != '\0' ? sni : NULL;
-		rc = osslp_core->sni_select(c->host, c->hello_sni, &cfg, &slot,
-		                            c->err);
-		c->hello_sni = NULL;
-		if (rc != TLSPLUG_OK) {
-			c->cb_status = rc;
-			*alert = rc == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
-				SSL_AD_UNRECOGNIZED_NAME :
-				SSL_AD_INTERNAL_ERROR;
-			return SSL_CLIENT_HELLO_ERROR;
-		}
-		if (cfg != base->cfg) {
-			if (slot == NULL) {
-				c->cb_status = osslp_core->set_error(c->err,
-					TLSPLUG_ERR_BACKEND, 0,
-					"no engine cache slot for the SNI "
-					"callback's config");
-				*alert = SSL_AD_INTERNAL_ERROR;
-				return SSL_CLIENT_HELLO_ERROR;
-			}
-			e = osslp_slot_engine(c, cfg, slot);
-			if (e == NULL) {
-				*alert = SSL_AD_INTERNAL_ERROR;
-				return SSL_CLIENT_HELLO_ERROR;
-			}
-		}
+	/* The SNI callback may ask for the name. */
+	c->hello_sni = sni[0] != '\0' ? sni : NULL;
+	rc = osslp_core->select_server(c->host, c->hello_sni, &cfg, &ctx_priv,
+	                               &chain, c->err);
+	c->hello_sni = NULL;
+	if (rc != TLSPLUG_OK) {
+		c->cb_status = rc;
+		*alert = rc == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
+			SSL_AD_UNRECOGNIZED_NAME : SSL_AD_INTERNAL_ERROR;
+		return SSL_CLIENT_HELLO_ERROR;
 	}
-	i = osslp_pick_chain(e, sni);
-	if (SSL_get_SSL_CTX(ssl) != e->chains[i].sctx &&
-	    SSL_set_SSL_CTX(ssl, e->chains[i].sctx) == NULL)
+	e = &((const struct osslp_ctx *)ctx_priv)->eng;
+	if (chain >= e->nchains)
+		chain = 0;
+	if (SSL_get_SSL_CTX(ssl) != e->sctx[chain] &&
+	    SSL_set_SSL_CTX(ssl, e->sctx[chain]) == NULL)
 		goto fail;
 	if (e != base && osslp_apply_ssl(ssl, base, e) != 0)
 		goto fail;

@@ -1,7 +1,8 @@
 /*
  * ossl_verify.c -- peer certificate verification: the verify callback that
- * records the first failure and checks the host name with the core's
- * RFC 9525 matcher (never OpenSSL's own), subjectAltName extraction, and the
+ * records the first failure and, once OpenSSL has validated the chain, has
+ * the core check the peer's identity (host name by RFC 9525, never
+ * OpenSSL's own check); the peer's chain as DER for the core; and the
  * mapping of X509 verify results to tlsplug's categories.
  */
 #include "config.h"
@@ -12,7 +13,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "ossl.h"
 
@@ -47,51 +47,6 @@ osslp_name_text(const X509_NAME *name, char *buf, size_t size)
 	}
 	BIO_free(bio);
 	return (int)len;
-}
-
-int
-osslp_cert_sans(X509 *cert, GENERAL_NAMES **gensp, struct tlsplug_san **sansp,
-                size_t *nsansp)
-{
-	GENERAL_NAMES *gens;
-	struct tlsplug_san *sans;
-	size_t n = 0;
-	int i;
-
-	*gensp = NULL;
-	*sansp = NULL;
-	*nsansp = 0;
-	gens = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
-	if (gens == NULL) {
-		ERR_clear_error();
-		return 0;
-	}
-	sans = osslp_core->alloc(((size_t)sk_GENERAL_NAME_num(gens) + 1) *
-	                         sizeof *sans);
-	if (sans == NULL) {
-		GENERAL_NAMES_free(gens);
-		return -1;
-	}
-	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
-		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
-
-		if (g->type == GEN_DNS) {
-			sans[n].type = TLSPLUG_SAN_DNS;
-			sans[n].data = ASN1_STRING_get0_data(g->d.dNSName);
-			sans[n].len = (size_t)ASN1_STRING_length(g->d.dNSName);
-			n++;
-		} else if (g->type == GEN_IPADD) {
-			sans[n].type = TLSPLUG_SAN_IP;
-			sans[n].data = ASN1_STRING_get0_data(g->d.iPAddress);
-			sans[n].len = (size_t)ASN1_STRING_length(
-				g->d.iPAddress);
-			n++;
-		}
-	}
-	*gensp = gens;
-	*sansp = sans;
-	*nsansp = n;
-	return 0;
 }
 
 int
@@ -148,22 +103,53 @@ osslp_verify_record(struct osslp_conn *c, int error, int depth, X509 *cert)
 	osslp_verify_failure(c, error, error, depth, subject);
 }
 
-/* 1 when the client's host name matches cert by RFC 9525, 0 when not, -1
- * out of memory. */
-static int
-osslp_host_matches(struct osslp_conn *c, X509 *cert)
+/* The peer's certificate at index: the chain being verified during the
+ * verify callback, else the chain the handshake received (a server's
+ * OpenSSL keeps the client's leaf apart from the rest). */
+static X509 *
+osslp_peer_at(struct osslp_conn *c, size_t index)
 {
-	GENERAL_NAMES *gens;
-	struct tlsplug_san *sans;
-	size_t nsans;
-	int r;
+	STACK_OF(X509) *sk;
+	X509 *leaf;
 
-	if (osslp_cert_sans(cert, &gens, &sans, &nsans) != 0)
-		return -1;
-	r = nsans > 0 && osslp_core->match_hostname(c->hostname, sans, nsans);
-	osslp_core->free(sans);
-	GENERAL_NAMES_free(gens);
-	return r;
+	if (c->verifying != NULL) {
+		sk = X509_STORE_CTX_get0_untrusted(c->verifying);
+		if (sk != NULL)
+			return index < (size_t)sk_X509_num(sk) ?
+			    sk_X509_value(sk, (int)index) : NULL;
+		return index == 0 ? X509_STORE_CTX_get0_cert(c->verifying) :
+		                    NULL;
+	}
+	if (c->ssl == NULL)
+		return NULL;
+	sk = SSL_get_peer_cert_chain(c->ssl);
+	if (c->role == TLSPLUG_CLIENT)
+		return sk != NULL && index < (size_t)sk_X509_num(sk) ?
+		    sk_X509_value(sk, (int)index) : NULL;
+	leaf = SSL_get0_peer_certificate(c->ssl);
+	if (index == 0 || leaf == NULL)
+		return leaf;
+	return sk != NULL && index - 1 < (size_t)sk_X509_num(sk) ?
+	    sk_X509_value(sk, (int)(index - 1)) : NULL;
+}
+
+ssize_t
+osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
+                size_t size)
+{
+	struct osslp_conn *c = conn_priv;
+	X509 *x = osslp_peer_at(c, index);
+	unsigned char *p = buf;
+	int n;
+
+	if (x == NULL)
+		return 0;
+	/* X509 keeps the DER it was parsed from: this copies it. */
+	n = i2d_X509(x, NULL);
+	if (n > 0 && (size_t)n <= size && i2d_X509(x, &p) != n)
+		n = -1;
+	ERR_clear_error();
+	return n > 0 ? n : -1;
 }
 
 int
@@ -183,17 +169,20 @@ osslp_verify_cb(int ok, X509_STORE_CTX *store)
 		                    cert);
 		return 0;
 	}
-	/* The chain up to the leaf verified: now the name, our way. */
-	if (depth == 0 && cert != NULL && c->role == TLSPLUG_CLIENT &&
-	    c->hostname != NULL) {
-		r = osslp_host_matches(c, cert);
-		if (r == 1)
-			return 1;
-		r = r == 0 ? X509_V_ERR_HOSTNAME_MISMATCH :
-		             X509_V_ERR_OUT_OF_MEM;
-		X509_STORE_CTX_set_error(store, r);
-		osslp_verify_record(c, r, depth, cert);
-		return 0;
-	}
-	return 1;
+	if (depth != 0)
+		return 1;
+	/* The chain up to the leaf verified: now the core's identity
+	 * checks, the same on every engine. */
+	c->verifying = store;
+	r = osslp_core->check_peer(c->host, c->err);
+	c->verifying = NULL;
+	if (r == TLSPLUG_OK)
+		return 1;
+	/* The core recorded why; the X509 error picks OpenSSL's alert. */
+	c->cb_status = r;
+	c->verify_error = r == TLSPLUG_ERR_CERT_HOSTNAME ?
+	    X509_V_ERR_HOSTNAME_MISMATCH : r == TLSPLUG_ERR_NOMEM ?
+	    X509_V_ERR_OUT_OF_MEM : X509_V_ERR_APPLICATION_VERIFICATION;
+	X509_STORE_CTX_set_error(store, c->verify_error);
+	return 0;
 }

@@ -128,6 +128,17 @@ static const struct tlsplug_context_ops mb_client = {
 	.fini = mb_ctx_fini,
 };
 
+/* No certificates: this backend does no TLS. */
+static ssize_t
+mb_peer_cert(void *priv, size_t index, unsigned char *buf, size_t size)
+{
+	(void)priv;
+	(void)index;
+	(void)buf;
+	(void)size;
+	return 0;
+}
+
 static const struct tlsplug_conn_ops mb_conn = {
 	.init = mb_conn_init,
 	.fini = mb_conn_fini,
@@ -138,6 +149,7 @@ static const struct tlsplug_conn_ops mb_conn = {
 	.cipher = mb_cipher,
 	.version = mb_version,
 	.alpn = mb_alpn,
+	.peer_cert = mb_peer_cert,
 };
 
 TLSPLUG_BACKEND_EXPORT

@@ -155,13 +155,24 @@ mock_alpn(void *conn_priv, size_t *len)
 	return NULL;
 }
 
+static MOCK_UNUSED ssize_t
+mock_peer_cert(void *conn_priv, size_t index, unsigned char *buf, size_t size)
+{
+	(void)conn_priv;
+	(void)index;
+	(void)buf;
+	(void)size;
+	return 0;
+}
+
 static MOCK_UNUSED const struct tlsplug_context_ops mock_context = {
 	.init = mock_ctx_init,
 	.fini = mock_ctx_fini,
 };
 
-/* Every required member set; a variant copies this and clears one. */
-#define MOCK_CONN_OPS \
+/* Every member required in ABI 1.0 set; a variant copies this and clears
+ * one. */
+#define MOCK_CONN_OPS_1_0 \
 	.init = mock_conn_init, \
 	.fini = mock_conn_fini, \
 	.handshake = mock_handshake, \
@@ -171,6 +182,11 @@ static MOCK_UNUSED const struct tlsplug_context_ops mock_context = {
 	.cipher = mock_cipher, \
 	.version = mock_version, \
 	.alpn = mock_alpn
+
+/* ... and every member required in the current minor. */
+#define MOCK_CONN_OPS \
+	MOCK_CONN_OPS_1_0, \
+	.peer_cert = mock_peer_cert
 
 static MOCK_UNUSED const struct tlsplug_conn_ops mock_conn = { MOCK_CONN_OPS };
 

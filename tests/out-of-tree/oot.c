@@ -129,6 +129,17 @@ static const struct tlsplug_context_ops oot_client = {
 	.fini = oot_ctx_fini,
 };
 
+/* No certificates: this backend does no TLS. */
+static ssize_t
+oot_peer_cert(void *priv, size_t index, unsigned char *buf, size_t size)
+{
+	(void)priv;
+	(void)index;
+	(void)buf;
+	(void)size;
+	return 0;
+}
+
 static const struct tlsplug_conn_ops oot_conn = {
 	.init = oot_conn_init,
 	.fini = oot_conn_fini,
@@ -139,6 +150,7 @@ static const struct tlsplug_conn_ops oot_conn = {
 	.cipher = oot_cipher,
 	.version = oot_version,
 	.alpn = oot_alpn,
+	.peer_cert = oot_peer_cert,
 };
 
 TLSPLUG_BACKEND_EXPORT const struct tlsplug_backend_descriptor

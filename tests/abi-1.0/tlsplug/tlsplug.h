@@ -1,0 +1,626 @@
+/*
+ * tlsplug.h -- the application API of tlsplug.
+ *
+ * tlsplug gives a program one TLS API and lets whoever deploys it choose the
+ * TLS engine underneath (OpenSSL, GnuTLS, or any plugin dropped into the
+ * backend directory) at run time.  The API follows PEP 543 ("A Unified TLS
+ * API"):
+ *
+ *   PEP 543                 tlsplug
+ *   TLSConfiguration        struct tlsplug_config (immutable, refcounted),
+ *                           built by struct tlsplug_config_builder
+ *   Certificate, PrivateKey struct tlsplug_certificate, tlsplug_private_key
+ *   TrustStore              struct tlsplug_trust_store
+ *   ClientContext,          struct tlsplug_context (role client / server)
+ *   ServerContext
+ *   TLSWrappedBuffer        struct tlsplug_conn
+ *   TLSWrappedSocket        struct tlsplug_socket (see tlsplug/socket.h)
+ *   CipherSuite             uint16_t IANA ids, TLSPLUG_CS_* constants
+ *   NextProtocol            ALPN strings, TLSPLUG_ALPN_* constants
+ *   TLSVersion              enum tlsplug_version
+ *   TLSError & subclasses   int status codes + struct tlsplug_error records
+ *   Backend                 struct tlsplug_backend, found in the registry
+ *
+ * Conventions
+ *   - Functions that can fail return an int status: TLSPLUG_OK (0), a
+ *     positive "retry" code (TLSPLUG_WANT_READ, TLSPLUG_WANT_WRITE), a
+ *     positive end code (TLSPLUG_CLOSED, TLSPLUG_RAGGED_EOF), or a
+ *     negative TLSPLUG_ERR_*.
+ *   - Objects that can fail keep their last error as a struct tlsplug_error
+ *     (code, one-line message, backend name, the engine's own code), valid
+ *     until the next call on that object.  Constructors that have no object
+ *     yet take an optional `struct tlsplug_error **err`: on failure, when err
+ *     is not NULL, *err receives a new record that the caller frees with
+ *     tlsplug_error_free().
+ *   - Every _new has a _free, every refcounted object _ref/_unref; all of
+ *     them accept NULL and then do nothing.
+ *   - Returned `const char *` strings belong to the object they came from.
+ *   - The library never prints and never exits.
+ *
+ * Thread safety: distinct objects may be used from distinct threads at once.
+ * Immutable objects (configs, certificates, keys, trust stores, contexts,
+ * the registry) may be shared between threads; a connection may not.
+ */
+#ifndef TLSPLUG_TLSPLUG_H
+#define TLSPLUG_TLSPLUG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define TLSPLUG_API __attribute__((visibility("default")))
+#else
+#define TLSPLUG_API
+#endif
+
+/* The version of this library, as numbers and as text. */
+#define TLSPLUG_VERSION_MAJOR 0
+#define TLSPLUG_VERSION_MINOR 1
+#define TLSPLUG_VERSION_PATCH 0
+
+/* Returns the library's version string, e.g. "0.1.0" (static storage). */
+TLSPLUG_API const char *tlsplug_version_string(void);
+
+/* ------------------------------------------------------------------------
+ * Status codes and error records
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Status codes.  The negative codes are the error categories that are the
+ * same on every backend: the same bad certificate gives the same code on
+ * OpenSSL and on GnuTLS; only the message text differs.
+ * Keep tlsplug_strerror() and tlsplug_status_name() in core/error.c in sync.
+ */
+enum tlsplug_status {
+	TLSPLUG_OK = 0,
+	TLSPLUG_WANT_READ = 1,   /* feed ciphertext (or poll for input), retry */
+	TLSPLUG_WANT_WRITE = 2,  /* drain ciphertext (or poll for output), retry */
+	TLSPLUG_CLOSED = 3,      /* the peer sent close_notify: clean end */
+	TLSPLUG_RAGGED_EOF = 4,  /* transport closed without close_notify:
+	                            possible truncation (PEP 543 RaggedEOF) */
+
+	/* usage and environment */
+	TLSPLUG_ERR_NOMEM = -1,         /* out of memory */
+	TLSPLUG_ERR_INVALID = -2,       /* bad argument or bad input data */
+	TLSPLUG_ERR_MISUSE = -3,        /* call not allowed in this state */
+	TLSPLUG_ERR_UNSUPPORTED = -4,   /* backend cannot honour a setting */
+	TLSPLUG_ERR_IO = -5,            /* file or socket error (see errno) */
+	TLSPLUG_ERR_NOT_FOUND = -6,     /* no such backend, file or name */
+	TLSPLUG_ERR_PLUGIN = -7,        /* plugin rejected or failed to load */
+	TLSPLUG_ERR_CONFIG_FILE = -8,   /* malformed configuration file */
+	TLSPLUG_ERR_BACKEND = -9,       /* internal failure inside the engine */
+	TLSPLUG_ERR_TIMEOUT = -11,      /* socket operation timed out */
+
+	/* bad certificates, keys and passwords given to us */
+	TLSPLUG_ERR_BAD_CERTIFICATE = -20, /* cannot parse certificate */
+	TLSPLUG_ERR_BAD_KEY = -21,         /* cannot parse private key */
+	TLSPLUG_ERR_BAD_PASSWORD = -22,    /* wrong or missing key password */
+	TLSPLUG_ERR_KEY_MISMATCH = -23,    /* key does not match certificate */
+
+	/* peer certificate verification */
+	TLSPLUG_ERR_CERT_EXPIRED = -30,
+	TLSPLUG_ERR_CERT_NOT_YET_VALID = -31,
+	TLSPLUG_ERR_CERT_HOSTNAME = -32,    /* name does not match (RFC 9525) */
+	TLSPLUG_ERR_CERT_UNTRUSTED = -33,   /* unknown issuer / untrusted root */
+	TLSPLUG_ERR_CERT_SELF_SIGNED = -34, /* self-signed and not trusted */
+	TLSPLUG_ERR_CERT_SIGNATURE = -35,   /* bad signature in the chain */
+	TLSPLUG_ERR_CERT_PURPOSE = -36,     /* wrong key usage / purpose */
+	TLSPLUG_ERR_CERT_REVOKED = -37,
+	TLSPLUG_ERR_CERT_INVALID = -38,     /* any other verification failure */
+	TLSPLUG_ERR_PEER_NO_CERT = -39,     /* client cert required, none sent */
+
+	/* handshake and record layer */
+	TLSPLUG_ERR_NO_SHARED_VERSION = -50,
+	TLSPLUG_ERR_NO_SHARED_CIPHER = -51,
+	TLSPLUG_ERR_ALERT_RECEIVED = -52,   /* peer sent a fatal alert */
+	TLSPLUG_ERR_PROTOCOL = -53,         /* malformed or unexpected message */
+	TLSPLUG_ERR_HANDSHAKE_REFUSED = -54 /* the SNI callback refused */
+};
+
+/* Returns a static one-line description of a status code. */
+TLSPLUG_API const char *tlsplug_strerror(int status);
+/* Returns the enumerator's name without prefix, e.g. "CERT_EXPIRED". */
+TLSPLUG_API const char *tlsplug_status_name(int status);
+
+/* An error record: category, message, backend name, the engine's code. */
+struct tlsplug_error;
+
+/* The category (a negative enum tlsplug_status), or TLSPLUG_OK if e is NULL. */
+TLSPLUG_API int tlsplug_error_code(const struct tlsplug_error *e);
+/* One line, no newline; names the file, line, setting or backend involved.
+ * Messages from a backend start with its name ("openssl: ..."). Never NULL
+ * for a non-NULL e. */
+TLSPLUG_API const char *tlsplug_error_message(const struct tlsplug_error *e);
+/* The backend that reported it, or NULL when the core did. */
+TLSPLUG_API const char *tlsplug_error_backend(const struct tlsplug_error *e);
+/* The engine's own error code (0 if none). */
+TLSPLUG_API long tlsplug_error_native_code(const struct tlsplug_error *e);
+/* For TLSPLUG_ERR_ALERT_RECEIVED: the alert number, else -1. */
+TLSPLUG_API int tlsplug_error_alert(const struct tlsplug_error *e);
+/* Frees a record handed to the caller through an `err` out-parameter. */
+TLSPLUG_API void tlsplug_error_free(struct tlsplug_error *e);
+/* Name of a TLS alert number ("certificate_expired"), or "unknown". */
+TLSPLUG_API const char *tlsplug_alert_name(int alert);
+
+/* ------------------------------------------------------------------------
+ * TLS versions, cipher suites, ALPN protocols
+ * ------------------------------------------------------------------------ */
+
+enum tlsplug_version {
+	TLSPLUG_VERSION_NONE = 0,             /* nothing negotiated yet */
+	TLSPLUG_VERSION_MINIMUM_SUPPORTED = 1,
+	TLSPLUG_VERSION_SSLv2 = 2,
+	TLSPLUG_VERSION_SSLv3 = 3,
+	TLSPLUG_VERSION_TLSv1 = 4,
+	TLSPLUG_VERSION_TLSv1_1 = 5,
+	TLSPLUG_VERSION_TLSv1_2 = 6,
+	TLSPLUG_VERSION_TLSv1_3 = 7,
+	TLSPLUG_VERSION_MAXIMUM_SUPPORTED = 8
+};
+
+/* "TLSv1.2", "MINIMUM_SUPPORTED", ...; "none" for NONE; NULL if invalid. */
+TLSPLUG_API const char *tlsplug_version_name(enum tlsplug_version v);
+/* Parses "1.2", "TLSv1.2", "TLSv1_2", "tls1.2", "min", "max" (case-blind).
+ * Returns TLSPLUG_OK or TLSPLUG_ERR_INVALID. */
+TLSPLUG_API int tlsplug_version_parse(const char *text,
+                                      enum tlsplug_version *out);
+
+/* IANA cipher suite ids: TLSPLUG_CS_TLS_AES_128_GCM_SHA256 = 0x1301, ...
+ * Anything that takes a suite takes any uint16_t id, listed here or not. */
+enum tlsplug_cipher_suite_id {
+#define TLSPLUG_CIPHER_SUITE(name, id) TLSPLUG_CS_##name = id,
+#include <tlsplug/cipher_suites.h>
+#undef TLSPLUG_CIPHER_SUITE
+	TLSPLUG_CS_NONE = 0 /* "no suite negotiated"; 0x0000 is NULL_WITH_NULL_NULL */
+};
+
+/* IANA name of a suite ("TLS_AES_128_GCM_SHA256"), or NULL if not in the
+ * table. */
+TLSPLUG_API const char *tlsplug_cipher_suite_name(uint16_t id);
+/* Id of an IANA name (case-blind). Returns TLSPLUG_OK or
+ * TLSPLUG_ERR_NOT_FOUND. Also accepts "0x1301". */
+TLSPLUG_API int tlsplug_cipher_suite_from_name(const char *name,
+                                               uint16_t *id);
+/* Number of suites in the table and the i-th id, in table order. */
+TLSPLUG_API size_t tlsplug_cipher_suite_count(void);
+TLSPLUG_API uint16_t tlsplug_cipher_suite_at(size_t i);
+
+/* ALPN protocol ids (RFC 7301 registry), as PEP 543's NextProtocol. */
+#define TLSPLUG_ALPN_H2        "h2"
+#define TLSPLUG_ALPN_H2C       "h2c"
+#define TLSPLUG_ALPN_HTTP1     "http/1.1"
+#define TLSPLUG_ALPN_WEBRTC    "webrtc"
+#define TLSPLUG_ALPN_C_WEBRTC  "c-webrtc"
+#define TLSPLUG_ALPN_FTP       "ftp"
+#define TLSPLUG_ALPN_STUN      "stun.nat-discovery"
+#define TLSPLUG_ALPN_TURN      "stun.turn"
+
+/* ------------------------------------------------------------------------
+ * Certificates, private keys, trust stores (backend-neutral handles)
+ *
+ * The core keeps the bytes and checks at once what it can: the file exists
+ * and is readable, the content is PEM (with the right labels) or DER.  The
+ * engine parses them when a context is created, so one handle works with
+ * every backend.  Handles are immutable and refcounted.
+ * ------------------------------------------------------------------------ */
+
+struct tlsplug_certificate;
+struct tlsplug_private_key;
+struct tlsplug_trust_store;
+
+/* Loads one certificate or a chain (a PEM file with several CERTIFICATE
+ * blocks, leaf first) or one DER certificate.  Errors: TLSPLUG_ERR_IO
+ * (missing or unreadable; message names the file and strerror),
+ * TLSPLUG_ERR_BAD_CERTIFICATE (neither PEM certificates nor DER),
+ * TLSPLUG_ERR_NOMEM. */
+TLSPLUG_API int tlsplug_certificate_from_file(const char *path,
+	struct tlsplug_certificate **out, struct tlsplug_error **err);
+/* Same from memory; the bytes are copied. */
+TLSPLUG_API int tlsplug_certificate_from_buffer(const void *data, size_t len,
+	struct tlsplug_certificate **out, struct tlsplug_error **err);
+/* Number of certificates the handle holds (a PEM chain may hold several). */
+TLSPLUG_API size_t tlsplug_certificate_count(const struct tlsplug_certificate *c);
+TLSPLUG_API struct tlsplug_certificate *tlsplug_certificate_ref(
+	struct tlsplug_certificate *c);
+TLSPLUG_API void tlsplug_certificate_unref(struct tlsplug_certificate *c);
+
+/*
+ * Password callback for encrypted keys: write the password (not
+ * NUL-terminated) into buf, at most size bytes, and return its length, or -1
+ * to give up.  Called by the engine when a context is created, possibly more
+ * than once, from the thread that creates the context.
+ */
+typedef int (*tlsplug_password_cb)(char *buf, size_t size, void *user_data);
+
+/* Loads a private key: PEM (PRIVATE KEY, RSA/EC PRIVATE KEY, ENCRYPTED
+ * PRIVATE KEY) or DER (PKCS#8 or traditional).  RSA, ECDSA and Ed25519 keys
+ * are expected to work on every backend.  Errors as for certificates, with
+ * TLSPLUG_ERR_BAD_KEY. */
+TLSPLUG_API int tlsplug_private_key_from_file(const char *path,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+TLSPLUG_API int tlsplug_private_key_from_buffer(const void *data, size_t len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Same, for an encrypted key: the password bytes are copied (and wiped on
+ * free).  A wrong password is reported at context creation as
+ * TLSPLUG_ERR_BAD_PASSWORD. */
+TLSPLUG_API int tlsplug_private_key_from_file_with_password(const char *path,
+	const void *password, size_t password_len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Same, asking a callback for the password when the key is used. */
+TLSPLUG_API int tlsplug_private_key_from_file_with_callback(const char *path,
+	tlsplug_password_cb cb, void *user_data,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+TLSPLUG_API int tlsplug_private_key_from_buffer_with_password(
+	const void *data, size_t len, const void *password, size_t password_len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+TLSPLUG_API struct tlsplug_private_key *tlsplug_private_key_ref(
+	struct tlsplug_private_key *k);
+TLSPLUG_API void tlsplug_private_key_unref(struct tlsplug_private_key *k);
+
+/* The engine's default system store (each backend says where it comes from
+ * in `tlsplug info`).  Never fails; the handle is shared. */
+TLSPLUG_API struct tlsplug_trust_store *tlsplug_trust_store_system(void);
+/* A PEM file of trusted certificates.  Errors as certificate_from_file. */
+TLSPLUG_API int tlsplug_trust_store_from_file(const char *path,
+	struct tlsplug_trust_store **out, struct tlsplug_error **err);
+/* PEM certificates in memory (copied). */
+TLSPLUG_API int tlsplug_trust_store_from_buffer(const void *pem, size_t len,
+	struct tlsplug_trust_store **out, struct tlsplug_error **err);
+TLSPLUG_API struct tlsplug_trust_store *tlsplug_trust_store_ref(
+	struct tlsplug_trust_store *t);
+TLSPLUG_API void tlsplug_trust_store_unref(struct tlsplug_trust_store *t);
+
+/* ------------------------------------------------------------------------
+ * Configuration (PEP 543 TLSConfiguration)
+ *
+ * A tlsplug_config is immutable and refcounted, so it can key a cache and be
+ * shared between threads.  Build one with a builder; "edit" gives a builder
+ * pre-filled from an existing config (PEP 543's update()).
+ *
+ * Defaults: certificate validation on; the engine's secure default cipher
+ * suites; no ALPN; lowest version TLS 1.2; highest MAXIMUM_SUPPORTED; the
+ * system trust store; no certificate chain; no SNI callback.
+ *
+ * Mutual TLS rule (the same on every backend): a server context whose config
+ * has validation on AND an explicitly set trust store requests a client
+ * certificate, fails the handshake with TLSPLUG_ERR_PEER_NO_CERT when none
+ * is sent, and verifies it against that store.  A client whose config has a
+ * certificate chain presents the first chain when the server asks.
+ * ------------------------------------------------------------------------ */
+
+struct tlsplug_config;
+struct tlsplug_config_builder;
+struct tlsplug_conn;
+
+/*
+ * Server name indication callback (server side).  Called during the
+ * handshake with the name the client sent (NULL if none) and the config the
+ * context was created with.  Return the config to continue with (a new
+ * reference, or tlsplug_config_ref(original)), or NULL to refuse the
+ * handshake (TLSPLUG_ERR_HANDSHAKE_REFUSED).  tlsplug takes ownership of the
+ * returned reference.  The certificate chains of the returned config take
+ * effect for this connection; the backend caches one engine context per
+ * distinct (equal) config.  Runs on the thread that drives the handshake.
+ */
+typedef struct tlsplug_config *(*tlsplug_sni_cb)(struct tlsplug_conn *conn,
+	const char *server_name, const struct tlsplug_config *original,
+	void *user_data);
+
+/* New builder with the defaults above.  NULL only when out of memory. */
+TLSPLUG_API struct tlsplug_config_builder *tlsplug_config_builder_new(void);
+/* New builder holding every setting of cfg (PEP 543 update()). */
+TLSPLUG_API struct tlsplug_config_builder *tlsplug_config_edit(
+	const struct tlsplug_config *cfg);
+TLSPLUG_API void tlsplug_config_builder_free(struct tlsplug_config_builder *b);
+
+/*
+ * Setters return TLSPLUG_OK, TLSPLUG_ERR_MISUSE (b is NULL),
+ * TLSPLUG_ERR_INVALID (bad value; the builder keeps its previous value and
+ * tlsplug_config_builder_error() says why) or TLSPLUG_ERR_NOMEM.
+ */
+
+/* Turns certificate validation (chain and hostname) off or back on.  Off is
+ * insecure; a backend that cannot turn it off refuses the config with
+ * TLSPLUG_ERR_UNSUPPORTED. */
+TLSPLUG_API int tlsplug_config_builder_set_insecure_no_validation(
+	struct tlsplug_config_builder *b, int no_validation);
+/* Adds a certificate chain (leaf first; `chain` may hold the whole chain,
+ * `extra` further intermediates, may be NULL) and its key.  Servers may add
+ * several; the backend picks the one whose names match the client's SNI,
+ * else the first.  Clients use the first for mutual TLS.  Takes references. */
+TLSPLUG_API int tlsplug_config_builder_add_cert_chain(
+	struct tlsplug_config_builder *b, struct tlsplug_certificate *chain,
+	struct tlsplug_certificate *extra, struct tlsplug_private_key *key);
+/* Removes every chain. */
+TLSPLUG_API int tlsplug_config_builder_clear_cert_chains(
+	struct tlsplug_config_builder *b);
+/* Cipher suites by IANA id, in priority order (n == 0: engine default).
+ * Ids the engine lacks are skipped; none usable is an error at context
+ * creation (TLSPLUG_ERR_UNSUPPORTED). */
+TLSPLUG_API int tlsplug_config_builder_set_ciphers(
+	struct tlsplug_config_builder *b, const uint16_t *ids, size_t n);
+/* ALPN protocols in preference order (n == 0: none).  Each 1..255 bytes. */
+TLSPLUG_API int tlsplug_config_builder_set_alpn(
+	struct tlsplug_config_builder *b, const char *const *protocols, size_t n);
+/* Version bounds.  MINIMUM_SUPPORTED / MAXIMUM_SUPPORTED mean the engine's
+ * own limits.  build() fails if lowest > highest. */
+TLSPLUG_API int tlsplug_config_builder_set_min_version(
+	struct tlsplug_config_builder *b, enum tlsplug_version v);
+TLSPLUG_API int tlsplug_config_builder_set_max_version(
+	struct tlsplug_config_builder *b, enum tlsplug_version v);
+/* Trust store (takes a reference; NULL: back to the system store).  Setting
+ * tlsplug_trust_store_system() is the same as the default: it does not count
+ * as "explicitly set" for the mutual TLS rule above. */
+TLSPLUG_API int tlsplug_config_builder_set_trust_store(
+	struct tlsplug_config_builder *b, struct tlsplug_trust_store *t);
+/* SNI callback (NULL: none). user_data is compared by equal(). */
+TLSPLUG_API int tlsplug_config_builder_set_sni_callback(
+	struct tlsplug_config_builder *b, tlsplug_sni_cb cb, void *user_data);
+/* The reason for the last failed setter or build, or NULL. */
+TLSPLUG_API const struct tlsplug_error *tlsplug_config_builder_error(
+	const struct tlsplug_config_builder *b);
+
+/* Makes an immutable config from the builder (which stays usable).
+ * Errors: TLSPLUG_ERR_INVALID (lowest version above highest),
+ * TLSPLUG_ERR_NOMEM. */
+TLSPLUG_API int tlsplug_config_builder_build(
+	const struct tlsplug_config_builder *b, struct tlsplug_config **out);
+/* A config with every default (shared, never fails). */
+TLSPLUG_API struct tlsplug_config *tlsplug_config_default(void);
+TLSPLUG_API struct tlsplug_config *tlsplug_config_ref(struct tlsplug_config *c);
+TLSPLUG_API void tlsplug_config_unref(struct tlsplug_config *c);
+/* 1 if a and b hold equal settings (handles compared by content), else 0. */
+TLSPLUG_API int tlsplug_config_equal(const struct tlsplug_config *a,
+                                     const struct tlsplug_config *b);
+/* Hash consistent with tlsplug_config_equal(). */
+TLSPLUG_API uint64_t tlsplug_config_hash(const struct tlsplug_config *c);
+
+/* Read-only accessors. */
+TLSPLUG_API int tlsplug_config_validates(const struct tlsplug_config *c);
+TLSPLUG_API enum tlsplug_version tlsplug_config_min_version(
+	const struct tlsplug_config *c);
+TLSPLUG_API enum tlsplug_version tlsplug_config_max_version(
+	const struct tlsplug_config *c);
+TLSPLUG_API size_t tlsplug_config_ciphers(const struct tlsplug_config *c,
+                                          const uint16_t **ids);
+TLSPLUG_API size_t tlsplug_config_alpn(const struct tlsplug_config *c,
+                                       const char *const **protocols);
+TLSPLUG_API size_t tlsplug_config_cert_chain_count(
+	const struct tlsplug_config *c);
+
+/* ------------------------------------------------------------------------
+ * Backends and the registry
+ * ------------------------------------------------------------------------ */
+
+/* Capabilities a backend declares (TLSPLUG_CAP_*): see tlsplug/backend.h. */
+
+struct tlsplug_backend;
+struct tlsplug_registry;
+
+enum tlsplug_backend_state {
+	TLSPLUG_BACKEND_FOUND = 0,    /* file found, not opened yet */
+	TLSPLUG_BACKEND_OK = 1,       /* loaded, validated, initialised */
+	TLSPLUG_BACKEND_REJECTED = 2  /* see tlsplug_backend_reject_reason() */
+};
+
+/* How the backend was chosen (tlsplug which). */
+enum tlsplug_choice_rule {
+	TLSPLUG_CHOSEN_EXPLICIT = 1,     /* named in the API call / --backend */
+	TLSPLUG_CHOSEN_ENVIRONMENT = 2,  /* TLSPLUG_BACKEND */
+	TLSPLUG_CHOSEN_USER_CONFIG = 3,  /* user's file or TLSPLUG_CONF */
+	TLSPLUG_CHOSEN_SYSTEM_CONFIG = 4,
+	TLSPLUG_CHOSEN_BUILTIN = 5       /* priority, then name */
+};
+
+/*
+ * Creates a registry: reads TLSPLUG_PLUGIN_PATH, TLSPLUG_BACKEND,
+ * TLSPLUG_CONF (with secure_getenv, so a setuid program ignores them) and
+ * the config files, and lists the plugin files (tlsplug-NAME.so) of every
+ * plugin directory.  Plugins are opened lazily: naming a backend opens only
+ * that file; the built-in order and tlsplug_registry_load_all() open all.
+ * app_name (may be NULL) selects the [app_name] section of config files.
+ * Malformed config lines do not stop creation: they are kept as
+ * diagnostics, and any choice that depends on config files then fails with
+ * TLSPLUG_ERR_CONFIG_FILE naming file:line.
+ * Errors: TLSPLUG_ERR_NOMEM.
+ */
+TLSPLUG_API int tlsplug_registry_new(const char *app_name,
+	struct tlsplug_registry **out, struct tlsplug_error **err);
+TLSPLUG_API void tlsplug_registry_free(struct tlsplug_registry *r);
+/* The process-wide registry (app name from tlsplug_set_app_name, or NULL),
+ * created on first use, thread-safely.  NULL only when out of memory. */
+TLSPLUG_API struct tlsplug_registry *tlsplug_registry_default(void);
+/* Sets the application name the default registry uses; call before its first
+ * use.  Returns TLSPLUG_ERR_MISUSE once the default registry exists. */
+TLSPLUG_API int tlsplug_set_app_name(const char *app_name);
+
+/* Opens and validates every plugin found (for listing). */
+TLSPLUG_API void tlsplug_registry_load_all(struct tlsplug_registry *r);
+/* Loads one plugin file by path (it need not be in a plugin directory; the
+ * location safety rules still apply).  On success *out is the backend.
+ * Errors: TLSPLUG_ERR_PLUGIN with the reason, TLSPLUG_ERR_IO. */
+TLSPLUG_API int tlsplug_registry_load_file(struct tlsplug_registry *r,
+	const char *path, const struct tlsplug_backend **out,
+	struct tlsplug_error **err);
+/* Every plugin file found so far, in discovery order (rejected ones too). */
+TLSPLUG_API size_t tlsplug_registry_count(const struct tlsplug_registry *r);
+TLSPLUG_API const struct tlsplug_backend *tlsplug_registry_get(
+	const struct tlsplug_registry *r, size_t i);
+/* The usable backend of that name (opening its file if needed), or NULL. */
+TLSPLUG_API const struct tlsplug_backend *tlsplug_registry_find(
+	struct tlsplug_registry *r, const char *name);
+/*
+ * Chooses a backend by the precedence rules: explicit name (if not NULL),
+ * TLSPLUG_BACKEND, user config, system config, built-in order.  rule and
+ * source (both may be NULL) tell why: source is "TLSPLUG_BACKEND",
+ * "/path/tlsplug.conf:3" or "built-in order", owned by the registry.
+ * Errors: TLSPLUG_ERR_NOT_FOUND (an explicit or configured name is not
+ * available -- no fallback; the message lists the available backends),
+ * TLSPLUG_ERR_CONFIG_FILE, TLSPLUG_ERR_PLUGIN (nothing usable at all).
+ */
+TLSPLUG_API int tlsplug_registry_choose(struct tlsplug_registry *r,
+	const char *name, const struct tlsplug_backend **out,
+	enum tlsplug_choice_rule *rule, const char **source);
+/* The registry's last error (from choose, find, load_file). */
+TLSPLUG_API const struct tlsplug_error *tlsplug_registry_error(
+	const struct tlsplug_registry *r);
+/* Plugin directories searched, in order. */
+TLSPLUG_API size_t tlsplug_registry_dir_count(const struct tlsplug_registry *r);
+TLSPLUG_API const char *tlsplug_registry_dir(const struct tlsplug_registry *r,
+                                             size_t i);
+/* Problems met while reading config files (each "file:line: message"). */
+TLSPLUG_API size_t tlsplug_registry_diagnostic_count(
+	const struct tlsplug_registry *r);
+TLSPLUG_API const char *tlsplug_registry_diagnostic(
+	const struct tlsplug_registry *r, size_t i);
+/* Names asked for by TLSPLUG_BACKEND or config files that no usable plugin
+ * provides (no such file, or its plugin was rejected). */
+TLSPLUG_API size_t tlsplug_registry_missing_count(
+	const struct tlsplug_registry *r);
+TLSPLUG_API const char *tlsplug_registry_missing(
+	const struct tlsplug_registry *r, size_t i);
+
+/* Backend records (owned by the registry; valid until it is freed). */
+TLSPLUG_API const char *tlsplug_backend_name(const struct tlsplug_backend *b);
+TLSPLUG_API const char *tlsplug_backend_path(const struct tlsplug_backend *b);
+TLSPLUG_API enum tlsplug_backend_state tlsplug_backend_state(
+	const struct tlsplug_backend *b);
+/* Why the plugin was rejected (one line), or NULL. */
+TLSPLUG_API const char *tlsplug_backend_reject_reason(
+	const struct tlsplug_backend *b);
+/* Following accessors are meaningful for TLSPLUG_BACKEND_OK only. */
+TLSPLUG_API const char *tlsplug_backend_description(
+	const struct tlsplug_backend *b);
+TLSPLUG_API const char *tlsplug_backend_engine_version(
+	const struct tlsplug_backend *b);
+TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
+	unsigned *major, unsigned *minor);
+TLSPLUG_API uint64_t tlsplug_backend_caps(const struct tlsplug_backend *b);
+TLSPLUG_API int tlsplug_backend_priority(const struct tlsplug_backend *b);
+/* Cipher suites the engine offers (IANA ids, engine's preference order).
+ * Returns the number found, filling at most max ids. */
+TLSPLUG_API size_t tlsplug_backend_cipher_suites(
+	const struct tlsplug_backend *b, uint16_t *ids, size_t max);
+/* Where the engine's system trust store comes from (file, directory,
+ * p11-kit URL), or NULL if it cannot say. */
+TLSPLUG_API const char *tlsplug_backend_system_trust_source(
+	const struct tlsplug_backend *b);
+/* Names of the TLSPLUG_CAP_* bits ("client", "server", "alpn", ...). */
+TLSPLUG_API const char *tlsplug_capability_name(uint64_t cap_bit);
+
+/* ------------------------------------------------------------------------
+ * Contexts (PEP 543 ClientContext / ServerContext)
+ * ------------------------------------------------------------------------ */
+
+struct tlsplug_context;
+
+enum tlsplug_role { TLSPLUG_CLIENT = 1, TLSPLUG_SERVER = 2 };
+
+/*
+ * Creates a context for `role` from `config` on backend `b` (NULL: the
+ * default registry's choice).  The engine parses certificates and keys now.
+ * Takes its own reference on config.  Errors: TLSPLUG_ERR_UNSUPPORTED (the
+ * backend cannot honour a setting; the message names it),
+ * TLSPLUG_ERR_BAD_CERTIFICATE, TLSPLUG_ERR_BAD_KEY, TLSPLUG_ERR_BAD_PASSWORD,
+ * TLSPLUG_ERR_KEY_MISMATCH, TLSPLUG_ERR_NOT_FOUND, TLSPLUG_ERR_NOMEM, ...
+ */
+TLSPLUG_API int tlsplug_context_new(const struct tlsplug_backend *b,
+	enum tlsplug_role role, struct tlsplug_config *config,
+	struct tlsplug_context **out, struct tlsplug_error **err);
+TLSPLUG_API struct tlsplug_context *tlsplug_context_ref(
+	struct tlsplug_context *ctx);
+TLSPLUG_API void tlsplug_context_unref(struct tlsplug_context *ctx);
+TLSPLUG_API const struct tlsplug_backend *tlsplug_context_backend(
+	const struct tlsplug_context *ctx);
+TLSPLUG_API struct tlsplug_config *tlsplug_context_config(
+	const struct tlsplug_context *ctx);
+TLSPLUG_API enum tlsplug_role tlsplug_context_role(
+	const struct tlsplug_context *ctx);
+
+/* ------------------------------------------------------------------------
+ * Connections over memory buffers (PEP 543 TLSWrappedBuffer)
+ *
+ * The connection owns two ciphertext buffers.  The application moves bytes
+ * between them and the network: incoming bytes in with
+ * tlsplug_conn_receive_from_network(), outgoing bytes out with
+ * tlsplug_conn_peek_outgoing() + tlsplug_conn_consume_outgoing() (or
+ * tlsplug_conn_read_outgoing()).  Operations return TLSPLUG_WANT_READ when
+ * they need more incoming ciphertext and TLSPLUG_WANT_WRITE when outgoing
+ * ciphertext must be sent before they can go on; with buffers the outgoing
+ * buffer grows instead, so WANT_WRITE is only returned by the socket wrapper.
+ * Always send pending outgoing bytes after each call, whatever it returned.
+ * ------------------------------------------------------------------------ */
+
+/* Creates a connection.  server_hostname (client only; NULL to skip
+ * hostname checking and SNI) is what validation checks and, unless it is an
+ * IP literal, what is sent as SNI (without a trailing dot), the same on
+ * every backend.  Takes a reference on ctx. */
+TLSPLUG_API int tlsplug_conn_new(struct tlsplug_context *ctx,
+	const char *server_hostname, struct tlsplug_conn **out,
+	struct tlsplug_error **err);
+TLSPLUG_API void tlsplug_conn_free(struct tlsplug_conn *conn);
+
+/* Runs the handshake: TLSPLUG_OK when done, WANT_READ, or an error. */
+TLSPLUG_API int tlsplug_conn_handshake(struct tlsplug_conn *conn);
+/* Reads up to len plaintext bytes into buf; *nread is set (0 on non-OK).
+ * Returns OK, WANT_READ, TLSPLUG_CLOSED (peer's close_notify),
+ * TLSPLUG_RAGGED_EOF (network EOF without close_notify) or an error.
+ * Runs the handshake first if needed. */
+TLSPLUG_API int tlsplug_conn_read(struct tlsplug_conn *conn, void *buf,
+                                  size_t len, size_t *nread);
+/* Encrypts up to len bytes; *nwritten may be less than len (short write).
+ * After WANT_*, call again with the same buf and len. */
+TLSPLUG_API int tlsplug_conn_write(struct tlsplug_conn *conn, const void *buf,
+                                   size_t len, size_t *nwritten);
+/* Sends close_notify: OK when the peer's close_notify was also seen,
+ * WANT_READ while waiting for it (it is fine to stop there). */
+TLSPLUG_API int tlsplug_conn_shutdown(struct tlsplug_conn *conn);
+
+/* Ciphertext from the network (copied).  Errors: TLSPLUG_ERR_NOMEM. */
+TLSPLUG_API int tlsplug_conn_receive_from_network(struct tlsplug_conn *conn,
+	const void *data, size_t len);
+/* Tells the connection the network reached EOF (no more incoming bytes). */
+TLSPLUG_API void tlsplug_conn_receive_eof(struct tlsplug_conn *conn);
+/* Pending outgoing ciphertext: *data points into the connection's buffer,
+ * valid until the next call on conn.  Returns its length. */
+TLSPLUG_API size_t tlsplug_conn_peek_outgoing(const struct tlsplug_conn *conn,
+                                              const void **data);
+/* Drops the first n pending outgoing bytes (n > pending: all of them). */
+TLSPLUG_API void tlsplug_conn_consume_outgoing(struct tlsplug_conn *conn,
+                                               size_t n);
+/* Copies and consumes up to len outgoing bytes; returns how many. */
+TLSPLUG_API size_t tlsplug_conn_read_outgoing(struct tlsplug_conn *conn,
+                                              void *buf, size_t len);
+/* Incoming ciphertext not yet consumed by the engine. */
+TLSPLUG_API size_t tlsplug_conn_incoming_pending(const struct tlsplug_conn *c);
+
+/* Negotiated parameters ("none" before the handshake). */
+TLSPLUG_API uint16_t tlsplug_conn_cipher(const struct tlsplug_conn *conn);
+TLSPLUG_API enum tlsplug_version tlsplug_conn_version(
+	const struct tlsplug_conn *conn);
+/* The ALPN protocol chosen, or NULL. */
+TLSPLUG_API const char *tlsplug_conn_alpn(const struct tlsplug_conn *conn);
+/* The peer leaf certificate's subject in RFC 4514 form, or NULL. */
+TLSPLUG_API const char *tlsplug_conn_peer_subject(struct tlsplug_conn *conn);
+/* The SNI name received (server) or sent (client), or NULL. */
+TLSPLUG_API const char *tlsplug_conn_server_name(
+	const struct tlsplug_conn *conn);
+TLSPLUG_API struct tlsplug_context *tlsplug_conn_context(
+	const struct tlsplug_conn *conn);
+/* The last error on conn, or NULL. */
+TLSPLUG_API const struct tlsplug_error *tlsplug_conn_error(
+	const struct tlsplug_conn *conn);
+
+/* Sockets (PEP 543 TLSWrappedSocket). */
+#include <tlsplug/socket.h>
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TLSPLUG_TLSPLUG_H */
