@@ -205,6 +205,8 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 {
 	struct tlsplug_conn *conn;
 	struct tlsplug_error e;
+	char *ace = NULL;
+	const char *why;
 	size_t priv_size;
 	int rc;
 
@@ -219,15 +221,28 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 	if (server_hostname != NULL && server_hostname[0] == '\0')
 		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
 		                          "conn_new: empty server host name");
+	/* A Unicode name goes out, and is checked, as its A-labels. */
+	if (server_hostname != NULL) {
+		rc = tlsplug__idna_to_ascii(server_hostname, &ace, &why);
+		if (rc == TLSPLUG_ERR_INVALID)
+			return tlsplug__error_out(err, rc, "server host name "
+			    "\"%s\" is not a valid internationalized domain "
+			    "name (IDNA2008, UTS #46): %s", server_hostname,
+			    why);
+		if (rc != TLSPLUG_OK)
+			return tlsplug__error_out(err, rc, "out of memory");
+		if (ace != NULL)
+			server_hostname = ace;
+	}
 
 	priv_size = tlsplug__context_conn_priv_size(ctx);
-	if (priv_size > SIZE_MAX - CONN_PRIV_OFFSET)
+	conn = priv_size > SIZE_MAX - CONN_PRIV_OFFSET ? NULL :
+	    tlsplug__calloc(1, CONN_PRIV_OFFSET + priv_size);
+	if (conn == NULL) {
+		tlsplug__free(ace);
 		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 		                          "out of memory");
-	conn = tlsplug__calloc(1, CONN_PRIV_OFFSET + priv_size);
-	if (conn == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
-		                          "out of memory");
+	}
 	tlsplug__buffer_init(&conn->in);
 	tlsplug__buffer_init(&conn->out);
 	conn->owner = tlsplug__context_backend_name(ctx);
@@ -249,6 +264,7 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 			sni[len - 1] = '\0';
 		conn->sni = is_ip_literal(sni) ? NULL : sni;
 	}
+	tlsplug__free(ace);
 	conn->ctx = tlsplug_context_ref(ctx);
 	rec_init(conn, &e);
 	rc = conn->ops->init(conn->priv, tlsplug__context_priv(ctx), conn,
@@ -270,6 +286,7 @@ tlsplug_conn_new(struct tlsplug_context *ctx, const char *server_hostname,
 	*out = conn;
 	return TLSPLUG_OK;
 nomem:
+	tlsplug__free(ace);
 	tlsplug__free(conn->hostname);
 	tlsplug__free(conn);
 	return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM, "out of memory");

@@ -251,6 +251,15 @@ typedef ssize_t (*tlsplug__conn_source_fn)(void *arg, void *buf,
 void tlsplug__conn_set_source(struct tlsplug_conn *conn,
                               tlsplug__conn_source_fn source, void *arg);
 
+/* ---- host names in Unicode (idna.c) ---------------------------------- */
+
+/* A host name with bytes outside ASCII (UTF-8) in its A-label form
+ * (IDNA2008, UTS #46 mapping): TLSPLUG_OK and *out a new string (free with
+ * tlsplug__free), or *out NULL when host is ASCII already (used as it is);
+ * TLSPLUG_ERR_INVALID with *why (static text) when it is not a valid
+ * internationalized name; TLSPLUG_ERR_NOMEM. */
+int tlsplug__idna_to_ascii(const char *host, char **out, const char **why);
+
 /* ---- hostname matching (hostname.c) --------------------------------- */
 
 int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,

@@ -10,6 +10,7 @@ core_libtlsplug_core_la_SOURCES = \
 	core/version.c \
 	core/cipher.c \
 	core/hostname.c \
+	core/idna.c \
 	core/identity.c core/identity.h \
 	core/readfile.c \
 	core/der.c core/der.h \
@@ -25,7 +26,8 @@ core_libtlsplug_core_la_SOURCES = \
 	core/loader.c core/loader.h \
 	core/registry.c core/registry.h \
 	core/socket.c core/socket_net.c core/socket_priv.h
-core_libtlsplug_core_la_LIBADD = $(LIBS)
+core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
+core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)
 
 lib_LTLIBRARIES += libtlsplug.la
 libtlsplug_la_SOURCES =

@@ -254,6 +254,16 @@ START_TEST(test_sni_name_decided_by_core)
 		{ "127.0.0.1", NULL },
 		{ "::1", NULL },
 		{ "2001:db8::7", NULL },
+		/* Unicode names go out as A-labels (IDNA2008, UTS #46). */
+		{ "b\xc3\xbc" "cher.mock.test", "xn--bcher-kva.mock.test" },
+		{ "B\xc3\x9c" "CHER.mock.test.", "xn--bcher-kva.mock.test" },
+		{ "\xe4\xbe\x8b\xe5\xad\x90.mock.test",
+		  "xn--fsqu00a.mock.test" },
+	};
+	static const char *const invalid[] = {
+		"a\xff.mock.test",             /* not UTF-8 */
+		"\xe2\x80\x8d.mock.test",     /* ZWJ: disallowed */
+		"-b\xc3\xbc" "cher.mock.test",    /* leading hyphen */
 	};
 	struct tlsplug_context *cctx;
 	struct pair p;
@@ -273,7 +283,29 @@ START_TEST(test_sni_name_decided_by_core)
 			ck_assert_str_eq(got, cases[i].sni);
 		tlsplug_conn_free(c);
 	}
+	/* A name that is not valid IDNA never reaches the plugin. */
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		struct tlsplug_conn *c = NULL;
+		struct tlsplug_error *e = NULL;
+		int before = stats->conn_inits;
+
+		ck_assert_int_eq(tlsplug_conn_new(cctx, invalid[i], &c, &e),
+		                 TLSPLUG_ERR_INVALID);
+		ck_assert_ptr_null(c);
+		ck_assert_msg(strstr(tlsplug_error_message(e),
+		                     "not a valid internationalized domain "
+		                     "name") != NULL, "%s",
+		              tlsplug_error_message(e));
+		ck_assert_int_eq(stats->conn_inits, before);
+		tlsplug_error_free(e);
+	}
 	tlsplug_context_unref(cctx);
+
+	/* The A-label form is what the certificate is checked against. */
+	pair_open(&p, "b\xc3\xbc" "cher.mock.test");
+	ck_assert_str_eq(tlsplug_conn_server_name(p.sv),
+	                 "xn--bcher-kva.mock.test");
+	pair_close(&p);
 
 	/* The server sees the name without the dot; validation still
 	 * accepts the absolute name. */

@@ -331,8 +331,10 @@ TLSPLUG_API int tlsplug_config_builder_set_insecure_no_validation(
 	struct tlsplug_config_builder *b, int no_validation);
 /* Adds a certificate chain (leaf first; `chain` may hold the whole chain,
  * `extra` further intermediates, may be NULL) and its key.  Servers may add
- * several; the backend picks the one whose names match the client's SNI,
- * else the first.  Clients use the first for mutual TLS.  Takes references. */
+ * several: for each client, the first chain whose leaf's subjectAltName
+ * matches the client's SNI (RFC 9525), else the first chain, the same rule
+ * on every backend.  Clients use the first for mutual TLS.  Takes
+ * references. */
 TLSPLUG_API int tlsplug_config_builder_add_cert_chain(
 	struct tlsplug_config_builder *b, struct tlsplug_certificate *chain,
 	struct tlsplug_certificate *extra, struct tlsplug_private_key *key);
@@ -365,8 +367,11 @@ TLSPLUG_API int tlsplug_config_builder_set_sni_callback(
 TLSPLUG_API const struct tlsplug_error *tlsplug_config_builder_error(
 	const struct tlsplug_config_builder *b);
 
-/* Makes an immutable config from the builder (which stays usable).
- * Errors: TLSPLUG_ERR_INVALID (lowest version above highest),
+/* Makes an immutable config from the builder (which stays usable).  With
+ * several certificate chains it reads each leaf's subjectAltName, to pick
+ * chains by SNI.  Errors: TLSPLUG_ERR_INVALID (lowest version above
+ * highest), TLSPLUG_ERR_BAD_CERTIFICATE (with several chains, a leaf that
+ * is not a readable X.509 certificate; the message names its file),
  * TLSPLUG_ERR_NOMEM. */
 TLSPLUG_API int tlsplug_config_builder_build(
 	const struct tlsplug_config_builder *b, struct tlsplug_config **out);
@@ -559,7 +564,12 @@ TLSPLUG_API enum tlsplug_role tlsplug_context_role(
 /* Creates a connection.  server_hostname (client only; NULL to skip
  * hostname checking and SNI) is what validation checks and, unless it is an
  * IP literal, what is sent as SNI (without a trailing dot), the same on
- * every backend.  Takes a reference on ctx. */
+ * every backend.  A name in Unicode (UTF-8) is first converted to its
+ * A-label form ("bücher.example" -> "xn--bcher-kva.example": IDNA2008 with
+ * UTS #46 mapping, libidn2), and that form is sent and checked; a name that
+ * is not valid IDNA is refused here with TLSPLUG_ERR_INVALID naming it,
+ * before any byte goes out.  tlsplug_conn_server_name() gives the A-label
+ * form.  Takes a reference on ctx. */
 TLSPLUG_API int tlsplug_conn_new(struct tlsplug_context *ctx,
 	const char *server_hostname, struct tlsplug_conn **out,
 	struct tlsplug_error **err);
@@ -605,7 +615,8 @@ TLSPLUG_API enum tlsplug_version tlsplug_conn_version(
 	const struct tlsplug_conn *conn);
 /* The ALPN protocol chosen, or NULL. */
 TLSPLUG_API const char *tlsplug_conn_alpn(const struct tlsplug_conn *conn);
-/* The peer leaf certificate's subject in RFC 4514 form, or NULL. */
+/* The peer leaf certificate's subject in RFC 4514 form (read by the core
+ * from the certificate, the same text on every backend), or NULL. */
 TLSPLUG_API const char *tlsplug_conn_peer_subject(struct tlsplug_conn *conn);
 /* The SNI name received (server) or sent (client), or NULL. */
 TLSPLUG_API const char *tlsplug_conn_server_name(
