@@ -21,8 +21,6 @@
 #include <stdint.h>
 
 #include <tlsplug/tlsplug.h>
-/* For the TLSPLUG_CAP_* constants only (tlsplug.h points there). */
-#include <tlsplug/backend.h>
 
 /* What a case runs against. */
 struct conf_env {

@@ -58,13 +58,25 @@ extern "C" {
 #define TLSPLUG_API
 #endif
 
-/* The version of this library, as numbers and as text. */
-#define TLSPLUG_VERSION_MAJOR 0
-#define TLSPLUG_VERSION_MINOR 1
-#define TLSPLUG_VERSION_PATCH 0
+/*
+ * The version of this library (the package version), as numbers and as
+ * text, at compile time.  Not to be confused with enum tlsplug_version and
+ * tlsplug_version_name(), which are TLS protocol versions.
+ */
+#define TLSPLUG_LIB_VERSION_MAJOR 0
+#define TLSPLUG_LIB_VERSION_MINOR 2
+#define TLSPLUG_LIB_VERSION_PATCH 0
+#define TLSPLUG_LIB_VERSION "0.2.0"
 
-/* Returns the library's version string, e.g. "0.1.0" (static storage). */
-TLSPLUG_API const char *tlsplug_version_string(void);
+/* Returns the version of the library actually running, e.g. "0.2.0"
+ * (static storage); it may be newer than the TLSPLUG_LIB_VERSION a program
+ * was compiled with. */
+TLSPLUG_API const char *tlsplug_lib_version(void);
+/* Stores the plugin ABI version the running library hosts (the
+ * TLSPLUG_BACKEND_ABI_MAJOR / _MINOR of <tlsplug/backend.h> it was built
+ * with): it loads plugins of that major, whatever their minor, and uses
+ * what they offer up to that minor.  Either pointer may be NULL. */
+TLSPLUG_API void tlsplug_lib_backend_abi(unsigned *major, unsigned *minor);
 
 /* ------------------------------------------------------------------------
  * Status codes and error records
@@ -397,8 +409,6 @@ TLSPLUG_API size_t tlsplug_config_cert_chain_count(
  * Backends and the registry
  * ------------------------------------------------------------------------ */
 
-/* Capabilities a backend declares (TLSPLUG_CAP_*): see tlsplug/backend.h. */
-
 struct tlsplug_backend;
 struct tlsplug_registry;
 
@@ -500,7 +510,48 @@ TLSPLUG_API const char *tlsplug_backend_engine_version(
 	const struct tlsplug_backend *b);
 TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 	unsigned *major, unsigned *minor);
+
+/*
+ * Capabilities: what a backend declares it can do, as bits of
+ * tlsplug_backend_caps().  A context whose config needs a capability the
+ * backend lacks is refused with TLSPLUG_ERR_UNSUPPORTED naming the setting,
+ * so a program may test a bit first or just handle that error.  Plugins
+ * declare the same bits in their descriptor (<tlsplug/backend.h>).
+ */
+#define TLSPLUG_CAP_CLIENT           (UINT64_C(1) << 0)  /* client contexts */
+#define TLSPLUG_CAP_SERVER           (UINT64_C(1) << 1)  /* server contexts */
+/* ALPN: tlsplug_config_builder_set_alpn() is negotiated. */
+#define TLSPLUG_CAP_ALPN             (UINT64_C(1) << 2)
+/* A server calls tlsplug_config_builder_set_sni_callback()'s callback. */
+#define TLSPLUG_CAP_SNI_CALLBACK     (UINT64_C(1) << 3)
+#define TLSPLUG_CAP_TLS1_2           (UINT64_C(1) << 4)  /* can speak 1.2 */
+#define TLSPLUG_CAP_TLS1_3           (UINT64_C(1) << 5)  /* can speak 1.3 */
+/* Validation can be turned off (set_insecure_no_validation). */
+#define TLSPLUG_CAP_NO_VALIDATION    (UINT64_C(1) << 6)
+/* Has a system trust store: a validating client needs no trust store set. */
+#define TLSPLUG_CAP_SYSTEM_TRUST     (UINT64_C(1) << 7)
+/* set_ciphers() is followed in exactly the order given; without this bit
+ * an order the engine cannot follow is refused. */
+#define TLSPLUG_CAP_CIPHER_ORDER     (UINT64_C(1) << 8)
+/* Mutual TLS: clients present a chain, servers verify client certs. */
+#define TLSPLUG_CAP_CLIENT_CERT      (UINT64_C(1) << 9)
+/* Encrypted private keys, and keys given a password or a callback. */
+#define TLSPLUG_CAP_KEY_PASSWORD     (UINT64_C(1) << 10)
+/* A server holds several chains and picks one by the client's SNI. */
+#define TLSPLUG_CAP_MULTI_CHAIN      (UINT64_C(1) << 11)
+#define TLSPLUG_CAP_ED25519          (UINT64_C(1) << 12) /* Ed25519 keys */
+#define TLSPLUG_CAP_TLS1_0           (UINT64_C(1) << 13) /* can speak 1.0 */
+#define TLSPLUG_CAP_TLS1_1           (UINT64_C(1) << 14) /* can speak 1.1 */
+/* The highest bit named so far (for iteration). */
+#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_TLS1_1
+
+/* The TLSPLUG_CAP_* bits the backend declares (0 unless
+ * TLSPLUG_BACKEND_OK). */
 TLSPLUG_API uint64_t tlsplug_backend_caps(const struct tlsplug_backend *b);
+/* The name of one TLSPLUG_CAP_* bit ("client", "server", "alpn", ...), as
+ * `tlsplug info` shows it; NULL for 0, several bits or an unknown bit. */
+TLSPLUG_API const char *tlsplug_capability_name(uint64_t cap_bit);
+
 TLSPLUG_API int tlsplug_backend_priority(const struct tlsplug_backend *b);
 /* Cipher suites the engine offers (IANA ids, engine's preference order).
  * Returns the number found, filling at most max ids. */
@@ -510,8 +561,6 @@ TLSPLUG_API size_t tlsplug_backend_cipher_suites(
  * p11-kit URL), or NULL if it cannot say. */
 TLSPLUG_API const char *tlsplug_backend_system_trust_source(
 	const struct tlsplug_backend *b);
-/* Names of the TLSPLUG_CAP_* bits ("client", "server", "alpn", ...). */
-TLSPLUG_API const char *tlsplug_capability_name(uint64_t cap_bit);
 
 /* ------------------------------------------------------------------------
  * Contexts (PEP 543 ClientContext / ServerContext)
