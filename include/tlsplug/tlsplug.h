@@ -249,26 +249,60 @@ TLSPLUG_API void tlsplug_certificate_unref(struct tlsplug_certificate *c);
  */
 typedef int (*tlsplug_password_cb)(char *buf, size_t size, void *user_data);
 
-/* Loads a private key: PEM (PRIVATE KEY, RSA/EC PRIVATE KEY, ENCRYPTED
- * PRIVATE KEY) or DER (PKCS#8 or traditional).  RSA, ECDSA and Ed25519 keys
- * are expected to work on every backend.  Errors as for certificates, with
- * TLSPLUG_ERR_BAD_KEY. */
+/*
+ * Private keys: six constructors, one for each source of the bytes (a file,
+ * or a buffer that is copied) and each way of giving the password of an
+ * encrypted key (none, password bytes, a password callback):
+ *
+ *             no password     password bytes          password callback
+ *   file      _from_file      _from_file_with_password _from_file_with_callback
+ *   buffer    _from_buffer    _from_buffer_with_password
+ *                                                      _from_buffer_with_callback
+ *
+ * Each accepts the same forms, PEM or DER: PKCS#8 (PEM "PRIVATE KEY"),
+ * traditional RSA or EC ("RSA PRIVATE KEY", "EC PRIVATE KEY"), encrypted
+ * PKCS#8 ("ENCRYPTED PRIVATE KEY", or its DER), and traditional encrypted
+ * PEM (Proc-Type: 4,ENCRYPTED and DEK-Info headers).  RSA, ECDSA and
+ * Ed25519 keys are expected to work on every backend.
+ *
+ * The core checks the framing at once; the engine decrypts and parses the
+ * key when a context is created, calling a callback then (possibly more
+ * than once).  Password bytes are copied (not NUL-terminated; (NULL, 0) is
+ * the empty password) and wiped on free.  For a key that is not encrypted
+ * the password or callback is dropped at once: never used, never called.
+ *
+ * Errors now: TLSPLUG_ERR_MISUSE (path or out is NULL), TLSPLUG_ERR_INVALID
+ * (data NULL with len > 0, password NULL with password_len > 0, cb NULL),
+ * TLSPLUG_ERR_IO (file missing or unreadable; the message names it and
+ * says why), TLSPLUG_ERR_BAD_KEY (neither a PEM private key nor DER),
+ * TLSPLUG_ERR_NOMEM.  At context creation: TLSPLUG_ERR_BAD_PASSWORD (wrong
+ * password, the callback gave up, or an encrypted key given no password),
+ * TLSPLUG_ERR_BAD_KEY (the engine cannot parse it), TLSPLUG_ERR_UNSUPPORTED
+ * (an encrypted key on a backend without TLSPLUG_CAP_KEY_PASSWORD).  On
+ * failure *out is NULL.
+ */
+
+/* Key from the file at path, with no password. */
 TLSPLUG_API int tlsplug_private_key_from_file(const char *path,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
-TLSPLUG_API int tlsplug_private_key_from_buffer(const void *data, size_t len,
-	struct tlsplug_private_key **out, struct tlsplug_error **err);
-/* Same, for an encrypted key: the password bytes are copied (and wiped on
- * free).  A wrong password is reported at context creation as
- * TLSPLUG_ERR_BAD_PASSWORD. */
+/* Key from the file at path, with the password bytes given. */
 TLSPLUG_API int tlsplug_private_key_from_file_with_password(const char *path,
 	const void *password, size_t password_len,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
-/* Same, asking a callback for the password when the key is used. */
+/* Key from the file at path, with the password cb gives. */
 TLSPLUG_API int tlsplug_private_key_from_file_with_callback(const char *path,
 	tlsplug_password_cb cb, void *user_data,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Key from len bytes at data (copied), with no password. */
+TLSPLUG_API int tlsplug_private_key_from_buffer(const void *data, size_t len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Key from len bytes at data (copied), with the password bytes given. */
 TLSPLUG_API int tlsplug_private_key_from_buffer_with_password(
 	const void *data, size_t len, const void *password, size_t password_len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Key from len bytes at data (copied), with the password cb gives. */
+TLSPLUG_API int tlsplug_private_key_from_buffer_with_callback(
+	const void *data, size_t len, tlsplug_password_cb cb, void *user_data,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
 TLSPLUG_API struct tlsplug_private_key *tlsplug_private_key_ref(
 	struct tlsplug_private_key *k);
@@ -535,7 +569,7 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 #define TLSPLUG_CAP_CIPHER_ORDER     (UINT64_C(1) << 8)
 /* Mutual TLS: clients present a chain, servers verify client certs. */
 #define TLSPLUG_CAP_CLIENT_CERT      (UINT64_C(1) << 9)
-/* Encrypted private keys, and keys given a password or a callback. */
+/* Encrypted private keys (their password as bytes or by a callback). */
 #define TLSPLUG_CAP_KEY_PASSWORD     (UINT64_C(1) << 10)
 /* A server holds several chains and picks one by the client's SNI. */
 #define TLSPLUG_CAP_MULTI_CHAIN      (UINT64_C(1) << 11)
