@@ -237,7 +237,8 @@ combination(const struct conf_env *env, const struct key_form *form,
 	/* Asked for the password of an encrypted key only. */
 	if (!encrypted && pw.calls > 0)
 		return conf_fail(why, whylen, "%s: the password callback was "
-		                 "called for a key that is not encrypted", what);
+		                 "called for a key that is not encrypted",
+		                 what);
 	if (encrypted && pw.calls == 0 &&
 	    conf_has(env->server, TLSPLUG_CAP_KEY_PASSWORD))
 		return conf_fail(why, whylen, "%s: the password callback was "
@@ -280,13 +281,15 @@ encrypted_forms(const struct conf_env *env, const struct key_form *forms,
 		{ PW_NONE, NULL, TLSPLUG_ERR_BAD_PASSWORD },
 	};
 
+	size_t ntries = sizeof(tries) / sizeof(tries[0]);
+
 	for (size_t i = 0; i < n; i++)
 		for (int src = FROM_FILE; src <= FROM_BUFFER; src++)
-			for (size_t t = 0; t < sizeof(tries) / sizeof(tries[0]);
-			     t++)
+			for (size_t t = 0; t < ntries; t++)
 				if (combination(env, &forms[i], 1, src,
 				                tries[t].how, tries[t].text,
-				                tries[t].code, why, whylen) != 0)
+				                tries[t].code, why,
+				                whylen) != 0)
 					return -1;
 	return 0;
 }
@@ -314,7 +317,8 @@ CONF_CASE(case_key_der_pkcs8)
 CONF_CASE(case_key_pem_traditional)
 {
 	static const struct key_form forms[] = {
-		{ "ecdsa-trad.key", "ecdsa.pem" }, { "rsa-trad.key", "rsa.pem" },
+		{ "ecdsa-trad.key", "ecdsa.pem" },
+		{ "rsa-trad.key", "rsa.pem" },
 	};
 
 	return plain_forms(env, forms, NFORMS(forms), why, whylen);
@@ -323,7 +327,8 @@ CONF_CASE(case_key_pem_traditional)
 CONF_CASE(case_key_der_traditional)
 {
 	static const struct key_form forms[] = {
-		{ "ecdsa-trad.der", "ecdsa.pem" }, { "rsa-trad.der", "rsa.pem" },
+		{ "ecdsa-trad.der", "ecdsa.pem" },
+		{ "rsa-trad.der", "rsa.pem" },
 	};
 
 	return plain_forms(env, forms, NFORMS(forms), why, whylen);

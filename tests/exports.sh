@@ -149,7 +149,8 @@ END {
 		if (depth == 0) {
 			if (t == "{") {
 				if (node == "") {
-					print "anonymous version node" > "/dev/stderr"
+					print "anonymous version node" \
+					    > "/dev/stderr"
 					exit 1
 				}
 				depth = 1
@@ -160,7 +161,8 @@ END {
 				print "unbalanced }" > "/dev/stderr"
 				exit 1
 			} else {
-				node = t      # a node name, or the parent's after }
+				# A node name, or after } its parent's.
+				node = t
 			}
 			continue
 		}
@@ -179,8 +181,8 @@ END {
 			if (t == "*")
 				print "*local*", node
 			else
-				print "local name " t " (only \"local: *;\" is " \
-				    "expected)" > "/dev/stderr"
+				print "local name " t " (only " \
+				    "\"local: *;\" is expected)" > "/dev/stderr"
 			continue
 		}
 		print t, node
@@ -286,7 +288,7 @@ for node in $(comm -13 "$tmp/nodes" "$tmp/exported.nodes"); do
 	problem "the library defines version $node, which the map has not"
 done
 for node in $(comm -23 "$tmp/nodes" "$tmp/exported.nodes"); do
-	problem "the library lacks version node $node (not linked with the map?)"
+	problem "the library lacks version node $node (no map at link?)"
 done
 # "name version" as the linker writes it: name@@NODE (the default
 # version), name@NODE (hidden: objdump puts it in parentheses), or name

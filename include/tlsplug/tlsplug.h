@@ -254,10 +254,12 @@ typedef int (*tlsplug_password_cb)(char *buf, size_t size, void *user_data);
  * or a buffer that is copied) and each way of giving the password of an
  * encrypted key (none, password bytes, a password callback):
  *
- *             no password     password bytes          password callback
- *   file      _from_file      _from_file_with_password _from_file_with_callback
- *   buffer    _from_buffer    _from_buffer_with_password
- *                                                      _from_buffer_with_callback
+ *   tlsplug_private_key_from_file                  file, no password
+ *   tlsplug_private_key_from_file_with_password    file, password bytes
+ *   tlsplug_private_key_from_file_with_callback    file, password callback
+ *   tlsplug_private_key_from_buffer                buffer, no password
+ *   tlsplug_private_key_from_buffer_with_password  buffer, password bytes
+ *   tlsplug_private_key_from_buffer_with_callback  buffer, password callback
  *
  * Each accepts the same forms, PEM or DER: PKCS#8 (PEM "PRIVATE KEY"),
  * traditional RSA or EC ("RSA PRIVATE KEY", "EC PRIVATE KEY"), encrypted
