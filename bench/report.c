@@ -154,7 +154,7 @@ bench_report_table(const struct bench_opts *o, struct bench_backend_run *runs,
 	machine_read(&m);
 	printf("tlsplug-bench (tlsplug %s): %d round(s), %.2f s per "
 	       "measurement, median shown; %d connection pairs\n",
-	       tlsplug_version_string(), o->rounds, o->duration,
+	       tlsplug_lib_version(), o->rounds, o->duration,
 	       o->connections);
 	printf("machine: %ld CPU(s), %s, %s memory, %s; load %s\n", m.nproc,
 	       m.cpu, m.mem, m.os, m.load);
@@ -305,7 +305,7 @@ bench_report_json(const struct bench_opts *o, int argc, char **argv,
 
 	machine_read(&m);
 	printf("{\n  \"tlsplug_version\": ");
-	json_str(tlsplug_version_string());
+	json_str(tlsplug_lib_version());
 	printf(",\n  \"command\": [");
 	for (a = 0; a < argc; a++) {
 		if (a > 0)

@@ -1,5 +1,6 @@
-/* cases_keys.c -- encrypted keys and passwords, keys that do not match,
- * missing, unreadable and malformed files. */
+/* cases_keys.c -- private keys in every form with every constructor,
+ * passwords right, wrong and missing, keys that do not match, missing,
+ * unreadable and malformed files. */
 #include "config.h"
 
 #include <limits.h>
@@ -97,20 +98,24 @@ connect_to(const struct conf_env *env, struct tlsplug_config *scfg,
 }
 
 /*
- * Runs the server with ecdsa.pem and `key`: expects success when code is
- * TLSPLUG_OK, else context creation failing with code.  Backends without
- * the key-password capability must refuse with UNSUPPORTED instead.
+ * Runs a server with the certificate `chain` and `key`: expects success
+ * (a handshake, then data both ways) when code is TLSPLUG_OK, else context
+ * creation failing with code.  needs_cap: the key is encrypted, so a
+ * backend without the key-password capability must refuse it with
+ * UNSUPPORTED instead.
  */
 static int
-with_key(const struct conf_env *env, struct tlsplug_private_key *key,
-         int code, const char *what, char *why, size_t whylen)
+with_key(const struct conf_env *env, const char *chain,
+         struct tlsplug_private_key *key, int needs_cap, int code,
+         const char *what, char *why, size_t whylen)
 {
 	struct tlsplug_config *scfg;
 	int rc;
 
-	if (server_config(env, "ecdsa.pem", key, &scfg, why, whylen) != 0)
+	if (server_config(env, chain, key, &scfg, why, whylen) != 0)
 		return -1;
-	if (!conf_gate(env->server, TLSPLUG_SERVER, TLSPLUG_CAP_KEY_PASSWORD,
+	if (needs_cap &&
+	    !conf_gate(env->server, TLSPLUG_SERVER, TLSPLUG_CAP_KEY_PASSWORD,
 	               scfg, &rc, why, whylen)) {
 		tlsplug_config_unref(scfg);
 		return rc;
@@ -124,104 +129,248 @@ with_key(const struct conf_env *env, struct tlsplug_private_key *key,
 	return rc;
 }
 
-CONF_CASE(case_key_encrypted_password)
+/* ---- every constructor with every form of a key -------------------- */
+
+/* Where the key comes from, and how its password is given: the six
+ * tlsplug_private_key_from_*(). */
+enum key_source { FROM_FILE, FROM_BUFFER };
+enum key_password { PW_NONE, PW_BYTES, PW_CALLBACK };
+
+static const char *const source_names[] = { "file", "buffer" };
+static const char *const password_names[] = {
+	"no password", "password", "callback giving"
+};
+
+/* One form of a key, as tools/tlsplug-gen-test-certs writes it (the
+ * encrypted ones with the password "secret"), and its certificate. */
+struct key_form {
+	const char *file;
+	const char *chain;
+};
+
+/* Makes a key handle from certdir/file with the constructor for (src,
+ * how); pw holds the password (bytes, or what password_cb gives). */
+static int
+load_key(const struct conf_env *env, const char *file, enum key_source src,
+         enum key_password how, struct password *pw,
+         struct tlsplug_private_key **key, const char *what, char *why,
+         size_t whylen)
 {
-	struct tlsplug_private_key *key = NULL;
 	struct tlsplug_error *err = NULL;
+	unsigned char *data = NULL;
 	char path[PATH_MAX];
-	int rc;
+	size_t len = 0, pwlen = pw->text != NULL ? strlen(pw->text) : 0;
+	int rc = TLSPLUG_ERR_INVALID;
 
-	conf_path(env, "ecdsa-enc.key", path);
-	if (tlsplug_private_key_from_file_with_password(path, "secret", 6,
-	    &key, &err) != TLSPLUG_OK)
-		return record_fail(err, "ecdsa-enc.key", why, whylen);
-	rc = with_key(env, key, TLSPLUG_OK, "encrypted key", why, whylen);
-	tlsplug_private_key_unref(key);
-	return rc;
-}
-
-CONF_CASE(case_key_encrypted_buffer)
-{
-	struct tlsplug_private_key *key = NULL;
-	struct tlsplug_error *err = NULL;
-	unsigned char *data;
-	size_t len;
-	int rc;
-
-	if (conf_slurp(env, "ecdsa-enc.key", &data, &len, why, whylen) != 0)
+	if (src == FROM_FILE)
+		conf_path(env, file, path);
+	else if (conf_slurp(env, file, &data, &len, why, whylen) != 0)
 		return -1;
-	rc = tlsplug_private_key_from_buffer_with_password(data, len,
-	    "secret", 6, &key, &err);
-	free(data);
+	switch ((int)src * 3 + (int)how) {
+	case FROM_FILE * 3 + PW_NONE:
+		rc = tlsplug_private_key_from_file(path, key, &err);
+		break;
+	case FROM_FILE * 3 + PW_BYTES:
+		rc = tlsplug_private_key_from_file_with_password(path,
+		    pw->text, pwlen, key, &err);
+		break;
+	case FROM_FILE * 3 + PW_CALLBACK:
+		rc = tlsplug_private_key_from_file_with_callback(path,
+		    password_cb, pw, key, &err);
+		break;
+	case FROM_BUFFER * 3 + PW_NONE:
+		rc = tlsplug_private_key_from_buffer(data, len, key, &err);
+		break;
+	case FROM_BUFFER * 3 + PW_BYTES:
+		rc = tlsplug_private_key_from_buffer_with_password(data, len,
+		    pw->text, pwlen, key, &err);
+		break;
+	case FROM_BUFFER * 3 + PW_CALLBACK:
+		rc = tlsplug_private_key_from_buffer_with_callback(data, len,
+		    password_cb, pw, key, &err);
+		break;
+	}
+	if (data != NULL) {
+		/* The handle must hold its own copy. */
+		memset(data, 0, len);
+		free(data);
+	}
 	if (rc != TLSPLUG_OK)
-		return record_fail(err, "ecdsa-enc.key (buffer)", why, whylen);
-	rc = with_key(env, key, TLSPLUG_OK, "encrypted key", why, whylen);
-	tlsplug_private_key_unref(key);
-	return rc;
+		return record_fail(err, what, why, whylen);
+	return 0;
 }
 
-CONF_CASE(case_key_encrypted_callback)
+/*
+ * One combination: the key of `form` made with the constructor for (src,
+ * how), the password being `text`; the server must then succeed (code
+ * TLSPLUG_OK) or fail at context creation with code.
+ */
+static int
+combination(const struct conf_env *env, const struct key_form *form,
+            int encrypted, enum key_source src, enum key_password how,
+            const char *text, int code, char *why, size_t whylen)
 {
-	struct password pw = { "secret", 0 };
+	struct password pw = { text, 0 };
 	struct tlsplug_private_key *key = NULL;
-	struct tlsplug_error *err = NULL;
-	char path[PATH_MAX];
+	char what[256], inner[512];
 	int rc;
 
-	conf_path(env, "ecdsa-enc.key", path);
-	if (tlsplug_private_key_from_file_with_callback(path, password_cb, &pw,
-	    &key, &err) != TLSPLUG_OK)
-		return record_fail(err, "ecdsa-enc.key", why, whylen);
-	rc = with_key(env, key, TLSPLUG_OK, "encrypted key", why, whylen);
-	tlsplug_private_key_unref(key);
-	if (rc == 0 && pw.calls == 0 &&
-	    conf_has(env->server, TLSPLUG_CAP_KEY_PASSWORD))
-		return conf_fail(why, whylen, "password callback never "
-		                 "called");
-	return rc;
-}
-
-CONF_CASE(case_key_wrong_password)
-{
-	struct tlsplug_private_key *key = NULL;
-	struct tlsplug_error *err = NULL;
-	char path[PATH_MAX];
-	int rc;
-
-	conf_path(env, "ecdsa-enc.key", path);
-	if (tlsplug_private_key_from_file_with_password(path, "wrong", 5,
-	    &key, &err) != TLSPLUG_OK)
-		return record_fail(err, "ecdsa-enc.key", why, whylen);
-	rc = with_key(env, key, TLSPLUG_ERR_BAD_PASSWORD, "wrong password",
-	              why, whylen);
-	tlsplug_private_key_unref(key);
-	if (rc != 0)
-		return rc;
-	/* No password at all for an encrypted key. */
-	if (tlsplug_private_key_from_file(path, &key, &err) != TLSPLUG_OK)
-		return record_fail(err, "ecdsa-enc.key", why, whylen);
-	rc = with_key(env, key, TLSPLUG_ERR_BAD_PASSWORD, "no password", why,
+	if (how == PW_NONE)
+		snprintf(what, sizeof(what), "%s from a %s, no password",
+		         form->file, source_names[src]);
+	else
+		snprintf(what, sizeof(what), "%s from a %s, %s \"%s\"",
+		         form->file, source_names[src], password_names[how],
+		         text != NULL ? text : "(gives up)");
+	if (load_key(env, form->file, src, how, &pw, &key, what, why,
+	             whylen) != 0)
+		return -1;
+	rc = with_key(env, form->chain, key, encrypted, code, what, why,
 	              whylen);
 	tlsplug_private_key_unref(key);
-	return rc;
+	if (rc != 0 && code == TLSPLUG_OK) {
+		snprintf(inner, sizeof(inner), "%s", why);
+		return conf_fail(why, whylen, "%s: %s", what, inner);
+	}
+	if (rc != 0 || how != PW_CALLBACK)
+		return rc;
+	/* Asked for the password of an encrypted key only. */
+	if (!encrypted && pw.calls > 0)
+		return conf_fail(why, whylen, "%s: the password callback was "
+		                 "called for a key that is not encrypted",
+		                 what);
+	if (encrypted && pw.calls == 0 &&
+	    conf_has(env->server, TLSPLUG_CAP_KEY_PASSWORD))
+		return conf_fail(why, whylen, "%s: the password callback was "
+		                 "never called", what);
+	return 0;
+}
+
+/* A key that is not encrypted works with all six constructors; a password
+ * given for it is not used, a callback not called, on any backend. */
+static int
+plain_forms(const struct conf_env *env, const struct key_form *forms,
+            size_t n, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int src = FROM_FILE; src <= FROM_BUFFER; src++)
+			for (int how = PW_NONE; how <= PW_CALLBACK; how++)
+				if (combination(env, &forms[i], 0, src, how,
+				                "unused", TLSPLUG_OK, why,
+				                whylen) != 0)
+					return -1;
+	return 0;
+}
+
+/* An encrypted key works from a file and a buffer with its password given
+ * as bytes or by a callback; a wrong password, and no password at all,
+ * are TLSPLUG_ERR_BAD_PASSWORD from the engine. */
+static int
+encrypted_forms(const struct conf_env *env, const struct key_form *forms,
+                size_t n, char *why, size_t whylen)
+{
+	static const struct {
+		enum key_password how;
+		const char *text;
+		int code;
+	} tries[] = {
+		{ PW_BYTES, "secret", TLSPLUG_OK },
+		{ PW_CALLBACK, "secret", TLSPLUG_OK },
+		{ PW_BYTES, "wrong", TLSPLUG_ERR_BAD_PASSWORD },
+		{ PW_CALLBACK, "wrong", TLSPLUG_ERR_BAD_PASSWORD },
+		{ PW_NONE, NULL, TLSPLUG_ERR_BAD_PASSWORD },
+	};
+
+	size_t ntries = sizeof(tries) / sizeof(tries[0]);
+
+	for (size_t i = 0; i < n; i++)
+		for (int src = FROM_FILE; src <= FROM_BUFFER; src++)
+			for (size_t t = 0; t < ntries; t++)
+				if (combination(env, &forms[i], 1, src,
+				                tries[t].how, tries[t].text,
+				                tries[t].code, why,
+				                whylen) != 0)
+					return -1;
+	return 0;
+}
+
+#define NFORMS(a) (sizeof(a) / sizeof((a)[0]))
+
+CONF_CASE(case_key_pem_pkcs8)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa.key", "ecdsa.pem" }, { "rsa.key", "rsa.pem" },
+	};
+
+	return plain_forms(env, forms, NFORMS(forms), why, whylen);
+}
+
+CONF_CASE(case_key_der_pkcs8)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa-key.der", "ecdsa.pem" }, { "rsa-key.der", "rsa.pem" },
+	};
+
+	return plain_forms(env, forms, NFORMS(forms), why, whylen);
+}
+
+CONF_CASE(case_key_pem_traditional)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa-trad.key", "ecdsa.pem" },
+		{ "rsa-trad.key", "rsa.pem" },
+	};
+
+	return plain_forms(env, forms, NFORMS(forms), why, whylen);
+}
+
+CONF_CASE(case_key_der_traditional)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa-trad.der", "ecdsa.pem" },
+		{ "rsa-trad.der", "rsa.pem" },
+	};
+
+	return plain_forms(env, forms, NFORMS(forms), why, whylen);
+}
+
+CONF_CASE(case_key_pem_pkcs8_encrypted)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa-enc.key", "ecdsa.pem" }, { "rsa-enc.key", "rsa.pem" },
+	};
+
+	return encrypted_forms(env, forms, NFORMS(forms), why, whylen);
+}
+
+CONF_CASE(case_key_der_pkcs8_encrypted)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa-enc.der", "ecdsa.pem" }, { "rsa-enc.der", "rsa.pem" },
+	};
+
+	return encrypted_forms(env, forms, NFORMS(forms), why, whylen);
+}
+
+CONF_CASE(case_key_pem_traditional_encrypted)
+{
+	static const struct key_form forms[] = {
+		{ "ecdsa-trad-enc.key", "ecdsa.pem" },
+		{ "rsa-trad-enc.key", "rsa.pem" },
+	};
+
+	return encrypted_forms(env, forms, NFORMS(forms), why, whylen);
 }
 
 CONF_CASE(case_key_callback_gives_up)
 {
-	struct password pw = { NULL, 0 };
-	struct tlsplug_private_key *key = NULL;
-	struct tlsplug_error *err = NULL;
-	char path[PATH_MAX];
-	int rc;
+	static const struct key_form form = { "ecdsa-enc.key", "ecdsa.pem" };
 
-	conf_path(env, "ecdsa-enc.key", path);
-	if (tlsplug_private_key_from_file_with_callback(path, password_cb, &pw,
-	    &key, &err) != TLSPLUG_OK)
-		return record_fail(err, "ecdsa-enc.key", why, whylen);
-	rc = with_key(env, key, TLSPLUG_ERR_BAD_PASSWORD,
-	              "password callback giving up", why, whylen);
-	tlsplug_private_key_unref(key);
-	return rc;
+	for (int src = FROM_FILE; src <= FROM_BUFFER; src++)
+		if (combination(env, &form, 1, src, PW_CALLBACK, NULL,
+		                TLSPLUG_ERR_BAD_PASSWORD, why, whylen) != 0)
+			return -1;
+	return 0;
 }
 
 static int

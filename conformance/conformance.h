@@ -21,8 +21,6 @@
 #include <stdint.h>
 
 #include <tlsplug/tlsplug.h>
-/* For the TLSPLUG_CAP_* constants only (tlsplug.h points there). */
-#include <tlsplug/backend.h>
 
 /* What a case runs against. */
 struct conf_env {
@@ -298,10 +296,13 @@ CONF_CASE(case_host_wildcard_bare_domain);
 CONF_CASE(case_host_null_skips_name_check);
 CONF_CASE(case_host_case_insensitive);
 CONF_CASE(case_sni_sent_for_names_only);
-CONF_CASE(case_key_encrypted_password);
-CONF_CASE(case_key_encrypted_buffer);
-CONF_CASE(case_key_encrypted_callback);
-CONF_CASE(case_key_wrong_password);
+CONF_CASE(case_key_pem_pkcs8);
+CONF_CASE(case_key_der_pkcs8);
+CONF_CASE(case_key_pem_traditional);
+CONF_CASE(case_key_der_traditional);
+CONF_CASE(case_key_pem_pkcs8_encrypted);
+CONF_CASE(case_key_der_pkcs8_encrypted);
+CONF_CASE(case_key_pem_traditional_encrypted);
 CONF_CASE(case_key_callback_gives_up);
 CONF_CASE(case_key_mismatch);
 CONF_CASE(case_file_missing);

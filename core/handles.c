@@ -441,14 +441,34 @@ tlsplug__certificate_blob(const struct tlsplug_certificate *c,
 
 /* ---- private keys --------------------------------------------------- */
 
-/* A key's password input (the kind's arg). */
+/*
+ * The six tlsplug_private_key_from_*() are one path, key_load(), given
+ * where the bytes come from (struct key_source) and how the password is
+ * given (struct key_secret, the kind's arg).
+ */
+struct key_source {
+	const char *path;        /* file: path (may be a bad NULL) */
+	const void *data;        /* buffer: bytes and length */
+	size_t len;
+	int file;                /* 1: path, 0: data/len */
+};
+
+enum key_how { KEY_NO_PASSWORD, KEY_PASSWORD, KEY_CALLBACK };
+
 struct key_secret {
-	const void *password;    /* NULL: none */
+	enum key_how how;
+	const void *password;    /* KEY_PASSWORD */
 	size_t password_len;
-	tlsplug_password_cb cb;
+	tlsplug_password_cb cb;  /* KEY_CALLBACK */
 	void *cb_data;
 };
 
+/*
+ * Makes a key handle.  The password or callback is kept only when the
+ * framing says the key is encrypted: for any other key it would not be
+ * used, and dropping it here makes that so on every engine (one would
+ * otherwise try to decrypt a plain DER key, another call the callback).
+ */
 static int
 key_new(const unsigned char *data, size_t len, const char *origin,
         const void *arg, void **h, struct tlsplug_error *e)
@@ -465,16 +485,6 @@ key_new(const unsigned char *data, size_t len, const char *origin,
 	k->origin = tlsplug__strdup(origin);
 	if (k->origin == NULL)
 		goto nomem;
-	if (sec->password != NULL) {
-		k->password = tlsplug__malloc(sec->password_len + 1);
-		if (k->password == NULL)
-			goto nomem;
-		memcpy(k->password, sec->password, sec->password_len);
-		k->password[sec->password_len] = '\0';
-		k->password_len = sec->password_len;
-	}
-	k->cb = sec->cb;
-	k->cb_data = sec->cb_data;
 	rc = frame(data, len, PEM_KEY, 1, origin, TLSPLUG_ERR_BAD_KEY,
 	           &k->blob, &count, &k->encrypted, e);
 	if (rc != TLSPLUG_OK) {
@@ -483,6 +493,20 @@ key_new(const unsigned char *data, size_t len, const char *origin,
 		return rc;
 	}
 	k->blob.origin = k->origin;
+	if (k->encrypted && sec->how == KEY_PASSWORD) {
+		k->password = tlsplug__malloc(sec->password_len + 1);
+		if (k->password == NULL)
+			goto nomem;
+		/* An empty password (NULL, 0) is still a password. */
+		if (sec->password_len > 0)
+			memcpy(k->password, sec->password, sec->password_len);
+		k->password[sec->password_len] = '\0';
+		k->password_len = sec->password_len;
+	}
+	if (k->encrypted && sec->how == KEY_CALLBACK) {
+		k->cb = sec->cb;
+		k->cb_data = sec->cb_data;
+	}
 	*h = k;
 	return TLSPLUG_OK;
 nomem:
@@ -500,24 +524,63 @@ static const struct kind key_kind = {
 	"private_key", "data", key_new, key_set_out
 };
 
+/* The body of every tlsplug_private_key_from_*(). */
+static int
+key_load(struct key_source src, struct key_secret sec,
+         struct tlsplug_private_key **out, struct tlsplug_error **err)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (sec.how == KEY_PASSWORD && sec.password == NULL &&
+	    sec.password_len > 0)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		                          "private key password is NULL");
+	if (sec.how == KEY_CALLBACK && sec.cb == NULL)
+		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
+		    "private key password callback is NULL");
+	if (src.file)
+		return load_file(&key_kind, src.path, &sec, out, err);
+	return load_buffer(&key_kind, src.data, src.len, &sec, out, err);
+}
+
+static struct key_source
+key_file(const char *path)
+{
+	return (struct key_source){ .path = path, .file = 1 };
+}
+
+static struct key_source
+key_buffer(const void *data, size_t len)
+{
+	return (struct key_source){ .data = data, .len = len, .file = 0 };
+}
+
+static struct key_secret
+no_password(void)
+{
+	return (struct key_secret){ .how = KEY_NO_PASSWORD };
+}
+
+static struct key_secret
+password_bytes(const void *password, size_t password_len)
+{
+	return (struct key_secret){ .how = KEY_PASSWORD, .password = password,
+	                            .password_len = password_len };
+}
+
+static struct key_secret
+password_callback(tlsplug_password_cb cb, void *user_data)
+{
+	return (struct key_secret){ .how = KEY_CALLBACK, .cb = cb,
+	                            .cb_data = user_data };
+}
+
 int
 tlsplug_private_key_from_file(const char *path,
                               struct tlsplug_private_key **out,
                               struct tlsplug_error **err)
 {
-	const struct key_secret sec = { NULL, 0, NULL, NULL };
-
-	return load_file(&key_kind, path, &sec, out, err);
-}
-
-int
-tlsplug_private_key_from_buffer(const void *data, size_t len,
-                                struct tlsplug_private_key **out,
-                                struct tlsplug_error **err)
-{
-	const struct key_secret sec = { NULL, 0, NULL, NULL };
-
-	return load_buffer(&key_kind, data, len, &sec, out, err);
+	return key_load(key_file(path), no_password(), out, err);
 }
 
 int
@@ -525,15 +588,8 @@ tlsplug_private_key_from_file_with_password(const char *path,
 	const void *password, size_t password_len,
 	struct tlsplug_private_key **out, struct tlsplug_error **err)
 {
-	/* An empty password is still a password. */
-	const struct key_secret sec = {
-		password != NULL ? password : "", password_len, NULL, NULL
-	};
-
-	if (password == NULL && password_len > 0)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "private key password is NULL");
-	return load_file(&key_kind, path, &sec, out, err);
+	return key_load(key_file(path),
+	                password_bytes(password, password_len), out, err);
 }
 
 int
@@ -541,12 +597,16 @@ tlsplug_private_key_from_file_with_callback(const char *path,
 	tlsplug_password_cb cb, void *user_data,
 	struct tlsplug_private_key **out, struct tlsplug_error **err)
 {
-	const struct key_secret sec = { NULL, 0, cb, user_data };
+	return key_load(key_file(path), password_callback(cb, user_data),
+	                out, err);
+}
 
-	if (cb == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		    "private key password callback is NULL");
-	return load_file(&key_kind, path, &sec, out, err);
+int
+tlsplug_private_key_from_buffer(const void *data, size_t len,
+                                struct tlsplug_private_key **out,
+                                struct tlsplug_error **err)
+{
+	return key_load(key_buffer(data, len), no_password(), out, err);
 }
 
 int
@@ -554,14 +614,17 @@ tlsplug_private_key_from_buffer_with_password(const void *data, size_t len,
 	const void *password, size_t password_len,
 	struct tlsplug_private_key **out, struct tlsplug_error **err)
 {
-	const struct key_secret sec = {
-		password != NULL ? password : "", password_len, NULL, NULL
-	};
+	return key_load(key_buffer(data, len),
+	                password_bytes(password, password_len), out, err);
+}
 
-	if (password == NULL && password_len > 0)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "private key password is NULL");
-	return load_buffer(&key_kind, data, len, &sec, out, err);
+int
+tlsplug_private_key_from_buffer_with_callback(const void *data, size_t len,
+	tlsplug_password_cb cb, void *user_data,
+	struct tlsplug_private_key **out, struct tlsplug_error **err)
+{
+	return key_load(key_buffer(data, len),
+	                password_callback(cb, user_data), out, err);
 }
 
 struct tlsplug_private_key *

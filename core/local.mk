@@ -29,8 +29,13 @@ core_libtlsplug_core_la_SOURCES = \
 core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)
 
+# The version script lists every exported symbol under the node
+# TLSPLUG_0.2 and hides the rest; tests/exports.sh checks it against the
+# headers and the built library.  The library relinks when it changes.
 lib_LTLIBRARIES += libtlsplug.la
 libtlsplug_la_SOURCES =
 libtlsplug_la_LIBADD = core/libtlsplug-core.la
 libtlsplug_la_LDFLAGS = -version-info $(LIBTLSPLUG_LT_VERSION) \
-	-export-symbols-regex '^tlsplug_[a-z]' -no-undefined
+	-Wl,--version-script=$(srcdir)/core/libtlsplug.map -no-undefined
+EXTRA_libtlsplug_la_DEPENDENCIES = $(srcdir)/core/libtlsplug.map
+EXTRA_DIST += core/libtlsplug.map

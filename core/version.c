@@ -7,15 +7,30 @@
 
 #include "internal.h"
 
-#define TLSPLUG_STR_(x) #x
-#define TLSPLUG_STR(x) TLSPLUG_STR_(x)
+/*
+ * The header's version and configure.ac's AC_INIT must agree: a release
+ * bumps both, and the build stops here when one was forgotten
+ * (tests/check_error.c compares the strings).
+ */
+_Static_assert(TLSPLUG_LIB_VERSION_MAJOR == TLSPLUG_PACKAGE_MAJOR &&
+               TLSPLUG_LIB_VERSION_MINOR == TLSPLUG_PACKAGE_MINOR &&
+               TLSPLUG_LIB_VERSION_PATCH == TLSPLUG_PACKAGE_PATCH,
+               "TLSPLUG_LIB_VERSION_* in include/tlsplug/tlsplug.h differ "
+               "from AC_INIT in configure.ac");
 
 const char *
-tlsplug_version_string(void)
+tlsplug_lib_version(void)
 {
-	return TLSPLUG_STR(TLSPLUG_VERSION_MAJOR) "."
-	       TLSPLUG_STR(TLSPLUG_VERSION_MINOR) "."
-	       TLSPLUG_STR(TLSPLUG_VERSION_PATCH);
+	return TLSPLUG_LIB_VERSION;
+}
+
+void
+tlsplug_lib_backend_abi(unsigned *major, unsigned *minor)
+{
+	if (major != NULL)
+		*major = TLSPLUG_BACKEND_ABI_MAJOR;
+	if (minor != NULL)
+		*minor = TLSPLUG_BACKEND_ABI_MINOR;
 }
 
 const char *

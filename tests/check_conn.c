@@ -767,12 +767,29 @@ START_TEST(test_caps_refused)
 	assert_refused(without(TLSPLUG_CAP_KEY_PASSWORD), TLSPLUG_SERVER,
 	               build(b), TLSPLUG_ERR_UNSUPPORTED, "encrypted");
 	tlsplug_private_key_unref(k);
-	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_password(key_pem,
-	    strlen(key_pem), "pw", 2, &k, NULL), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_password(
+	    key_enc_pem, strlen(key_enc_pem), "pw", 2, &k, NULL), TLSPLUG_OK);
 	b = tlsplug_config_builder_new();
 	tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
 	assert_refused(without(TLSPLUG_CAP_KEY_PASSWORD), TLSPLUG_CLIENT,
 	               build(b), TLSPLUG_ERR_UNSUPPORTED, "encrypted");
+	tlsplug_private_key_unref(k);
+	/* A password given for a key that is not encrypted is dropped, so it
+	 * needs no key-password capability. */
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_password(key_pem,
+	    strlen(key_pem), "pw", 2, &k, NULL), TLSPLUG_OK);
+	b = tlsplug_config_builder_new();
+	tlsplug_config_builder_add_cert_chain(b, c, NULL, k);
+	{
+		struct tlsplug_config *cfg = build(b);
+		struct tlsplug_context *ctx = NULL;
+
+		ck_assert_int_eq(tlsplug_context_new(
+		    without(TLSPLUG_CAP_KEY_PASSWORD), TLSPLUG_CLIENT, cfg,
+		    &ctx, NULL), TLSPLUG_OK);
+		tlsplug_context_unref(ctx);
+		tlsplug_config_unref(cfg);
+	}
 
 	assert_refused(without(TLSPLUG_CAP_SYSTEM_TRUST), TLSPLUG_CLIENT,
 	               build(tlsplug_config_builder_new()),

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -246,7 +247,25 @@ START_TEST(test_version_names)
 		    TLSPLUG_OK);
 		ck_assert_int_eq(v, i);
 	}
-	ck_assert_str_eq(tlsplug_version_string(), "0.1.0");
+}
+END_TEST
+
+/* The library's own version: header macros, the running library and
+ * configure.ac's AC_INIT (PACKAGE_VERSION) say the same. */
+START_TEST(test_lib_version)
+{
+	char parts[64];
+	unsigned major = 99, minor = 99;
+
+	snprintf(parts, sizeof(parts), "%d.%d.%d", TLSPLUG_LIB_VERSION_MAJOR,
+	         TLSPLUG_LIB_VERSION_MINOR, TLSPLUG_LIB_VERSION_PATCH);
+	ck_assert_str_eq(TLSPLUG_LIB_VERSION, PACKAGE_VERSION);
+	ck_assert_str_eq(parts, PACKAGE_VERSION);
+	ck_assert_str_eq(tlsplug_lib_version(), PACKAGE_VERSION);
+	tlsplug_lib_backend_abi(&major, &minor);
+	ck_assert_uint_eq(major, TLSPLUG_BACKEND_ABI_MAJOR);
+	ck_assert_uint_eq(minor, TLSPLUG_BACKEND_ABI_MINOR);
+	tlsplug_lib_backend_abi(NULL, NULL);
 }
 END_TEST
 
@@ -266,6 +285,7 @@ main(void)
 	tcase_add_test(tc, test_backend_records);
 	tcase_add_test(tc, test_long_message_truncated);
 	tcase_add_test(tc, test_version_names);
+	tcase_add_test(tc, test_lib_version);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -467,6 +467,94 @@ START_TEST(test_encrypted_keys)
 }
 END_TEST
 
+/* The six constructors: the same checks of their arguments, and a
+ * password or callback kept for an encrypted key only. */
+START_TEST(test_key_constructors)
+{
+	struct tlsplug_private_key *k = (void *)1;
+	struct tlsplug_error *e = NULL;
+	unsigned char *enc = NULL, *plain = NULL;
+	size_t enclen = 0, plainlen = 0;
+	struct tlsplug_bkey bk;
+	int token;
+
+	ck_assert_int_eq(tlsplug__read_file(path("key_enc.der"), 1 << 20, &enc,
+	                                    &enclen), 0);
+	ck_assert_int_eq(tlsplug__read_file(path("key.der"), 1 << 20, &plain,
+	                                    &plainlen), 0);
+
+	/* Bad arguments: INVALID (out set to NULL) or MISUSE. */
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_callback(enc,
+	    enclen, NULL, NULL, &k, &e), TLSPLUG_ERR_INVALID);
+	ck_assert_ptr_null(k);
+	assert_error(e, TLSPLUG_ERR_INVALID, "callback is NULL");
+	e = NULL;
+	k = (void *)1;
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_password(enc,
+	    enclen, NULL, 1, &k, NULL), TLSPLUG_ERR_INVALID);
+	ck_assert_ptr_null(k);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_callback(NULL, 3,
+	    password_cb, NULL, &k, NULL), TLSPLUG_ERR_INVALID);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_callback(enc,
+	    enclen, password_cb, NULL, NULL, NULL), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_private_key_from_file_with_callback(NULL,
+	    password_cb, NULL, &k, NULL), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_private_key_from_file_with_password(NULL,
+	    "x", 1, &k, NULL), TLSPLUG_ERR_MISUSE);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_callback("x", 1,
+	    password_cb, NULL, &k, &e), TLSPLUG_ERR_BAD_KEY);
+	assert_error(e, TLSPLUG_ERR_BAD_KEY, "(buffer)");
+
+	/* An encrypted DER key from a buffer, with a callback. */
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_callback(enc,
+	    enclen, password_cb, &token, &k, NULL), TLSPLUG_OK);
+	explicit_bzero(enc, enclen);   /* the handle has its own copy */
+	ck_assert_int_eq(tlsplug__private_key_encrypted(k), 1);
+	tlsplug__private_key_bkey(k, &bk);
+	ck_assert_int_eq(bk.blob.format, TLSPLUG_FORMAT_DER);
+	ck_assert_uint_eq(bk.blob.len, enclen);
+	ck_assert_uint_eq(bk.blob.data[0], 0x30);
+	ck_assert_str_eq(bk.blob.origin, "(buffer)");
+	ck_assert_ptr_eq(bk.password_cb, password_cb);
+	ck_assert_ptr_eq(bk.password_user_data, &token);
+	ck_assert_ptr_null(bk.password);
+	tlsplug_private_key_unref(k);
+
+	/* The empty password (NULL, 0) is a password. */
+	ck_assert_int_eq(tlsplug_private_key_from_file_with_password(
+	    path("key_enc.pem"), NULL, 0, &k, NULL), TLSPLUG_OK);
+	tlsplug__private_key_bkey(k, &bk);
+	ck_assert_ptr_nonnull(bk.password);
+	ck_assert_uint_eq(bk.password_len, 0);
+	tlsplug_private_key_unref(k);
+
+	/* A key that is not encrypted drops its password or callback. */
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_password(plain,
+	    plainlen, "secret", 6, &k, NULL), TLSPLUG_OK);
+	tlsplug__private_key_bkey(k, &bk);
+	ck_assert_int_eq(tlsplug__private_key_encrypted(k), 0);
+	ck_assert_ptr_null(bk.password);
+	ck_assert_uint_eq(bk.password_len, 0);
+	ck_assert_ptr_null(bk.password_cb);
+	tlsplug_private_key_unref(k);
+	ck_assert_int_eq(tlsplug_private_key_from_file_with_callback(
+	    path("key.pem"), password_cb, &token, &k, NULL), TLSPLUG_OK);
+	tlsplug__private_key_bkey(k, &bk);
+	ck_assert_ptr_null(bk.password_cb);
+	ck_assert_ptr_null(bk.password_user_data);
+	ck_assert_ptr_null(bk.password);
+	tlsplug_private_key_unref(k);
+	ck_assert_int_eq(tlsplug_private_key_from_buffer_with_callback(plain,
+	    plainlen, password_cb, &token, &k, NULL), TLSPLUG_OK);
+	tlsplug__private_key_bkey(k, &bk);
+	ck_assert_ptr_null(bk.password_cb);
+	tlsplug_private_key_unref(k);
+
+	tlsplug__free(enc);
+	tlsplug__free(plain);
+}
+END_TEST
+
 /* Traditional encrypted PEM (RFC 1421 headers); framing only. */
 START_TEST(test_traditional_encrypted_framing)
 {
@@ -633,6 +721,7 @@ main(void)
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_key_formats);
 	tcase_add_test(tc, test_encrypted_keys);
+	tcase_add_test(tc, test_key_constructors);
 	tcase_add_test(tc, test_traditional_encrypted_framing);
 	tcase_add_test(tc, test_trust_stores);
 	tcase_add_test(tc, test_trust_from_buffer);

@@ -55,4 +55,13 @@ expect_status 0
 head -n 1 "$tmp/out" | grep -qx 'tlsplug [0-9][0-9.]*' ||
 	fail "first line of --version is not 'tlsplug VERSION'"
 grep -q '^libtlsplug [0-9]' "$tmp/out" || fail "--version lacks the library"
+# One package: the command, the library it runs with and the man pages
+# carry the same version.
+version=$(sed -n '1s/^tlsplug //p' "$tmp/out")
+grep -qx "libtlsplug $version, backend ABI [0-9]*\.[0-9]*" "$tmp/out" ||
+	fail "--version: the library's version differs from the command's"
+for page in tlsplug.1 tlsplug.conf.5; do
+	grep -q "^\.TH .* \"tlsplug $version\" " "$top_srcdir/doc/$page" ||
+		fail "doc/$page does not say tlsplug $version in its .TH line"
+done
 exit 0

@@ -9,12 +9,14 @@ AM_TESTS_ENVIRONMENT = \
 	TLSPLUG_TEST_BACKENDS='$(TEST_BACKENDS)'; export TLSPLUG_TEST_BACKENDS; \
 	TLSPLUG_TEST_PLUGIN_PATH='$(TEST_PLUGIN_PATH)'; export TLSPLUG_TEST_PLUGIN_PATH; \
 	OPENSSL_BIN='$(OPENSSL_BIN)'; export OPENSSL_BIN; \
+	OBJDUMP='$(OBJDUMP)'; export OBJDUMP; \
 	ASAN_OPTIONS="$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}intercept_tls_get_addr=0"; \
 	export ASAN_OPTIONS;
 # intercept_tls_get_addr=0: with engines dlopen()ed, LeakSanitizer in GCC 12
 # can crash or hang at exit on their thread-local storage (a known sanitizer
 # runtime bug); leak checking itself still works.
 include $(srcdir)/tests/unit.mk
+include $(srcdir)/tests/exports.mk
 include $(srcdir)/tests/registry.mk
 include $(srcdir)/tests/cli.mk
 include $(srcdir)/tests/conformance.mk

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <tlsplug/backend.h>
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <tlsplug/backend.h>
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
@@ -54,9 +53,14 @@ usage(FILE *f)
 static void
 version(void)
 {
+	unsigned major, minor;
+
+	/* The library's figures come from the library running, which may be
+	 * newer than the one this command was built with. */
+	tlsplug_lib_backend_abi(&major, &minor);
 	printf("tlsplug %s\n", PACKAGE_VERSION);
-	printf("libtlsplug %s, backend ABI %d.%d\n", tlsplug_version_string(),
-	       TLSPLUG_BACKEND_ABI_MAJOR, TLSPLUG_BACKEND_ABI_MINOR);
+	printf("libtlsplug %s, backend ABI %u.%u\n", tlsplug_lib_version(),
+	       major, minor);
 }
 
 static const struct command *

@@ -79,27 +79,12 @@ extern "C" {
 	(offsetof(type, member) + sizeof(((type *)0)->member))
 
 /* ------------------------------------------------------------------------
- * Capabilities (descriptor .caps).  The core refuses, with
- * TLSPLUG_ERR_UNSUPPORTED, a config or call that needs a capability the
- * backend does not declare, so a backend only sees what it said it can do.
+ * Capabilities (descriptor .caps): the TLSPLUG_CAP_* bits are defined in
+ * <tlsplug/tlsplug.h> (included above), where applications read them too.
+ * The core refuses, with TLSPLUG_ERR_UNSUPPORTED, a config or call that
+ * needs a capability the backend does not declare, so a backend only sees
+ * what it said it can do.
  * ------------------------------------------------------------------------ */
-#define TLSPLUG_CAP_CLIENT           (UINT64_C(1) << 0)
-#define TLSPLUG_CAP_SERVER           (UINT64_C(1) << 1)
-#define TLSPLUG_CAP_ALPN             (UINT64_C(1) << 2)
-#define TLSPLUG_CAP_SNI_CALLBACK     (UINT64_C(1) << 3)
-#define TLSPLUG_CAP_TLS1_2           (UINT64_C(1) << 4)
-#define TLSPLUG_CAP_TLS1_3           (UINT64_C(1) << 5)
-#define TLSPLUG_CAP_NO_VALIDATION    (UINT64_C(1) << 6) /* validation off */
-#define TLSPLUG_CAP_SYSTEM_TRUST     (UINT64_C(1) << 7)
-#define TLSPLUG_CAP_CIPHER_ORDER     (UINT64_C(1) << 8) /* exact suite order */
-#define TLSPLUG_CAP_CLIENT_CERT      (UINT64_C(1) << 9) /* mutual TLS */
-#define TLSPLUG_CAP_KEY_PASSWORD     (UINT64_C(1) << 10)
-#define TLSPLUG_CAP_MULTI_CHAIN      (UINT64_C(1) << 11) /* chain per SNI */
-#define TLSPLUG_CAP_ED25519          (UINT64_C(1) << 12)
-#define TLSPLUG_CAP_TLS1_0           (UINT64_C(1) << 13)
-#define TLSPLUG_CAP_TLS1_1           (UINT64_C(1) << 14)
-/* The highest bit named so far (for iteration). */
-#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_TLS1_1
 
 /* ------------------------------------------------------------------------
  * The configuration as a backend sees it: a plain read-only view the core

@@ -58,13 +58,25 @@ extern "C" {
 #define TLSPLUG_API
 #endif
 
-/* The version of this library, as numbers and as text. */
-#define TLSPLUG_VERSION_MAJOR 0
-#define TLSPLUG_VERSION_MINOR 1
-#define TLSPLUG_VERSION_PATCH 0
+/*
+ * The version of this library (the package version), as numbers and as
+ * text, at compile time.  Not to be confused with enum tlsplug_version and
+ * tlsplug_version_name(), which are TLS protocol versions.
+ */
+#define TLSPLUG_LIB_VERSION_MAJOR 0
+#define TLSPLUG_LIB_VERSION_MINOR 2
+#define TLSPLUG_LIB_VERSION_PATCH 0
+#define TLSPLUG_LIB_VERSION "0.2.0"
 
-/* Returns the library's version string, e.g. "0.1.0" (static storage). */
-TLSPLUG_API const char *tlsplug_version_string(void);
+/* Returns the version of the library actually running, e.g. "0.2.0"
+ * (static storage); it may be newer than the TLSPLUG_LIB_VERSION a program
+ * was compiled with. */
+TLSPLUG_API const char *tlsplug_lib_version(void);
+/* Stores the plugin ABI version the running library hosts (the
+ * TLSPLUG_BACKEND_ABI_MAJOR / _MINOR of <tlsplug/backend.h> it was built
+ * with): it loads plugins of that major, whatever their minor, and uses
+ * what they offer up to that minor.  Either pointer may be NULL. */
+TLSPLUG_API void tlsplug_lib_backend_abi(unsigned *major, unsigned *minor);
 
 /* ------------------------------------------------------------------------
  * Status codes and error records
@@ -237,26 +249,62 @@ TLSPLUG_API void tlsplug_certificate_unref(struct tlsplug_certificate *c);
  */
 typedef int (*tlsplug_password_cb)(char *buf, size_t size, void *user_data);
 
-/* Loads a private key: PEM (PRIVATE KEY, RSA/EC PRIVATE KEY, ENCRYPTED
- * PRIVATE KEY) or DER (PKCS#8 or traditional).  RSA, ECDSA and Ed25519 keys
- * are expected to work on every backend.  Errors as for certificates, with
- * TLSPLUG_ERR_BAD_KEY. */
+/*
+ * Private keys: six constructors, one for each source of the bytes (a file,
+ * or a buffer that is copied) and each way of giving the password of an
+ * encrypted key (none, password bytes, a password callback):
+ *
+ *   tlsplug_private_key_from_file                  file, no password
+ *   tlsplug_private_key_from_file_with_password    file, password bytes
+ *   tlsplug_private_key_from_file_with_callback    file, password callback
+ *   tlsplug_private_key_from_buffer                buffer, no password
+ *   tlsplug_private_key_from_buffer_with_password  buffer, password bytes
+ *   tlsplug_private_key_from_buffer_with_callback  buffer, password callback
+ *
+ * Each accepts the same forms, PEM or DER: PKCS#8 (PEM "PRIVATE KEY"),
+ * traditional RSA or EC ("RSA PRIVATE KEY", "EC PRIVATE KEY"), encrypted
+ * PKCS#8 ("ENCRYPTED PRIVATE KEY", or its DER), and traditional encrypted
+ * PEM (Proc-Type: 4,ENCRYPTED and DEK-Info headers).  RSA, ECDSA and
+ * Ed25519 keys are expected to work on every backend.
+ *
+ * The core checks the framing at once; the engine decrypts and parses the
+ * key when a context is created, calling a callback then (possibly more
+ * than once).  Password bytes are copied (not NUL-terminated; (NULL, 0) is
+ * the empty password) and wiped on free.  For a key that is not encrypted
+ * the password or callback is dropped at once: never used, never called.
+ *
+ * Errors now: TLSPLUG_ERR_MISUSE (path or out is NULL), TLSPLUG_ERR_INVALID
+ * (data NULL with len > 0, password NULL with password_len > 0, cb NULL),
+ * TLSPLUG_ERR_IO (file missing or unreadable; the message names it and
+ * says why), TLSPLUG_ERR_BAD_KEY (neither a PEM private key nor DER),
+ * TLSPLUG_ERR_NOMEM.  At context creation: TLSPLUG_ERR_BAD_PASSWORD (wrong
+ * password, the callback gave up, or an encrypted key given no password),
+ * TLSPLUG_ERR_BAD_KEY (the engine cannot parse it), TLSPLUG_ERR_UNSUPPORTED
+ * (an encrypted key on a backend without TLSPLUG_CAP_KEY_PASSWORD).  On
+ * failure *out is NULL.
+ */
+
+/* Key from the file at path, with no password. */
 TLSPLUG_API int tlsplug_private_key_from_file(const char *path,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
-TLSPLUG_API int tlsplug_private_key_from_buffer(const void *data, size_t len,
-	struct tlsplug_private_key **out, struct tlsplug_error **err);
-/* Same, for an encrypted key: the password bytes are copied (and wiped on
- * free).  A wrong password is reported at context creation as
- * TLSPLUG_ERR_BAD_PASSWORD. */
+/* Key from the file at path, with the password bytes given. */
 TLSPLUG_API int tlsplug_private_key_from_file_with_password(const char *path,
 	const void *password, size_t password_len,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
-/* Same, asking a callback for the password when the key is used. */
+/* Key from the file at path, with the password cb gives. */
 TLSPLUG_API int tlsplug_private_key_from_file_with_callback(const char *path,
 	tlsplug_password_cb cb, void *user_data,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Key from len bytes at data (copied), with no password. */
+TLSPLUG_API int tlsplug_private_key_from_buffer(const void *data, size_t len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Key from len bytes at data (copied), with the password bytes given. */
 TLSPLUG_API int tlsplug_private_key_from_buffer_with_password(
 	const void *data, size_t len, const void *password, size_t password_len,
+	struct tlsplug_private_key **out, struct tlsplug_error **err);
+/* Key from len bytes at data (copied), with the password cb gives. */
+TLSPLUG_API int tlsplug_private_key_from_buffer_with_callback(
+	const void *data, size_t len, tlsplug_password_cb cb, void *user_data,
 	struct tlsplug_private_key **out, struct tlsplug_error **err);
 TLSPLUG_API struct tlsplug_private_key *tlsplug_private_key_ref(
 	struct tlsplug_private_key *k);
@@ -402,8 +450,6 @@ TLSPLUG_API size_t tlsplug_config_cert_chain_count(
  * Backends and the registry
  * ------------------------------------------------------------------------ */
 
-/* Capabilities a backend declares (TLSPLUG_CAP_*): see tlsplug/backend.h. */
-
 struct tlsplug_backend;
 struct tlsplug_registry;
 
@@ -505,7 +551,48 @@ TLSPLUG_API const char *tlsplug_backend_engine_version(
 	const struct tlsplug_backend *b);
 TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 	unsigned *major, unsigned *minor);
+
+/*
+ * Capabilities: what a backend declares it can do, as bits of
+ * tlsplug_backend_caps().  A context whose config needs a capability the
+ * backend lacks is refused with TLSPLUG_ERR_UNSUPPORTED naming the setting,
+ * so a program may test a bit first or just handle that error.  Plugins
+ * declare the same bits in their descriptor (<tlsplug/backend.h>).
+ */
+#define TLSPLUG_CAP_CLIENT           (UINT64_C(1) << 0)  /* client contexts */
+#define TLSPLUG_CAP_SERVER           (UINT64_C(1) << 1)  /* server contexts */
+/* ALPN: tlsplug_config_builder_set_alpn() is negotiated. */
+#define TLSPLUG_CAP_ALPN             (UINT64_C(1) << 2)
+/* A server calls tlsplug_config_builder_set_sni_callback()'s callback. */
+#define TLSPLUG_CAP_SNI_CALLBACK     (UINT64_C(1) << 3)
+#define TLSPLUG_CAP_TLS1_2           (UINT64_C(1) << 4)  /* can speak 1.2 */
+#define TLSPLUG_CAP_TLS1_3           (UINT64_C(1) << 5)  /* can speak 1.3 */
+/* Validation can be turned off (set_insecure_no_validation). */
+#define TLSPLUG_CAP_NO_VALIDATION    (UINT64_C(1) << 6)
+/* Has a system trust store: a validating client needs no trust store set. */
+#define TLSPLUG_CAP_SYSTEM_TRUST     (UINT64_C(1) << 7)
+/* set_ciphers() is followed in exactly the order given; without this bit
+ * an order the engine cannot follow is refused. */
+#define TLSPLUG_CAP_CIPHER_ORDER     (UINT64_C(1) << 8)
+/* Mutual TLS: clients present a chain, servers verify client certs. */
+#define TLSPLUG_CAP_CLIENT_CERT      (UINT64_C(1) << 9)
+/* Encrypted private keys (their password as bytes or by a callback). */
+#define TLSPLUG_CAP_KEY_PASSWORD     (UINT64_C(1) << 10)
+/* A server holds several chains and picks one by the client's SNI. */
+#define TLSPLUG_CAP_MULTI_CHAIN      (UINT64_C(1) << 11)
+#define TLSPLUG_CAP_ED25519          (UINT64_C(1) << 12) /* Ed25519 keys */
+#define TLSPLUG_CAP_TLS1_0           (UINT64_C(1) << 13) /* can speak 1.0 */
+#define TLSPLUG_CAP_TLS1_1           (UINT64_C(1) << 14) /* can speak 1.1 */
+/* The highest bit named so far (for iteration). */
+#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_TLS1_1
+
+/* The TLSPLUG_CAP_* bits the backend declares (0 unless
+ * TLSPLUG_BACKEND_OK). */
 TLSPLUG_API uint64_t tlsplug_backend_caps(const struct tlsplug_backend *b);
+/* The name of one TLSPLUG_CAP_* bit ("client", "server", "alpn", ...), as
+ * `tlsplug info` shows it; NULL for 0, several bits or an unknown bit. */
+TLSPLUG_API const char *tlsplug_capability_name(uint64_t cap_bit);
+
 TLSPLUG_API int tlsplug_backend_priority(const struct tlsplug_backend *b);
 /* Cipher suites the engine offers (IANA ids, engine's preference order).
  * Returns the number found, filling at most max ids. */
@@ -515,8 +602,6 @@ TLSPLUG_API size_t tlsplug_backend_cipher_suites(
  * p11-kit URL), or NULL if it cannot say. */
 TLSPLUG_API const char *tlsplug_backend_system_trust_source(
 	const struct tlsplug_backend *b);
-/* Names of the TLSPLUG_CAP_* bits ("client", "server", "alpn", ...). */
-TLSPLUG_API const char *tlsplug_capability_name(uint64_t cap_bit);
 
 /* ------------------------------------------------------------------------
  * Contexts (PEP 543 ClientContext / ServerContext)
