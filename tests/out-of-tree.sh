@@ -38,10 +38,12 @@ env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 pc=$(find "$dest" -name tlsplug.pc | head -n 1)
 [ -n "$pc" ] || fail "tlsplug.pc not installed"
 # The .pc names the configured prefix; the sysroot moves it under DESTDIR.
-cflags=$(PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_LIBDIR= \
+# The staged .pc comes first; what it requires (libidn2) comes from the
+# system's pkg-config directories.
+cflags=$(PKG_CONFIG_PATH=$(dirname "$pc") \
 	PKG_CONFIG_SYSROOT_DIR="$dest" "$PKG_CONFIG" --cflags tlsplug) ||
 	fail "pkg-config --cflags tlsplug"
-backenddir=$(PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_LIBDIR= \
+backenddir=$(PKG_CONFIG_PATH=$(dirname "$pc") \
 	"$PKG_CONFIG" --variable=backenddir tlsplug)
 [ -n "$backenddir" ] || fail "tlsplug.pc has no backenddir variable"
 case $cflags in
