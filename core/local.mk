@@ -25,6 +25,8 @@ core_libtlsplug_core_la_SOURCES = \
 	core/conffile.c core/conffile.h \
 	core/loader.c core/loader.h \
 	core/registry.c core/registry.h \
+	core/choose.c \
+	core/backend_info.c \
 	core/socket.c core/socket_net.c core/socket_priv.h
 core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)

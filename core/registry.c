@@ -1,7 +1,10 @@
 /*
- * registry.c -- finds backend plugins, reads the config files and chooses a
- * backend (DESIGN: "Choosing a backend").  Plugin files are listed when the
- * registry is created and opened lazily (loader.c).
+ * registry.c -- creates and frees registries: finds the plugin files
+ * (tlsplug-NAME.so in the plugin directories), reads the config files into
+ * the registry, and keeps the default registry (DESIGN: "Choosing a
+ * backend").  Plugin files are listed when the registry is created and
+ * opened lazily (loader.c); choose.c picks a backend from the records,
+ * backend_info.c answers questions about one.
  */
 #include "config.h"
 
@@ -24,81 +27,24 @@
 #define TLSPLUG_SYSCONFDIR "/usr/local/etc"
 #endif
 
-#define SOURCE_EXPLICIT "explicit"
-#define SOURCE_ENV "TLSPLUG_BACKEND"
-#define SOURCE_BUILTIN "built-in order"
-
-struct tlsplug_registry {
-	/* Guards the records (lazy loading), missing[] and error. */
-	pthread_mutex_t lock;
-	char *app_name;
-	char **dirs;
-	size_t ndirs;
-	/* Records are allocated one by one so pointers handed out stay
-	 * valid when the array grows. */
-	struct tlsplug_backend **backends;
-	size_t nbackends;
-	struct tlsplug__conf system;
-	struct tlsplug__conf user;
-	const char **diags;           /* system's then user's */
-	size_t ndiags;
-	char **env_list;              /* TLSPLUG_BACKEND, split */
-	size_t nenv;
-	char **user_list;             /* user file's backend list */
-	size_t nuser;
-	char **system_list;
-	size_t nsystem;
-	const char **missing;
-	size_t nmissing;
-	struct tlsplug_error error;
-};
-
-static void
-lock(const struct tlsplug_registry *r)
+void
+tlsplug__registry_lock(const struct tlsplug_registry *r)
 {
 	/* The lock is the one mutable part of a registry used through a
 	 * const pointer. */
 	pthread_mutex_lock((pthread_mutex_t *)&r->lock);
 }
 
-static void
-unlock(const struct tlsplug_registry *r)
+void
+tlsplug__registry_unlock(const struct tlsplug_registry *r)
 {
 	pthread_mutex_unlock((pthread_mutex_t *)&r->lock);
 }
 
 /* ---- small helpers -------------------------------------------------- */
 
-/* Bounded string builder for messages. */
-struct text {
-	char buf[1024];
-	size_t len;
-};
-
-static void TLSPLUG_PRINTF(2, 3)
-text_add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->len >= sizeof(t->buf) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->len += (size_t)n;
-	if (t->len > sizeof(t->buf) - 1)
-		t->len = sizeof(t->buf) - 1;
-}
-
-/* Appends item to the growing array arr of n elements; false when out of
- * memory (the array is unchanged). */
-#define PUSH(arr, n, item) push_((void *)&(arr), &(n), sizeof(*(arr)), \
-                                 &(__typeof__(*(arr))){ (item) })
-
-static bool
-push_(void *arrayp, size_t *n, size_t elem, const void *item)
+bool
+tlsplug__registry_push(void *arrayp, size_t *n, size_t elem, const void *item)
 {
 	char *v;
 
@@ -148,9 +94,9 @@ backend_free(struct tlsplug_backend *b)
 	tlsplug__free(b);
 }
 
-/* Adds a FOUND record for `path` (base name `base`). */
-static struct tlsplug_backend *
-add_record(struct tlsplug_registry *r, const char *path, const char *base)
+struct tlsplug_backend *
+tlsplug__registry_add_record(struct tlsplug_registry *r, const char *path,
+                             const char *base)
 {
 	struct tlsplug_backend *b = tlsplug__calloc(1, sizeof(*b));
 	bool ok;
@@ -164,7 +110,7 @@ add_record(struct tlsplug_registry *r, const char *path, const char *base)
 	b->file_name = plugin_file_name(base, &ok);
 	b->name = tlsplug__strdup(b->file_name != NULL ? b->file_name : base);
 	if (b->path == NULL || !ok || b->name == NULL ||
-	    !PUSH(r->backends, r->nbackends, b)) {
+	    !TLSPLUG__PUSH(r->backends, r->nbackends, b)) {
 		backend_free(b);
 		return NULL;
 	}
@@ -203,7 +149,7 @@ discover_dir(struct tlsplug_registry *r, const char *dir)
 			continue;
 		tlsplug__free(name);
 		copy = tlsplug__strdup(de->d_name);
-		if (copy == NULL || !PUSH(names, n, copy)) {
+		if (copy == NULL || !TLSPLUG__PUSH(names, n, copy)) {
 			tlsplug__free(copy);
 			rc = TLSPLUG_ERR_NOMEM;
 			break;
@@ -221,7 +167,8 @@ discover_dir(struct tlsplug_registry *r, const char *dir)
 				rc = TLSPLUG_ERR_NOMEM;
 			} else {
 				snprintf(path, len, "%s/%s", dir, names[i]);
-				if (add_record(r, path, names[i]) == NULL)
+				if (tlsplug__registry_add_record(r, path,
+				    names[i]) == NULL)
 					rc = TLSPLUG_ERR_NOMEM;
 				tlsplug__free(path);
 			}
@@ -249,7 +196,7 @@ add_dirs(struct tlsplug_registry *r, const char *path)
 			dup = strcmp(r->dirs[j], items[i]) == 0;
 		if (dup)
 			continue;
-		if (!PUSH(r->dirs, r->ndirs, items[i])) {
+		if (!TLSPLUG__PUSH(r->dirs, r->ndirs, items[i])) {
 			rc = TLSPLUG_ERR_NOMEM;
 			break;
 		}
@@ -306,10 +253,10 @@ registry_init(struct tlsplug_registry *r, const char *sysconf_path)
 	if (rc == TLSPLUG_OK)
 		rc = read_user_conf(r);
 	for (size_t i = 0; rc == TLSPLUG_OK && i < r->system.ndiags; i++)
-		if (!PUSH(r->diags, r->ndiags, r->system.diags[i]))
+		if (!TLSPLUG__PUSH(r->diags, r->ndiags, r->system.diags[i]))
 			rc = TLSPLUG_ERR_NOMEM;
 	for (size_t i = 0; rc == TLSPLUG_OK && i < r->user.ndiags; i++)
-		if (!PUSH(r->diags, r->ndiags, r->user.diags[i]))
+		if (!TLSPLUG__PUSH(r->diags, r->ndiags, r->user.diags[i]))
 			rc = TLSPLUG_ERR_NOMEM;
 
 	/* TLSPLUG_PLUGIN_PATH replaces the compiled-in directory; config
@@ -490,322 +437,6 @@ tlsplug__registry_claimant(struct tlsplug_registry *r,
 	return NULL;
 }
 
-/* The usable backend called `name`, opening only files named for it. */
-static struct tlsplug_backend *
-find_locked(struct tlsplug_registry *r, const char *name)
-{
-	for (size_t i = 0; i < r->nbackends; i++) {
-		struct tlsplug_backend *b = r->backends[i];
-
-		if (b->state == TLSPLUG_BACKEND_FOUND && b->file_name != NULL &&
-		    strcmp(b->file_name, name) == 0)
-			tlsplug__loader_load(r, b);
-		if (b->state == TLSPLUG_BACKEND_OK &&
-		    strcmp(b->name, name) == 0)
-			return b;
-	}
-	return NULL;
-}
-
-static void
-load_all_locked(struct tlsplug_registry *r)
-{
-	for (size_t i = 0; i < r->nbackends; i++)
-		tlsplug__loader_load(r, r->backends[i]);
-}
-
-/* Appends "available: a, b" (sorted names of usable backends). */
-static void
-add_available(struct tlsplug_registry *r, struct text *t)
-{
-	const char *prev = NULL;
-	size_t count = 0;
-
-	load_all_locked(r);
-	text_add(t, "available: ");
-	/* Selection by repeated minimum: no allocation on an error path. */
-	for (;;) {
-		const char *next = NULL;
-
-		for (size_t i = 0; i < r->nbackends; i++) {
-			const struct tlsplug_backend *b = r->backends[i];
-
-			if (b->state != TLSPLUG_BACKEND_OK)
-				continue;
-			if (prev != NULL && strcmp(b->name, prev) <= 0)
-				continue;
-			if (next == NULL || strcmp(b->name, next) < 0)
-				next = b->name;
-		}
-		if (next == NULL)
-			break;
-		text_add(t, "%s%s", count++ > 0 ? ", " : "", next);
-		prev = next;
-	}
-	if (count == 0)
-		text_add(t, "none");
-}
-
-/* Records "backend 'x' is not available (source)[: rejected: why];
- * available: ..." and returns TLSPLUG_ERR_NOT_FOUND. */
-static int
-not_available(struct tlsplug_registry *r, char *const *names, size_t n,
-              const char *source)
-{
-	struct text t = { .len = 0 };
-
-	if (n == 1) {
-		text_add(&t, "backend '%s' is not available", names[0]);
-	} else {
-		text_add(&t, "none of the backends '");
-		for (size_t i = 0; i < n; i++)
-			text_add(&t, "%s%s", i > 0 ? ", " : "", names[i]);
-		text_add(&t, "' is available");
-	}
-	if (source != NULL)
-		text_add(&t, " (%s)", source);
-	for (size_t i = 0; n == 1 && i < r->nbackends; i++) {
-		const struct tlsplug_backend *b = r->backends[i];
-
-		if (b->state == TLSPLUG_BACKEND_REJECTED &&
-		    b->file_name != NULL &&
-		    strcmp(b->file_name, names[0]) == 0) {
-			text_add(&t, ": rejected: %s", b->reject_reason);
-			break;
-		}
-	}
-	text_add(&t, "; ");
-	add_available(r, &t);
-	return tlsplug__error_set(&r->error, TLSPLUG_ERR_NOT_FOUND, "%s",
-	                          t.buf);
-}
-
-/* First available name of the list, else the NOT_FOUND error. */
-static int
-choose_from(struct tlsplug_registry *r, char *const *names, size_t n,
-            const char *source, const struct tlsplug_backend **out)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct tlsplug_backend *b = find_locked(r, names[i]);
-
-		if (b != NULL) {
-			*out = b;
-			return TLSPLUG_OK;
-		}
-	}
-	return not_available(r, names, n, source);
-}
-
-static int
-choose_builtin(struct tlsplug_registry *r, const struct tlsplug_backend **out)
-{
-	const struct tlsplug_backend *best = NULL;
-	size_t rejected = 0;
-	struct text t = { .len = 0 };
-
-	load_all_locked(r);
-	for (size_t i = 0; i < r->nbackends; i++) {
-		const struct tlsplug_backend *b = r->backends[i];
-
-		if (b->state != TLSPLUG_BACKEND_OK) {
-			rejected++;
-			continue;
-		}
-		if (best == NULL || b->d->priority > best->d->priority ||
-		    (b->d->priority == best->d->priority &&
-		     strcmp(b->name, best->name) < 0))
-			best = b;
-	}
-	if (best != NULL) {
-		*out = best;
-		return TLSPLUG_OK;
-	}
-	text_add(&t, "no usable backend plugin found in ");
-	for (size_t i = 0; i < r->ndirs; i++)
-		text_add(&t, "%s%s", i > 0 ? ":" : "", r->dirs[i]);
-	if (r->ndirs == 0)
-		text_add(&t, "(no plugin directory)");
-	if (rejected > 0)
-		text_add(&t, " (%zu rejected)", rejected);
-	return tlsplug__error_set(&r->error, TLSPLUG_ERR_PLUGIN, "%s", t.buf);
-}
-
-static int
-choose_locked(struct tlsplug_registry *r, const char *name,
-              const struct tlsplug_backend **out,
-              enum tlsplug_choice_rule *rule, const char **source)
-{
-	int rc;
-
-	if (name != NULL) {
-		char **names;
-		size_t n;
-
-		*rule = TLSPLUG_CHOSEN_EXPLICIT;
-		*source = SOURCE_EXPLICIT;
-		rc = tlsplug__split_list(name, ',', &names, &n);
-		if (rc != TLSPLUG_OK)
-			return tlsplug__error_set(&r->error, rc,
-			                          "out of memory");
-		if (n == 0)
-			rc = tlsplug__error_set(&r->error, TLSPLUG_ERR_INVALID,
-			                        "empty backend name");
-		else
-			rc = choose_from(r, names, n, NULL, out);
-		tlsplug__strv_free(names);
-		return rc;
-	}
-	if (r->nenv > 0) {
-		*rule = TLSPLUG_CHOSEN_ENVIRONMENT;
-		*source = SOURCE_ENV;
-		return choose_from(r, r->env_list, r->nenv, SOURCE_ENV, out);
-	}
-	/* From here on the choice depends on the config files. */
-	if (r->ndiags > 0) {
-		if (r->ndiags > 1)
-			return tlsplug__error_set(&r->error,
-			    TLSPLUG_ERR_CONFIG_FILE, "%s (and %zu more "
-			    "problems)", r->diags[0], r->ndiags - 1);
-		return tlsplug__error_set(&r->error, TLSPLUG_ERR_CONFIG_FILE,
-		                          "%s", r->diags[0]);
-	}
-	if (r->nuser > 0) {
-		*rule = TLSPLUG_CHOSEN_USER_CONFIG;
-		*source = r->user.backend.source;
-		return choose_from(r, r->user_list, r->nuser, *source, out);
-	}
-	if (r->nsystem > 0) {
-		*rule = TLSPLUG_CHOSEN_SYSTEM_CONFIG;
-		*source = r->system.backend.source;
-		return choose_from(r, r->system_list, r->nsystem, *source, out);
-	}
-	*rule = TLSPLUG_CHOSEN_BUILTIN;
-	*source = SOURCE_BUILTIN;
-	return choose_builtin(r, out);
-}
-
-/* ---- public lookup --------------------------------------------------- */
-
-int
-tlsplug_registry_choose(struct tlsplug_registry *r, const char *name,
-                        const struct tlsplug_backend **out,
-                        enum tlsplug_choice_rule *rule, const char **source)
-{
-	const struct tlsplug_backend *b = NULL;
-	enum tlsplug_choice_rule why = TLSPLUG_CHOSEN_BUILTIN;
-	const char *src = NULL;
-	int rc;
-
-	if (r == NULL || out == NULL)
-		return TLSPLUG_ERR_INVALID;
-	lock(r);
-	tlsplug__error_clear(&r->error);
-	rc = choose_locked(r, name, &b, &why, &src);
-	unlock(r);
-	*out = rc == TLSPLUG_OK ? b : NULL;
-	if (rule != NULL)
-		*rule = why;
-	if (source != NULL)
-		*source = rc == TLSPLUG_OK ? src : NULL;
-	return rc;
-}
-
-const struct tlsplug_backend *
-tlsplug_registry_find(struct tlsplug_registry *r, const char *name)
-{
-	struct tlsplug_backend *b;
-
-	if (r == NULL || name == NULL)
-		return NULL;
-	lock(r);
-	tlsplug__error_clear(&r->error);
-	b = find_locked(r, name);
-	if (b == NULL) {
-		char *names[] = { (char *)name };
-
-		not_available(r, names, 1, NULL);
-	}
-	unlock(r);
-	return b;
-}
-
-void
-tlsplug_registry_load_all(struct tlsplug_registry *r)
-{
-	if (r == NULL)
-		return;
-	lock(r);
-	load_all_locked(r);
-	unlock(r);
-}
-
-/* The record whose file resolves to `real`, or NULL. */
-static struct tlsplug_backend *
-find_by_realpath(struct tlsplug_registry *r, const char *real)
-{
-	char other[PATH_MAX];
-
-	for (size_t i = 0; i < r->nbackends; i++)
-		if (realpath(r->backends[i]->path, other) != NULL &&
-		    strcmp(other, real) == 0)
-			return r->backends[i];
-	return NULL;
-}
-
-int
-tlsplug_registry_load_file(struct tlsplug_registry *r, const char *path,
-                           const struct tlsplug_backend **out,
-                           struct tlsplug_error **err)
-{
-	char real[PATH_MAX];
-	struct tlsplug_backend *b;
-	const char *slash;
-	int rc = TLSPLUG_OK;
-
-	if (out != NULL)
-		*out = NULL;
-	if (r == NULL || path == NULL)
-		return tlsplug__error_out(err, TLSPLUG_ERR_INVALID,
-		                          "load_file: no registry or path");
-	lock(r);
-	tlsplug__error_clear(&r->error);
-	if (realpath(path, real) == NULL) {
-		rc = tlsplug__error_set(&r->error, TLSPLUG_ERR_IO,
-		                        "cannot open %s: %s", path,
-		                        strerror(errno));
-		goto out;
-	}
-	b = find_by_realpath(r, real);
-	if (b == NULL) {
-		slash = strrchr(path, '/');
-		b = add_record(r, path, slash != NULL ? slash + 1 : path);
-	}
-	if (b == NULL || tlsplug__loader_load(r, b) != TLSPLUG_OK) {
-		rc = tlsplug__error_set(&r->error, TLSPLUG_ERR_NOMEM,
-		                        "out of memory");
-		goto out;
-	}
-	if (b->state != TLSPLUG_BACKEND_OK) {
-		rc = tlsplug__error_set(&r->error, TLSPLUG_ERR_PLUGIN,
-		                        "%s: %s", path, b->reject_reason);
-		goto out;
-	}
-	if (out != NULL)
-		*out = b;
-out:
-	tlsplug__error_export(&r->error, rc != TLSPLUG_OK ? err : NULL);
-	unlock(r);
-	return rc;
-}
-
-const struct tlsplug_error *
-tlsplug_registry_error(const struct tlsplug_registry *r)
-{
-	if (r == NULL || r->error.code == TLSPLUG_OK)
-		return NULL;
-	return &r->error;
-}
-
 /* ---- listing --------------------------------------------------------- */
 
 size_t
@@ -815,9 +446,9 @@ tlsplug_registry_count(const struct tlsplug_registry *r)
 
 	if (r == NULL)
 		return 0;
-	lock(r);
+	tlsplug__registry_lock(r);
 	n = r->nbackends;
-	unlock(r);
+	tlsplug__registry_unlock(r);
 	return n;
 }
 
@@ -828,10 +459,10 @@ tlsplug_registry_get(const struct tlsplug_registry *r, size_t i)
 
 	if (r == NULL)
 		return NULL;
-	lock(r);
+	tlsplug__registry_lock(r);
 	if (i < r->nbackends)
 		b = r->backends[i];
-	unlock(r);
+	tlsplug__registry_unlock(r);
 	return b;
 }
 
@@ -857,189 +488,4 @@ const char *
 tlsplug_registry_diagnostic(const struct tlsplug_registry *r, size_t i)
 {
 	return r == NULL || i >= r->ndiags ? NULL : r->diags[i];
-}
-
-/* Adds name to missing[] unless present or provided. */
-static void
-check_missing(struct tlsplug_registry *r, const char *name, bool *nomem)
-{
-	for (size_t i = 0; i < r->nmissing; i++)
-		if (strcmp(r->missing[i], name) == 0)
-			return;
-	if (find_locked(r, name) != NULL)
-		return;
-	if (!PUSH(r->missing, r->nmissing, name))
-		*nomem = true;
-}
-
-size_t
-tlsplug_registry_missing_count(const struct tlsplug_registry *cr)
-{
-	/* Finding out opens the named plugins: the registry changes. */
-	struct tlsplug_registry *r = (struct tlsplug_registry *)cr;
-	bool nomem = false;
-	size_t n;
-
-	if (r == NULL)
-		return 0;
-	lock(r);
-	r->nmissing = 0;
-	for (size_t i = 0; i < r->nenv; i++)
-		check_missing(r, r->env_list[i], &nomem);
-	for (size_t i = 0; i < r->nuser; i++)
-		check_missing(r, r->user_list[i], &nomem);
-	for (size_t i = 0; i < r->nsystem; i++)
-		check_missing(r, r->system_list[i], &nomem);
-	n = r->nmissing;
-	unlock(r);
-	return n;
-}
-
-const char *
-tlsplug_registry_missing(const struct tlsplug_registry *r, size_t i)
-{
-	const char *name = NULL;
-
-	if (r == NULL)
-		return NULL;
-	lock(r);
-	if (i < r->nmissing)
-		name = r->missing[i];
-	unlock(r);
-	return name;
-}
-
-/* ---- backend records ------------------------------------------------- */
-
-static bool
-usable(const struct tlsplug_backend *b)
-{
-	return b != NULL && b->state == TLSPLUG_BACKEND_OK && b->d != NULL;
-}
-
-const char *
-tlsplug_backend_name(const struct tlsplug_backend *b)
-{
-	return b == NULL ? NULL : b->name;
-}
-
-const char *
-tlsplug_backend_path(const struct tlsplug_backend *b)
-{
-	return b == NULL ? NULL : b->path;
-}
-
-enum tlsplug_backend_state
-tlsplug_backend_state(const struct tlsplug_backend *b)
-{
-	enum tlsplug_backend_state s;
-
-	if (b == NULL)
-		return TLSPLUG_BACKEND_REJECTED;
-	if (b->registry == NULL)
-		return b->state;
-	lock(b->registry);
-	s = b->state;
-	unlock(b->registry);
-	return s;
-}
-
-const char *
-tlsplug_backend_reject_reason(const struct tlsplug_backend *b)
-{
-	const char *why;
-
-	if (b == NULL)
-		return NULL;
-	if (b->registry == NULL)
-		return b->reject_reason;
-	lock(b->registry);
-	why = b->reject_reason;
-	unlock(b->registry);
-	return why;
-}
-
-const char *
-tlsplug_backend_description(const struct tlsplug_backend *b)
-{
-	return usable(b) ? b->d->description : NULL;
-}
-
-const char *
-tlsplug_backend_engine_version(const struct tlsplug_backend *b)
-{
-	return usable(b) ? b->d->engine_version() : NULL;
-}
-
-void
-tlsplug_backend_abi_version(const struct tlsplug_backend *b, unsigned *major,
-                            unsigned *minor)
-{
-	if (major != NULL)
-		*major = b != NULL ? b->abi_major : 0;
-	if (minor != NULL)
-		*minor = b != NULL ? b->abi_minor : 0;
-}
-
-uint64_t
-tlsplug_backend_caps(const struct tlsplug_backend *b)
-{
-	return usable(b) ? b->d->caps : 0;
-}
-
-int
-tlsplug_backend_priority(const struct tlsplug_backend *b)
-{
-	return usable(b) ? b->d->priority : 0;
-}
-
-size_t
-tlsplug_backend_cipher_suites(const struct tlsplug_backend *b, uint16_t *ids,
-                              size_t max)
-{
-	if (!usable(b) || b->d->info == NULL ||
-	    b->d->info->cipher_suites == NULL)
-		return 0;
-	if (ids == NULL)
-		max = 0;
-	return b->d->info->cipher_suites(ids, max);
-}
-
-const char *
-tlsplug_backend_system_trust_source(const struct tlsplug_backend *b)
-{
-	if (!usable(b) || b->d->info == NULL ||
-	    b->d->info->system_trust_source == NULL)
-		return NULL;
-	return b->d->info->system_trust_source();
-}
-
-const char *
-tlsplug_capability_name(uint64_t cap_bit)
-{
-	static const struct {
-		uint64_t bit;
-		const char *name;
-	} names[] = {
-		{ TLSPLUG_CAP_CLIENT, "client" },
-		{ TLSPLUG_CAP_SERVER, "server" },
-		{ TLSPLUG_CAP_ALPN, "alpn" },
-		{ TLSPLUG_CAP_SNI_CALLBACK, "sni_callback" },
-		{ TLSPLUG_CAP_TLS1_2, "tls1_2" },
-		{ TLSPLUG_CAP_TLS1_3, "tls1_3" },
-		{ TLSPLUG_CAP_NO_VALIDATION, "no_validation" },
-		{ TLSPLUG_CAP_SYSTEM_TRUST, "system_trust" },
-		{ TLSPLUG_CAP_CIPHER_ORDER, "cipher_order" },
-		{ TLSPLUG_CAP_CLIENT_CERT, "client_cert" },
-		{ TLSPLUG_CAP_KEY_PASSWORD, "key_password" },
-		{ TLSPLUG_CAP_MULTI_CHAIN, "multi_chain" },
-		{ TLSPLUG_CAP_ED25519, "ed25519" },
-		{ TLSPLUG_CAP_TLS1_0, "tls1_0" },
-		{ TLSPLUG_CAP_TLS1_1, "tls1_1" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].bit == cap_bit)
-			return names[i].name;
-	return NULL;
 }

@@ -1,4 +1,4 @@
-/* check_select.c -- choosing a backend (core/registry.c): precedence,
+/* check_select.c -- choosing a backend (core/choose.c): precedence,
  * sources, lists, errors, laziness. */
 #include "config.h"
 
