@@ -15,7 +15,10 @@
  *   accept such certificates (`openssl x509` and `certtool -i` both read
  *   them, and the signature covers the bytes as sent), and the core must not
  *   refuse a certificate the engine has just validated.  The length read is
- *   the same either way, so no ambiguity follows from it.
+ *   the same either way, so no ambiguity follows from it.  OpenSSL 3.0
+ *   goes further and also reads more than 4 length octets (leading zeros)
+ *   and the indefinite form in a certificate; those are BER, no CA issues
+ *   them, and the core refuses them.
  * - Every element must fit in what encloses it: reading never goes past the
  *   span it is given.
  */

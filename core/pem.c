@@ -81,7 +81,8 @@ tlsplug__pem_block(const char *text, size_t len, size_t *pos, int headers,
 			if (ll != sizeof(END) - 1 + n + sizeof(DASHES) - 1 ||
 			    memcmp(l, label, n) != 0 ||
 			    memcmp(l + n, DASHES, sizeof(DASHES) - 1) != 0)
-				return bad(why, "END line does not match BEGIN");
+				return bad(why,
+				           "END line does not match BEGIN");
 			b->body_len = (size_t)(q - b->body);
 			*pos = (size_t)(q + ll - text);
 			break;
@@ -133,7 +134,8 @@ decode(const struct tlsplug__pem_block *b, unsigned char *out,
 		if (v == -1) {
 			/* '=' only in the last two places. */
 			if (n + 2 < b->b64_chars)
-				return bad(why, "base64 padding inside the data");
+				return bad(why,
+				           "base64 padding inside the data");
 			pad++;
 			n++;
 			continue;
@@ -178,7 +180,8 @@ tlsplug__pem_next(const char *text, size_t len, size_t *pos,
 			return rc;
 	} while (b.label_len != want || memcmp(b.label, label, want) != 0);
 	if (b.b64_chars % 4 != 0)
-		return bad(why, "base64 data is not a multiple of 4 characters");
+		return bad(why,
+		           "base64 data is not a multiple of 4 characters");
 	out = tlsplug__malloc(b.b64_chars / 4 * 3);
 	if (out == NULL)
 		return TLSPLUG__PEM_NOMEM;

@@ -51,18 +51,21 @@ int tlsplug__pem_block(const char *text, size_t len, size_t *pos,
                        int headers, struct tlsplug__pem_block *b,
                        const char **why);
 
-/* Finds the next PEM block labelled `label` (e.g. "CERTIFICATE") in text[0..len)
- * from offset *pos, decodes its base64 body (RFC 7468: whitespace and line breaks
- * allowed, '=' padding only at the end) into a new buffer allocated with
- * tlsplug__malloc (caller frees with tlsplug__free), sets *der / *der_len and moves
- * *pos past the block.  Returns 1 (found), 0 (no more such blocks), -2 malformed
- * (*why set to a static reason), -3 out of memory (TLSPLUG_ERR_NOMEM is -1, so it
- * cannot serve here).  Blocks with other labels are skipped, but must be well
- * framed too.  Header lines (RFC 1421, as in traditional encrypted keys) are
- * skipped in every block.  The base64 must be a multiple of 4 characters with at
- * most two '=' at its end; non-zero bits in the last character before the padding
- * are accepted (as OpenSSL does).  On 0, -2 and -3, *pos is unchanged, *der is
- * NULL and *der_len 0. */
+/*
+ * Finds the next PEM block labelled `label` (e.g. "CERTIFICATE") in
+ * text[0..len) from offset *pos, decodes its base64 body (RFC 7468:
+ * whitespace and line breaks allowed, '=' padding only at the end) into a
+ * new buffer allocated with tlsplug__malloc (caller frees with
+ * tlsplug__free), sets *der / *der_len and moves *pos past the block.
+ * Returns 1 (found), 0 (no more such blocks), -2 malformed (*why set to a
+ * static reason), -3 out of memory (TLSPLUG_ERR_NOMEM is -1, so it cannot
+ * serve here).  Blocks with other labels are skipped, but must be well
+ * framed too.  Header lines (RFC 1421, as in traditional encrypted keys)
+ * are skipped in every block.  The base64 must be a multiple of 4
+ * characters with at most two '=' at its end; non-zero bits in the last
+ * character before the padding are accepted (as OpenSSL does).  On 0, -2
+ * and -3, *pos is unchanged, *der is NULL and *der_len 0.
+ */
 int tlsplug__pem_next(const char *text, size_t len, size_t *pos, const char *label,
                       unsigned char **der, size_t *der_len, const char **why);
 

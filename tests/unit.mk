@@ -8,7 +8,8 @@ UNIT_TESTS = \
 	tests/check_buffer \
 	tests/check_handles \
 	tests/check_config \
-	tests/check_conn
+	tests/check_conn \
+	tests/check_x509
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -50,4 +51,10 @@ tests_check_conn_SOURCES = tests/check_conn.c
 tests_check_conn_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_conn_CFLAGS = $(UNIT_CFLAGS)
 tests_check_conn_LDADD = $(UNIT_LDADD)
+tests_check_x509_SOURCES = tests/check_x509.c
+tests_check_x509_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_x509_CFLAGS = $(UNIT_CFLAGS)
+tests_check_x509_LDADD = $(UNIT_LDADD)
 endif
+# Certificates for check_x509 (and the fuzzing seeds).
+EXTRA_DIST += tests/gen-x509-certs.sh
