@@ -58,7 +58,8 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_core, match_hostname)
 /* struct tlsplug_core, minor 1 */
 PIN(tlsplug_core, check_peer, 80);
 PIN(tlsplug_core, select_server, 88);
-_Static_assert(sizeof(struct tlsplug_core) == 96,
+PIN(tlsplug_core, session_ready, 96);
+_Static_assert(sizeof(struct tlsplug_core) == 104,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
@@ -84,13 +85,21 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_conn_ops, server_name)
                == 88, "conn ops minor 0 size changed");
 /* struct tlsplug_conn_ops, minor 1 */
 PIN(tlsplug_conn_ops, peer_cert, 88);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 96,
+PIN(tlsplug_conn_ops, set_session, 96);
+PIN(tlsplug_conn_ops, resumed, 104);
+PIN(tlsplug_conn_ops, verified_cert, 112);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 120,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */
 PIN(tlsplug_info_ops, cipher_suites, 0);
 PIN(tlsplug_info_ops, system_trust_source, 8);
-_Static_assert(sizeof(struct tlsplug_info_ops) == 16,
+_Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_info_ops,
+                                   system_trust_source) == 16,
+               "info ops minor 0 size changed");
+/* struct tlsplug_info_ops, minor 1 */
+PIN(tlsplug_info_ops, sha256, 16);
+_Static_assert(sizeof(struct tlsplug_info_ops) == 24,
                "info ops size changed: add members behind a fence");
 
 /* The configuration view handed to plugins. */
@@ -123,6 +132,18 @@ PIN(tlsplug_bconfig, chains, 64);
 PIN(tlsplug_bconfig, nchains, 72);
 PIN(tlsplug_bconfig, trust, 80);
 PIN(tlsplug_bconfig, has_sni_callback, 88);
+_Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_bconfig, has_sni_callback)
+               == 92, "backend config view minor 0 size changed");
+/* struct tlsplug_bconfig, core minor 1 */
+PIN(tlsplug_bconfig, client_cert, 92);
+PIN(tlsplug_bconfig, check_peer_always, 96);
+PIN(tlsplug_bconfig, session_tickets, 100);
+PIN(tlsplug_bconfig, ticket_key, 104);
+PIN(tlsplug_bconfig, ticket_key_len, 112);
+PIN(tlsplug_bconfig, ticket_lifetime, 120);
+_Static_assert(sizeof(struct tlsplug_bconfig) == 128,
+               "backend config view size changed: add members behind a "
+               "fence");
 PIN(tlsplug_san, type, 0);
 PIN(tlsplug_san, data, 8);
 PIN(tlsplug_san, len, 16);

@@ -135,6 +135,11 @@ tlsplug_capability_name(uint64_t cap_bit)
 		{ TLSPLUG_CAP_ED25519, "ed25519" },
 		{ TLSPLUG_CAP_TLS1_0, "tls1_0" },
 		{ TLSPLUG_CAP_TLS1_1, "tls1_1" },
+		{ TLSPLUG_CAP_SESSIONS, "sessions" },
+		{ TLSPLUG_CAP_VERIFIED_CHAIN, "verified_chain" },
+		{ TLSPLUG_CAP_PINNING, "pinning" },
+		{ TLSPLUG_CAP_VERIFY_CALLBACK, "verify_callback" },
+		{ TLSPLUG_CAP_OPTIONAL_CLIENT_CERT, "optional_client_cert" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -676,6 +676,10 @@ build_view(struct tlsplug_config *c)
 	tlsplug__trust_store_btrust(s->trust, &c->btrust);
 	v->trust = &c->btrust;
 	v->has_sni_callback = s->sni_cb != NULL;
+	v->client_cert = v->verify_peer ? TLSPLUG_CLIENT_CERT_REQUIRE :
+	    TLSPLUG_CLIENT_CERT_NONE;
+	v->session_tickets = 1;
+	v->ticket_lifetime = 7200;
 	return TLSPLUG_OK;
 }
 

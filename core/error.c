@@ -42,6 +42,7 @@ static const struct {
 	{ TLSPLUG_ERR_CERT_REVOKED, "CERT_REVOKED", "certificate has been revoked" },
 	{ TLSPLUG_ERR_CERT_INVALID, "CERT_INVALID", "certificate verification failed" },
 	{ TLSPLUG_ERR_PEER_NO_CERT, "PEER_NO_CERT", "peer sent no certificate but one is required" },
+	{ TLSPLUG_ERR_CERT_PIN, "CERT_PIN", "certificate public key matches no pin" },
 	{ TLSPLUG_ERR_NO_SHARED_VERSION, "NO_SHARED_VERSION", "no TLS version in common with the peer" },
 	{ TLSPLUG_ERR_NO_SHARED_CIPHER, "NO_SHARED_CIPHER", "no cipher suite in common with the peer" },
 	{ TLSPLUG_ERR_ALERT_RECEIVED, "ALERT_RECEIVED", "fatal alert received from the peer" },

@@ -211,7 +211,8 @@ out:
 }
 
 int
-tlsplug__conn_check_peer(struct tlsplug_conn *conn, struct tlsplug_error *err)
+tlsplug__conn_check_peer(struct tlsplug_conn *conn, int verdict,
+                         struct tlsplug_error *err)
 {
 	struct tlsplug_context *ctx = tlsplug_conn_context(conn);
 	const char *host;
@@ -219,7 +220,10 @@ tlsplug__conn_check_peer(struct tlsplug_conn *conn, struct tlsplug_error *err)
 	if (ctx == NULL)
 		return tlsplug__error_set_owner(err, TLSPLUG_ERR_MISUSE, 0,
 		    "check_peer: missing connection");
-	/* Validation off: nothing of the peer's identity is checked. */
+	/* The engine's failure stands (its message is in err). */
+	if (verdict != TLSPLUG_OK)
+		return verdict < 0 ? verdict : TLSPLUG_ERR_CERT_INVALID;
+	/* Validation off: the host name is not checked. */
 	if (!tlsplug__context_bconfig(ctx)->validate)
 		return TLSPLUG_OK;
 	host = tlsplug__conn_hostname(conn);

@@ -211,7 +211,7 @@ ssize_t tlsplug__conn_peer_cert(const struct tlsplug_conn *conn,
 const char *tlsplug__conn_hostname(const struct tlsplug_conn *conn);
 /* core->check_peer: the core's checks on the peer's identity (identity.c,
  * backend.h says which). */
-int tlsplug__conn_check_peer(struct tlsplug_conn *conn,
+int tlsplug__conn_check_peer(struct tlsplug_conn *conn, int verdict,
                              struct tlsplug_error *err);
 
 /* core->pull / core->push on a connection's ciphertext buffers. */

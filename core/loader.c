@@ -53,8 +53,8 @@ static const struct abi_sizes {
 	[1] = {
 		THROUGH(tlsplug_backend_descriptor, info),
 		THROUGH(tlsplug_context_ops, release_slot),
-		THROUGH(tlsplug_conn_ops, peer_cert),
-		THROUGH(tlsplug_info_ops, system_trust_source),
+		THROUGH(tlsplug_conn_ops, verified_cert),
+		THROUGH(tlsplug_info_ops, sha256),
 	},
 };
 #undef THROUGH
@@ -310,6 +310,19 @@ check_entry_points(const struct tlsplug_backend_descriptor *d, char *reason,
 	if (rc != TLSPLUG_OK)
 		return rc;
 	/* A capability without its entry points would only fail later. */
+	if ((d->caps & TLSPLUG_CAP_SESSIONS) &&
+	    (!TLSPLUG_OPS_HAS(d, conn, 1, set_session) ||
+	     !TLSPLUG_OPS_HAS(d, conn, 1, resumed)))
+		return say(reason, size, "declares capability sessions but "
+		           "has no conn->set_session and conn->resumed");
+	if ((d->caps & TLSPLUG_CAP_VERIFIED_CHAIN) &&
+	    !TLSPLUG_OPS_HAS(d, conn, 1, verified_cert))
+		return say(reason, size, "declares capability verified_chain "
+		           "but has no conn->verified_cert");
+	if ((d->caps & TLSPLUG_CAP_PINNING) &&
+	    !TLSPLUG_OPS_HAS(d, info, 1, sha256))
+		return say(reason, size, "declares capability pinning but has "
+		           "no info->sha256");
 	if ((d->caps & TLSPLUG_CAP_CLIENT) && d->client_context == NULL)
 		return say(reason, size, "declares capability client but has "
 		           "no client_context");
@@ -389,6 +402,10 @@ read_descriptor(struct tlsplug_registry *r, struct tlsplug_backend *b,
 	memset(&b->desc, 0, sizeof(b->desc));
 	memcpy(&b->desc, raw, copy);
 	copy_groups(b);
+	/* Capability bits named after the plugin's minor mean nothing to it:
+	 * features it never heard of are not claimed by it. */
+	if (b->desc.abi_minor < 1)
+		b->desc.caps &= (TLSPLUG_CAP_TLS1_1 << 1) - 1;
 
 	name = b->desc.name;
 	if (name == NULL)

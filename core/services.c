@@ -91,9 +91,10 @@ svc_match_hostname(const char *host, const struct tlsplug_san *sans,
 }
 
 static int
-svc_check_peer(struct tlsplug_conn *conn, struct tlsplug_error *err)
+svc_check_peer(struct tlsplug_conn *conn, int verdict,
+               struct tlsplug_error *err)
 {
-	return tlsplug__conn_check_peer(conn, err);
+	return tlsplug__conn_check_peer(conn, verdict, err);
 }
 
 static int

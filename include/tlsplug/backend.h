@@ -147,6 +147,25 @@ struct tlsplug_bconfig {
 	size_t nchains;
 	const struct tlsplug_btrust *trust;
 	int has_sni_callback;      /* the server must call core->sni_select */
+
+	/* --- core minor 1 --- */
+	/* server: what to ask of clients.  verify_peer above stays "ask and
+	 * verify" (client_cert != NONE). */
+	enum tlsplug_client_cert_mode client_cert;  /* never AUTO here */
+	/* Call core->check_peer even with validation off: the config has
+	 * pins or a verify callback, which then decide alone. */
+	int check_peer_always;
+	/* server: issue session tickets (TLSPLUG_CAP_SESSIONS). */
+	int session_tickets;
+	/* server: the master key tickets are encrypted under
+	 * (TLSPLUG_TICKET_KEY_SIZE bytes), NULL: the engine makes a random
+	 * key per context.  The plugin derives the encryption keys from it,
+	 * rotating them every ticket_lifetime seconds and accepting the
+	 * previous period's too. */
+	const unsigned char *ticket_key;
+	size_t ticket_key_len;
+	uint32_t ticket_lifetime;  /* seconds */
+	/* Append only below, behind a minor fence. */
 };
 
 /* One subjectAltName entry of a certificate, for core->match_hostname. */
@@ -226,22 +245,31 @@ struct tlsplug_core {
 
 	/*
 	 * The checks on the peer's identity that the core owns, the same for
-	 * every engine.  Call it from the engine's certificate verification
-	 * hook, on either role, once the engine has validated the peer's chain
-	 * against the trust store (bconfig->validate, and on a server
-	 * bconfig->verify_peer), before the handshake goes on.  The core reads
-	 * the chain through conn_ops.peer_cert (so that member must answer
-	 * from inside the hook) and checks, today: on a client connection with
-	 * a server host name, that name against the leaf's DNS and IP
-	 * subjectAltName entries by RFC 9525.
-	 * Returns TLSPLUG_OK, or the failure's category, already recorded in
-	 * err with its message: TLSPLUG_ERR_CERT_HOSTNAME (no match),
-	 * TLSPLUG_ERR_CERT_INVALID (the leaf cannot be read), or
-	 * TLSPLUG_ERR_NOMEM.  The plugin then fails the handshake, sending the
-	 * alert its engine sends for that category (bad_certificate for
-	 * CERT_INVALID, the engine's choice for a name mismatch).
+	 * every engine.  Call it once per handshake from the engine's
+	 * certificate verification hook, on either role, after the engine's
+	 * own chain validation against the trust store, with its verdict:
+	 * TLSPLUG_OK, or the category of the failure (already recorded in
+	 * err).  Call it whenever the engine validates (bconfig->validate, and
+	 * on a server a client certificate was received), and also, with
+	 * validation off, when bconfig->check_peer_always is set (verdict
+	 * TLSPLUG_OK).  The core reads the chain through conn_ops.peer_cert
+	 * (so that member must answer from inside the hook) and, when the
+	 * verdict is OK, checks: on a client with a server host name and
+	 * validation on, that name against the leaf's DNS and IP
+	 * subjectAltName entries (RFC 9525); the SPKI pins; then runs the
+	 * application's verify callback (which also sees a failed verdict,
+	 * but cannot change it).
+	 * Returns TLSPLUG_OK, or the failure's category, recorded in err with
+	 * its message (a failed verdict is returned as it came):
+	 * TLSPLUG_ERR_CERT_HOSTNAME, TLSPLUG_ERR_CERT_PIN, the verify
+	 * callback's category, TLSPLUG_ERR_CERT_INVALID (the leaf cannot be
+	 * read), TLSPLUG_ERR_NOMEM.  The plugin then fails the handshake with
+	 * a fatal alert: the one its engine sends for a failed application
+	 * verification (handshake_failure on OpenSSL), internal_error for
+	 * NOMEM.
 	 */
-	int (*check_peer)(struct tlsplug_conn *conn, struct tlsplug_error *err);
+	int (*check_peer)(struct tlsplug_conn *conn, int verdict,
+	                  struct tlsplug_error *err);
 
 	/*
 	 * Server: decides what serves this connection.  Call it once per
@@ -276,6 +304,21 @@ struct tlsplug_core {
 	int (*select_server)(struct tlsplug_conn *conn, const char *server_name,
 	                     const struct tlsplug_bconfig **cfg, void **ctx_priv,
 	                     size_t *chain, struct tlsplug_error *err);
+
+	/*
+	 * Client (TLSPLUG_CAP_SESSIONS): the engine has a new resumable
+	 * session: in TLS 1.2 once the handshake is done, in TLS 1.3 for each
+	 * NewSessionTicket.  data: the engine's own serialisation, what
+	 * conn_ops.set_session takes back (maybe in another process);
+	 * lifetime: the seconds the server allows (0: unknown); single_use: 1
+	 * for a TLS 1.3 ticket (used once).  The core copies the bytes into a
+	 * tlsplug_session (the connection's latest) and the context's cache.
+	 * Returns TLSPLUG_OK or TLSPLUG_ERR_NOMEM; either way the connection
+	 * goes on.
+	 */
+	int (*session_ready)(struct tlsplug_conn *conn,
+	                     const unsigned char *data, size_t len,
+	                     uint32_t lifetime, int single_use);
 };
 
 /* True when core services table `core` carries service `member`, added in
@@ -368,6 +411,20 @@ struct tlsplug_conn_ops {
 	 * engine keeps it). */
 	ssize_t (*peer_cert)(void *conn_priv, size_t index, unsigned char *buf,
 	                     size_t size);
+	/* required with TLSPLUG_CAP_SESSIONS: client, before the handshake:
+	 * resume the session in data (what core->session_ready was given,
+	 * maybe by another process).  OK, or TLSPLUG_ERR_INVALID (recorded)
+	 * when the engine cannot use the bytes. */
+	int (*set_session)(void *conn_priv, const unsigned char *data,
+	                   size_t len, struct tlsplug_error *err);
+	/* required with TLSPLUG_CAP_SESSIONS: 1 when the handshake resumed a
+	 * session (either role), else 0. */
+	int (*resumed)(void *conn_priv);
+	/* required with TLSPLUG_CAP_VERIFIED_CHAIN: the chain the engine built
+	 * from the peer's leaf to a trust anchor, as peer_cert gives the sent
+	 * one; 0 past its end or when none was built. */
+	ssize_t (*verified_cert)(void *conn_priv, size_t index,
+	                         unsigned char *buf, size_t size);
 	/* Append only below, behind a minor fence. */
 };
 
@@ -378,6 +435,11 @@ struct tlsplug_info_ops {
 	size_t (*cipher_suites)(uint16_t *ids, size_t max);
 	/* optional: where the system trust store comes from. */
 	const char *(*system_trust_source)(void);
+
+	/* --- minor 1 --- */
+	/* required with TLSPLUG_CAP_PINNING: SHA-256 of len bytes at data
+	 * into out (32 bytes).  Returns 0, or -1 on failure. */
+	int (*sha256)(const void *data, size_t len, unsigned char *out);
 	/* Append only below, behind a minor fence. */
 };
 

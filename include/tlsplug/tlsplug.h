@@ -125,6 +125,7 @@ enum tlsplug_status {
 	TLSPLUG_ERR_CERT_REVOKED = -37,
 	TLSPLUG_ERR_CERT_INVALID = -38,     /* any other verification failure */
 	TLSPLUG_ERR_PEER_NO_CERT = -39,     /* client cert required, none sent */
+	TLSPLUG_ERR_CERT_PIN = -40,         /* public key matches no pin */
 
 	/* handshake and record layer */
 	TLSPLUG_ERR_NO_SHARED_VERSION = -50,
@@ -334,11 +335,13 @@ TLSPLUG_API void tlsplug_trust_store_unref(struct tlsplug_trust_store *t);
  * suites; no ALPN; lowest version TLS 1.2; highest MAXIMUM_SUPPORTED; the
  * system trust store; no certificate chain; no SNI callback.
  *
- * Mutual TLS rule (the same on every backend): a server context whose config
- * has validation on AND an explicitly set trust store requests a client
- * certificate, fails the handshake with TLSPLUG_ERR_PEER_NO_CERT when none
- * is sent, and verifies it against that store.  A client whose config has a
- * certificate chain presents the first chain when the server asks.
+ * Mutual TLS rule (the same on every backend), unless
+ * tlsplug_config_builder_set_client_cert_mode() says otherwise: a server
+ * context whose config has validation on AND an explicitly set trust store
+ * requests a client certificate, fails the handshake with
+ * TLSPLUG_ERR_PEER_NO_CERT when none is sent, and verifies it against that
+ * store.  A client whose config has a certificate chain presents the first
+ * chain when the server asks.
  * ------------------------------------------------------------------------ */
 
 struct tlsplug_config;
@@ -411,6 +414,19 @@ TLSPLUG_API int tlsplug_config_builder_set_trust_store(
 /* SNI callback (NULL: none). user_data is compared by equal(). */
 TLSPLUG_API int tlsplug_config_builder_set_sni_callback(
 	struct tlsplug_config_builder *b, tlsplug_sni_cb cb, void *user_data);
+/* What a server asks of clients. */
+enum tlsplug_client_cert_mode {
+	/* The rule of tlsplug 0.1: require and verify a certificate when
+	 * validation is on and a trust store was set explicitly, else none. */
+	TLSPLUG_CLIENT_CERT_AUTO = 0,
+	TLSPLUG_CLIENT_CERT_NONE = 1,     /* never ask */
+	/* Ask; a client may send none; one that is sent must verify against
+	 * the trust store (needs TLSPLUG_CAP_OPTIONAL_CLIENT_CERT). */
+	TLSPLUG_CLIENT_CERT_REQUEST = 2,
+	/* Ask and fail with TLSPLUG_ERR_PEER_NO_CERT when none is sent. */
+	TLSPLUG_CLIENT_CERT_REQUIRE = 3
+};
+
 /* The reason for the last failed setter or build, or NULL. */
 TLSPLUG_API const struct tlsplug_error *tlsplug_config_builder_error(
 	const struct tlsplug_config_builder *b);
@@ -583,8 +599,22 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 #define TLSPLUG_CAP_ED25519          (UINT64_C(1) << 12) /* Ed25519 keys */
 #define TLSPLUG_CAP_TLS1_0           (UINT64_C(1) << 13) /* can speak 1.0 */
 #define TLSPLUG_CAP_TLS1_1           (UINT64_C(1) << 14) /* can speak 1.1 */
+/* Session resumption: tlsplug_conn_session() / tlsplug_conn_set_session(),
+ * the client's session cache, and session tickets on servers (with
+ * set_ticket_key() and set_ticket_lifetime()). */
+#define TLSPLUG_CAP_SESSIONS         (UINT64_C(1) << 15)
+/* tlsplug_conn_verified_chain(): the chain the engine built to a trust
+ * anchor. */
+#define TLSPLUG_CAP_VERIFIED_CHAIN   (UINT64_C(1) << 16)
+/* Public-key pins (add_pin()) are checked. */
+#define TLSPLUG_CAP_PINNING          (UINT64_C(1) << 17)
+/* The application's verify callback (set_verify_callback()) is run. */
+#define TLSPLUG_CAP_VERIFY_CALLBACK  (UINT64_C(1) << 18)
+/* A server can ask for a client certificate without requiring one
+ * (set_client_cert_mode(TLSPLUG_CLIENT_CERT_REQUEST)). */
+#define TLSPLUG_CAP_OPTIONAL_CLIENT_CERT (UINT64_C(1) << 19)
 /* The highest bit named so far (for iteration). */
-#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_TLS1_1
+#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_OPTIONAL_CLIENT_CERT
 
 /* The TLSPLUG_CAP_* bits the backend declares (0 unless
  * TLSPLUG_BACKEND_OK). */

@@ -119,7 +119,7 @@ gtls_verify_cb(gnutls_session_t s)
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
 	/* The chain verified: now the core's identity checks. */
-	ret = gtls_core->check_peer(c->host, c->err);
+	ret = gtls_core->check_peer(c->host, TLSPLUG_OK, c->err);
 	if (ret == TLSPLUG_OK)
 		return 0;
 	gtls_conn_cb_status(c, ret, ret == TLSPLUG_ERR_NOMEM ?

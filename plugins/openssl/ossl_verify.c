@@ -174,7 +174,7 @@ osslp_verify_cb(int ok, X509_STORE_CTX *store)
 	/* The chain up to the leaf verified: now the core's identity
 	 * checks, the same on every engine. */
 	c->verifying = store;
-	r = osslp_core->check_peer(c->host, c->err);
+	r = osslp_core->check_peer(c->host, TLSPLUG_OK, c->err);
 	c->verifying = NULL;
 	if (r == TLSPLUG_OK)
 		return 1;
