@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gtls.h"
+#include "plugin.h"
 
 /* Bound on internal retries (records consumed without progress for the
  * caller: tickets, KeyUpdate, warning alerts). */
@@ -36,7 +36,7 @@ push_fn(gnutls_transport_ptr_t p, const void *buf, size_t len)
 	return n;
 }
 
-/* Follows record boundaries over the bytes GnuTLS pulls (see gtls.h). */
+/* Follows record boundaries over the bytes GnuTLS pulls (see plugin.h). */
 static void
 track_records(struct gtls_conn *c, const unsigned char *p, size_t n)
 {

@@ -3,7 +3,7 @@
  *
  * The plugin links GnuTLS only and exports only tlsplug_backend_v1;
  * everything it needs from the host comes through struct tlsplug_core.
- * Files: engine.c (credentials, keys, trust, the chain presented),
+ * Files: context.c (credentials, keys, trust, the chain presented),
  * priority.c (versions and cipher suites; says what a GnuTLS priority string
  * cannot express), verify.c (peer verification), conn.c (the session).
  *
@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "gtls.h"
+#include "plugin.h"
 
 const struct tlsplug_core *gtls_core;
 

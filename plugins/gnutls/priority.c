@@ -33,7 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gtls.h"
+#include "plugin.h"
 
 #define MAX_SUITES 256
 #define PRIO_MAX 2048

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "gtls.h"
+#include "plugin.h"
 
 /* Is the certificate self-issued (issuer = subject, matching key ids)? */
 static int

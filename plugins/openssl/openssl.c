@@ -15,7 +15,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include "plugin.h"
 
 #ifndef HAVE_SECURE_GETENV
 #define secure_getenv getenv

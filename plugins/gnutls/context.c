@@ -1,5 +1,5 @@
 /*
- * engine.c -- GnuTLS credentials and priority built from one config:
+ * context.c -- GnuTLS credentials and priority built from one config:
  * trust store, certificate chains and private keys, ALPN list.
  *
  * Chains are selected by our own retrieve function rather than GnuTLS's
@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "gtls.h"
+#include "plugin.h"
 
 /* Longest password a password callback may return. */
 #define PASSWORD_MAX 1024

@@ -1,5 +1,5 @@
 /*
- * ossl_load.c -- parsing what a config carries into OpenSSL objects: the
+ * load.c -- parsing what a config carries into OpenSSL objects: the
  * trust store, certificate chains and private keys (PEM or DER, encrypted
  * keys with a password or a password callback).
  */
@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include "plugin.h"
 
 #define SIZE_MIN(a, b) ((a) < (b) ? (a) : (b))
 

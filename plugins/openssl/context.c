@@ -1,10 +1,10 @@
 /*
- * ossl_ctx.c -- OpenSSL engine contexts (SSL_CTX) built from a backend
+ * context.c -- OpenSSL engine contexts (SSL_CTX) built from a backend
  * config: version bounds, cipher suites, ALPN, trust and verification
  * settings, one SSL_CTX per certificate chain.
  *
  * A server gets one SSL_CTX per certificate chain, since an SSL_CTX holds
- * only one chain per key type; the ClientHello hook (ossl_sni.c) moves the
+ * only one chain per key type; the ClientHello hook (hello.c) moves the
  * connection to the SSL_CTX whose chain matches the client's SNI.
  */
 #include "config.h"
@@ -15,7 +15,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include "plugin.h"
 
 /* ---- versions ---------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * ossl_conn.c -- OpenSSL connections: handshake, read, write, shutdown over
+ * conn.c -- OpenSSL connections: handshake, read, write, shutdown over
  * the transport BIO, negotiated values, and the mapping of OpenSSL failures
  * to tlsplug's error categories.
  *
@@ -19,7 +19,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include "plugin.h"
 
 /* Bound on internal retries while input is still available (each retry
  * consumes at least one buffered record). */

@@ -1,10 +1,10 @@
 /*
- * ossl.h -- declarations shared by the OpenSSL plugin's source files.
+ * plugin.h -- declarations shared by the OpenSSL plugin's source files.
  * Everything here has hidden visibility; the plugin exports only its
  * descriptor.
  */
-#ifndef TLSPLUG_PLUGIN_OSSL_H
-#define TLSPLUG_PLUGIN_OSSL_H
+#ifndef TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H
+#define TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -86,7 +86,7 @@ const SSL_CIPHER *osslp_cipher_find(uint16_t id);
 /* Cipher suites offered by default (IANA ids); returns the total. */
 size_t osslp_default_ciphers(uint16_t *ids, size_t max);
 
-/* ---- ossl_ctx.c --------------------------------------------------------- */
+/* ---- context.c ---------------------------------------------------------- */
 
 /* Builds e from cfg for role (e is zeroed first); cleans up on failure. */
 int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
@@ -95,7 +95,7 @@ int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 /* Frees what e holds (safe on a zeroed or failed engine). */
 void osslp_engine_fini(struct osslp_engine *e);
 
-/* ---- ossl_load.c -------------------------------------------------------- */
+/* ---- load.c ------------------------------------------------------------- */
 
 /* Text of OpenSSL error e for messages (buf is scratch space). */
 const char *osslp_err_text(unsigned long e, char *buf, size_t size);
@@ -108,13 +108,13 @@ int osslp_trust_load(const struct tlsplug_blob *b, X509_STORE **storep,
 int osslp_chain_load(SSL_CTX *s, const struct tlsplug_bchain *ch,
                      struct tlsplug_error *err);
 
-/* ---- ossl_sni.c --------------------------------------------------------- */
+/* ---- hello.c ------------------------------------------------------------ */
 
 /* The ClientHello hook of server contexts: switches the connection to the
  * config and chain the core selects. */
 int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 
-/* ---- ossl_verify.c ------------------------------------------------------ */
+/* ---- verify.c ----------------------------------------------------------- */
 
 /* Verify callback installed on every context. */
 int osslp_verify_cb(int ok, X509_STORE_CTX *store);
@@ -127,7 +127,7 @@ ssize_t osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
 
-/* ---- ossl_conn.c -------------------------------------------------------- */
+/* ---- conn.c ------------------------------------------------------------- */
 
 extern const struct tlsplug_conn_ops osslp_conn_ops;
 /* Records a certificate verification failure (X509_V_ERR_* x509_error at
@@ -136,4 +136,4 @@ extern const struct tlsplug_conn_ops osslp_conn_ops;
 int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
                          int depth, const char *subject);
 
-#endif /* TLSPLUG_PLUGIN_OSSL_H */
+#endif /* TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H */

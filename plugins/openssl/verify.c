@@ -1,5 +1,5 @@
 /*
- * ossl_verify.c -- peer certificate verification: the verify callback that
+ * verify.c -- peer certificate verification: the verify callback that
  * records the first failure and, once OpenSSL has validated the chain, has
  * the core check the peer's identity (host name by RFC 9525, never
  * OpenSSL's own check); the peer's chain as DER for the core; and the
@@ -14,7 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include "plugin.h"
 
 int
 osslp_name_text(const X509_NAME *name, char *buf, size_t size)

@@ -1,9 +1,9 @@
 /*
- * gtls.h -- declarations shared by the GnuTLS plugin's source files.
+ * plugin.h -- declarations shared by the GnuTLS plugin's source files.
  * Nothing here leaves the plugin: it exports only the descriptor.
  */
-#ifndef TLSPLUG_PLUGINS_GNUTLS_GTLS_H
-#define TLSPLUG_PLUGINS_GNUTLS_GTLS_H
+#ifndef TLSPLUG_PLUGINS_GNUTLS_PLUGIN_H
+#define TLSPLUG_PLUGINS_GNUTLS_PLUGIN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -108,7 +108,7 @@ uint16_t gtls_session_cipher_id(gnutls_session_t session);
 size_t gtls_priority_suites(gnutls_priority_t prio, uint16_t *ids,
                             size_t max);
 
-/* ---- engine.c ---- */
+/* ---- context.c ---- */
 
 int gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
                      const struct tlsplug_bconfig *cfg,
@@ -141,4 +141,4 @@ const char *gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size);
 extern const struct tlsplug_conn_ops gtls_conn_ops;
 extern const struct tlsplug_context_ops gtls_context_ops;
 
-#endif /* TLSPLUG_PLUGINS_GNUTLS_GTLS_H */
+#endif /* TLSPLUG_PLUGINS_GNUTLS_PLUGIN_H */
