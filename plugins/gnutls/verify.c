@@ -128,3 +128,22 @@ gtls_verify_cb(gnutls_session_t s)
 	return ret == TLSPLUG_ERR_NOMEM ? GNUTLS_E_MEMORY_ERROR :
 	                                  GNUTLS_E_CERTIFICATE_ERROR;
 }
+
+/* The chain GnuTLS received: the one being verified inside the verify
+ * function. */
+ssize_t
+gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf, size_t size)
+{
+	struct gtls_conn *c = priv;
+	const gnutls_datum_t *peers;
+	unsigned n = 0;
+
+	if (c->session == NULL)
+		return 0;
+	peers = gnutls_certificate_get_peers(c->session, &n);
+	if (peers == NULL || index >= n)
+		return 0;
+	if (peers[index].size <= size)
+		memcpy(buf, peers[index].data, peers[index].size);
+	return (ssize_t)peers[index].size;
+}

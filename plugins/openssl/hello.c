@@ -13,6 +13,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <tlsplug/backend.h>
+
 #include "plugin.h"
 
 /* Copies the host_name of the server_name extension into buf ("" if

@@ -12,6 +12,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <tlsplug/backend.h>
+
 #include "plugin.h"
 
 #define SIZE_MIN(a, b) ((a) < (b) ? (a) : (b))

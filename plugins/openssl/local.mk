@@ -4,6 +4,7 @@ plugins_openssl_tlsplug_openssl_la_SOURCES = \
 	plugins/openssl/plugin.h \
 	plugins/openssl/openssl.c \
 	plugins/openssl/context.c \
+	plugins/openssl/ciphers.c \
 	plugins/openssl/load.c \
 	plugins/openssl/hello.c \
 	plugins/openssl/verify.c \
@@ -14,9 +15,9 @@ plugins_openssl_tlsplug_openssl_la_LDFLAGS = -module -avoid-version \
 	-shared -no-undefined -export-symbols-regex '^tlsplug_backend_v[0-9]+$$'
 endif
 EXTRA_DIST += plugins/openssl/plugin.h plugins/openssl/openssl.c \
-	plugins/openssl/context.c plugins/openssl/load.c \
-	plugins/openssl/hello.c plugins/openssl/verify.c \
-	plugins/openssl/conn.c
+	plugins/openssl/context.c plugins/openssl/ciphers.c \
+	plugins/openssl/load.c plugins/openssl/hello.c \
+	plugins/openssl/verify.c plugins/openssl/conn.c
 if BUILD_OPENSSL
 TEST_PLUGIN_PATH += $(abs_top_builddir)/plugins/openssl/.libs
 TEST_BACKENDS += $(abs_top_builddir)/plugins/openssl/.libs/tlsplug-openssl.so

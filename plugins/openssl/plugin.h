@@ -17,7 +17,8 @@
 #define OSSLP_NAME_MAX 256        /* SNI host names are at most 255 bytes */
 #define OSSLP_SUBJECT_MAX 256     /* subject quoted in verify messages */
 
-/* The core services, kept by the plugin's init (read-only afterwards). */
+/* The core services, kept by the plugin's init in openssl.c (read-only
+ * afterwards). */
 extern const struct tlsplug_core *osslp_core;
 
 /*
@@ -76,24 +77,25 @@ struct osslp_conn {
 	X509_STORE_CTX *verifying;
 };
 
-/* ---- openssl.c ---------------------------------------------------------- */
-
-/* The transport BIO of a connection (pull/push through the core). */
-BIO *osslp_bio_new(struct osslp_conn *c);
-
-/* IANA id -> OpenSSL cipher, or NULL when this OpenSSL lacks it. */
-const SSL_CIPHER *osslp_cipher_find(uint16_t id);
-/* Cipher suites offered by default (IANA ids); returns the total. */
-size_t osslp_default_ciphers(uint16_t *ids, size_t max);
-
 /* ---- context.c ---------------------------------------------------------- */
 
-/* Builds e from cfg for role (e is zeroed first); cleans up on failure. */
-int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
-                      const struct tlsplug_bconfig *cfg,
-                      struct tlsplug_error *err);
-/* Frees what e holds (safe on a zeroed or failed engine). */
-void osslp_engine_fini(struct osslp_engine *e);
+/* The context entry points, both roles. */
+extern const struct tlsplug_context_ops osslp_context_ops;
+
+/* ---- ciphers.c ---------------------------------------------------------- */
+
+/* Sets up (at plugin init) and frees (at fini) what id lookups need;
+ * init returns 0, or -1 when out of memory. */
+int osslp_ciphers_init(void);
+void osslp_ciphers_fini(void);
+/* Splits cfg's suites into e->ciphers12 and e->ciphers13 (both NULL: the
+ * engine's default); suites OpenSSL lacks are skipped. */
+int osslp_ciphers_build(struct osslp_engine *e, struct tlsplug_error *err);
+/* Checks that e's suites leave something usable and narrows e's version
+ * range to the versions they cover. */
+int osslp_ciphers_check(struct osslp_engine *e, struct tlsplug_error *err);
+/* Sets e's cipher lists and version bounds on s; 0, or -1. */
+int osslp_apply_params(SSL_CTX *s, const struct osslp_engine *e);
 
 /* ---- load.c ------------------------------------------------------------- */
 
@@ -120,6 +122,11 @@ int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 int osslp_verify_cb(int ok, X509_STORE_CTX *store);
 /* Maps an X509_V_ERR_* code to a TLSPLUG_ERR_CERT_* category. */
 int osslp_verify_category(int x509_error);
+/* Records a certificate verification failure (X509_V_ERR_* x509_error at
+ * depth, certificate subject or NULL) in the current call's error record;
+ * returns its category. */
+int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
+                         int depth, const char *subject);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
                         size_t size);
@@ -129,11 +136,11 @@ int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
 
 /* ---- conn.c ------------------------------------------------------------- */
 
+/* The connection entry points. */
 extern const struct tlsplug_conn_ops osslp_conn_ops;
-/* Records a certificate verification failure (X509_V_ERR_* x509_error at
- * depth, certificate subject or NULL) in the current call's error record;
- * returns its category. */
-int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
-                         int depth, const char *subject);
+/* Creates (at plugin init) and frees (at fini) the transport BIO method;
+ * 0, or -1 when out of memory. */
+int osslp_bio_method_new(void);
+void osslp_bio_method_free(void);
 
 #endif /* TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H */

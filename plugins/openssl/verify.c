@@ -3,7 +3,7 @@
  * records the first failure and, once OpenSSL has validated the chain, has
  * the core check the peer's identity (host name by RFC 9525, never
  * OpenSSL's own check); the peer's chain as DER for the core; and the
- * mapping of X509 verify results to tlsplug's categories.
+ * mapping of X509 verify results to tlsplug's categories and messages.
  */
 #include "config.h"
 
@@ -13,6 +13,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+#include <tlsplug/backend.h>
 
 #include "plugin.h"
 
@@ -84,6 +86,19 @@ osslp_verify_category(int x509_error)
 	default:
 		return TLSPLUG_ERR_CERT_INVALID;
 	}
+}
+
+/* Records a certificate verification failure in the current call's error
+ * record; returns its category. */
+int
+osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
+                     int depth, const char *subject)
+{
+	if (subject == NULL || subject[0] == '\0')
+		subject = "?";
+	return osslp_core->set_error(c->err, osslp_verify_category(x509_error),
+		native, "certificate verify failed: %s (depth %d, subject %s)",
+		X509_verify_cert_error_string(x509_error), depth, subject);
 }
 
 /* Records the first failure, with its message, in the call's error
