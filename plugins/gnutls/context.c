@@ -8,9 +8,14 @@
  * types: the server presents the chain the core picked for the client's
  * SNI (select_server), the same rule on every engine.
  */
-#include <config.h>
+#include "config.h"
 
 #include <string.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+
+#include <tlsplug/backend.h>
 
 #include "plugin.h"
 
@@ -20,9 +25,10 @@
  * when asked.
  */
 static int
-retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca, int nreqs,
-            const gnutls_pk_algorithm_t *pk, int npk, gnutls_pcert_st **pcert,
-            unsigned int *npcert, gnutls_privkey_t *key)
+gtls_retrieve_cb(gnutls_session_t s, const gnutls_datum_t *req_ca,
+                 int nreqs, const gnutls_pk_algorithm_t *pk, int npk,
+                 gnutls_pcert_st **pcert, unsigned int *npcert,
+                 gnutls_privkey_t *key)
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	const struct gtls_engine *eng = c->eng;
@@ -103,13 +109,14 @@ gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
 		}
 		memset(eng->chains, 0, cfg->nchains * sizeof(*eng->chains));
 		for (i = 0; i < cfg->nchains; i++) {
-			st = gtls_chain_init(&eng->chains[i], &cfg->chains[i], err);
+			st = gtls_chain_init(&eng->chains[i], &cfg->chains[i],
+			                     err);
 			if (st != TLSPLUG_OK)
 				goto fail;
 			eng->nchains++;
 		}
 	}
-	gnutls_certificate_set_retrieve_function2(eng->cred, retrieve_cb);
+	gnutls_certificate_set_retrieve_function2(eng->cred, gtls_retrieve_cb);
 	/* DHE suites for clients that offer no FFDHE group (RFC 7919). */
 	if (role == TLSPLUG_SERVER)
 		(void)gnutls_certificate_set_known_dh_params(eng->cred,
@@ -158,8 +165,9 @@ gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s)
 /* ---- context entry points ---- */
 
 static int
-ctx_init(void *priv, enum tlsplug_role role,
-         const struct tlsplug_bconfig *cfg, struct tlsplug_error *err)
+gtls_context_init(void *priv, enum tlsplug_role role,
+                  const struct tlsplug_bconfig *cfg,
+                  struct tlsplug_error *err)
 {
 	struct gtls_ctx *ctx = priv;
 
@@ -167,7 +175,7 @@ ctx_init(void *priv, enum tlsplug_role role,
 }
 
 static void
-ctx_fini(void *priv)
+gtls_context_fini(void *priv)
 {
 	struct gtls_ctx *ctx = priv;
 
@@ -175,6 +183,6 @@ ctx_fini(void *priv)
 }
 
 const struct tlsplug_context_ops gtls_context_ops = {
-	.init = ctx_init,
-	.fini = ctx_fini,
+	.init = gtls_context_init,
+	.fini = gtls_context_fini,
 };

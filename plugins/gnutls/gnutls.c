@@ -34,16 +34,20 @@
  *     requests are refused with TLSPLUG_ERR_UNSUPPORTED (see priority.c).
  * SSLv2 and SSLv3 are refused as version bounds (GnuTLS has neither).
  */
-#include <config.h>
+#include "config.h"
 
 #include <stdio.h>
 #include <unistd.h>
+
+#include <gnutls/gnutls.h>
+
+#include <tlsplug/backend.h>
 
 #include "plugin.h"
 
 const struct tlsplug_core *gtls_core;
 
-static char version_text[64];
+static char gtls_version_text[64];
 
 static int
 gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
@@ -62,7 +66,7 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
-	snprintf(version_text, sizeof(version_text), "GnuTLS %s",
+	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",
 	         gnutls_check_version(NULL));
 	return TLSPLUG_OK;
 }
@@ -76,7 +80,7 @@ gtls_fini(void)
 static const char *
 gtls_engine_version(void)
 {
-	return version_text;
+	return gtls_version_text;
 }
 
 /* The suites NORMAL (GnuTLS's secure default) enables, in its order. */

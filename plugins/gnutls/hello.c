@@ -6,9 +6,11 @@
  * the versions the client offers, so that a version mismatch GnuTLS
  * reports as "no cipher suites" is named as every engine names it.
  */
-#include <config.h>
+#include "config.h"
 
-#include <string.h>
+#include <gnutls/gnutls.h>
+
+#include <tlsplug/backend.h>
 
 #include "plugin.h"
 
@@ -74,7 +76,7 @@ gtls_post_client_hello(gnutls_session_t s)
 
 /* Bit for TLS 1.minor-1 as a gnutls_protocol_t (0x0301 -> GNUTLS_TLS1_0). */
 static unsigned
-version_bit(unsigned char major, unsigned char minor)
+gtls_version_bit(unsigned char major, unsigned char minor)
 {
 	if (major != 3 || minor < 1 || minor > 4)
 		return 0;
@@ -82,8 +84,8 @@ version_bit(unsigned char major, unsigned char minor)
 }
 
 static int
-supported_versions_cb(void *ctx, unsigned tls_id, const unsigned char *data,
-                      unsigned size)
+gtls_supported_versions_cb(void *ctx, unsigned tls_id,
+                           const unsigned char *data, unsigned size)
 {
 	unsigned *mask = ctx;
 	unsigned i, n;
@@ -92,7 +94,7 @@ supported_versions_cb(void *ctx, unsigned tls_id, const unsigned char *data,
 		return 0;
 	n = data[0];
 	for (i = 1; i + 1 < size && i < 1 + n; i += 2)
-		*mask |= version_bit(data[i], data[i + 1]);
+		*mask |= gtls_version_bit(data[i], data[i + 1]);
 	*mask |= 1u;                     /* "the extension was present" */
 	return 0;
 }
@@ -114,12 +116,12 @@ gtls_client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
 	(void)when;
 	if (!incoming || c->client_versions != 0 || msg->size < 2)
 		return 0;
-	(void)gnutls_ext_raw_parse(&mask, supported_versions_cb, msg,
+	(void)gnutls_ext_raw_parse(&mask, gtls_supported_versions_cb, msg,
 	                           GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
 	if (mask == 0 && msg->data[0] == 3) {
 		/* No supported_versions: every version up to legacy_version. */
 		for (m = 1; m <= msg->data[1] && m <= 3; m++)
-			mask |= version_bit(3, (unsigned char)m);
+			mask |= gtls_version_bit(3, (unsigned char)m);
 	}
 	c->client_versions = mask | 1u;
 	return 0;

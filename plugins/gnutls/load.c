@@ -3,24 +3,30 @@
  * chains, private keys (PEM or DER, encrypted keys with a password or a
  * password callback) and the trust store.
  */
-#include <config.h>
+#include "config.h"
 
 #include <string.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include <tlsplug/backend.h>
 
 #include "plugin.h"
 
 /* Longest password a password callback may return. */
-#define PASSWORD_MAX 1024
+#define GTLS_PASSWORD_MAX 1024
 
 static gnutls_x509_crt_fmt_t
-fmt_of(const struct tlsplug_blob *b)
+gtls_fmt_of(const struct tlsplug_blob *b)
 {
 	return b->format == TLSPLUG_FORMAT_DER ? GNUTLS_X509_FMT_DER :
 	                                         GNUTLS_X509_FMT_PEM;
 }
 
 static gnutls_datum_t
-datum_of(const struct tlsplug_blob *b)
+gtls_datum_of(const struct tlsplug_blob *b)
 {
 	gnutls_datum_t d;
 
@@ -32,9 +38,9 @@ datum_of(const struct tlsplug_blob *b)
 /* Is the key blob encrypted (PKCS#8 EncryptedPrivateKeyInfo or a
  * traditional PEM key with DEK-Info)? */
 static int
-key_is_encrypted(const struct tlsplug_blob *b)
+gtls_key_is_encrypted(const struct tlsplug_blob *b)
 {
-	gnutls_datum_t d = datum_of(b);
+	gnutls_datum_t d = gtls_datum_of(b);
 	unsigned schema = 0, cipher = 0;
 
 	if (b->format == TLSPLUG_FORMAT_PEM)
@@ -46,28 +52,29 @@ key_is_encrypted(const struct tlsplug_blob *b)
 }
 
 static int
-load_key(const struct tlsplug_bkey *k, gnutls_privkey_t *out,
-         struct tlsplug_error *err)
+gtls_load_key(const struct tlsplug_bkey *k, gnutls_privkey_t *out,
+              struct tlsplug_error *err)
 {
 	const struct tlsplug_core *core = gtls_core;
-	gnutls_datum_t d = datum_of(&k->blob);
+	gnutls_datum_t d = gtls_datum_of(&k->blob);
 	gnutls_x509_privkey_t xk = NULL;
-	char pw[PASSWORD_MAX + 1];
+	char pw[GTLS_PASSWORD_MAX + 1];
 	const char *pass = NULL;
 	int n, ret, encrypted;
 
 	*out = NULL;
 	if (k->password != NULL) {
-		if (k->password_len > PASSWORD_MAX)
+		if (k->password_len > GTLS_PASSWORD_MAX)
 			return core->set_error(err, TLSPLUG_ERR_BAD_PASSWORD, 0,
 				"key %s: password longer than %d bytes",
-				k->blob.origin, PASSWORD_MAX);
+				k->blob.origin, GTLS_PASSWORD_MAX);
 		memcpy(pw, k->password, k->password_len);
 		pw[k->password_len] = '\0';
 		pass = pw;
 	} else if (k->password_cb != NULL) {
-		n = k->password_cb(pw, PASSWORD_MAX, k->password_user_data);
-		if (n < 0 || n > PASSWORD_MAX) {
+		n = k->password_cb(pw, GTLS_PASSWORD_MAX,
+		                   k->password_user_data);
+		if (n < 0 || n > GTLS_PASSWORD_MAX) {
 			gnutls_memset(pw, 0, sizeof(pw));
 			return core->set_error(err, TLSPLUG_ERR_BAD_PASSWORD, 0,
 				"key %s: the password callback gave no "
@@ -79,7 +86,7 @@ load_key(const struct tlsplug_bkey *k, gnutls_privkey_t *out,
 
 	ret = gnutls_x509_privkey_init(&xk);
 	if (ret >= 0)
-		ret = gnutls_x509_privkey_import2(xk, &d, fmt_of(&k->blob),
+		ret = gnutls_x509_privkey_import2(xk, &d, gtls_fmt_of(&k->blob),
 		                                  pass, 0);
 	gnutls_memset(pw, 0, sizeof(pw));
 	if (ret < 0) {
@@ -87,7 +94,7 @@ load_key(const struct tlsplug_bkey *k, gnutls_privkey_t *out,
 		if (ret == GNUTLS_E_MEMORY_ERROR)
 			return core->set_error(err, TLSPLUG_ERR_NOMEM, ret,
 				"out of memory");
-		encrypted = key_is_encrypted(&k->blob);
+		encrypted = gtls_key_is_encrypted(&k->blob);
 		if (ret == GNUTLS_E_DECRYPTION_FAILED || encrypted)
 			return core->set_error(err, TLSPLUG_ERR_BAD_PASSWORD,
 				ret, "key %s: %s: %s", k->blob.origin,
@@ -114,7 +121,7 @@ load_key(const struct tlsplug_bkey *k, gnutls_privkey_t *out,
 
 /* Does the private key belong to the certificate's public key? */
 static int
-key_matches(gnutls_privkey_t key, gnutls_pubkey_t certkey)
+gtls_key_matches(gnutls_privkey_t key, gnutls_pubkey_t certkey)
 {
 	gnutls_pubkey_t pub = NULL;
 	unsigned char a[64], b[64];
@@ -147,7 +154,7 @@ gtls_chain_fini(struct gtls_chain *ch)
 
 int
 gtls_chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
-           struct tlsplug_error *err)
+                struct tlsplug_error *err)
 {
 	const struct tlsplug_core *core = gtls_core;
 	gnutls_x509_crt_t *all = NULL, *list, *grown;
@@ -158,9 +165,9 @@ gtls_chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
 
 	memset(ch, 0, sizeof(*ch));
 	for (b = 0; b < bc->ncerts; b++) {
-		d = datum_of(&bc->certs[b]);
+		d = gtls_datum_of(&bc->certs[b]);
 		ret = gnutls_x509_crt_list_import2(&list, &n, &d,
-			fmt_of(&bc->certs[b]), 0);
+			gtls_fmt_of(&bc->certs[b]), 0);
 		if (ret < 0 || n == 0) {
 			st = core->set_error(err, TLSPLUG_ERR_BAD_CERTIFICATE,
 				ret, "certificate %s: %s", bc->certs[b].origin,
@@ -207,10 +214,10 @@ gtls_chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
 			"certificate %s: no private key", bc->certs[0].origin);
 		goto out;
 	}
-	st = load_key(bc->key, &ch->key, err);
+	st = gtls_load_key(bc->key, &ch->key, err);
 	if (st != TLSPLUG_OK)
 		goto out;
-	ret = key_matches(ch->key, ch->pcerts[0].pubkey);
+	ret = gtls_key_matches(ch->key, ch->pcerts[0].pubkey);
 	if (ret <= 0)
 		st = core->set_error(err, ret < 0 ? TLSPLUG_ERR_NOMEM :
 			TLSPLUG_ERR_KEY_MISMATCH,
@@ -239,7 +246,7 @@ gtls_load_trust(struct gtls_engine *eng, const struct tlsplug_btrust *t,
 		(void)gnutls_certificate_set_x509_system_trust(eng->cred);
 		return TLSPLUG_OK;
 	}
-	d = datum_of(&t->pem);
+	d = gtls_datum_of(&t->pem);
 	ret = gnutls_certificate_set_x509_trust_mem(eng->cred, &d,
 	                                            GNUTLS_X509_FMT_PEM);
 	if (ret < 0)

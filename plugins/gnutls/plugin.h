@@ -53,9 +53,9 @@ struct gtls_conn {
 	gnutls_session_t session;
 	struct gtls_ctx *ctx;
 	const struct gtls_engine *eng;   /* ctx's, or an SNI callback's */
-	size_t chain;                    /* server: eng's chain the core chose */
+	size_t chain;                    /* server: the chain the core chose */
 	struct tlsplug_conn *host;
-	const char *sent_sni;            /* client: the SNI name sent, or NULL */
+	const char *sent_sni;            /* client: the SNI name sent or NULL */
 	struct tlsplug_error *err;       /* the current call's record */
 	int pull_blocked;                /* last pull said "would block" */
 	int handshake_done;

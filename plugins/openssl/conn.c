@@ -356,7 +356,7 @@ osslp_conn_fini(void *conn_priv)
 }
 
 static int
-osslp_handshake(void *conn_priv, struct tlsplug_error *err)
+osslp_conn_handshake(void *conn_priv, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	int i, r, rc = TLSPLUG_WANT_READ;
@@ -375,8 +375,8 @@ osslp_handshake(void *conn_priv, struct tlsplug_error *err)
 }
 
 static int
-osslp_read(void *conn_priv, void *buf, size_t len, size_t *nread,
-           struct tlsplug_error *err)
+osslp_conn_read(void *conn_priv, void *buf, size_t len, size_t *nread,
+                struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	int i, r, rc = TLSPLUG_WANT_READ;
@@ -402,8 +402,8 @@ osslp_read(void *conn_priv, void *buf, size_t len, size_t *nread,
 }
 
 static int
-osslp_write(void *conn_priv, const void *buf, size_t len, size_t *nwritten,
-            struct tlsplug_error *err)
+osslp_conn_write(void *conn_priv, const void *buf, size_t len,
+                 size_t *nwritten, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	const unsigned char *p = buf;
@@ -434,7 +434,7 @@ osslp_write(void *conn_priv, const void *buf, size_t len, size_t *nwritten,
 }
 
 static int
-osslp_shutdown(void *conn_priv, struct tlsplug_error *err)
+osslp_conn_shutdown(void *conn_priv, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	unsigned char scratch[4096];
@@ -476,7 +476,7 @@ osslp_shutdown(void *conn_priv, struct tlsplug_error *err)
 }
 
 static uint16_t
-osslp_cipher(void *conn_priv)
+osslp_conn_cipher(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
 	const SSL_CIPHER *ci;
@@ -488,7 +488,7 @@ osslp_cipher(void *conn_priv)
 }
 
 static enum tlsplug_version
-osslp_version(void *conn_priv)
+osslp_conn_version(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
 
@@ -511,7 +511,7 @@ osslp_version(void *conn_priv)
 }
 
 static const unsigned char *
-osslp_alpn(void *conn_priv, size_t *len)
+osslp_conn_alpn(void *conn_priv, size_t *len)
 {
 	struct osslp_conn *c = conn_priv;
 	const unsigned char *p = NULL;
@@ -528,7 +528,7 @@ osslp_alpn(void *conn_priv, size_t *len)
 }
 
 static const char *
-osslp_server_name(void *conn_priv)
+osslp_conn_server_name(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
 	const char *name;
@@ -546,13 +546,13 @@ osslp_server_name(void *conn_priv)
 const struct tlsplug_conn_ops osslp_conn_ops = {
 	.init = osslp_conn_init,
 	.fini = osslp_conn_fini,
-	.handshake = osslp_handshake,
-	.read = osslp_read,
-	.write = osslp_write,
-	.shutdown = osslp_shutdown,
-	.cipher = osslp_cipher,
-	.version = osslp_version,
-	.alpn = osslp_alpn,
-	.server_name = osslp_server_name,
-	.peer_cert = osslp_peer_cert,
+	.handshake = osslp_conn_handshake,
+	.read = osslp_conn_read,
+	.write = osslp_conn_write,
+	.shutdown = osslp_conn_shutdown,
+	.cipher = osslp_conn_cipher,
+	.version = osslp_conn_version,
+	.alpn = osslp_conn_alpn,
+	.server_name = osslp_conn_server_name,
+	.peer_cert = osslp_conn_peer_cert,
 };

@@ -16,7 +16,7 @@
 
 #include "plugin.h"
 
-#define SIZE_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define OSSLP_SIZE_MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* Text of the last OpenSSL error, for messages. */
 const char *
@@ -169,7 +169,7 @@ osslp_pem_password(char *buf, int size, int rwflag, void *u)
 	if (size <= 0)
 		return -1;
 	if (k->password != NULL) {
-		size_t n = SIZE_MIN(k->password_len, (size_t)size);
+		size_t n = OSSLP_SIZE_MIN(k->password_len, (size_t)size);
 
 		memcpy(buf, k->password, n);
 		pw->given = 1;

@@ -61,7 +61,7 @@ static char osslp_trust_source[1024];
 
 /* Cipher suites offered by default (IANA ids); returns the total. */
 static size_t
-osslp_default_ciphers(uint16_t *ids, size_t max)
+osslp_cipher_suites(uint16_t *ids, size_t max)
 {
 	SSL_CTX *sctx;
 	SSL *ssl;
@@ -157,7 +157,7 @@ fail:
 }
 
 static const struct tlsplug_info_ops osslp_info_ops = {
-	.cipher_suites = osslp_default_ciphers,
+	.cipher_suites = osslp_cipher_suites,
 	.system_trust_source = osslp_system_trust_source,
 };
 

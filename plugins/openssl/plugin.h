@@ -69,8 +69,8 @@ struct osslp_conn {
 	int verify_error;
 
 	/* The SNI sent (client) or received (server) is read back from the
-	 * SSL.  server: the SNI name while the ClientHello hook runs (the SSL has
-	 * not parsed it yet), else NULL. */
+	 * SSL.  server: the SNI name while the ClientHello hook runs (the SSL
+	 * has not parsed it yet), else NULL. */
 	const char *hello_sni;
 	/* The chain being verified while the verify callback asks the core
 	 * to check it (conn_ops.peer_cert reads it), else NULL. */
@@ -128,8 +128,8 @@ int osslp_verify_category(int x509_error);
 int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
                          int depth, const char *subject);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
-ssize_t osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
-                        size_t size);
+ssize_t osslp_conn_peer_cert(void *conn_priv, size_t index,
+                             unsigned char *buf, size_t size);
 /* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);

@@ -149,8 +149,8 @@ osslp_peer_at(struct osslp_conn *c, size_t index)
 }
 
 ssize_t
-osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
-                size_t size)
+osslp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
+                     size_t size)
 {
 	struct osslp_conn *c = conn_priv;
 	X509 *x = osslp_peer_at(c, index);
