@@ -27,7 +27,8 @@ struct gtls_chain {
 /*
  * Everything built from one (role, tlsplug_bconfig).  The core builds one
  * per context, and one per config an SNI callback returns (select_server),
- * each in its own context private state.
+ * each in its own context private state.  Read-only once built: sessions
+ * on any thread share it without a lock.
  */
 struct gtls_engine {
 	enum tlsplug_role role;

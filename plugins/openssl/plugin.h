@@ -24,7 +24,8 @@ extern const struct tlsplug_core *osslp_core;
 /*
  * Everything built from one tlsplug_bconfig for one role.  The core builds
  * one per context, and one per config an SNI callback returns
- * (select_server), each in its own context private state.
+ * (select_server), each in its own context private state.  Read-only once
+ * built: connections on any thread share it without a lock.
  */
 struct osslp_engine {
 	enum tlsplug_role role;
