@@ -1,30 +1,35 @@
 /*
  * conn.c -- a GnuTLS session over the core's ciphertext buffers:
  * transport callbacks, handshake, read, write, shutdown, negotiated values
- * and the mapping of GnuTLS errors to tlsplug categories.
+ * and the mapping of GnuTLS errors to tlsplug categories; the connection
+ * entry points.
  *
  * The push function never blocks (the core's outgoing buffer grows), so
  * GNUTLS_E_AGAIN always means "needs incoming ciphertext".  GnuTLS requires
  * a gnutls_record_send interrupted by GNUTLS_E_AGAIN to be called again with
  * the same data, which is exactly tlsplug's write contract.
  */
-#include <config.h>
+#include "config.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "gtls.h"
+#include <gnutls/gnutls.h>
+
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 /* Bound on internal retries (records consumed without progress for the
  * caller: tickets, KeyUpdate, warning alerts). */
-#define RETRY_MAX 1024
+#define GTLS_RETRY_MAX 1024
 
 /* ---- transport ---- */
 
 static ssize_t
-push_fn(gnutls_transport_ptr_t p, const void *buf, size_t len)
+gtls_push_fn(gnutls_transport_ptr_t p, const void *buf, size_t len)
 {
 	struct gtls_conn *c = p;
 	ssize_t n = gtls_core->push(c->host, buf, len);
@@ -36,9 +41,9 @@ push_fn(gnutls_transport_ptr_t p, const void *buf, size_t len)
 	return n;
 }
 
-/* Follows record boundaries over the bytes GnuTLS pulls (see gtls.h). */
+/* Follows record boundaries over the bytes GnuTLS pulls (see plugin.h). */
 static void
-track_records(struct gtls_conn *c, const unsigned char *p, size_t n)
+gtls_track_records(struct gtls_conn *c, const unsigned char *p, size_t n)
 {
 	size_t take;
 
@@ -72,7 +77,7 @@ track_records(struct gtls_conn *c, const unsigned char *p, size_t n)
 /* The fatal alert in the last record if it was a plaintext alert, else
  * -1. */
 static int
-plaintext_alert(const struct gtls_conn *c)
+gtls_plaintext_alert(const struct gtls_conn *c)
 {
 	if (c->rec.type != 21 || c->rec.len != 2 || c->rec.blen != 2 ||
 	    c->rec.left != 0 || c->rec.body[0] != GNUTLS_AL_FATAL)
@@ -81,7 +86,7 @@ plaintext_alert(const struct gtls_conn *c)
 }
 
 static ssize_t
-pull_fn(gnutls_transport_ptr_t p, void *buf, size_t len)
+gtls_pull_fn(gnutls_transport_ptr_t p, void *buf, size_t len)
 {
 	struct gtls_conn *c = p;
 	ssize_t n = gtls_core->pull(c->host, buf, len);
@@ -92,14 +97,14 @@ pull_fn(gnutls_transport_ptr_t p, void *buf, size_t len)
 		return -1;
 	}
 	if (!c->handshake_done)
-		track_records(c, buf, (size_t)n);
+		gtls_track_records(c, buf, (size_t)n);
 	return n;
 }
 
 /* GnuTLS must never wait on a file descriptor: say data may be there and
  * let pull answer "would block". */
 static int
-pull_timeout_fn(gnutls_transport_ptr_t p, unsigned int ms)
+gtls_pull_timeout_fn(gnutls_transport_ptr_t p, unsigned int ms)
 {
 	(void)p;
 	(void)ms;
@@ -139,7 +144,7 @@ gtls_conn_cb_status(struct gtls_conn *c, int status, int alert)
 /* Repeats a recorded failure on a later call (the core does not call
  * again after a fatal error; this is a guard). */
 static int
-replay(struct gtls_conn *c, struct tlsplug_error *err)
+gtls_replay(struct gtls_conn *c, struct tlsplug_error *err)
 {
 	if (c->failed == TLSPLUG_ERR_ALERT_RECEIVED)
 		return gtls_core->set_alert_error(err, c->failed_alert,
@@ -150,7 +155,7 @@ replay(struct gtls_conn *c, struct tlsplug_error *err)
 }
 
 static int
-is_transport_error(int ret)
+gtls_is_transport_error(int ret)
 {
 	return ret == GNUTLS_E_PUSH_ERROR || ret == GNUTLS_E_PULL_ERROR ||
 	       ret == GNUTLS_E_PREMATURE_TERMINATION ||
@@ -159,7 +164,7 @@ is_transport_error(int ret)
 
 /* Category of a GnuTLS error that no callback explained. */
 static int
-category(struct gtls_conn *c, int ret)
+gtls_category(struct gtls_conn *c, int ret)
 {
 	switch (ret) {
 	case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
@@ -186,64 +191,9 @@ category(struct gtls_conn *c, int ret)
 	}
 }
 
-/* ---- versions the client offered (server side) ---- */
-
-/* Bit for TLS 1.minor-1 as a gnutls_protocol_t (0x0301 -> GNUTLS_TLS1_0). */
-static unsigned
-version_bit(unsigned char major, unsigned char minor)
-{
-	if (major != 3 || minor < 1 || minor > 4)
-		return 0;
-	return 1u << (minor + 1);
-}
-
-static int
-supported_versions_cb(void *ctx, unsigned tls_id, const unsigned char *data,
-                      unsigned size)
-{
-	unsigned *mask = ctx;
-	unsigned i, n;
-
-	if (tls_id != 43 || size < 1)    /* supported_versions */
-		return 0;
-	n = data[0];
-	for (i = 1; i + 1 < size && i < 1 + n; i += 2)
-		*mask |= version_bit(data[i], data[i + 1]);
-	*mask |= 1u;                     /* "the extension was present" */
-	return 0;
-}
-
-/*
- * GnuTLS reports a client whose versions do not meet ours as "no cipher
- * suites" when it negotiated a version the client has no suite for.  The
- * ClientHello says what the client offered, so the failure can be named
- * as every engine names it: no shared version.
- */
-static int
-client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
-                  unsigned incoming, const gnutls_datum_t *msg)
-{
-	struct gtls_conn *c = gnutls_session_get_ptr(s);
-	unsigned mask = 0, m;
-
-	(void)htype;
-	(void)when;
-	if (!incoming || c->client_versions != 0 || msg->size < 2)
-		return 0;
-	(void)gnutls_ext_raw_parse(&mask, supported_versions_cb, msg,
-	                           GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
-	if (mask == 0 && msg->data[0] == 3) {
-		/* No supported_versions: every version up to legacy_version. */
-		for (m = 1; m <= msg->data[1] && m <= 3; m++)
-			mask |= version_bit(3, (unsigned char)m);
-	}
-	c->client_versions = mask | 1u;
-	return 0;
-}
-
 /* Did the client offer none of the versions we enable? */
 static int
-no_shared_version(const struct gtls_conn *c)
+gtls_no_shared_version(const struct gtls_conn *c)
 {
 	unsigned ours = 0;
 	int v;
@@ -261,8 +211,8 @@ no_shared_version(const struct gtls_conn *c)
  * later call fail the same way.
  */
 static int
-fail(struct gtls_conn *c, int ret, const char *what,
-     struct tlsplug_error *err)
+gtls_fail(struct gtls_conn *c, int ret, const char *what,
+          struct tlsplug_error *err)
 {
 	int alert = -1;
 
@@ -270,14 +220,14 @@ fail(struct gtls_conn *c, int ret, const char *what,
 		c->failed = TLSPLUG_ERR_ALERT_RECEIVED;
 		c->failed_alert = (int)gnutls_alert_get(c->session);
 		c->failed_native = ret;
-		return replay(c, err);
+		return gtls_replay(c, err);
 	}
 	if (!c->handshake_done && c->cb_status == 0 &&
-	    plaintext_alert(c) >= 0) {
+	    gtls_plaintext_alert(c) >= 0) {
 		c->failed = TLSPLUG_ERR_ALERT_RECEIVED;
-		c->failed_alert = plaintext_alert(c);
+		c->failed_alert = gtls_plaintext_alert(c);
 		c->failed_native = ret;
-		return replay(c, err);
+		return gtls_replay(c, err);
 	}
 	if (c->cb_status != 0) {
 		/* A callback explained it (verification, SNI refusal) and
@@ -285,7 +235,7 @@ fail(struct gtls_conn *c, int ret, const char *what,
 		c->failed = c->cb_status;
 		c->failed_native = ret;
 		alert = c->cb_alert;
-	} else if (!is_transport_error(ret) && no_shared_version(c)) {
+	} else if (!gtls_is_transport_error(ret) && gtls_no_shared_version(c)) {
 		c->failed = TLSPLUG_ERR_NO_SHARED_VERSION;
 		c->failed_native = ret;
 		alert = GNUTLS_A_PROTOCOL_VERSION;
@@ -293,7 +243,7 @@ fail(struct gtls_conn *c, int ret, const char *what,
 			"%s failed: the client offers no TLS version this "
 			"server enables", what);
 	} else {
-		c->failed = category(c, ret);
+		c->failed = gtls_category(c, ret);
 		c->failed_native = ret;
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
 		    ret == GNUTLS_E_SESSION_EOF)
@@ -307,7 +257,7 @@ fail(struct gtls_conn *c, int ret, const char *what,
 				GNUTLS_TLS1_3 ? GNUTLS_A_CERTIFICATE_REQUIRED :
 				GNUTLS_A_HANDSHAKE_FAILURE;
 	}
-	if (!is_transport_error(ret)) {
+	if (!gtls_is_transport_error(ret)) {
 		if (alert >= 0)
 			(void)gnutls_alert_send(c->session, GNUTLS_AL_FATAL,
 				(gnutls_alert_description_t)alert);
@@ -317,70 +267,12 @@ fail(struct gtls_conn *c, int ret, const char *what,
 	return c->failed;
 }
 
-/* ---- server name and the SNI callback ---- */
-
-const char *
-gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size)
-{
-	size_t len = size;
-	unsigned type = 0;
-	int ret;
-
-	if (c->session == NULL || size == 0)
-		return NULL;
-	ret = gnutls_server_name_get(c->session, buf, &len, &type, 0);
-	if (ret < 0 || type != GNUTLS_NAME_DNS || len == 0 || len >= size)
-		return NULL;
-	buf[len] = '\0';
-	return buf;
-}
-
-/* After the ClientHello: the core chooses the config and chain for the
- * client's server name (running the SNI callback, if any). */
-static int
-post_client_hello(gnutls_session_t s)
-{
-	struct gtls_conn *c = gnutls_session_get_ptr(s);
-	const struct tlsplug_bconfig *cfg = NULL;
-	void *ctx_priv = NULL;
-	char sni[256];
-	int st, ret;
-
-	/* After a HelloRetryRequest the hook runs again for the second
-	 * ClientHello: the choice is made. */
-	if (c->sni_done)
-		return 0;
-	c->sni_done = 1;
-
-	st = gtls_core->select_server(c->host,
-	                              gtls_conn_sni(c, sni, sizeof(sni)),
-	                              &cfg, &ctx_priv, &c->chain, c->err);
-	if (st != TLSPLUG_OK) {
-		/* The core has recorded the reason. */
-		gtls_conn_cb_status(c, st, st == TLSPLUG_ERR_HANDSHAKE_REFUSED ?
-			GNUTLS_A_UNRECOGNIZED_NAME : GNUTLS_A_INTERNAL_ERROR);
-		return GNUTLS_E_USER_ERROR;
-	}
-	c->eng = &((const struct gtls_ctx *)ctx_priv)->eng;
-	if (c->eng == &c->ctx->eng)
-		return 0;
-	ret = gtls_engine_apply(c->eng, s);
-	if (ret < 0) {
-		gtls_conn_cb_fail(c, TLSPLUG_ERR_BACKEND,
-			GNUTLS_A_INTERNAL_ERROR, ret,
-			"cannot apply the server name callback's config: %s",
-			gnutls_strerror(ret));
-		return ret;
-	}
-	return 0;
-}
-
 /* ---- entry points ---- */
 
 static int
-conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
-          const char *server_hostname, const char *sni_name,
-          struct tlsplug_error *err)
+gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
+               const char *server_hostname, const char *sni_name,
+               struct tlsplug_error *err)
 {
 	const struct tlsplug_core *core = gtls_core;
 	struct gtls_conn *c = priv;
@@ -402,10 +294,10 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	}
 	gnutls_session_set_ptr(c->session, c);
 	gnutls_transport_set_ptr(c->session, c);
-	gnutls_transport_set_push_function(c->session, push_fn);
-	gnutls_transport_set_pull_function(c->session, pull_fn);
+	gnutls_transport_set_push_function(c->session, gtls_push_fn);
+	gnutls_transport_set_pull_function(c->session, gtls_pull_fn);
 	gnutls_transport_set_pull_timeout_function(c->session,
-	                                           pull_timeout_fn);
+	                                           gtls_pull_timeout_fn);
 	/* The caller paces the handshake: no wall-clock limit. */
 	gnutls_handshake_set_timeout(c->session, 0);
 	gnutls_session_set_verify_function(c->session, gtls_verify_cb);
@@ -420,10 +312,10 @@ conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 
 	if (eng->role == TLSPLUG_SERVER) {
 		gnutls_handshake_set_post_client_hello_function(c->session,
-			post_client_hello);
+			gtls_post_client_hello);
 		gnutls_handshake_set_hook_function(c->session,
 			GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
-			client_hello_hook);
+			gtls_client_hello_hook);
 	} else {
 		/* The core checks the host name (core->check_peer). */
 		(void)server_hostname;
@@ -446,7 +338,7 @@ fail:
 }
 
 static void
-conn_fini(void *priv)
+gtls_conn_fini(void *priv)
 {
 	struct gtls_conn *c = priv;
 
@@ -460,7 +352,7 @@ conn_fini(void *priv)
  * transport saying "would block" (it consumed a record that gave the
  * caller nothing), else report the direction it waits for. */
 static int
-again(struct gtls_conn *c)
+gtls_again(struct gtls_conn *c)
 {
 	if (gnutls_record_get_direction(c->session) == 1)
 		return TLSPLUG_WANT_WRITE;
@@ -468,17 +360,17 @@ again(struct gtls_conn *c)
 }
 
 static int
-conn_handshake(void *priv, struct tlsplug_error *err)
+gtls_conn_handshake(void *priv, struct tlsplug_error *err)
 {
 	struct gtls_conn *c = priv;
 	int ret, w, i;
 
 	if (c->failed)
-		return replay(c, err);
+		return gtls_replay(c, err);
 	if (c->handshake_done)
 		return TLSPLUG_OK;
 	c->err = err;
-	for (i = 0; i < RETRY_MAX; i++) {
+	for (i = 0; i < GTLS_RETRY_MAX; i++) {
 		c->pull_blocked = 0;
 		ret = gnutls_handshake(c->session);
 		if (ret == 0) {
@@ -487,7 +379,7 @@ conn_handshake(void *priv, struct tlsplug_error *err)
 			return TLSPLUG_OK;
 		}
 		if (ret == GNUTLS_E_AGAIN) {
-			w = again(c);
+			w = gtls_again(c);
 			if (w != 0)
 				return w;
 			continue;
@@ -495,25 +387,25 @@ conn_handshake(void *priv, struct tlsplug_error *err)
 		if (ret == GNUTLS_E_INTERRUPTED ||
 		    ret == GNUTLS_E_WARNING_ALERT_RECEIVED)
 			continue;
-		return fail(c, ret, "handshake", err);
+		return gtls_fail(c, ret, "handshake", err);
 	}
 	return TLSPLUG_WANT_READ;
 }
 
 static int
-conn_read(void *priv, void *buf, size_t len, size_t *nread,
-          struct tlsplug_error *err)
+gtls_conn_read(void *priv, void *buf, size_t len, size_t *nread,
+               struct tlsplug_error *err)
 {
 	struct gtls_conn *c = priv;
 	ssize_t n;
 	int st, w, i;
 
 	*nread = 0;
-	st = conn_handshake(priv, err);
+	st = gtls_conn_handshake(priv, err);
 	if (st != TLSPLUG_OK)
 		return st;
 	c->err = err;
-	for (i = 0; i < RETRY_MAX; i++) {
+	for (i = 0; i < GTLS_RETRY_MAX; i++) {
 		c->pull_blocked = 0;
 		n = gnutls_record_recv(c->session, buf, len);
 		if (n > 0) {
@@ -524,7 +416,7 @@ conn_read(void *priv, void *buf, size_t len, size_t *nread,
 			return TLSPLUG_CLOSED;
 		switch (n) {
 		case GNUTLS_E_AGAIN:
-			w = again(c);
+			w = gtls_again(c);
 			if (w != 0)
 				return w;
 			continue;
@@ -540,15 +432,15 @@ conn_read(void *priv, void *buf, size_t len, size_t *nread,
 		case GNUTLS_E_SESSION_EOF:
 			return TLSPLUG_RAGGED_EOF;
 		default:
-			return fail(c, (int)n, "read", err);
+			return gtls_fail(c, (int)n, "read", err);
 		}
 	}
 	return TLSPLUG_WANT_READ;
 }
 
 static int
-conn_write(void *priv, const void *buf, size_t len, size_t *nwritten,
-           struct tlsplug_error *err)
+gtls_conn_write(void *priv, const void *buf, size_t len, size_t *nwritten,
+                struct tlsplug_error *err)
 {
 	struct gtls_conn *c = priv;
 	const unsigned char *p = buf;
@@ -557,11 +449,11 @@ conn_write(void *priv, const void *buf, size_t len, size_t *nwritten,
 	int st, i;
 
 	*nwritten = 0;
-	st = conn_handshake(priv, err);
+	st = gtls_conn_handshake(priv, err);
 	if (st != TLSPLUG_OK)
 		return st;
 	c->err = err;
-	for (i = 0; done < len && i < RETRY_MAX; i++) {
+	for (i = 0; done < len && i < GTLS_RETRY_MAX; i++) {
 		c->pull_blocked = 0;
 		n = gnutls_record_send(c->session, p + done, len - done);
 		if (n > 0) {
@@ -575,28 +467,28 @@ conn_write(void *priv, const void *buf, size_t len, size_t *nwritten,
 		if (n == GNUTLS_E_AGAIN)
 			return gnutls_record_get_direction(c->session) == 1 ?
 				TLSPLUG_WANT_WRITE : TLSPLUG_WANT_READ;
-		return fail(c, (int)n, "write", err);
+		return gtls_fail(c, (int)n, "write", err);
 	}
 	*nwritten = done;
 	return TLSPLUG_OK;
 }
 
 static int
-conn_shutdown(void *priv, struct tlsplug_error *err)
+gtls_conn_shutdown(void *priv, struct tlsplug_error *err)
 {
 	struct gtls_conn *c = priv;
 	int ret, w, i;
 
 	if (c->failed)
-		return replay(c, err);
+		return gtls_replay(c, err);
 	c->err = err;
-	for (i = 0; i < RETRY_MAX; i++) {
+	for (i = 0; i < GTLS_RETRY_MAX; i++) {
 		c->pull_blocked = 0;
 		ret = gnutls_bye(c->session, GNUTLS_SHUT_RDWR);
 		if (ret == 0)
 			return TLSPLUG_OK;
 		if (ret == GNUTLS_E_AGAIN) {
-			w = again(c);
+			w = gtls_again(c);
 			if (w != 0)
 				return w;
 			continue;
@@ -607,13 +499,13 @@ conn_shutdown(void *priv, struct tlsplug_error *err)
 		if (ret == GNUTLS_E_PREMATURE_TERMINATION ||
 		    ret == GNUTLS_E_SESSION_EOF)
 			return TLSPLUG_RAGGED_EOF;
-		return fail(c, ret, "shutdown", err);
+		return gtls_fail(c, ret, "shutdown", err);
 	}
 	return TLSPLUG_WANT_READ;
 }
 
 static uint16_t
-conn_cipher(void *priv)
+gtls_conn_cipher(void *priv)
 {
 	struct gtls_conn *c = priv;
 
@@ -621,7 +513,7 @@ conn_cipher(void *priv)
 }
 
 static enum tlsplug_version
-conn_version(void *priv)
+gtls_conn_version(void *priv)
 {
 	struct gtls_conn *c = priv;
 
@@ -638,7 +530,7 @@ conn_version(void *priv)
 }
 
 static const unsigned char *
-conn_alpn(void *priv, size_t *len)
+gtls_conn_alpn(void *priv, size_t *len)
 {
 	struct gtls_conn *c = priv;
 	gnutls_datum_t d;
@@ -652,25 +544,8 @@ conn_alpn(void *priv, size_t *len)
 	return d.data;
 }
 
-static ssize_t
-conn_peer_cert(void *priv, size_t index, unsigned char *buf, size_t size)
-{
-	struct gtls_conn *c = priv;
-	const gnutls_datum_t *peers;
-	unsigned n = 0;
-
-	if (c->session == NULL)
-		return 0;
-	peers = gnutls_certificate_get_peers(c->session, &n);
-	if (peers == NULL || index >= n)
-		return 0;
-	if (peers[index].size <= size)
-		memcpy(buf, peers[index].data, peers[index].size);
-	return (ssize_t)peers[index].size;
-}
-
 static const char *
-conn_server_name(void *priv)
+gtls_conn_server_name(void *priv)
 {
 	struct gtls_conn *c = priv;
 	char buf[256], *copy;
@@ -697,15 +572,15 @@ conn_server_name(void *priv)
 }
 
 const struct tlsplug_conn_ops gtls_conn_ops = {
-	.init = conn_init,
-	.fini = conn_fini,
-	.handshake = conn_handshake,
-	.read = conn_read,
-	.write = conn_write,
-	.shutdown = conn_shutdown,
-	.cipher = conn_cipher,
-	.version = conn_version,
-	.alpn = conn_alpn,
-	.server_name = conn_server_name,
-	.peer_cert = conn_peer_cert,
+	.init = gtls_conn_init,
+	.fini = gtls_conn_fini,
+	.handshake = gtls_conn_handshake,
+	.read = gtls_conn_read,
+	.write = gtls_conn_write,
+	.shutdown = gtls_conn_shutdown,
+	.cipher = gtls_conn_cipher,
+	.version = gtls_conn_version,
+	.alpn = gtls_conn_alpn,
+	.server_name = gtls_conn_server_name,
+	.peer_cert = gtls_conn_peer_cert,
 };

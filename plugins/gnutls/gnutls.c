@@ -1,11 +1,32 @@
 /*
- * gnutls.c -- the GnuTLS backend plugin: descriptor, init, engine facts.
+ * gnutls.c -- the GnuTLS backend plugin: descriptor, plugin init and
+ * fini, engine facts (version, default cipher suites, system trust store).
  *
  * The plugin links GnuTLS only and exports only tlsplug_backend_v1;
  * everything it needs from the host comes through struct tlsplug_core.
- * Files: engine.c (credentials, keys, trust, the chain presented),
- * priority.c (versions and cipher suites; says what a GnuTLS priority string
- * cannot express), verify.c (peer verification), conn.c (the session).
+ * Files (the layout of plugins/README.md):
+ *   plugin.h    declarations shared by the files below;
+ *   context.c   engine contexts from a config: credentials (trust, the
+ *               chains and the retrieve function presenting the chosen
+ *               one), priority, ALPN list; the context entry points;
+ *   priority.c  versions and cipher suites as a GnuTLS priority string,
+ *               and what such a string cannot express;
+ *   load.c      certificates, private keys and trust stores parsed;
+ *   conn.c      the session: transport callbacks over the core's
+ *               ciphertext buffers, handshake, read, write, shutdown,
+ *               negotiated values, error mapping, the connection entry
+ *               points;
+ *   verify.c    the verify function (chain, then core->check_peer), the
+ *               peer's chain as DER;
+ *   hello.c     the server's ClientHello hooks: the SNI name,
+ *               core->select_server, the switch to the chosen engine; the
+ *               versions the client offers (to name a version mismatch).
+ *
+ * No locks, no atomics: the core serialises what it shares.  What init
+ * sets is read-only until fini; an engine context (struct gtls_engine) is
+ * read-only once context init has built it, and GnuTLS lets sessions on
+ * several threads share credentials and a priority cache that are no
+ * longer modified.  A session is used by one thread at a time.
  *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_CIPHER_ORDER: GnuTLS orders suites by key exchange, then
@@ -13,16 +34,20 @@
  *     requests are refused with TLSPLUG_ERR_UNSUPPORTED (see priority.c).
  * SSLv2 and SSLv3 are refused as version bounds (GnuTLS has neither).
  */
-#include <config.h>
+#include "config.h"
 
 #include <stdio.h>
 #include <unistd.h>
 
-#include "gtls.h"
+#include <gnutls/gnutls.h>
+
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 const struct tlsplug_core *gtls_core;
 
-static char version_text[64];
+static char gtls_version_text[64];
 
 static int
 gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
@@ -41,7 +66,7 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
-	snprintf(version_text, sizeof(version_text), "GnuTLS %s",
+	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",
 	         gnutls_check_version(NULL));
 	return TLSPLUG_OK;
 }
@@ -55,7 +80,7 @@ gtls_fini(void)
 static const char *
 gtls_engine_version(void)
 {
-	return version_text;
+	return gtls_version_text;
 }
 
 /* The suites NORMAL (GnuTLS's secure default) enables, in its order. */

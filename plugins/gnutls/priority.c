@@ -28,17 +28,21 @@
  * Refusals are TLSPLUG_ERR_UNSUPPORTED naming "ciphers" and the reason; a
  * request is never silently changed.
  */
-#include <config.h>
+#include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "gtls.h"
+#include <gnutls/gnutls.h>
 
-#define MAX_SUITES 256
-#define PRIO_MAX 2048
+#include <tlsplug/backend.h>
 
-struct suite {
+#include "plugin.h"
+
+#define GTLS_MAX_SUITES 256
+#define GTLS_PRIO_MAX 2048
+
+struct gtls_suite {
 	uint16_t id;
 	gnutls_kx_algorithm_t kx;
 	gnutls_cipher_algorithm_t cipher;
@@ -49,7 +53,7 @@ struct suite {
 
 /* Looks up an IANA id in GnuTLS's suite table. */
 static int
-suite_find(uint16_t id, struct suite *out)
+gtls_suite_find(uint16_t id, struct gtls_suite *out)
 {
 	unsigned char cs[2];
 	gnutls_kx_algorithm_t kx;
@@ -74,7 +78,7 @@ suite_find(uint16_t id, struct suite *out)
 }
 
 static int
-suite_by_index(unsigned idx, uint16_t *id, int *tls13)
+gtls_suite_by_index(unsigned idx, uint16_t *id, int *tls13)
 {
 	unsigned char cs[2];
 	gnutls_kx_algorithm_t kx;
@@ -103,7 +107,7 @@ gtls_priority_suites(gnutls_priority_t prio, uint16_t *ids, size_t max)
 		ret = gnutls_priority_get_cipher_suite_index(prio, i, &idx);
 		if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 			break;
-		if (ret < 0 || !suite_by_index(idx, &id, NULL))
+		if (ret < 0 || !gtls_suite_by_index(idx, &id, NULL))
 			continue;
 		if (n < max)
 			ids[n] = id;
@@ -113,7 +117,7 @@ gtls_priority_suites(gnutls_priority_t prio, uint16_t *ids, size_t max)
 }
 
 static gnutls_protocol_t
-to_gnutls_version(enum tlsplug_version v)
+gtls_to_gnutls_version(enum tlsplug_version v)
 {
 	switch (v) {
 	case TLSPLUG_VERSION_TLSv1: return GNUTLS_TLS1_0;
@@ -127,14 +131,14 @@ to_gnutls_version(enum tlsplug_version v)
 /* Resolves one bound: MINIMUM/MAXIMUM_SUPPORTED become what this GnuTLS
  * offers (TLS 1.0 .. TLS 1.3); SSLv2 and SSLv3 are not available. */
 static int
-resolve_version(enum tlsplug_version v, const char *what,
-                gnutls_protocol_t *out, struct tlsplug_error *err)
+gtls_resolve_version(enum tlsplug_version v, const char *what,
+                     gnutls_protocol_t *out, struct tlsplug_error *err)
 {
 	if (v == TLSPLUG_VERSION_MINIMUM_SUPPORTED)
 		v = TLSPLUG_VERSION_TLSv1;
 	else if (v == TLSPLUG_VERSION_MAXIMUM_SUPPORTED)
 		v = TLSPLUG_VERSION_TLSv1_3;
-	*out = to_gnutls_version(v);
+	*out = gtls_to_gnutls_version(v);
 	if (*out != GNUTLS_VERSION_UNKNOWN)
 		return TLSPLUG_OK;
 	return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
@@ -144,8 +148,8 @@ resolve_version(enum tlsplug_version v, const char *what,
 }
 
 static int
-appendf(char *buf, size_t size, size_t *pos, const char *fmt,
-        const char *arg)
+gtls_appendf(char *buf, size_t size, size_t *pos, const char *fmt,
+             const char *arg)
 {
 	int n = snprintf(buf + *pos, size - *pos, fmt, arg);
 
@@ -157,14 +161,14 @@ appendf(char *buf, size_t size, size_t *pos, const char *fmt,
 
 /* Appends "+NAME" for each distinct algorithm in first-appearance order. */
 static int
-append_algos(char *buf, size_t size, size_t *pos, const char *reset,
-             const unsigned *algos, size_t n,
-             const char *(*name)(unsigned))
+gtls_append_algos(char *buf, size_t size, size_t *pos, const char *reset,
+                  const unsigned *algos, size_t n,
+                  const char *(*name)(unsigned))
 {
 	size_t i, j;
 	const char *s;
 
-	if (appendf(buf, size, pos, ":%s", reset) < 0)
+	if (gtls_appendf(buf, size, pos, ":%s", reset) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && algos[j] != algos[i]; j++)
@@ -172,34 +176,34 @@ append_algos(char *buf, size_t size, size_t *pos, const char *reset,
 		if (j < i)
 			continue;
 		s = name(algos[i]);
-		if (s == NULL || appendf(buf, size, pos, ":+%s", s) < 0)
+		if (s == NULL || gtls_appendf(buf, size, pos, ":+%s", s) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 static const char *
-kx_name(unsigned a)
+gtls_kx_name(unsigned a)
 {
 	return gnutls_kx_get_name((gnutls_kx_algorithm_t)a);
 }
 
 static const char *
-cipher_name(unsigned a)
+gtls_cipher_name(unsigned a)
 {
 	return gnutls_cipher_get_name((gnutls_cipher_algorithm_t)a);
 }
 
 static const char *
-mac_name(unsigned a)
+gtls_mac_name(unsigned a)
 {
 	return gnutls_mac_get_name((gnutls_mac_algorithm_t)a);
 }
 
 /* Can a suite be used at some version in [minv, maxv]? */
 static int
-suite_usable(const struct suite *s, gnutls_protocol_t minv,
-             gnutls_protocol_t maxv)
+gtls_suite_usable(const struct gtls_suite *s, gnutls_protocol_t minv,
+                  gnutls_protocol_t maxv)
 {
 	if (s->tls13)
 		return maxv >= GNUTLS_TLS1_3;
@@ -208,29 +212,29 @@ suite_usable(const struct suite *s, gnutls_protocol_t minv,
 
 /* The subsequence of ids in one family (TLS 1.3 or not). */
 static size_t
-family(const uint16_t *ids, size_t n, int tls13, uint16_t *out)
+gtls_family(const uint16_t *ids, size_t n, int tls13, uint16_t *out)
 {
-	struct suite s;
+	struct gtls_suite s;
 	size_t i, k = 0;
 
 	for (i = 0; i < n; i++)
-		if (suite_find(ids[i], &s) && s.tls13 == tls13)
+		if (gtls_suite_find(ids[i], &s) && s.tls13 == tls13)
 			out[k++] = ids[i];
 	return k;
 }
 
 /* Compares what the priority enables with what was asked for. */
 static int
-check_exact(gnutls_priority_t prio, const uint16_t *want, size_t nwant,
-            struct tlsplug_error *err)
+gtls_check_exact(gnutls_priority_t prio, const uint16_t *want,
+                 size_t nwant, struct tlsplug_error *err)
 {
-	uint16_t got[MAX_SUITES], fw[MAX_SUITES], fg[MAX_SUITES];
+	uint16_t got[GTLS_MAX_SUITES], fw[GTLS_MAX_SUITES], fg[GTLS_MAX_SUITES];
 	size_t ngot, nfw, nfg, i, j;
 	int fam;
 
-	ngot = gtls_priority_suites(prio, got, MAX_SUITES);
-	if (ngot > MAX_SUITES)
-		ngot = MAX_SUITES;
+	ngot = gtls_priority_suites(prio, got, GTLS_MAX_SUITES);
+	if (ngot > GTLS_MAX_SUITES)
+		ngot = GTLS_MAX_SUITES;
 	for (i = 0; i < ngot; i++) {
 		for (j = 0; j < nwant && want[j] != got[i]; j++)
 			;
@@ -243,8 +247,8 @@ check_exact(gnutls_priority_t prio, const uint16_t *want, size_t nwant,
 				got[i]);
 	}
 	for (fam = 1; fam >= 0; fam--) {
-		nfw = family(want, nwant, fam, fw);
-		nfg = family(got, ngot, fam, fg);
+		nfw = gtls_family(want, nwant, fam, fw);
+		nfg = gtls_family(got, ngot, fam, fg);
 		for (i = 0; i < nfw; i++) {
 			if (i >= nfg)
 				return gtls_core->set_error(err,
@@ -275,30 +279,31 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 		[GNUTLS_TLS1_0] = "TLS1.0", [GNUTLS_TLS1_1] = "TLS1.1",
 		[GNUTLS_TLS1_2] = "TLS1.2", [GNUTLS_TLS1_3] = "TLS1.3",
 	};
-	char buf[PRIO_MAX];
+	char buf[GTLS_PRIO_MAX];
 	size_t pos = 0, i, j, nuse = 0, n13 = 0;
 	gnutls_protocol_t minv, maxv, v;
-	uint16_t use[MAX_SUITES];
-	unsigned kx[MAX_SUITES], ci[MAX_SUITES], mac[MAX_SUITES];
+	uint16_t use[GTLS_MAX_SUITES];
+	unsigned kx[GTLS_MAX_SUITES], ci[GTLS_MAX_SUITES], mac[GTLS_MAX_SUITES];
 	size_t nkx = 0;
-	struct suite s;
+	struct gtls_suite s;
 	const char *errpos = NULL;
 	int ret;
 
 	*out = NULL;
-	ret = resolve_version(cfg->min_version, "min_version", &minv, err);
+	ret = gtls_resolve_version(cfg->min_version, "min_version", &minv,
+	                           err);
 	if (ret == TLSPLUG_OK)
-		ret = resolve_version(cfg->max_version, "max_version", &maxv,
-		                      err);
+		ret = gtls_resolve_version(cfg->max_version, "max_version",
+		                           &maxv, err);
 	if (ret != TLSPLUG_OK)
 		return ret;
 	if (minv > maxv)
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
 			"min_version: above max_version");
 
-	for (i = 0; i < cfg->nciphers && nuse < MAX_SUITES; i++) {
-		if (!suite_find(cfg->ciphers[i], &s) ||
-		    !suite_usable(&s, minv, maxv))
+	for (i = 0; i < cfg->nciphers && nuse < GTLS_MAX_SUITES; i++) {
+		if (!gtls_suite_find(cfg->ciphers[i], &s) ||
+		    !gtls_suite_usable(&s, minv, maxv))
 			continue;
 		for (j = 0; j < nuse && use[j] != s.id; j++)
 			;
@@ -329,23 +334,25 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 	*vmin = minv;
 	*vmax = maxv;
 
-	(void)appendf(buf, sizeof(buf), &pos, "%s", "NORMAL:-VERS-ALL");
+	(void)gtls_appendf(buf, sizeof(buf), &pos, "%s", "NORMAL:-VERS-ALL");
 	for (v = maxv; v >= minv; v--)
-		(void)appendf(buf, sizeof(buf), &pos, ":+VERS-%s", vers[v]);
+		(void)gtls_appendf(buf, sizeof(buf), &pos, ":+VERS-%s",
+		                   vers[v]);
 	if (cfg->nciphers > 0 &&
-	    (append_algos(buf, sizeof(buf), &pos, "-KX-ALL", kx, nkx,
-	                  kx_name) < 0 ||
-	     append_algos(buf, sizeof(buf), &pos, "-CIPHER-ALL", ci, nuse,
-	                  cipher_name) < 0 ||
-	     append_algos(buf, sizeof(buf), &pos, "-MAC-ALL", mac, nuse,
-	                  mac_name) < 0))
+	    (gtls_append_algos(buf, sizeof(buf), &pos, "-KX-ALL", kx, nkx,
+	                       gtls_kx_name) < 0 ||
+	     gtls_append_algos(buf, sizeof(buf), &pos, "-CIPHER-ALL", ci,
+	                       nuse, gtls_cipher_name) < 0 ||
+	     gtls_append_algos(buf, sizeof(buf), &pos, "-MAC-ALL", mac, nuse,
+	                       gtls_mac_name) < 0))
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
 			"ciphers: cannot express the list as a GnuTLS "
 			"priority string");
 	/* The server applies its own preference order, as OpenSSL servers
 	 * configured by tlsplug do. */
 	if (role == TLSPLUG_SERVER &&
-	    appendf(buf, sizeof(buf), &pos, "%s", ":%SERVER_PRECEDENCE") < 0)
+	    gtls_appendf(buf, sizeof(buf), &pos, "%s",
+	                 ":%SERVER_PRECEDENCE") < 0)
 		return gtls_core->set_error(err, TLSPLUG_ERR_BACKEND, 0,
 			"priority string too long");
 
@@ -358,7 +365,7 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 			"min_version/max_version", buf, gnutls_strerror(ret));
 	}
 	if (cfg->nciphers > 0) {
-		ret = check_exact(*out, use, nuse, err);
+		ret = gtls_check_exact(*out, use, nuse, err);
 		if (ret != TLSPLUG_OK) {
 			gnutls_priority_deinit(*out);
 			*out = NULL;

@@ -7,15 +7,20 @@
  * so every engine accepts the same names.  A failure aborts the handshake
  * and the peer gets the fatal alert OpenSSL would send for the same reason.
  */
-#include <config.h>
+#include "config.h"
 
 #include <string.h>
 
-#include "gtls.h"
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 /* Is the certificate self-issued (issuer = subject, matching key ids)? */
 static int
-leaf_self_signed(gnutls_session_t s)
+gtls_leaf_self_signed(gnutls_session_t s)
 {
 	const gnutls_datum_t *peers;
 	unsigned n = 0;
@@ -33,11 +38,12 @@ leaf_self_signed(gnutls_session_t s)
 
 /* Category and alert (as OpenSSL's ssl_verify_alarm_type) for a status. */
 static void
-map_status(gnutls_session_t s, unsigned st, int *code, int *alert)
+gtls_map_status(gnutls_session_t s, unsigned st, int *code, int *alert)
 {
 	if (st & GNUTLS_CERT_SIGNER_NOT_FOUND) {
-		*code = leaf_self_signed(s) ? TLSPLUG_ERR_CERT_SELF_SIGNED :
-		                              TLSPLUG_ERR_CERT_UNTRUSTED;
+		*code = gtls_leaf_self_signed(s) ?
+		        TLSPLUG_ERR_CERT_SELF_SIGNED :
+		        TLSPLUG_ERR_CERT_UNTRUSTED;
 		*alert = GNUTLS_A_UNKNOWN_CA;
 	} else if (st & GNUTLS_CERT_SIGNATURE_FAILURE) {
 		*code = TLSPLUG_ERR_CERT_SIGNATURE;
@@ -98,12 +104,13 @@ gtls_verify_cb(gnutls_session_t s)
 	ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
 	if (ret < 0) {
 		gtls_conn_cb_fail(c, TLSPLUG_ERR_CERT_INVALID,
-			GNUTLS_A_CERTIFICATE_UNKNOWN, GNUTLS_E_CERTIFICATE_ERROR,
+			GNUTLS_A_CERTIFICATE_UNKNOWN,
+			GNUTLS_E_CERTIFICATE_ERROR,
 			"certificate verify failed: %s", gnutls_strerror(ret));
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	}
 	if (status != 0) {
-		map_status(s, status, &code, &alert);
+		gtls_map_status(s, status, &code, &alert);
 		if (gnutls_certificate_verification_status_print(status,
 		    GNUTLS_CRT_X509, &text, 0) >= 0) {
 			gtls_conn_cb_fail(c, code, alert,
@@ -127,4 +134,23 @@ gtls_verify_cb(gnutls_session_t s)
 	                    GNUTLS_A_HANDSHAKE_FAILURE);
 	return ret == TLSPLUG_ERR_NOMEM ? GNUTLS_E_MEMORY_ERROR :
 	                                  GNUTLS_E_CERTIFICATE_ERROR;
+}
+
+/* The chain GnuTLS received: the one being verified inside the verify
+ * function. */
+ssize_t
+gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf, size_t size)
+{
+	struct gtls_conn *c = priv;
+	const gnutls_datum_t *peers;
+	unsigned n = 0;
+
+	if (c->session == NULL)
+		return 0;
+	peers = gnutls_certificate_get_peers(c->session, &n);
+	if (peers == NULL || index >= n)
+		return 0;
+	if (peers[index].size <= size)
+		memcpy(buf, peers[index].data, peers[index].size);
+	return (ssize_t)peers[index].size;
 }

@@ -1,21 +1,52 @@
 /*
- * openssl.c -- the OpenSSL backend: descriptor, plugin init, the transport
- * BIO over the core's ciphertext buffers, and the info entry points.
+ * openssl.c -- the OpenSSL backend plugin: descriptor, plugin init and
+ * fini, engine facts (version, default cipher suites, system trust store).
+ *
+ * The plugin links OpenSSL only and exports only tlsplug_backend_v1;
+ * everything it needs from the host comes through struct tlsplug_core.
+ * Files (the layout of plugins/README.md):
+ *   plugin.h   declarations shared by the files below;
+ *   context.c  engine contexts (one SSL_CTX per certificate chain) from a
+ *              config: version bounds, verification, ALPN, trust, chains;
+ *              the context entry points;
+ *   ciphers.c  cipher suites: IANA ids to OpenSSL's TLS 1.2 cipher string
+ *              and TLS 1.3 ciphersuites, and what they leave usable;
+ *   load.c     certificates, private keys and trust stores parsed;
+ *   conn.c     the session: the transport BIO over the core's ciphertext
+ *              buffers, handshake, read, write, shutdown, negotiated
+ *              values, error mapping, the connection entry points;
+ *   verify.c   the verify callback (chain, then core->check_peer), the
+ *              peer's chain as DER, X509 results to categories;
+ *   hello.c    the server's ClientHello hook: the SNI name,
+ *              core->select_server, the switch to the chosen SSL_CTX.
+ *
+ * No locks, no atomics: the core serialises what it shares.  What init
+ * makes is read-only until fini; an engine context (struct osslp_engine)
+ * is read-only once context init has built it, and OpenSSL lets SSL
+ * objects on several threads share an SSL_CTX (it locks its own
+ * internals: reference counts, the session cache).  An SSL is used by one
+ * thread at a time.
+ *
+ * Capabilities left out, and why:
+ *   - TLSPLUG_CAP_TLS1_0, TLSPLUG_CAP_TLS1_1: OpenSSL 3 refuses TLS 1.0 and
+ *     1.1 at security level 1 and above (they need SHA-1/MD5 signatures),
+ *     and lowering the level would weaken everything else too.
+ * SSLv2 and SSLv3 are refused as version bounds (context.c).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/opensslv.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 #ifndef HAVE_SECURE_GETENV
 #define secure_getenv getenv
@@ -24,135 +55,13 @@
 const struct tlsplug_core *osslp_core;
 
 /* Set once by init, read-only afterwards. */
-static BIO_METHOD *osslp_bio_method;
-static SSL_CTX *osslp_lookup_ctx;    /* for id -> cipher lookups */
-static SSL *osslp_lookup_ssl;
 static char osslp_trust_source[1024];
 
-/* ---- transport BIO ----------------------------------------------------- */
+/* ---- engine facts ------------------------------------------------------ */
 
-static int
-osslp_bio_read(BIO *b, char *buf, int len)
-{
-	struct osslp_conn *c = BIO_get_data(b);
-	ssize_t n;
-
-	BIO_clear_retry_flags(b);
-	if (len <= 0)
-		return 0;
-	n = osslp_core->pull(c->host, buf, (size_t)len);
-	if (n < 0) {
-		c->would_block = 1;
-		BIO_set_retry_read(b);
-		return -1;
-	}
-	if (n == 0)
-		c->eof = 1;
-	return (int)n;
-}
-
-static int
-osslp_bio_write(BIO *b, const char *buf, int len)
-{
-	struct osslp_conn *c = BIO_get_data(b);
-	ssize_t n;
-
-	BIO_clear_retry_flags(b);
-	if (len <= 0)
-		return 0;
-	n = osslp_core->push(c->host, buf, (size_t)len);
-	if (n < 0) {
-		c->push_failed = 1;
-		return -1;
-	}
-	return (int)n;
-}
-
-static int
-osslp_bio_puts(BIO *b, const char *s)
-{
-	return osslp_bio_write(b, s, (int)strlen(s));
-}
-
-static long
-osslp_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
-{
-	struct osslp_conn *c = BIO_get_data(b);
-
-	(void)num;
-	(void)ptr;
-	switch (cmd) {
-	case BIO_CTRL_FLUSH:
-		return 1;
-	case BIO_CTRL_EOF:
-		/* Lets OpenSSL tell a ragged EOF from a would-block. */
-		return c != NULL && c->eof;
-	default:
-		return 0;
-	}
-}
-
-static int
-osslp_bio_create(BIO *b)
-{
-	BIO_set_init(b, 1);
-	return 1;
-}
-
-static int
-osslp_bio_destroy(BIO *b)
-{
-	BIO_set_data(b, NULL);
-	return 1;
-}
-
-BIO *
-osslp_bio_new(struct osslp_conn *c)
-{
-	BIO *b = BIO_new(osslp_bio_method);
-
-	if (b != NULL)
-		BIO_set_data(b, c);
-	return b;
-}
-
-static int
-osslp_bio_method_new(void)
-{
-	BIO_METHOD *m;
-	int idx = BIO_get_new_index();
-
-	if (idx == -1)
-		return -1;
-	m = BIO_meth_new(idx | BIO_TYPE_SOURCE_SINK, "tlsplug transport");
-	if (m == NULL)
-		return -1;
-	if (!BIO_meth_set_write(m, osslp_bio_write) ||
-	    !BIO_meth_set_read(m, osslp_bio_read) ||
-	    !BIO_meth_set_puts(m, osslp_bio_puts) ||
-	    !BIO_meth_set_ctrl(m, osslp_bio_ctrl) ||
-	    !BIO_meth_set_create(m, osslp_bio_create) ||
-	    !BIO_meth_set_destroy(m, osslp_bio_destroy)) {
-		BIO_meth_free(m);
-		return -1;
-	}
-	osslp_bio_method = m;
-	return 0;
-}
-
-/* ---- cipher lookups ---------------------------------------------------- */
-
-const SSL_CIPHER *
-osslp_cipher_find(uint16_t id)
-{
-	unsigned char wire[2] = { (unsigned char)(id >> 8),
-	                          (unsigned char)(id & 0xff) };
-
-	return SSL_CIPHER_find(osslp_lookup_ssl, wire);
-}
-
-size_t
-osslp_default_ciphers(uint16_t *ids, size_t max)
+/* Cipher suites offered by default (IANA ids); returns the total. */
+static size_t
+osslp_cipher_suites(uint16_t *ids, size_t max)
 {
 	SSL_CTX *sctx;
 	SSL *ssl;
@@ -185,8 +94,6 @@ osslp_default_ciphers(uint16_t *ids, size_t max)
 	return n;
 }
 
-/* ---- descriptor entry points ------------------------------------------- */
-
 static const char *
 osslp_system_trust_source(void)
 {
@@ -214,15 +121,13 @@ osslp_engine_version(void)
 	return OpenSSL_version(OPENSSL_VERSION);
 }
 
+/* ---- plugin init and fini, descriptor ---------------------------------- */
+
 static void
 osslp_fini(void)
 {
-	SSL_free(osslp_lookup_ssl);
-	SSL_CTX_free(osslp_lookup_ctx);
-	BIO_meth_free(osslp_bio_method);
-	osslp_lookup_ssl = NULL;
-	osslp_lookup_ctx = NULL;
-	osslp_bio_method = NULL;
+	osslp_ciphers_fini();
+	osslp_bio_method_free();
 }
 
 static int
@@ -240,13 +145,7 @@ osslp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 	                      OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL))
 		return core->set_error(err, TLSPLUG_ERR_BACKEND,
 			(long)ERR_get_error(), "OpenSSL initialisation failed");
-	if (osslp_bio_method_new() != 0)
-		goto fail;
-	osslp_lookup_ctx = SSL_CTX_new(TLS_method());
-	if (osslp_lookup_ctx == NULL)
-		goto fail;
-	osslp_lookup_ssl = SSL_new(osslp_lookup_ctx);
-	if (osslp_lookup_ssl == NULL)
+	if (osslp_bio_method_new() != 0 || osslp_ciphers_init() != 0)
 		goto fail;
 	osslp_trust_source_init();
 	ERR_clear_error();
@@ -257,39 +156,12 @@ fail:
 	                       "cannot set up OpenSSL objects");
 }
 
-static int
-osslp_context_init(void *ctx_priv, enum tlsplug_role role,
-                   const struct tlsplug_bconfig *cfg,
-                   struct tlsplug_error *err)
-{
-	struct osslp_ctx *ctx = ctx_priv;
-
-	return osslp_engine_init(&ctx->eng, role, cfg, err);
-}
-
-static void
-osslp_context_fini(void *ctx_priv)
-{
-	struct osslp_ctx *ctx = ctx_priv;
-
-	osslp_engine_fini(&ctx->eng);
-}
-
-static const struct tlsplug_context_ops osslp_context_ops = {
-	.init = osslp_context_init,
-	.fini = osslp_context_fini,
-};
-
 static const struct tlsplug_info_ops osslp_info_ops = {
-	.cipher_suites = osslp_default_ciphers,
+	.cipher_suites = osslp_cipher_suites,
 	.system_trust_source = osslp_system_trust_source,
 };
 
-/*
- * TLS 1.0 and 1.1 are not declared: OpenSSL 3 refuses them at security
- * level 1 and above (they need SHA-1/MD5 signatures), and lowering the level
- * would weaken everything else too.
- */
+/* TLS 1.0 and 1.1 are not declared: see the top of this file. */
 TLSPLUG_BACKEND_EXPORT
 const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	.abi_major = TLSPLUG_BACKEND_ABI_MAJOR,

@@ -1,10 +1,10 @@
 /*
- * ossl.h -- declarations shared by the OpenSSL plugin's source files.
+ * plugin.h -- declarations shared by the OpenSSL plugin's source files.
  * Everything here has hidden visibility; the plugin exports only its
  * descriptor.
  */
-#ifndef TLSPLUG_PLUGIN_OSSL_H
-#define TLSPLUG_PLUGIN_OSSL_H
+#ifndef TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H
+#define TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,13 +17,15 @@
 #define OSSLP_NAME_MAX 256        /* SNI host names are at most 255 bytes */
 #define OSSLP_SUBJECT_MAX 256     /* subject quoted in verify messages */
 
-/* The core services, kept by the plugin's init (read-only afterwards). */
+/* The core services, kept by the plugin's init in openssl.c (read-only
+ * afterwards). */
 extern const struct tlsplug_core *osslp_core;
 
 /*
  * Everything built from one tlsplug_bconfig for one role.  The core builds
  * one per context, and one per config an SNI callback returns
- * (select_server), each in its own context private state.
+ * (select_server), each in its own context private state.  Read-only once
+ * built: connections on any thread share it without a lock.
  */
 struct osslp_engine {
 	enum tlsplug_role role;
@@ -68,34 +70,35 @@ struct osslp_conn {
 	int verify_error;
 
 	/* The SNI sent (client) or received (server) is read back from the
-	 * SSL.  server: the SNI name while the ClientHello hook runs (the SSL has
-	 * not parsed it yet), else NULL. */
+	 * SSL.  server: the SNI name while the ClientHello hook runs (the SSL
+	 * has not parsed it yet), else NULL. */
 	const char *hello_sni;
 	/* The chain being verified while the verify callback asks the core
 	 * to check it (conn_ops.peer_cert reads it), else NULL. */
 	X509_STORE_CTX *verifying;
 };
 
-/* ---- openssl.c ---------------------------------------------------------- */
+/* ---- context.c ---------------------------------------------------------- */
 
-/* The transport BIO of a connection (pull/push through the core). */
-BIO *osslp_bio_new(struct osslp_conn *c);
+/* The context entry points, both roles. */
+extern const struct tlsplug_context_ops osslp_context_ops;
 
-/* IANA id -> OpenSSL cipher, or NULL when this OpenSSL lacks it. */
-const SSL_CIPHER *osslp_cipher_find(uint16_t id);
-/* Cipher suites offered by default (IANA ids); returns the total. */
-size_t osslp_default_ciphers(uint16_t *ids, size_t max);
+/* ---- ciphers.c ---------------------------------------------------------- */
 
-/* ---- ossl_ctx.c --------------------------------------------------------- */
+/* Sets up (at plugin init) and frees (at fini) what id lookups need;
+ * init returns 0, or -1 when out of memory. */
+int osslp_ciphers_init(void);
+void osslp_ciphers_fini(void);
+/* Splits cfg's suites into e->ciphers12 and e->ciphers13 (both NULL: the
+ * engine's default); suites OpenSSL lacks are skipped. */
+int osslp_ciphers_build(struct osslp_engine *e, struct tlsplug_error *err);
+/* Checks that e's suites leave something usable and narrows e's version
+ * range to the versions they cover. */
+int osslp_ciphers_check(struct osslp_engine *e, struct tlsplug_error *err);
+/* Sets e's cipher lists and version bounds on s; 0, or -1. */
+int osslp_apply_params(SSL_CTX *s, const struct osslp_engine *e);
 
-/* Builds e from cfg for role (e is zeroed first); cleans up on failure. */
-int osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
-                      const struct tlsplug_bconfig *cfg,
-                      struct tlsplug_error *err);
-/* Frees what e holds (safe on a zeroed or failed engine). */
-void osslp_engine_fini(struct osslp_engine *e);
-
-/* ---- ossl_load.c -------------------------------------------------------- */
+/* ---- load.c ------------------------------------------------------------- */
 
 /* Text of OpenSSL error e for messages (buf is scratch space). */
 const char *osslp_err_text(unsigned long e, char *buf, size_t size);
@@ -108,32 +111,37 @@ int osslp_trust_load(const struct tlsplug_blob *b, X509_STORE **storep,
 int osslp_chain_load(SSL_CTX *s, const struct tlsplug_bchain *ch,
                      struct tlsplug_error *err);
 
-/* ---- ossl_sni.c --------------------------------------------------------- */
+/* ---- hello.c ------------------------------------------------------------ */
 
 /* The ClientHello hook of server contexts: switches the connection to the
  * config and chain the core selects. */
 int osslp_client_hello_cb(SSL *ssl, int *alert, void *arg);
 
-/* ---- ossl_verify.c ------------------------------------------------------ */
+/* ---- verify.c ----------------------------------------------------------- */
 
 /* Verify callback installed on every context. */
 int osslp_verify_cb(int ok, X509_STORE_CTX *store);
 /* Maps an X509_V_ERR_* code to a TLSPLUG_ERR_CERT_* category. */
 int osslp_verify_category(int x509_error);
-/* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
-ssize_t osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
-                        size_t size);
-/* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
- * returns the full length, or -1. */
-int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
-
-/* ---- ossl_conn.c -------------------------------------------------------- */
-
-extern const struct tlsplug_conn_ops osslp_conn_ops;
 /* Records a certificate verification failure (X509_V_ERR_* x509_error at
  * depth, certificate subject or NULL) in the current call's error record;
  * returns its category. */
 int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
                          int depth, const char *subject);
+/* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
+ssize_t osslp_conn_peer_cert(void *conn_priv, size_t index,
+                             unsigned char *buf, size_t size);
+/* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
+ * returns the full length, or -1. */
+int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
 
-#endif /* TLSPLUG_PLUGIN_OSSL_H */
+/* ---- conn.c ------------------------------------------------------------- */
+
+/* The connection entry points. */
+extern const struct tlsplug_conn_ops osslp_conn_ops;
+/* Creates (at plugin init) and frees (at fini) the transport BIO method;
+ * 0, or -1 when out of memory. */
+int osslp_bio_method_new(void);
+void osslp_bio_method_free(void);
+
+#endif /* TLSPLUG_PLUGINS_OPENSSL_PLUGIN_H */

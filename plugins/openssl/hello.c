@@ -1,5 +1,5 @@
 /*
- * ossl_sni.c -- the server's ClientHello hook: reads the SNI name and asks
+ * hello.c -- the server's ClientHello hook: reads the SNI name and asks
  * the core which config and certificate chain serve the connection (the
  * core runs the SNI callback, picks the chain by name and builds the
  * engine for a config the callback returned); then switches the SSL to
@@ -13,7 +13,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 /* Copies the host_name of the server_name extension into buf ("" if
  * none or malformed). */

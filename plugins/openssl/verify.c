@@ -1,9 +1,9 @@
 /*
- * ossl_verify.c -- peer certificate verification: the verify callback that
+ * verify.c -- peer certificate verification: the verify callback that
  * records the first failure and, once OpenSSL has validated the chain, has
  * the core check the peer's identity (host name by RFC 9525, never
  * OpenSSL's own check); the peer's chain as DER for the core; and the
- * mapping of X509 verify results to tlsplug's categories.
+ * mapping of X509 verify results to tlsplug's categories and messages.
  */
 #include "config.h"
 
@@ -14,7 +14,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 int
 osslp_name_text(const X509_NAME *name, char *buf, size_t size)
@@ -86,6 +88,19 @@ osslp_verify_category(int x509_error)
 	}
 }
 
+/* Records a certificate verification failure in the current call's error
+ * record; returns its category. */
+int
+osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
+                     int depth, const char *subject)
+{
+	if (subject == NULL || subject[0] == '\0')
+		subject = "?";
+	return osslp_core->set_error(c->err, osslp_verify_category(x509_error),
+		native, "certificate verify failed: %s (depth %d, subject %s)",
+		X509_verify_cert_error_string(x509_error), depth, subject);
+}
+
 /* Records the first failure, with its message, in the call's error
  * record (the handshake fails right after, in this call). */
 static void
@@ -134,8 +149,8 @@ osslp_peer_at(struct osslp_conn *c, size_t index)
 }
 
 ssize_t
-osslp_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
-                size_t size)
+osslp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
+                     size_t size)
 {
 	struct osslp_conn *c = conn_priv;
 	X509 *x = osslp_peer_at(c, index);

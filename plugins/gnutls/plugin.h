@@ -1,9 +1,9 @@
 /*
- * gtls.h -- declarations shared by the GnuTLS plugin's source files.
+ * plugin.h -- declarations shared by the GnuTLS plugin's source files.
  * Nothing here leaves the plugin: it exports only the descriptor.
  */
-#ifndef TLSPLUG_PLUGINS_GNUTLS_GTLS_H
-#define TLSPLUG_PLUGINS_GNUTLS_GTLS_H
+#ifndef TLSPLUG_PLUGINS_GNUTLS_PLUGIN_H
+#define TLSPLUG_PLUGINS_GNUTLS_PLUGIN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +27,8 @@ struct gtls_chain {
 /*
  * Everything built from one (role, tlsplug_bconfig).  The core builds one
  * per context, and one per config an SNI callback returns (select_server),
- * each in its own context private state.
+ * each in its own context private state.  Read-only once built: sessions
+ * on any thread share it without a lock.
  */
 struct gtls_engine {
 	enum tlsplug_role role;
@@ -53,9 +54,9 @@ struct gtls_conn {
 	gnutls_session_t session;
 	struct gtls_ctx *ctx;
 	const struct gtls_engine *eng;   /* ctx's, or an SNI callback's */
-	size_t chain;                    /* server: eng's chain the core chose */
+	size_t chain;                    /* server: the chain the core chose */
 	struct tlsplug_conn *host;
-	const char *sent_sni;            /* client: the SNI name sent, or NULL */
+	const char *sent_sni;            /* client: the SNI name sent or NULL */
 	struct tlsplug_error *err;       /* the current call's record */
 	int pull_blocked;                /* last pull said "would block" */
 	int handshake_done;
@@ -94,6 +95,13 @@ struct gtls_conn {
 	int sni_done;                    /* server: SNI callback has run */
 };
 
+/* ---- context.c ---- */
+
+/* The context entry points, both roles. */
+extern const struct tlsplug_context_ops gtls_context_ops;
+/* Applies eng to session (credentials, priority, client-cert request). */
+int gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s);
+
 /* ---- priority.c ---- */
 
 /* Builds the priority cache for cfg and role; refuses (UNSUPPORTED) what
@@ -108,23 +116,46 @@ uint16_t gtls_session_cipher_id(gnutls_session_t session);
 size_t gtls_priority_suites(gnutls_priority_t prio, uint16_t *ids,
                             size_t max);
 
-/* ---- engine.c ---- */
+/* ---- load.c ---- */
 
-int gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
-                     const struct tlsplug_bconfig *cfg,
-                     struct tlsplug_error *err);
-void gtls_engine_fini(struct gtls_engine *eng);
-/* Applies eng to session (credentials, priority, client-cert request). */
-int gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s);
+/* Parses chain bc (certificates, private key, checked to match) into ch;
+ * cleans up on failure. */
+int gtls_chain_init(struct gtls_chain *ch, const struct tlsplug_bchain *bc,
+                    struct tlsplug_error *err);
+/* Releases what gtls_chain_init made (safe on a zeroed chain). */
+void gtls_chain_fini(struct gtls_chain *ch);
+/* Sets the trust store of eng's credentials: the system's (t NULL or
+ * system), or t's PEM certificates. */
+int gtls_load_trust(struct gtls_engine *eng, const struct tlsplug_btrust *t,
+                    struct tlsplug_error *err);
+
+/* ---- hello.c ---- */
+
+/* Server, the post-ClientHello function: has the core choose the config
+ * and chain for the client's server name and switches to them. */
+int gtls_post_client_hello(gnutls_session_t s);
+/* Server, a hook before the ClientHello is processed: records the versions
+ * the client offers (gtls_conn.client_versions). */
+int gtls_client_hello_hook(gnutls_session_t s, unsigned htype,
+                           unsigned when, unsigned incoming,
+                           const gnutls_datum_t *msg);
+/* The SNI host name the client sent, copied into buf (NULL if none, or
+ * longer than size - 1). */
+const char *gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size);
 
 /* ---- verify.c ---- */
 
 /* gnutls verify function: the chain, then the core's identity checks,
  * recording the category. */
 int gtls_verify_cb(gnutls_session_t session);
+/* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
+ssize_t gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
+                            size_t size);
 
 /* ---- conn.c ---- */
 
+/* The connection entry points. */
+extern const struct tlsplug_conn_ops gtls_conn_ops;
 /* Records a failure found by a callback during the handshake: category
  * status, the alert to send, the GnuTLS code the callback returns.  The
  * first failure of a handshake wins. */
@@ -134,11 +165,5 @@ void gtls_conn_cb_fail(struct gtls_conn *c, int status, int alert,
 /* The same for a failure whose message is already in the call's error
  * record (the core's checks record their own). */
 void gtls_conn_cb_status(struct gtls_conn *c, int status, int alert);
-/* The SNI host name the client sent, copied into buf (NULL if none, or
- * longer than size - 1). */
-const char *gtls_conn_sni(struct gtls_conn *c, char *buf, size_t size);
 
-extern const struct tlsplug_conn_ops gtls_conn_ops;
-extern const struct tlsplug_context_ops gtls_context_ops;
-
-#endif /* TLSPLUG_PLUGINS_GNUTLS_GTLS_H */
+#endif /* TLSPLUG_PLUGINS_GNUTLS_PLUGIN_H */

@@ -1,5 +1,5 @@
 /*
- * ossl_load.c -- parsing what a config carries into OpenSSL objects: the
+ * load.c -- parsing what a config carries into OpenSSL objects: the
  * trust store, certificate chains and private keys (PEM or DER, encrypted
  * keys with a password or a password callback).
  */
@@ -12,9 +12,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include <tlsplug/backend.h>
 
-#define SIZE_MIN(a, b) ((a) < (b) ? (a) : (b))
+#include "plugin.h"
+
+#define OSSLP_SIZE_MIN(a, b) ((a) < (b) ? (a) : (b))
 
 /* Text of the last OpenSSL error, for messages. */
 const char *
@@ -167,7 +169,7 @@ osslp_pem_password(char *buf, int size, int rwflag, void *u)
 	if (size <= 0)
 		return -1;
 	if (k->password != NULL) {
-		size_t n = SIZE_MIN(k->password_len, (size_t)size);
+		size_t n = OSSLP_SIZE_MIN(k->password_len, (size_t)size);
 
 		memcpy(buf, k->password, n);
 		pw->given = 1;

@@ -1,7 +1,7 @@
 /*
- * ossl_conn.c -- OpenSSL connections: handshake, read, write, shutdown over
- * the transport BIO, negotiated values, and the mapping of OpenSSL failures
- * to tlsplug's error categories.
+ * conn.c -- OpenSSL connections: the transport BIO over the core's
+ * ciphertext buffers, handshake, read, write, shutdown, negotiated values,
+ * and the mapping of OpenSSL failures to tlsplug's error categories.
  *
  * Version mismatch, seen from both sides: the side that detects it (it got
  * a ClientHello or ServerHello it cannot accept) reports
@@ -15,11 +15,14 @@
 
 #include <string.h>
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 /* Bound on internal retries while input is still available (each retry
  * consumes at least one buffered record). */
@@ -30,6 +33,129 @@ enum osslp_phase { OSSLP_HANDSHAKE, OSSLP_READ, OSSLP_WRITE, OSSLP_SHUTDOWN };
 static const char *const osslp_phase_name[] = {
 	"handshake", "read", "write", "shutdown"
 };
+
+/* ---- transport BIO ----------------------------------------------------- */
+
+/* Set once by the plugin's init, read-only afterwards. */
+static BIO_METHOD *osslp_bio_method;
+
+static int
+osslp_bio_read(BIO *b, char *buf, int len)
+{
+	struct osslp_conn *c = BIO_get_data(b);
+	ssize_t n;
+
+	BIO_clear_retry_flags(b);
+	if (len <= 0)
+		return 0;
+	n = osslp_core->pull(c->host, buf, (size_t)len);
+	if (n < 0) {
+		c->would_block = 1;
+		BIO_set_retry_read(b);
+		return -1;
+	}
+	if (n == 0)
+		c->eof = 1;
+	return (int)n;
+}
+
+static int
+osslp_bio_write(BIO *b, const char *buf, int len)
+{
+	struct osslp_conn *c = BIO_get_data(b);
+	ssize_t n;
+
+	BIO_clear_retry_flags(b);
+	if (len <= 0)
+		return 0;
+	n = osslp_core->push(c->host, buf, (size_t)len);
+	if (n < 0) {
+		c->push_failed = 1;
+		return -1;
+	}
+	return (int)n;
+}
+
+static int
+osslp_bio_puts(BIO *b, const char *s)
+{
+	return osslp_bio_write(b, s, (int)strlen(s));
+}
+
+static long
+osslp_bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct osslp_conn *c = BIO_get_data(b);
+
+	(void)num;
+	(void)ptr;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return 1;
+	case BIO_CTRL_EOF:
+		/* Lets OpenSSL tell a ragged EOF from a would-block. */
+		return c != NULL && c->eof;
+	default:
+		return 0;
+	}
+}
+
+static int
+osslp_bio_create(BIO *b)
+{
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+static int
+osslp_bio_destroy(BIO *b)
+{
+	BIO_set_data(b, NULL);
+	return 1;
+}
+
+static BIO *
+osslp_bio_new(struct osslp_conn *c)
+{
+	BIO *b = BIO_new(osslp_bio_method);
+
+	if (b != NULL)
+		BIO_set_data(b, c);
+	return b;
+}
+
+int
+osslp_bio_method_new(void)
+{
+	BIO_METHOD *m;
+	int idx = BIO_get_new_index();
+
+	if (idx == -1)
+		return -1;
+	m = BIO_meth_new(idx | BIO_TYPE_SOURCE_SINK, "tlsplug transport");
+	if (m == NULL)
+		return -1;
+	if (!BIO_meth_set_write(m, osslp_bio_write) ||
+	    !BIO_meth_set_read(m, osslp_bio_read) ||
+	    !BIO_meth_set_puts(m, osslp_bio_puts) ||
+	    !BIO_meth_set_ctrl(m, osslp_bio_ctrl) ||
+	    !BIO_meth_set_create(m, osslp_bio_create) ||
+	    !BIO_meth_set_destroy(m, osslp_bio_destroy)) {
+		BIO_meth_free(m);
+		return -1;
+	}
+	osslp_bio_method = m;
+	return 0;
+}
+
+void
+osslp_bio_method_free(void)
+{
+	BIO_meth_free(osslp_bio_method);
+	osslp_bio_method = NULL;
+}
+
+/* ---- failures ---------------------------------------------------------- */
 
 static void
 osslp_begin(struct osslp_conn *c, struct tlsplug_error *err)
@@ -76,17 +202,6 @@ osslp_reason_category(int reason, int *alert)
 	default:
 		return 0;
 	}
-}
-
-int
-osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
-                     int depth, const char *subject)
-{
-	if (subject == NULL || subject[0] == '\0')
-		subject = "?";
-	return osslp_core->set_error(c->err, osslp_verify_category(x509_error),
-		native, "certificate verify failed: %s (depth %d, subject %s)",
-		X509_verify_cert_error_string(x509_error), depth, subject);
 }
 
 /* An end of transport without close_notify. */
@@ -241,7 +356,7 @@ osslp_conn_fini(void *conn_priv)
 }
 
 static int
-osslp_handshake(void *conn_priv, struct tlsplug_error *err)
+osslp_conn_handshake(void *conn_priv, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	int i, r, rc = TLSPLUG_WANT_READ;
@@ -260,8 +375,8 @@ osslp_handshake(void *conn_priv, struct tlsplug_error *err)
 }
 
 static int
-osslp_read(void *conn_priv, void *buf, size_t len, size_t *nread,
-           struct tlsplug_error *err)
+osslp_conn_read(void *conn_priv, void *buf, size_t len, size_t *nread,
+                struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	int i, r, rc = TLSPLUG_WANT_READ;
@@ -287,8 +402,8 @@ osslp_read(void *conn_priv, void *buf, size_t len, size_t *nread,
 }
 
 static int
-osslp_write(void *conn_priv, const void *buf, size_t len, size_t *nwritten,
-            struct tlsplug_error *err)
+osslp_conn_write(void *conn_priv, const void *buf, size_t len,
+                 size_t *nwritten, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	const unsigned char *p = buf;
@@ -319,7 +434,7 @@ osslp_write(void *conn_priv, const void *buf, size_t len, size_t *nwritten,
 }
 
 static int
-osslp_shutdown(void *conn_priv, struct tlsplug_error *err)
+osslp_conn_shutdown(void *conn_priv, struct tlsplug_error *err)
 {
 	struct osslp_conn *c = conn_priv;
 	unsigned char scratch[4096];
@@ -361,7 +476,7 @@ osslp_shutdown(void *conn_priv, struct tlsplug_error *err)
 }
 
 static uint16_t
-osslp_cipher(void *conn_priv)
+osslp_conn_cipher(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
 	const SSL_CIPHER *ci;
@@ -373,7 +488,7 @@ osslp_cipher(void *conn_priv)
 }
 
 static enum tlsplug_version
-osslp_version(void *conn_priv)
+osslp_conn_version(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
 
@@ -396,7 +511,7 @@ osslp_version(void *conn_priv)
 }
 
 static const unsigned char *
-osslp_alpn(void *conn_priv, size_t *len)
+osslp_conn_alpn(void *conn_priv, size_t *len)
 {
 	struct osslp_conn *c = conn_priv;
 	const unsigned char *p = NULL;
@@ -413,7 +528,7 @@ osslp_alpn(void *conn_priv, size_t *len)
 }
 
 static const char *
-osslp_server_name(void *conn_priv)
+osslp_conn_server_name(void *conn_priv)
 {
 	struct osslp_conn *c = conn_priv;
 	const char *name;
@@ -431,13 +546,13 @@ osslp_server_name(void *conn_priv)
 const struct tlsplug_conn_ops osslp_conn_ops = {
 	.init = osslp_conn_init,
 	.fini = osslp_conn_fini,
-	.handshake = osslp_handshake,
-	.read = osslp_read,
-	.write = osslp_write,
-	.shutdown = osslp_shutdown,
-	.cipher = osslp_cipher,
-	.version = osslp_version,
-	.alpn = osslp_alpn,
-	.server_name = osslp_server_name,
-	.peer_cert = osslp_peer_cert,
+	.handshake = osslp_conn_handshake,
+	.read = osslp_conn_read,
+	.write = osslp_conn_write,
+	.shutdown = osslp_conn_shutdown,
+	.cipher = osslp_conn_cipher,
+	.version = osslp_conn_version,
+	.alpn = osslp_conn_alpn,
+	.server_name = osslp_conn_server_name,
+	.peer_cert = osslp_conn_peer_cert,
 };

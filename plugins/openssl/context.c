@@ -1,10 +1,11 @@
 /*
- * ossl_ctx.c -- OpenSSL engine contexts (SSL_CTX) built from a backend
- * config: version bounds, cipher suites, ALPN, trust and verification
- * settings, one SSL_CTX per certificate chain.
+ * context.c -- OpenSSL engine contexts (SSL_CTX) built from a backend
+ * config: version bounds, cipher suites (strings from ciphers.c), ALPN,
+ * trust and verification settings, one SSL_CTX per certificate chain; the
+ * context entry points.
  *
  * A server gets one SSL_CTX per certificate chain, since an SSL_CTX holds
- * only one chain per key type; the ClientHello hook (ossl_sni.c) moves the
+ * only one chain per key type; the ClientHello hook (hello.c) moves the
  * connection to the SSL_CTX whose chain matches the client's SNI.
  */
 #include "config.h"
@@ -15,7 +16,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "ossl.h"
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
 
 /* ---- versions ---------------------------------------------------------- */
 
@@ -52,161 +55,6 @@ osslp_version(enum tlsplug_version v, const char *setting, int *out,
 	                             (int)v);
 }
 
-static const char *
-osslp_version_text(int v)
-{
-	switch (v) {
-	case 0:
-		return "engine limit";
-	case TLS1_2_VERSION:
-		return "TLSv1.2";
-	case TLS1_3_VERSION:
-		return "TLSv1.3";
-	default:
-		return "?";
-	}
-}
-
-/* ---- cipher suites ----------------------------------------------------- */
-
-static int
-osslp_is_tls13(const SSL_CIPHER *c)
-{
-	return strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0;
-}
-
-static char *
-osslp_strcat_alloc(size_t size)
-{
-	char *s = osslp_core->alloc(size);
-
-	if (s != NULL)
-		s[0] = '\0';
-	return s;
-}
-
-/* Splits the requested ids into an OpenSSL TLS 1.2 cipher string and a
- * TLS 1.3 ciphersuite string, in order; ids OpenSSL lacks are skipped. */
-static int
-osslp_ciphers_build(struct osslp_engine *e, struct tlsplug_error *err)
-{
-	const struct tlsplug_bconfig *cfg = e->cfg;
-	size_t len12 = 1, len13 = 1, i;
-
-	if (cfg->nciphers == 0)
-		return TLSPLUG_OK;
-	for (i = 0; i < cfg->nciphers; i++) {
-		const SSL_CIPHER *c;
-
-		/* Signalling values, not suites. */
-		if (cfg->ciphers[i] == 0x00FF || cfg->ciphers[i] == 0x5600)
-			continue;
-		c = osslp_cipher_find(cfg->ciphers[i]);
-		if (c == NULL)
-			continue;
-		if (osslp_is_tls13(c))
-			len13 += strlen(SSL_CIPHER_get_name(c)) + 1;
-		else
-			len12 += strlen(SSL_CIPHER_get_name(c)) + 1;
-	}
-	e->ciphers12 = osslp_strcat_alloc(len12);
-	e->ciphers13 = osslp_strcat_alloc(len13);
-	if (e->ciphers12 == NULL || e->ciphers13 == NULL)
-		return osslp_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
-		                             "out of memory");
-	for (i = 0; i < cfg->nciphers; i++) {
-		const SSL_CIPHER *c;
-		char *dst;
-
-		if (cfg->ciphers[i] == 0x00FF || cfg->ciphers[i] == 0x5600)
-			continue;
-		c = osslp_cipher_find(cfg->ciphers[i]);
-		if (c == NULL)
-			continue;
-		dst = osslp_is_tls13(c) ? e->ciphers13 : e->ciphers12;
-		if (dst[0] != '\0')
-			strcat(dst, ":");
-		strcat(dst, SSL_CIPHER_get_name(c));
-	}
-	return TLSPLUG_OK;
-}
-
-/* Sets cipher lists and version bounds on an SSL_CTX. */
-static int
-osslp_apply_params(SSL_CTX *s, const struct osslp_engine *e)
-{
-	if (!SSL_CTX_set_min_proto_version(s, e->min_version) ||
-	    !SSL_CTX_set_max_proto_version(s, e->max_version))
-		return -1;
-	if (e->ciphers12 != NULL) {
-		/* An empty TLS 1.2 list "fails" but is set: only the TLS 1.3
-		 * suites remain, which is what was asked. */
-		SSL_CTX_set_cipher_list(s, e->ciphers12);
-		ERR_clear_error();
-		if (!SSL_CTX_set_ciphersuites(s, e->ciphers13))
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * Checks that the requested suites leave something usable and narrows the
- * version range to the versions they cover, so that a TLS 1.2-only (or
- * TLS 1.3-only) list is honoured exactly.
- */
-static int
-osslp_ciphers_check(struct osslp_engine *e, struct tlsplug_error *err)
-{
-	SSL_CTX *probe;
-	SSL *ssl = NULL;
-	STACK_OF(SSL_CIPHER) *sk = NULL;
-	int has12 = 0, has13 = 0, i, pass, rc = TLSPLUG_OK;
-
-	if (e->ciphers12 == NULL)
-		return TLSPLUG_OK;
-	for (pass = 0; pass < 2; pass++) {
-		has12 = has13 = 0;
-		probe = SSL_CTX_new(TLS_method());
-		if (probe == NULL || osslp_apply_params(probe, e) != 0 ||
-		    (ssl = SSL_new(probe)) == NULL) {
-			SSL_CTX_free(probe);
-			return osslp_core->set_error(err, TLSPLUG_ERR_BACKEND,
-				(long)ERR_peek_last_error(),
-				"cannot set up cipher suites");
-		}
-		sk = SSL_get1_supported_ciphers(ssl);
-		for (i = 0; sk != NULL && i < sk_SSL_CIPHER_num(sk); i++) {
-			if (osslp_is_tls13(sk_SSL_CIPHER_value(sk, i)))
-				has13 = 1;
-			else
-				has12 = 1;
-		}
-		sk_SSL_CIPHER_free(sk);
-		SSL_free(ssl);
-		ssl = NULL;
-		SSL_CTX_free(probe);
-		ERR_clear_error();
-		if (!has12 && !has13) {
-			rc = osslp_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED,
-				0, "ciphers: none of the %zu requested suites "
-				"is available in %s (versions %s to %s)",
-				e->cfg->nciphers,
-				OpenSSL_version(OPENSSL_VERSION),
-				osslp_version_text(e->min_version),
-				osslp_version_text(e->max_version));
-			break;
-		}
-		if (pass == 1)
-			break;
-		if (!has13 && (e->max_version == 0 ||
-		               e->max_version > TLS1_2_VERSION))
-			e->max_version = TLS1_2_VERSION;
-		if (!has12 && e->min_version < TLS1_3_VERSION)
-			e->min_version = TLS1_3_VERSION;
-	}
-	return rc;
-}
-
 /* ---- ALPN -------------------------------------------------------------- */
 
 /* Server: the first of our protocols (our preference) the client offers;
@@ -240,6 +88,7 @@ osslp_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 	}
 	return SSL_TLSEXT_ERR_NOACK;
 }
+
 /* ---- SSL_CTX ----------------------------------------------------------- */
 
 static SSL_CTX *
@@ -316,7 +165,8 @@ fail:
 	return NULL;
 }
 
-void
+/* Frees what e holds (safe on a zeroed or failed engine). */
+static void
 osslp_engine_fini(struct osslp_engine *e)
 {
 	size_t i;
@@ -329,7 +179,8 @@ osslp_engine_fini(struct osslp_engine *e)
 	memset(e, 0, sizeof *e);
 }
 
-int
+/* Builds e from cfg for role (e is zeroed first); cleans up on failure. */
+static int
 osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
                   const struct tlsplug_bconfig *cfg,
                   struct tlsplug_error *err)
@@ -411,3 +262,28 @@ fail:
 	osslp_engine_fini(e);
 	return rc;
 }
+
+/* ---- context entry points ---------------------------------------------- */
+
+static int
+osslp_context_init(void *ctx_priv, enum tlsplug_role role,
+                   const struct tlsplug_bconfig *cfg,
+                   struct tlsplug_error *err)
+{
+	struct osslp_ctx *ctx = ctx_priv;
+
+	return osslp_engine_init(&ctx->eng, role, cfg, err);
+}
+
+static void
+osslp_context_fini(void *ctx_priv)
+{
+	struct osslp_ctx *ctx = ctx_priv;
+
+	osslp_engine_fini(&ctx->eng);
+}
+
+const struct tlsplug_context_ops osslp_context_ops = {
+	.init = osslp_context_init,
+	.fini = osslp_context_fini,
+};
