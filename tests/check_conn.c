@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn_testlib.h"
 #include "internal.h"
 
 /* ---- the mock engine (tests/mock/nullcipher.c) ----------------------- */
@@ -69,81 +70,6 @@ server_builder(void)
 	tlsplug_certificate_unref(c);
 	tlsplug_private_key_unref(k);
 	return b;
-}
-
-static struct tlsplug_config *
-build(struct tlsplug_config_builder *b)
-{
-	struct tlsplug_config *c = NULL;
-
-	ck_assert_int_eq(tlsplug_config_builder_build(b, &c), TLSPLUG_OK);
-	tlsplug_config_builder_free(b);
-	return c;
-}
-
-static struct tlsplug_context *
-context(const struct tlsplug_backend *be, enum tlsplug_role role,
-        struct tlsplug_config *cfg)
-{
-	struct tlsplug_context *ctx = NULL;
-	struct tlsplug_error *e = NULL;
-	int rc = tlsplug_context_new(be, role, cfg, &ctx, &e);
-
-	ck_assert_msg(rc == TLSPLUG_OK, "context_new: %s",
-	              tlsplug_error_message(e));
-	tlsplug_config_unref(cfg);
-	return ctx;
-}
-
-static struct tlsplug_conn *
-conn(struct tlsplug_context *ctx, const char *host)
-{
-	struct tlsplug_conn *c = NULL;
-
-	ck_assert_int_eq(tlsplug_conn_new(ctx, host, &c, NULL), TLSPLUG_OK);
-	return c;
-}
-
-/* Moves pending ciphertext both ways; returns the bytes moved. */
-static size_t
-pump(struct tlsplug_conn *a, struct tlsplug_conn *b)
-{
-	struct tlsplug_conn *from[2] = { a, b }, *to[2] = { b, a };
-	size_t moved = 0;
-
-	for (int i = 0; i < 2; i++) {
-		const void *p;
-		size_t n = tlsplug_conn_peek_outgoing(from[i], &p);
-
-		if (n > 0) {
-			ck_assert_int_eq(tlsplug_conn_receive_from_network(
-			    to[i], p, n), TLSPLUG_OK);
-			tlsplug_conn_consume_outgoing(from[i], n);
-			moved += n;
-		}
-	}
-	return moved;
-}
-
-/* Runs both handshakes to the end (bounded). Returns the client's status
- * and stores the server's. */
-static int
-handshake(struct tlsplug_conn *cl, struct tlsplug_conn *sv, int *sv_rc)
-{
-	int crc = TLSPLUG_WANT_READ, src = TLSPLUG_WANT_READ;
-
-	for (int i = 0; i < 20; i++) {
-		if (crc == TLSPLUG_WANT_READ)
-			crc = tlsplug_conn_handshake(cl);
-		if (src == TLSPLUG_WANT_READ)
-			src = tlsplug_conn_handshake(sv);
-		if (pump(cl, sv) == 0 && crc != TLSPLUG_WANT_READ &&
-		    src != TLSPLUG_WANT_READ)
-			break;
-	}
-	if (sv_rc != NULL)
-		*sv_rc = src;
-	return crc;
 }
 
 struct pair {

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "conn_testlib.h"
 #include "internal.h"
 #include "registry_testlib.h"
 
@@ -73,16 +74,6 @@ static const char cert_pem[] = "-----BEGIN CERTIFICATE-----\nQUFBQQ==\n"
 static const char key_pem[] = "-----BEGIN PRIVATE KEY-----\nS0tLSw==\n"
                               "-----END PRIVATE KEY-----\n";
 
-static struct tlsplug_config *
-build(struct tlsplug_config_builder *b)
-{
-	struct tlsplug_config *c = NULL;
-
-	ck_assert_int_eq(tlsplug_config_builder_build(b, &c), TLSPLUG_OK);
-	tlsplug_config_builder_free(b);
-	return c;
-}
-
 static struct tlsplug_config_builder *
 server_builder(void)
 {
@@ -99,66 +90,6 @@ server_builder(void)
 	tlsplug_certificate_unref(c);
 	tlsplug_private_key_unref(k);
 	return b;
-}
-
-static struct tlsplug_context *
-context(enum tlsplug_role role, struct tlsplug_config *cfg)
-{
-	struct tlsplug_context *ctx = NULL;
-	struct tlsplug_error *e = NULL;
-	int rc = tlsplug_context_new(be, role, cfg, &ctx, &e);
-
-	ck_assert_msg(rc == TLSPLUG_OK, "context_new: %s",
-	              tlsplug_error_message(e));
-	tlsplug_config_unref(cfg);
-	return ctx;
-}
-
-static struct tlsplug_conn *
-conn(struct tlsplug_context *ctx, const char *host)
-{
-	struct tlsplug_conn *c = NULL;
-
-	ck_assert_int_eq(tlsplug_conn_new(ctx, host, &c, NULL), TLSPLUG_OK);
-	return c;
-}
-
-static size_t
-pump(struct tlsplug_conn *a, struct tlsplug_conn *b)
-{
-	struct tlsplug_conn *from[2] = { a, b }, *to[2] = { b, a };
-	size_t moved = 0;
-
-	for (int i = 0; i < 2; i++) {
-		const void *p;
-		size_t n = tlsplug_conn_peek_outgoing(from[i], &p);
-
-		if (n > 0) {
-			ck_assert_int_eq(tlsplug_conn_receive_from_network(
-			    to[i], p, n), TLSPLUG_OK);
-			tlsplug_conn_consume_outgoing(from[i], n);
-			moved += n;
-		}
-	}
-	return moved;
-}
-
-static int
-handshake(struct tlsplug_conn *cl, struct tlsplug_conn *sv, int *sv_rc)
-{
-	int crc = TLSPLUG_WANT_READ, src = TLSPLUG_WANT_READ;
-
-	for (int i = 0; i < 20; i++) {
-		if (crc == TLSPLUG_WANT_READ)
-			crc = tlsplug_conn_handshake(cl);
-		if (src == TLSPLUG_WANT_READ)
-			src = tlsplug_conn_handshake(sv);
-		if (pump(cl, sv) == 0 && crc != TLSPLUG_WANT_READ &&
-		    src != TLSPLUG_WANT_READ)
-			break;
-	}
-	*sv_rc = src;
-	return crc;
 }
 
 /* ---- tests ---------------------------------------------------------- */
@@ -205,8 +136,8 @@ START_TEST(test_session)
 
 	tlsplug_config_builder_set_alpn(sb, sp, 2);
 	tlsplug_config_builder_set_alpn(cb, cp, 2);
-	sctx = context(TLSPLUG_SERVER, build(sb));
-	cctx = context(TLSPLUG_CLIENT, build(cb));
+	sctx = context(be, TLSPLUG_SERVER, build(sb));
+	cctx = context(be, TLSPLUG_CLIENT, build(cb));
 	cl = conn(cctx, "www.mock.test.");
 	sv = conn(sctx, NULL);
 	ck_assert_str_eq(stats->last_sni_name, "(none)");
@@ -253,9 +184,9 @@ END_TEST
 /* A 1.0 plugin checks the host name itself, with match_hostname. */
 START_TEST(test_own_hostname_check)
 {
-	struct tlsplug_context *sctx = context(TLSPLUG_SERVER,
+	struct tlsplug_context *sctx = context(be, TLSPLUG_SERVER,
 	                                       build(server_builder()));
-	struct tlsplug_context *cctx = context(TLSPLUG_CLIENT,
+	struct tlsplug_context *cctx = context(be, TLSPLUG_CLIENT,
 	    build(tlsplug_config_builder_new()));
 	struct tlsplug_conn *cl = conn(cctx, "www.example.org");
 	struct tlsplug_conn *sv = conn(sctx, NULL);
@@ -309,7 +240,7 @@ sni_handshake(struct tlsplug_context *sctx, const char *host,
 
 	tlsplug_config_builder_set_alpn(cb, protos, 2);
 	tlsplug_config_builder_set_insecure_no_validation(cb, 1);
-	cctx = context(TLSPLUG_CLIENT, build(cb));
+	cctx = context(be, TLSPLUG_CLIENT, build(cb));
 	cl = conn(cctx, host);
 	sv = conn(sctx, NULL);
 	(void)handshake(cl, sv, &src);
@@ -333,7 +264,7 @@ START_TEST(test_sni_slots)
 	alt = build(b);
 	b = server_builder();
 	tlsplug_config_builder_set_sni_callback(b, pick, NULL);
-	sctx = context(TLSPLUG_SERVER, build(b));
+	sctx = context(be, TLSPLUG_SERVER, build(b));
 	ck_assert_int_eq(sni_handshake(sctx, "a.mock.test", &alpn),
 	                 TLSPLUG_OK);
 	ck_assert_str_eq(alpn, "h2");

@@ -113,7 +113,8 @@ tests_check_loader_CFLAGS = $(REGISTRY_TEST_CFLAGS)
 tests_check_loader_LDADD = $(REGISTRY_TEST_LDADD)
 
 tests_check_legacy_SOURCES = tests/check_legacy.c \
-	tests/registry_testlib.c tests/registry_testlib.h
+	tests/registry_testlib.c tests/registry_testlib.h \
+	tests/conn_testlib.c tests/conn_testlib.h
 tests_check_legacy_CPPFLAGS = $(REGISTRY_TEST_CPPFLAGS)
 tests_check_legacy_CFLAGS = $(REGISTRY_TEST_CFLAGS)
 tests_check_legacy_LDADD = $(REGISTRY_TEST_LDADD)

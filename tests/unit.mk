@@ -47,7 +47,8 @@ tests_check_config_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_config_CFLAGS = $(UNIT_CFLAGS)
 tests_check_config_LDADD = $(UNIT_LDADD)
 
-tests_check_conn_SOURCES = tests/check_conn.c
+tests_check_conn_SOURCES = tests/check_conn.c \
+	tests/conn_testlib.c tests/conn_testlib.h
 tests_check_conn_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_conn_CFLAGS = $(UNIT_CFLAGS)
 tests_check_conn_LDADD = $(UNIT_LDADD)
