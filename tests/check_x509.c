@@ -65,6 +65,7 @@ add(struct bytes *b, const void *p, size_t n)
 	if (n > 0)
 		memcpy(b->p + b->len, p, n);
 	b->len += n;
+	b->p[b->len] = '\0';      /* text files are read as strings too */
 }
 
 static void
