@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "registry.h"
 #include "registry_testlib.h"
+#include "ck_run.h"
 
 /* A registry over one fresh directory holding the listed mocks. */
 static struct tlsplug_registry *
@@ -658,7 +659,7 @@ main(void)
 	int failed;
 
 	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
