@@ -121,6 +121,34 @@ CONF_CASE(case_tls13)
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 
+/* TLS 1.0 and 1.1 (RFC 8996 deprecated them): never on by default, but
+ * a backend declaring them must negotiate them when both sides ask. */
+static int
+old_version(const struct conf_env *env, enum tlsplug_version v, uint64_t cap,
+            char *why, size_t whylen)
+{
+	struct conf_scenario sc = {
+		.c = { .trust = "ca.pem", .min = v, .max = v },
+		.s = { .chain = "rsa.pem", .key = "rsa.key", .min = v,
+		       .max = v },
+		.host = "localhost", .ccap = cap, .scap = cap, .version = v,
+		.server_cn = "CN=tlsplug test rsa", .exchange = 1000 };
+
+	return conf_scenario_ok(env, &sc, why, whylen);
+}
+
+CONF_CASE(case_tls10)
+{
+	return old_version(env, TLSPLUG_VERSION_TLSv1, TLSPLUG_CAP_TLS1_0,
+	                   why, whylen);
+}
+
+CONF_CASE(case_tls11)
+{
+	return old_version(env, TLSPLUG_VERSION_TLSv1_1, TLSPLUG_CAP_TLS1_1,
+	                   why, whylen);
+}
+
 CONF_CASE(case_default_versions)
 {
 	struct conf_scenario sc = { BASE_CLIENT, BASE_SERVER,

@@ -13,6 +13,7 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/cases_keys.c \
 	conformance/cases_sni.c \
 	conformance/cases_data.c \
+	conformance/cases_order.c \
 	conformance/table.c
 
 # Makes the certificates the suite needs; installed so that an installed
