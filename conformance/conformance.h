@@ -193,6 +193,9 @@ struct conf_scenario {
 	int no_client_cert;        /* the server must see no client cert */
 	size_t exchange;           /* random bytes sent each way after */
 	size_t chunk;              /* ciphertext bytes moved per step, 0: all */
+	/* conf_scenario_fail() with ccode TLSPLUG_ERR_ALERT_RECEIVED: the
+	 * alert the client must have received (0: any). */
+	int client_alert;
 };
 
 /* Runs sc and expects success.  Returns 0 or -1. */
