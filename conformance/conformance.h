@@ -237,6 +237,23 @@ struct tlsplug_config *conf_sni_cb(struct tlsplug_conn *conn,
 	const char *server_name, const struct tlsplug_config *original,
 	void *user_data);
 
+/*
+ * Parts of a case that need a process of their own (child.c).  fn runs in
+ * a child; its result and why come back.  Returns 0, or -1 with why.
+ */
+typedef int (*conf_child_fn)(void *arg, char *why, size_t whylen);
+/* fn with the certificate file `anchor` (in certdir) added to the system
+ * trust store: in a private mount namespace (as root, or in a user
+ * namespace), every system CA bundle found at the usual places is covered
+ * by a copy holding its certificates plus the anchor.  Fails (never skips)
+ * where no such namespace can be made. */
+int conf_with_system_anchor(const struct conf_env *env, const char *anchor,
+                            conf_child_fn fn, void *arg, char *why,
+                            size_t whylen);
+/* fn as a user without root's privileges: directly when not root, else in
+ * a child that became the user nobody. */
+int conf_unprivileged(conf_child_fn fn, void *arg, char *why, size_t whylen);
+
 /* The well-known (version, suite) pairs the cipher cases try. */
 struct conf_suite {
 	enum tlsplug_version version;

@@ -8,6 +8,7 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/pump.c \
 	conformance/scenario.c \
 	conformance/certs.c \
+	conformance/child.c \
 	conformance/cases_handshake.c \
 	conformance/cases_verify.c \
 	conformance/cases_keys.c \

@@ -29,7 +29,7 @@ AM_TESTS_ENVIRONMENT = \
 # intercept_tls_get_addr=0: with engines dlopen()ed, LeakSanitizer in GCC 12
 # can crash or hang at exit on their thread-local storage (a known sanitizer
 # runtime bug); leak checking itself still works.
-EXTRA_DIST += tests/ck_run.h
+EXTRA_DIST += tests/ck_run.h tests/unpriv.h
 include $(srcdir)/tests/unit.mk
 include $(srcdir)/tests/registry.mk
 include $(srcdir)/tests/cli.mk
