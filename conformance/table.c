@@ -122,6 +122,7 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(data_record_boundaries),
 	CASE(data_bytewise_tls12),
 	CASE(data_bytewise_tls13),
+	CASE(data_short_writes),
 	CASE(data_interleaved),
 	CASE(verify_expired),
 	CASE(verify_not_yet_valid),
