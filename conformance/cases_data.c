@@ -177,7 +177,7 @@ sock_pair_open(const struct conf_env *env, int buf, struct sock_pair *sp,
 {
 	struct conf_pair p;
 	struct tlsplug_error *err = NULL;
-	int i, rc, crc = TLSPLUG_WANT_READ, src = TLSPLUG_WANT_READ;
+	int i, crc = TLSPLUG_WANT_READ, src = TLSPLUG_WANT_READ;
 
 	memset(sp, 0, sizeof(*sp));
 	sp->fd[0] = sp->fd[1] = -1;
@@ -225,8 +225,7 @@ sock_pair_open(const struct conf_env *env, int buf, struct sock_pair *sp,
 fail:
 	conf_pair_free(&p);
 	sock_pair_free(sp);
-	rc = 0;
-	return rc;
+	return 0;
 }
 
 /*
