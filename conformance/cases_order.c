@@ -106,12 +106,11 @@ order_context(const struct tlsplug_backend *b, enum tlsplug_role role,
 		return 0;
 	if (conf_has(b, TLSPLUG_CAP_CIPHER_ORDER))
 		*result = conf_fail(why, whylen, "%s %s declares cipher_order "
-		                    "but refuses an ordered suite list: %s (%s)",
-		                    tlsplug_backend_name(b),
-		                    role == TLSPLUG_CLIENT ? "client" : "server",
-		                    tlsplug_status_name(rc),
-		                    err != NULL ? tlsplug_error_message(err) :
-		                    "no message");
+		    "but refuses an ordered suite list: %s (%s)",
+		    tlsplug_backend_name(b),
+		    role == TLSPLUG_CLIENT ? "client" : "server",
+		    tlsplug_status_name(rc),
+		    err != NULL ? tlsplug_error_message(err) : "no message");
 	else
 		*result = conf_check_error(err, TLSPLUG_ERR_UNSUPPORTED, NULL,
 		                           "ordered suite list refused",
@@ -223,7 +222,8 @@ server_picks(const struct conf_env *env, const struct order_family *f,
 			          "0x%04X picked 0x%04X from a client offering "
 			          "%s", order[0], order[1],
 			          tlsplug_conn_cipher(p.c), refused ?
-			          "its default list" : "them the other way round");
+			          "its default list" :
+			          "them the other way round");
 		else if (conf_exchange(&p, 100, 0, why, whylen) == 0)
 			result = 0;
 	}
@@ -267,17 +267,15 @@ CONF_CASE(case_cipher_order)
 			    !conf_offers(env->client, order[1]) ||
 			    !conf_offers(env->server, order[0]) ||
 			    !conf_offers(env->server, order[1]))
-				return conf_fail(why, whylen, "suites 0x%04X "
-				                 "and 0x%04X are not offered by "
-				                 "both backends", order[0],
-				                 order[1]);
+				return conf_fail(why, whylen, "suites "
+				    "0x%04X and 0x%04X are not offered by "
+				    "both backends", order[0], order[1]);
 			if (client_offers(env, f, order, &cran, tmp,
 			                  sizeof(tmp)) != 0 ||
 			    server_picks(env, f, order, &sran, tmp,
 			                 sizeof(tmp)) != 0)
 				return conf_fail(why, whylen, "%s: %s",
-				                 tlsplug_version_name(f->version),
-				                 tmp);
+				    tlsplug_version_name(f->version), tmp);
 		}
 	}
 	if (conf_has(env->client, TLSPLUG_CAP_CIPHER_ORDER) && cran == 0)

@@ -113,11 +113,10 @@ own_mount_namespace(char *why, size_t whylen)
 		e = errno;
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
 			return conf_fail(why, whylen, "cannot make a private "
-			                 "mount namespace to add an anchor to the "
-			                 "system store: %s; in a user namespace: "
-			                 "%s (needs root, or unprivileged user "
-			                 "namespaces)", strerror(e),
-			                 strerror(errno));
+			    "mount namespace to add an anchor to the system "
+			    "store: %s; in a user namespace: %s (needs root, "
+			    "or unprivileged user namespaces)", strerror(e),
+			    strerror(errno));
 		/* (Older kernels have no setgroups file.) */
 		fd = open("/proc/self/setgroups", O_WRONLY);
 		if (fd >= 0) {

@@ -90,7 +90,8 @@ find_lack(const struct engine *e, const char *cap)
 	size_t i;
 
 	for (i = 0; i < sizeof(e->lacks) / sizeof(e->lacks[0]); i++)
-		if (e->lacks[i].cap != NULL && strcmp(e->lacks[i].cap, cap) == 0)
+		if (e->lacks[i].cap != NULL &&
+		    strcmp(e->lacks[i].cap, cap) == 0)
 			return &e->lacks[i];
 	return NULL;
 }
@@ -191,15 +192,16 @@ START_TEST(test_declared_caps)
 		const struct lack *l;
 
 		if (cn == NULL) {
-			ck_assert_msg((caps & cap) == 0, "%s declares bit %d, "
-			              "which has no capability name", name, bit);
+			ck_assert_msg((caps & cap) == 0, "%s declares bit "
+			              "%d, which has no capability name", name,
+			              bit);
 			continue;
 		}
 		if (caps & cap) {
 			l = find_lack(e, cn);
-			ck_assert_msg(in_list(e->has, cn), "%s declares %s, which "
-			              "the table says it lacks (%s)", name, cn,
-			              l != NULL ? l->why : "no reason given");
+			ck_assert_msg(in_list(e->has, cn), "%s declares %s, "
+			              "which the table says it lacks (%s)", name,
+			              cn, l != NULL ? l->why : "no reason given");
 		} else {
 			ck_assert_msg(!in_list(e->has, cn), "%s no longer "
 			              "declares %s", name, cn);
