@@ -493,25 +493,37 @@ temp_file(const char *content, size_t len, char *path, char *why,
 	return 0;
 }
 
-CONF_CASE(case_file_unreadable)
+/* A file the user may not read: IO.  The same file readable first (then
+ * it is garbage, not IO), so the permission is what makes the difference. */
+static int
+mode_000(void *arg, char *why, size_t whylen)
 {
 	char path[PATH_MAX];
 	int rc;
 
+	(void)arg;
+	if (temp_file("x", 1, path, why, whylen) != 0)
+		return -1;
+	chmod(path, 0644);
+	rc = load_all_fail(path, TLSPLUG_ERR_BAD_CERTIFICATE,
+	                   TLSPLUG_ERR_BAD_KEY, "readable file", why, whylen);
+	chmod(path, 0);
+	if (rc == 0)
+		rc = load_all_fail(path, TLSPLUG_ERR_IO, TLSPLUG_ERR_IO,
+		                   "unreadable file", why, whylen);
+	unlink(path);
+	return rc;
+}
+
+CONF_CASE(case_file_unreadable)
+{
 	/* A directory cannot be read as a file. */
 	if (load_all_fail(env->certdir, TLSPLUG_ERR_IO, TLSPLUG_ERR_IO,
 	                  "directory", why, whylen) != 0)
 		return -1;
-	/* Permissions do not stop root, so this part needs another user. */
-	if (geteuid() == 0)
-		return 0;
-	if (temp_file("x", 1, path, why, whylen) != 0)
-		return -1;
-	chmod(path, 0);
-	rc = load_all_fail(path, TLSPLUG_ERR_IO, TLSPLUG_ERR_IO,
-	                   "unreadable file", why, whylen);
-	unlink(path);
-	return rc;
+	/* Permissions do not stop root: as root, this part runs in a child
+	 * process as the user nobody. */
+	return conf_unprivileged(mode_000, NULL, why, whylen);
 }
 
 CONF_CASE(case_file_garbage)

@@ -34,12 +34,15 @@ sni_run(const struct conf_env *env, const char *host, const char *cn,
 
 	if (conf_config(env, &alt, &st.alt, why, whylen) != 0)
 		return -1;
-	if (cn != NULL)
+	if (cn != NULL) {
 		rc = conf_scenario_ok(env, &sc, why, whylen);
-	else
-		rc = conf_scenario_fail(env, &sc, CONF_ANY_ERROR,
+	} else {
+		/* The refusal reaches the client as unrecognized_name. */
+		sc.client_alert = 112;
+		rc = conf_scenario_fail(env, &sc, TLSPLUG_ERR_ALERT_RECEIVED,
 		                        TLSPLUG_ERR_HANDSHAKE_REFUSED, why,
 		                        whylen);
+	}
 	tlsplug_config_unref(st.alt);
 	if (rc != 0 || !conf_has(env->server, TLSPLUG_CAP_SNI_CALLBACK))
 		return rc;
@@ -141,12 +144,16 @@ CONF_CASE(case_mtls_tls13)
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 
+/* Without a client certificate the client hears handshake_failure in
+ * TLS 1.2 (RFC 5246 7.4.6) and certificate_required in TLS 1.3 (RFC 8446
+ * 4.4.2.4). */
 CONF_CASE(case_mtls_missing_tls12)
 {
 	struct conf_scenario sc = MTLS(V12, NULL, NULL);
 
 	sc.ccap = TLSPLUG_CAP_TLS1_2;
-	return conf_scenario_fail(env, &sc, CONF_ANY_ERROR,
+	sc.client_alert = 40;
+	return conf_scenario_fail(env, &sc, TLSPLUG_ERR_ALERT_RECEIVED,
 	                          TLSPLUG_ERR_PEER_NO_CERT, why, whylen);
 }
 
@@ -155,15 +162,18 @@ CONF_CASE(case_mtls_missing_tls13)
 	struct conf_scenario sc = MTLS(V13, NULL, NULL);
 
 	sc.ccap = TLSPLUG_CAP_TLS1_3;
-	return conf_scenario_fail(env, &sc, CONF_ANY_ERROR,
+	sc.client_alert = 116;
+	return conf_scenario_fail(env, &sc, TLSPLUG_ERR_ALERT_RECEIVED,
 	                          TLSPLUG_ERR_PEER_NO_CERT, why, whylen);
 }
 
+/* A client certificate from an unknown root: unknown_ca. */
 CONF_CASE(case_mtls_untrusted_client)
 {
 	struct conf_scenario sc = MTLS(0, "untrusted.pem", "untrusted.key");
 
-	return conf_scenario_fail(env, &sc, CONF_ANY_ERROR,
+	sc.client_alert = 48;
+	return conf_scenario_fail(env, &sc, TLSPLUG_ERR_ALERT_RECEIVED,
 	                          TLSPLUG_ERR_CERT_UNTRUSTED, why, whylen);
 }
 

@@ -191,6 +191,9 @@ struct conf_scenario {
 	int no_client_cert;        /* the server must see no client cert */
 	size_t exchange;           /* random bytes sent each way after */
 	size_t chunk;              /* ciphertext bytes moved per step, 0: all */
+	/* conf_scenario_fail() with ccode TLSPLUG_ERR_ALERT_RECEIVED: the
+	 * alert the client must have received (0: any). */
+	int client_alert;
 };
 
 /* Runs sc and expects success.  Returns 0 or -1. */
@@ -232,6 +235,23 @@ struct tlsplug_config *conf_sni_cb(struct tlsplug_conn *conn,
 	const char *server_name, const struct tlsplug_config *original,
 	void *user_data);
 
+/*
+ * Parts of a case that need a process of their own (child.c).  fn runs in
+ * a child; its result and why come back.  Returns 0, or -1 with why.
+ */
+typedef int (*conf_child_fn)(void *arg, char *why, size_t whylen);
+/* fn with the certificate file `anchor` (in certdir) added to the system
+ * trust store: in a private mount namespace (as root, or in a user
+ * namespace), every system CA bundle found at the usual places is covered
+ * by a copy holding its certificates plus the anchor.  Fails (never skips)
+ * where no such namespace can be made. */
+int conf_with_system_anchor(const struct conf_env *env, const char *anchor,
+                            conf_child_fn fn, void *arg, char *why,
+                            size_t whylen);
+/* fn as a user without root's privileges: directly when not root, else in
+ * a child that became the user nobody. */
+int conf_unprivileged(conf_child_fn fn, void *arg, char *why, size_t whylen);
+
 /* The well-known (version, suite) pairs the cipher cases try. */
 struct conf_suite {
 	enum tlsplug_version version;
@@ -251,6 +271,8 @@ int conf_offers(const struct tlsplug_backend *b, uint16_t id);
 CONF_CASE(case_negotiated_none_before_handshake);
 CONF_CASE(case_tls12);
 CONF_CASE(case_tls13);
+CONF_CASE(case_tls10);
+CONF_CASE(case_tls11);
 CONF_CASE(case_default_versions);
 CONF_CASE(case_version_min_max_supported);
 CONF_CASE(case_version_client_max_below_server);
@@ -260,6 +282,7 @@ CONF_CASE(case_cipher_by_id);
 CONF_CASE(case_cipher_unknown_ids_skipped);
 CONF_CASE(case_cipher_none_usable);
 CONF_CASE(case_cipher_no_shared);
+CONF_CASE(case_cipher_order);
 CONF_CASE(case_alpn_server_preference);
 CONF_CASE(case_alpn_no_overlap);
 CONF_CASE(case_alpn_server_none);

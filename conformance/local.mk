@@ -8,11 +8,13 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/pump.c \
 	conformance/scenario.c \
 	conformance/certs.c \
+	conformance/child.c \
 	conformance/cases_handshake.c \
 	conformance/cases_verify.c \
 	conformance/cases_keys.c \
 	conformance/cases_sni.c \
 	conformance/cases_data.c \
+	conformance/cases_order.c \
 	conformance/table.c
 
 # Makes the certificates the suite needs; installed so that an installed

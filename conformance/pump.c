@@ -118,7 +118,10 @@ conf_check_negotiated(struct conf_pair *p, enum tlsplug_version version,
 		return conf_fail(why, whylen, "version: client %s, server %s",
 		                 tlsplug_version_name(cv),
 		                 tlsplug_version_name(sv));
-	if (cv != TLSPLUG_VERSION_TLSv1_2 && cv != TLSPLUG_VERSION_TLSv1_3)
+	/* TLS 1.0 and 1.1 only where the case asked for them. */
+	if (cv != TLSPLUG_VERSION_TLSv1_2 && cv != TLSPLUG_VERSION_TLSv1_3 &&
+	    !(cv == version && (cv == TLSPLUG_VERSION_TLSv1 ||
+	                        cv == TLSPLUG_VERSION_TLSv1_1)))
 		return conf_fail(why, whylen, "negotiated version is %s",
 		                 tlsplug_version_name(cv));
 	if (version != 0 && cv != version)

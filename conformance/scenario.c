@@ -187,10 +187,25 @@ conf_scenario_fail(const struct conf_env *env,
 		goto free_pair;
 	}
 	if (ccode != 0) {
+		const struct tlsplug_error *e;
+
 		crc = conf_client_outcome(&p);
-		if (check_side("client", crc, tlsplug_conn_error(p.c), ccode,
-		               env->client, why, whylen) != 0) {
+		e = tlsplug_conn_error(p.c);
+		if (check_side("client", crc, e, ccode, env->client, why,
+		               whylen) != 0) {
 			result = -1;
+			goto free_pair;
+		}
+		if (ccode == TLSPLUG_ERR_ALERT_RECEIVED &&
+		    sc->client_alert != 0 &&
+		    tlsplug_error_alert(e) != sc->client_alert) {
+			result = conf_fail(why, whylen, "client (%s) received "
+			    "alert %d (%s), expected %d (%s)",
+			    tlsplug_backend_name(env->client),
+			    tlsplug_error_alert(e),
+			    tlsplug_alert_name(tlsplug_error_alert(e)),
+			    sc->client_alert,
+			    tlsplug_alert_name(sc->client_alert));
 			goto free_pair;
 		}
 	}

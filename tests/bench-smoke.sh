@@ -3,7 +3,8 @@
 # --json), directly and through `tlsplug bench`, and checks that every
 # metric is produced for every built backend, with native figures and
 # ratios, and that naming a backend opened no other plugin.  No timing
-# assertions: the figures of a smoke run mean nothing.
+# assertions: the figures of a smoke run mean little, but each must be a
+# finite number above 0.
 set -eu
 
 : "${top_builddir:?}" "${TLSPLUG_TEST_BACKENDS:?}"
@@ -55,7 +56,7 @@ if [ "$status" -ne 2 ]; then
 fi
 
 python3 - "$work/all.json" "$work/cli.json" $expected <<'EOF'
-import json, sys
+import json, math, sys
 
 all_path, cli_path, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
 cases = {
@@ -66,6 +67,13 @@ cases = {
     "startup": ["first-client-context"],
 }
 problems = []
+
+def figure(v):
+    # Every figure is a rate, a size or a time: a finite number above 0.
+    # (0, a negative value or infinity means a measurement went wrong;
+    # JSON allows no NaN, but Python's parser takes NaN and Infinity.)
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)
+            and math.isfinite(v) and v > 0)
 
 def check(doc, where, want_metrics, want_backends):
     names = [b["name"] for b in doc["backends"]]
@@ -86,12 +94,15 @@ def check(doc, where, want_metrics, want_backends):
                 if r["error"] is not None:
                     problems.append(tag + ": error: " + r["error"])
                 for k in ("tlsplug", "native", "ratio"):
-                    v = r[k]
-                    if not isinstance(v, (int, float)) or v != v:
-                        problems.append("%s: %s is %r" % (tag, k, v))
+                    if not figure(r[k]):
+                        problems.append("%s: %s is %r" % (tag, k, r[k]))
                 if r["rounds"] < 1 or len(r["tlsplug_rounds"]) != r["rounds"] \
                         or len(r["native_rounds"]) != r["rounds"]:
                     problems.append(tag + ": rounds missing")
+                for k in ("tlsplug_rounds", "native_rounds"):
+                    for v in r[k]:
+                        if not figure(v):
+                            problems.append("%s: %s holds %r" % (tag, k, v))
                 if m == "startup" and "opened=0" not in r["info"]:
                     problems.append(tag + ": other plugins opened: "
                                     + r["info"])

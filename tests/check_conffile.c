@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "conffile.h"
+#include "ck_run.h"
 
 /* Parses text as file "t.conf" for app. */
 static void
@@ -402,7 +403,7 @@ main(void)
 	int failed;
 
 	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

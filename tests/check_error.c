@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ck_run.h"
 
 static const struct {
 	int code;
@@ -289,7 +290,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

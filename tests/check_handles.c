@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ck_run.h"
+#include "unpriv.h"
 
 /* Files generated at test time, so nothing in the tree expires. */
 static char dir[] = "/tmp/tlsplug-handles-XXXXXX";
@@ -33,6 +35,25 @@ run(const char *cmd)
 	snprintf(full, sizeof(full), "cd '%s' && { %s; } >/dev/null 2>&1", dir,
 	         cmd);
 	return system(full);
+}
+
+/* Copies file from to to.  Returns 0 or -1. */
+static int
+copy_file(const char *from, const char *to)
+{
+	char buf[4096];
+	size_t n;
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	int rc = in != NULL && out != NULL ? 0 : -1;
+
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL && fclose(out) != 0)
+		rc = -1;
+	return rc;
 }
 
 static void
@@ -231,10 +252,54 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* As the (unprivileged) user: the file loads while readable, and is IO,
+ * EACCES, naming the file, at mode 000. */
+static int
+mode_000(void *arg, char *msg, size_t len)
+{
+	const char *file = arg;
+	struct tlsplug_certificate *c = NULL;
+	struct tlsplug_error *e = NULL;
+	int rc;
+
+	if (chmod(file, 0644) != 0) {
+		snprintf(msg, len, "chmod %s: %s", file, strerror(errno));
+		return -1;
+	}
+	rc = tlsplug_certificate_from_file(file, &c, &e);
+	tlsplug_certificate_unref(c);
+	c = NULL;
+	if (rc != TLSPLUG_OK) {
+		snprintf(msg, len, "readable %s: %s", file,
+		         tlsplug_error_message(e));
+		tlsplug_error_free(e);
+		return -1;
+	}
+	chmod(file, 0);
+	rc = tlsplug_certificate_from_file(file, &c, &e);
+	tlsplug_certificate_unref(c);
+	if (rc != TLSPLUG_ERR_IO || e == NULL ||
+	    strstr(tlsplug_error_message(e), strerror(EACCES)) == NULL ||
+	    strstr(tlsplug_error_message(e), file) == NULL) {
+		snprintf(msg, len, "mode 000 %s: %s (%s), expected IO naming "
+		         "the file and \"%s\"", file, tlsplug_status_name(rc),
+		         e != NULL ? tlsplug_error_message(e) : "no record",
+		         strerror(EACCES));
+		tlsplug_error_free(e);
+		return -1;
+	}
+	tlsplug_error_free(e);
+	return 0;
+}
+
 START_TEST(test_unreadable_file)
 {
 	struct tlsplug_certificate *c = NULL;
 	struct tlsplug_error *e = NULL;
+	char sub[] = "/tmp/tlsplug-noperm-XXXXXX", file[64], msg[512];
+	uid_t uid;
+	gid_t gid;
+	int rc;
 
 	/* A directory cannot be read, even by root. */
 	ck_assert_int_eq(tlsplug_certificate_from_file(dir, &c, &e),
@@ -242,14 +307,21 @@ START_TEST(test_unreadable_file)
 	ck_assert_ptr_nonnull(strstr(tlsplug_error_message(e), dir));
 	assert_error(e, TLSPLUG_ERR_IO, strerror(EISDIR));
 
-	/* Permission bits stop everyone but root. */
-	if (geteuid() != 0) {
-		run("cp cert.pem noperm.pem && chmod 000 noperm.pem");
-		e = NULL;
-		ck_assert_int_eq(tlsplug_certificate_from_file(
-		    path("noperm.pem"), &c, &e), TLSPLUG_ERR_IO);
-		assert_error(e, TLSPLUG_ERR_IO, strerror(EACCES));
+	/* Permission bits stop everyone but root: as root, this part runs
+	 * as the user nobody (tests/unpriv.h), on a copy of cert.pem that
+	 * user owns, in a directory it may enter. */
+	ck_assert_ptr_nonnull(mkdtemp(sub));
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	snprintf(file, sizeof(file), "%s/noperm.pem", sub);
+	ck_assert_int_eq(copy_file(path("cert.pem"), file), 0);
+	if (geteuid() == 0) {
+		unpriv_ids(&uid, &gid);
+		ck_assert_int_eq(chown(file, uid, gid), 0);
 	}
+	rc = unpriv_run(mode_000, file, msg, sizeof(msg));
+	unlink(file);
+	rmdir(sub);
+	ck_assert_msg(rc == 0, "%s", msg);
 }
 END_TEST
 
@@ -729,7 +801,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	remove_dir();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

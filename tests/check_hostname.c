@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ck_run.h"
 
 #define DNS(s) { TLSPLUG_SAN_DNS, (const unsigned char *)(s), sizeof(s) - 1 }
 
@@ -221,7 +222,7 @@ main(void)
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

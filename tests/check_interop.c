@@ -11,6 +11,7 @@
 #include <check.h>
 
 #include "conf_runner.h"
+#include "ck_run.h"
 
 #define CASE_TIMEOUT 120
 
@@ -74,7 +75,7 @@ main(void)
 	}
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	conf_runner_teardown(&runner);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -15,6 +15,8 @@
 #include "internal.h"
 #include "registry.h"
 #include "registry_testlib.h"
+#include "ck_run.h"
+#include "unpriv.h"
 
 /* A registry over one fresh directory holding the listed mocks. */
 static struct tlsplug_registry *
@@ -341,6 +343,111 @@ START_TEST(test_foreign_owner)
 }
 END_TEST
 
+/*
+ * Ownership as a user other than root sees it (tests/unpriv.h: as root,
+ * in a child that became nobody): a plugin owned by that user or by root
+ * loads, one owned by anyone else is refused.  Running as root, the files
+ * are given away first; otherwise only the user's own file can be made.
+ */
+struct owners {
+	char *dir;
+	int gave_away;             /* other and future have other owners */
+	unsigned stranger;         /* owner of future */
+};
+
+/* The state of mock `name` (and the reason) in a registry over dir. */
+static int
+owners_state(struct tlsplug_registry *r, const char *name, const char **why)
+{
+	const struct tlsplug_backend *b = rt_record(r, name);
+
+	*why = b != NULL ? tlsplug_backend_reject_reason(b) : "no record";
+	return b != NULL ? (int)tlsplug_backend_state(b) : -1;
+}
+
+static int
+owners_as_user(void *arg, char *msg, size_t len)
+{
+	struct owners *o = arg;
+	struct tlsplug_registry *r = NULL;
+	struct tlsplug_error *err = NULL;
+	const char *why;
+	char *want;
+	int rc = -1;
+
+	if (tlsplug__registry_new_ex(NULL, NULL, &r, &err) != TLSPLUG_OK) {
+		snprintf(msg, len, "registry: %s", tlsplug_error_message(err));
+		tlsplug_error_free(err);
+		return -1;
+	}
+	tlsplug_registry_load_all(r);
+	if (owners_state(r, "fake", &why) != TLSPLUG_BACKEND_OK) {
+		snprintf(msg, len, "uid %u: own plugin refused: %s",
+		         (unsigned)geteuid(), why != NULL ? why : "?");
+		goto out;
+	}
+	if (!o->gave_away) {
+		rc = 0;
+		goto out;
+	}
+	if (owners_state(r, "other", &why) != TLSPLUG_BACKEND_OK) {
+		snprintf(msg, len, "uid %u: root's plugin refused: %s",
+		         (unsigned)geteuid(), why != NULL ? why : "?");
+		goto out;
+	}
+	want = rt_fmt("file %s/tlsplug-future.so is owned by uid %u (not root "
+	              "or the current user)", o->dir, o->stranger);
+	if (owners_state(r, "future", &why) != TLSPLUG_BACKEND_REJECTED ||
+	    why == NULL || strcmp(why, want) != 0)
+		snprintf(msg, len, "uid %u: plugin of uid %u: \"%s\", "
+		         "expected \"%s\"", (unsigned)geteuid(), o->stranger,
+		         why != NULL ? why : "accepted", want);
+	else
+		rc = 0;
+	free(want);
+out:
+	tlsplug_registry_free(r);
+	return rc;
+}
+
+START_TEST(test_owner_current_user)
+{
+	const char *mocks[] = { "fake", "other", "future", NULL };
+	struct owners o = { NULL, 0, 0 };
+	char templ[] = "/tmp/tlsplug-owners-XXXXXX", msg[1024], *f;
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	/* Under /tmp, not the tests' private TMPDIR: nobody must enter. */
+	ck_assert_ptr_nonnull(mkdtemp(templ));
+	ck_assert_int_eq(chmod(templ, 0755), 0);
+	o.dir = templ;
+	rt_clean_env();
+	rt_add_mocks(templ, mocks);
+	setenv("TLSPLUG_PLUGIN_PATH", templ, 1);
+	if (geteuid() == 0) {
+		unpriv_ids(&uid, &gid);
+		o.gave_away = 1;
+		o.stranger = (unsigned)uid - 1;
+		f = rt_fmt("%s/tlsplug-fake.so", templ);
+		ck_assert_int_eq(chown(f, uid, gid), 0);
+		free(f);
+		f = rt_fmt("%s/tlsplug-future.so", templ);
+		ck_assert_int_eq(chown(f, (uid_t)o.stranger, gid), 0);
+		free(f);
+	}
+	rc = unpriv_run(owners_as_user, &o, msg, sizeof(msg));
+	for (size_t i = 0; mocks[i] != NULL; i++) {
+		f = rt_fmt("%s/tlsplug-%s.so", templ, mocks[i]);
+		unlink(f);
+		free(f);
+	}
+	rmdir(templ);
+	ck_assert_msg(rc == 0, "%s", msg);
+}
+END_TEST
+
 START_TEST(test_symlink_target_checked)
 {
 	char *plugdir = rt_tmpdir(), *store = rt_tmpdir();
@@ -648,6 +755,7 @@ loader_suite(void)
 	tcase_add_test(tc, test_world_writable_file);
 	if (geteuid() == 0)
 		tcase_add_test(tc, test_foreign_owner);
+	tcase_add_test(tc, test_owner_current_user);
 	tcase_add_test(tc, test_symlink_target_checked);
 	tcase_add_test(tc, test_not_regular_file);
 	tcase_add_test(tc, test_load_file_unsafe);
@@ -662,7 +770,7 @@ main(void)
 	int failed;
 
 	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

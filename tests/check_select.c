@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "registry.h"
 #include "registry_testlib.h"
+#include "ck_run.h"
 
 static char *dir;       /* plugin directory: fake(10) other(5) twin(10) */
 static char *confdir;   /* config files */
@@ -637,7 +638,7 @@ main(void)
 	int failed;
 
 	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -35,6 +35,7 @@
 #include "conf_runner.h"
 #include "conffile.h"
 #include "internal.h"
+#include "ck_run.h"
 
 /* Every allocation up to this one is tried; later ones are sampled. */
 #define FULL_STEPS 300
@@ -534,7 +535,7 @@ main(void)
 	}
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
+	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
 	conf_runner_teardown(&runner);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;

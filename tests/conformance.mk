@@ -19,6 +19,13 @@ tests_check_interop_SOURCES = tests/check_interop.c \
 	$(conformance_runner_sources)
 tests_check_interop_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_interop_LDADD = $(conformance_runner_ldadd)
+
+# The capability set each shipped engine declares, pinned by a table.
+check_PROGRAMS += tests/check_caps
+TESTS += tests/check_caps
+tests_check_caps_SOURCES = tests/check_caps.c
+tests_check_caps_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_caps_LDADD = libtlsplug.la $(CHECK_LIBS)
 endif
 
 # The same suite through `tlsplug check-backend`.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `tlsplug connect`, with each backend, against `gnutls-serv --echo`: TLS
-# 1.2 only, TLS 1.3 only, ALPN, client certificates, and servers presenting
-# bad certificates (each must fail with its own category).
+# 1.2 only, TLS 1.3 only, TLS 1.0 and 1.1 (where the backend declares
+# them), ALPN, client certificates, and servers presenting bad
+# certificates (each must fail with its own category).
 . "${top_srcdir:-.}/tests/interop-lib.sh"
 need_prog gnutls-serv
 gen_certs
@@ -32,6 +33,30 @@ for v in 1.2 1.3; do
 		expect_err_has "$n" "backend=$b version=TLSv$v cipher=TLS_" &&
 		expect_err_has "$n" 'peer="CN=tlsplug test ecdsa"' &&
 		expect_same "$tmp/$n.out" "$tmp/lines" "$n data"
+	done
+	stop_peer
+done
+
+# TLS 1.0 and 1.1, against a gnutls-serv that allows them: a backend that
+# declares them negotiates them; one that does not refuses the bounds
+# (UNSUPPORTED) before it connects.
+for v in 1.0 1.1; do
+	srv rsa "g-tls$v" --priority "NORMAL:-VERS-ALL:+VERS-TLS$v" || continue
+	name=TLSv$v
+	[ $v = 1.0 ] && name=TLSv1
+	for b in $BACKENDS; do
+		n=$b-tls$v
+		cp "$tmp/lines" "$tmp/$n.in"
+		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--min-version $v --max-version $v
+		if has_cap "$b" "tls1_${v#1.}"; then
+			expect_ok "$n" &&
+			expect_err_has "$n" "backend=$b version=$name cipher=TLS_" &&
+			expect_same "$tmp/$n.out" "$tmp/lines" "$n data"
+		else
+			expect_category "$n" UNSUPPORTED
+		fi
 	done
 	stop_peer
 done

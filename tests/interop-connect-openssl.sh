@@ -1,7 +1,9 @@
 #!/bin/sh
 # `tlsplug connect`, with each backend, against `openssl s_server`: TLS 1.2
-# only, TLS 1.3 only, ALPN, client certificates, and servers presenting bad
-# certificates (each must fail with its own category).
+# only, TLS 1.3 only, TLS 1.0 and 1.1 (where the backend declares them),
+# the order of the suites the client offers, ALPN, client certificates, and
+# servers presenting bad certificates (each must fail with its own
+# category).
 . "${top_srcdir:-.}/tests/interop-lib.sh"
 gen_certs
 
@@ -55,6 +57,72 @@ for b in $BACKENDS; do
 	expect_ok "$n" &&
 	expect_err_has "$n" " cipher=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 "
 	stop_peer
+
+	# TLS 1.0 and 1.1, against an s_server that allows them (security
+	# level 0: their handshake signatures use SHA-1/MD5): negotiated by a
+	# backend that declares them, refused (UNSUPPORTED) by one that does
+	# not.
+	for v in 1.0 1.1; do
+		n=$b-tls$v
+		if [ $v = 1.0 ]; then flag=-tls1; name=TLSv1; else
+			flag=-tls1_1; name=TLSv1.1; fi
+		srv rsa "s-$n" $flag -cipher DEFAULT@SECLEVEL=0 || continue
+		cp "$tmp/line" "$tmp/$n.in"
+		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--min-version $v --max-version $v
+		if has_cap "$b" "tls1_${v#1.}"; then
+			expect_ok "$n" &&
+			expect_err_has "$n" "backend=$b version=$name cipher=TLS_" &&
+			expect_same "$tmp/$n.out" "$tmp/line.rev" "$n data"
+		else
+			expect_category "$n" UNSUPPORTED
+		fi
+		stop_peer
+	done
+
+	# Cipher suite order, seen by the peer: s_server (which follows the
+	# client's preference) prints the list the client offered, and the
+	# client must have got its first suite.  Both orders of two suites,
+	# at TLS 1.2 and 1.3.  A backend without cipher_order may refuse an
+	# order it cannot reproduce (UNSUPPORTED), never offer another.
+	for o in \
+	    1.2:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384 \
+	    1.2:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256 \
+	    1.3:TLS_AES_128_GCM_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_256_GCM_SHA384 \
+	    1.3:TLS_AES_256_GCM_SHA384:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_AES_128_GCM_SHA256
+	do
+		# version, first suite (IANA, OpenSSL name), second suite
+		set -- $(echo "$o" | tr ':' ' ')
+		v=$1 first=$2 ofirst=$3 second=$4 osecond=$5
+		n=$b-order-$v-$ofirst
+		if [ $v = 1.2 ]; then
+			srv ecdsa "s-$n" -tls1_2 -cipher "$osecond:$ofirst" ||
+				continue
+		else
+			srv ecdsa "s-$n" -tls1_3 -ciphersuites "$osecond:$ofirst" ||
+				continue
+		fi
+		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--min-version $v --max-version $v --ciphers "$first,$second"
+		wait_peer
+		if [ "$status" -eq 1 ] && ! has_cap "$b" cipher_order; then
+			expect_category "$n" UNSUPPORTED
+		elif expect_ok "$n" &&
+		     expect_err_has "$n" " cipher=$first "; then
+			# (s_server writes that list on stderr; the
+			# renegotiation signal is no suite)
+			if cat "$tmp/s-$n.out" "$tmp/s-$n.err" |
+			   sed 's/:TLS_EMPTY_RENEGOTIATION_INFO_SCSV$//' |
+			   grep -qx "Client cipher list: $ofirst:$osecond"; then
+				pass "$n: offered $ofirst:$osecond"
+			else
+				fail "$n: the client did not offer exactly" \
+				    "$ofirst:$osecond" "$tmp/s-$n.err"
+			fi
+		fi
+	done
 
 	for v in 2 3; do
 		n=$b-clientcert-tls1.$v

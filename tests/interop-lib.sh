@@ -17,11 +17,20 @@
 #   wait_for FILE REGEX   waits (10 s at most) for a line matching REGEX
 #   start_serve NAME ARGS...      tlsplug serve --port 0 ARGS; sets
 #                                 $serve_pid and $serve_port
+#   try_serve NAME ARGS...        the same, but returns 1 without recording
+#                                 a failure when serve does not start (it
+#                                 may have refused the settings on purpose)
 #   stop_serve            SIGTERM to the last serve; fails unless it exits 0
+#   expect_serve_backend NAME B   serve NAME ran on backend B: its listening
+#                                 line and every client line say so
+#   has_cap B CAP         backend B declares capability CAP (tlsplug info;
+#                         tests/check_caps pins what each engine declares)
 #   start_s_server NAME ARGS...   openssl s_server (one connection);
 #                                 sets $peer_pid, $peer_port
 #   start_gnutls_serv NAME ARGS...  gnutls-serv; sets $peer_pid, $peer_port
 #   stop_peer             kills the last s_server/gnutls-serv
+#   wait_peer             lets the last s_server end by itself (its output
+#                         complete), then stop_peer
 #   connect NAME ARGS...  tlsplug connect, stdin from $tmp/NAME.in if it
 #                         exists; sets $status, $tmp/NAME.out/.err
 #   expect_ok NAME        the connect exited 0
@@ -139,18 +148,51 @@ wait_for() {
 	return 1
 }
 
-start_serve() {
+try_serve() {
 	serve_name=$1
 	shift
 	bg "$serve_name" "$TLSPLUG" serve --port 0 "$@"
 	serve_pid=$bg_pid
 	serve_port=
-	if ! wait_for "$tmp/$serve_name.err" '^listening on '; then
-		fail "tlsplug serve $* did not start" "$tmp/$serve_name.err"
-		return 1
-	fi
+	i=0
+	until grep -q '^listening on ' "$tmp/$serve_name.err" 2>/dev/null; do
+		# Refused settings end serve at once: no need to wait.
+		kill -0 "$serve_pid" 2>/dev/null || return 1
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
 	serve_port=$(sed -n 's/^listening on .*:\([0-9][0-9]*\) backend=.*/\1/p' \
 		"$tmp/$serve_name.err")
+}
+
+start_serve() {
+	try_serve "$@" && return 0
+	fail "tlsplug serve $* did not start" "$tmp/$serve_name.err"
+	return 1
+}
+
+expect_serve_backend() {
+	if ! grep -q "^listening on .* backend=$2\$" "$tmp/$1.err"; then
+		fail "serve $1: not listening on backend $2" "$tmp/$1.err"
+		return 1
+	fi
+	if ! grep -q '^client=' "$tmp/$1.err"; then
+		fail "serve $1: no client was served" "$tmp/$1.err"
+		return 1
+	fi
+	if grep '^client=' "$tmp/$1.err" | grep -qv "^client=[^ ]* backend=$2 "
+	then
+		fail "serve $1: a client was served by another backend than $2" \
+			"$tmp/$1.err"
+		return 1
+	fi
+	pass "serve $1 ran on $2"
+}
+
+has_cap() {
+	"$TLSPLUG" info "$1" 2>/dev/null | sed -n 's/^capabilities: *//p' |
+		tr ' ' '\n' | grep -qx "$2"
 }
 
 stop_serve() {
@@ -215,6 +257,17 @@ stop_peer() {
 	kill "$peer_pid" 2>/dev/null
 	wait "$peer_pid" 2>/dev/null
 	:
+}
+
+# An s_server that served its one connection ends by itself, and only then
+# has all of its output written: waits for that (10 s at most).
+wait_peer() {
+	i=0
+	while kill -0 "$peer_pid" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stop_peer
 }
 
 connect() {

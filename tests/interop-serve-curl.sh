@@ -62,6 +62,7 @@ for b in $BACKENDS; do
 		fail "$n: curl exited $status" "$tmp/$n.err"
 	expect_same "$tmp/$n.out" "$tmp/big" "$n 1 MiB body back"
 	stop_serve
+	expect_serve_backend "serve-$b" "$b"
 
 	# The same echo server that line-based clients use answers curl too.
 	start_serve "echo-$b" --backend "$b" --echo \
@@ -72,6 +73,7 @@ for b in $BACKENDS; do
 		fail "$n: curl exited $status" "$tmp/$n.err"
 	expect_same "$tmp/$n.out" "$tmp/big" "$n: --echo server answers curl"
 	stop_serve
+	expect_serve_backend "echo-$b" "$b"
 
 	start_serve "mtls-$b" --backend "$b" --http \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" \
@@ -84,5 +86,6 @@ for b in $BACKENDS; do
 	[ "$status" -ne 0 ] && pass "$n refused" ||
 		fail "$n: accepted without a client certificate" "$tmp/$n.out"
 	stop_serve
+	expect_serve_backend "mtls-$b" "$b"
 done
 finish

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `gnutls-cli` against `tlsplug serve` with each backend: a verified
-# handshake, ALPN, SNI choosing the certificate, mutual TLS, and 1 MiB
-# echoed back byte for byte.
+# handshake, ALPN, SNI choosing the certificate, TLS 1.0 and 1.1 (where the
+# backend declares them), mutual TLS, and 1 MiB echoed back byte for byte;
+# every serve log must show that the backend asked for served every client.
 . "${top_srcdir:-.}/tests/interop-lib.sh"
 need_prog gnutls-cli
 gen_certs
@@ -60,8 +61,40 @@ for b in $BACKENDS; do
 		fi
 	done
 	stop_serve
+	expect_serve_backend "serve-$b" "$b"
 	grep -q "sni=alpha.example.test" "$tmp/serve-$b.err" ||
 		fail "$b: serve did not log the SNI name" "$tmp/serve-$b.err"
+
+	# TLS 1.0 and 1.1, with a gnutls-cli that allows them: served by a
+	# backend that declares them; one that does not refuses the bounds
+	# (UNSUPPORTED) and does not start.
+	for v in 1.0 1.1; do
+		n=$b-tls$v
+		name=TLSv$v
+		[ $v = 1.0 ] && name=TLSv1
+		if ! try_serve "$n" --backend "$b" --echo \
+		    --cert "$C/rsa.pem" --key "$C/rsa.key" \
+		    --min-version $v --max-version $v; then
+			if ! has_cap "$b" "tls1_${v#1.}" &&
+			   grep -q '^tlsplug: UNSUPPORTED: ' "$tmp/$n.err"; then
+				pass "$n refused"
+			else
+				fail "$n: serve did not start" "$tmp/$n.err"
+			fi
+			continue
+		fi
+		has_cap "$b" "tls1_${v#1.}" ||
+			fail "$n: serve started without declaring tls1_${v#1.}"
+		cp "$tmp/line" "$tmp/$n-c.in"
+		gcli "$n-c" localhost --priority "NORMAL:-VERS-ALL:+VERS-TLS$v"
+		stop_serve
+		expect_same "$tmp/$n-c.out" "$tmp/line" "$n echo"
+		grep -q "(TLS$v-" "$tmp/$n-c.log" ||
+			fail "$n: gnutls-cli did not see TLS $v" "$tmp/$n-c.log"
+		grep -q "^client=.* backend=$b version=$name " "$tmp/$n.err" &&
+			pass "$n: served at $name" ||
+			fail "$n: not served at $name" "$tmp/$n.err"
+	done
 
 	start_serve "mtls-$b" --backend "$b" --echo \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" \
@@ -77,6 +110,7 @@ for b in $BACKENDS; do
 	[ "$status" -ne 0 ] && pass "$n refused" ||
 		fail "$n: accepted without a client certificate" "$tmp/$n.log"
 	stop_serve
+	expect_serve_backend "mtls-$b" "$b"
 	if grep -q 'peer="CN=tlsplug test client"' "$tmp/mtls-$b.err" &&
 	   grep -q '^tlsplug: PEER_NO_CERT: client ' "$tmp/mtls-$b.err"; then
 		pass "$b-mtls server log"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # `openssl s_client` against `tlsplug serve` with each backend: a verified
-# handshake, ALPN, SNI choosing the certificate, mutual TLS, and 1 MiB
-# echoed back byte for byte.
+# handshake, ALPN, SNI choosing the certificate, the server's cipher suite
+# order, TLS 1.0 and 1.1 (where the backend declares them), mutual TLS,
+# and 1 MiB echoed back byte for byte; every serve log must show that the
+# backend asked for served every client.
 . "${top_srcdir:-.}/tests/interop-lib.sh"
 gen_certs
 make_data
@@ -58,8 +60,86 @@ for b in $BACKENDS; do
 		fi
 	done
 	stop_serve
+	expect_serve_backend "serve-$b" "$b"
 	grep -q "sni=beta.example.test" "$tmp/serve-$b.err" ||
 		fail "$b: serve did not log the SNI name" "$tmp/serve-$b.err"
+
+	# Cipher suite order: the server takes its first suite from an
+	# s_client that prefers the other (s_client says which it got).  Both
+	# orders of two suites, at TLS 1.2 and 1.3.  A backend without
+	# cipher_order may refuse an order it cannot reproduce
+	# (UNSUPPORTED), never use another.
+	for o in \
+	    1.2:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384 \
+	    1.2:TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384:ECDHE-ECDSA-AES256-GCM-SHA384:TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256 \
+	    1.3:TLS_AES_128_GCM_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_AES_256_GCM_SHA384 \
+	    1.3:TLS_AES_256_GCM_SHA384:TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_AES_128_GCM_SHA256
+	do
+		# version, first suite (IANA, OpenSSL name), second suite
+		set -- $(echo "$o" | tr ':' ' ')
+		v=$1 first=$2 ofirst=$3 second=$4 osecond=$5
+		n=$b-order-$v-$ofirst
+		if ! try_serve "$n" --backend "$b" --echo \
+		    --cert "$C/ecdsa.pem" --key "$C/ecdsa.key" \
+		    --min-version $v --max-version $v --ciphers "$first,$second"
+		then
+			if ! has_cap "$b" cipher_order &&
+			   grep -q '^tlsplug: UNSUPPORTED: ' "$tmp/$n.err"; then
+				pass "$n: order refused"
+			else
+				fail "$n: serve did not start" "$tmp/$n.err"
+			fi
+			continue
+		fi
+		if [ $v = 1.2 ]; then
+			offer="-tls1_2 -cipher $osecond:$ofirst"
+		else
+			offer="-tls1_3 -ciphersuites $osecond:$ofirst"
+		fi
+		sc -servername localhost -brief $offer </dev/null \
+			>"$tmp/$n.out" 2>&1
+		stop_serve
+		if grep -qx "Ciphersuite: $ofirst" "$tmp/$n.out" &&
+		   grep -q "^client=.* backend=$b version=TLSv$v cipher=$first " \
+		       "$tmp/$n.err"; then
+			pass "$n: server picked $ofirst"
+		else
+			fail "$n: the server did not pick $ofirst" "$tmp/$n.out" \
+				"$tmp/$n.err"
+		fi
+	done
+
+	# TLS 1.0 and 1.1 (s_client needs security level 0 for them):
+	# served by a backend that declares them; one that does not refuses
+	# the bounds (UNSUPPORTED) and does not start.
+	for v in 1.0 1.1; do
+		n=$b-tls$v
+		if [ $v = 1.0 ]; then flag=-tls1; name=TLSv1; else
+			flag=-tls1_1; name=TLSv1.1; fi
+		if ! try_serve "$n" --backend "$b" --echo \
+		    --cert "$C/rsa.pem" --key "$C/rsa.key" \
+		    --min-version $v --max-version $v; then
+			if ! has_cap "$b" "tls1_${v#1.}" &&
+			   grep -q '^tlsplug: UNSUPPORTED: ' "$tmp/$n.err"; then
+				pass "$n refused"
+			else
+				fail "$n: serve did not start" "$tmp/$n.err"
+			fi
+			continue
+		fi
+		has_cap "$b" "tls1_${v#1.}" ||
+			fail "$n: serve started without declaring tls1_${v#1.}"
+		feed "$n-c" "$tmp/line" "$OPENSSL" s_client \
+			-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" \
+			-verify_return_error -nocommands -servername localhost \
+			-verify_hostname localhost -quiet -no_ign_eof \
+			$flag -cipher DEFAULT@SECLEVEL=0
+		stop_serve
+		expect_same "$tmp/$n-c.out" "$tmp/line" "$n echo"
+		grep -q "^client=.* backend=$b version=$name " "$tmp/$n.err" &&
+			pass "$n: served at $name" ||
+			fail "$n: not served at $name" "$tmp/$n.err"
+	done
 
 	# Mutual TLS.
 	start_serve "mtls-$b" --backend "$b" --echo \
@@ -76,6 +156,7 @@ for b in $BACKENDS; do
 	[ -s "$tmp/$n.out" ] &&
 		fail "$n: data echoed without a client certificate" "$tmp/$n.out"
 	stop_serve
+	expect_serve_backend "mtls-$b" "$b"
 	if grep -q 'peer="CN=tlsplug test client"' "$tmp/mtls-$b.err" &&
 	   grep -q '^tlsplug: PEER_NO_CERT: client ' "$tmp/mtls-$b.err"; then
 		pass "$b-mtls server log"

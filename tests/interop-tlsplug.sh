@@ -1,11 +1,34 @@
 #!/bin/sh
 # `tlsplug connect` against `tlsplug serve`, every client backend against
 # every server backend: the README's exchange, ALPN, SNI, mutual TLS,
-# several clients at once, 1 MiB echoed, IPv6, the clean stop on SIGTERM,
-# and the command-line errors (exit 2).
+# several clients at once (overlapping in time), 1 MiB echoed, IPv6, the
+# clean stop on SIGTERM, and the command-line errors (exit 2); every serve
+# log must show that the backend asked for served every client.
 . "${top_srcdir:-.}/tests/interop-lib.sh"
+need_prog python3
 gen_certs
 make_data
+
+# barrier PREFIX N: waits (20 s at most) until each of PREFIX-0.err ..
+# PREFIX-(N-1).err holds a connect's status line, printed once its
+# handshake is done; then creates PREFIX.overlap.
+barrier() {
+	t=0
+	while [ $t -lt 200 ]; do
+		k=0
+		while [ $k -lt "$2" ] &&
+		      grep -q '^backend=' "$1-$k.err" 2>/dev/null; do
+			k=$((k + 1))
+		done
+		if [ $k -eq "$2" ]; then
+			: >"$1.overlap"
+			return 0
+		fi
+		sleep 0.1
+		t=$((t + 1))
+	done
+	return 1
+}
 
 for sb in $BACKENDS; do
 	start_serve "serve-$sb" --backend "$sb" --echo \
@@ -41,11 +64,15 @@ for sb in $BACKENDS; do
 		done
 	done
 
-	# Several clients at once: all connected before any sends.
+	# Several clients at once, overlapping in time: no client sends its
+	# line before all four have finished their handshake.  A server that
+	# served one client at a time would keep the others from finishing
+	# theirs, and the barrier would give up after 20 s.
 	i=0
 	pids=
+	rm -f "$tmp/multi-$sb.overlap"
 	while [ $i -lt 4 ]; do
-		(sleep 1; cat "$tmp/line") |
+		(barrier "$tmp/multi-$sb" 4; cat "$tmp/line") |
 			timeout -k 30 60 "$TLSPLUG" connect "127.0.0.1:$serve_port" \
 			--cafile "$C/ca.pem" --servername localhost \
 			>"$tmp/multi-$sb-$i.out" 2>"$tmp/multi-$sb-$i.err" &
@@ -60,7 +87,14 @@ for sb in $BACKENDS; do
 			"$sb concurrent client $i"
 		i=$((i + 1))
 	done
+	if [ -f "$tmp/multi-$sb.overlap" ]; then
+		pass "$sb: 4 clients connected at the same time"
+	else
+		fail "$sb: the 4 clients were never connected at the same time" \
+			"$tmp/multi-$sb-0.err" "$tmp/serve-$sb.err"
+	fi
 	stop_serve
+	expect_serve_backend "serve-$sb" "$sb"
 
 	# Mutual TLS.
 	start_serve "mtls-$sb" --backend "$sb" --echo --cert "$C/rsa.pem" \
@@ -79,6 +113,7 @@ for sb in $BACKENDS; do
 		expect_category "$n" ALERT_RECEIVED
 	done
 	stop_serve
+	expect_serve_backend "mtls-$sb" "$sb"
 done
 
 # An encrypted server key: the right password works, a wrong one is
@@ -92,6 +127,7 @@ for sb in $BACKENDS; do
 		--servername localhost
 	expect_ok "$n" && expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
 	stop_serve
+	expect_serve_backend "enc-$sb" "$sb"
 	n=enc-wrong-$sb
 	timeout -k 30 30 "$TLSPLUG" serve --port 0 --backend "$sb" --cert "$C/ecdsa.pem" \
 		--key "$C/ecdsa-enc.key" --pass wrong >"$tmp/$n.out" 2>"$tmp/$n.err"
@@ -99,20 +135,30 @@ for sb in $BACKENDS; do
 	expect_category "$n" BAD_PASSWORD
 done
 
-# IPv6 loopback, when the host has it.
+# IPv6 loopback.  Whether the machine has it is decided by the machine (a
+# plain socket bound to ::1), never by whether serve managed: where a plain
+# socket can bind ::1, serve must too.
 b=${BACKENDS# }
 b=${b%% *}
-if start_serve serve6 --bind ::1 --echo --cert "$C/ecdsa.pem" \
-	--key "$C/ecdsa.key" 2>/dev/null; then
-	n=ipv6
-	cp "$tmp/line" "$tmp/$n.in"
-	connect "$n" "[::1]:$serve_port" --cafile "$C/ca.pem" \
-		--servername localhost
-	expect_ok "$n" && expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
-	stop_serve
+if python3 -c 'import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.bind(("::1", 0))' 2>"$tmp/ipv6-probe.err"; then
+	if start_serve serve6 --bind ::1 --backend "$b" --echo \
+		--cert "$C/ecdsa.pem" --key "$C/ecdsa.key"; then
+		n=ipv6
+		cp "$tmp/line" "$tmp/$n.in"
+		connect "$n" "[::1]:$serve_port" --cafile "$C/ca.pem" \
+			--servername localhost
+		expect_ok "$n" &&
+		expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
+		stop_serve
+		grep -q '^listening on \[::1\]:' "$tmp/serve6.err" ||
+			fail "serve6: not listening on [::1]" "$tmp/serve6.err"
+		expect_serve_backend serve6 "$b"
+	fi
 else
-	failures=$((failures - 1))
-	echo "note: no IPv6 loopback here"
+	echo "note: this machine has no IPv6 loopback (a plain socket" \
+		"cannot bind ::1: $(tail -n 1 "$tmp/ipv6-probe.err"))"
 fi
 
 # Command-line errors: exit 2, one "tlsplug:" line.

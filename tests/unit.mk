@@ -59,3 +59,17 @@ tests_check_x509_LDADD = $(UNIT_LDADD)
 endif
 # Certificates for check_x509 (and the fuzzing seeds).
 EXTRA_DIST += tests/gen-x509-certs.sh
+
+# Configured with --disable-unit-tests: every Check program above (and in
+# the other fragments) is left out.  make check says so twice: a skipped
+# test in its summary, and a banner at the end.
+if !HAVE_CHECK
+TESTS += tests/unit-tests-disabled.sh
+check-local: check-TESTS
+	@echo "======================================================================"
+	@echo "WARNING: the unit tests are DISABLED (configure --disable-unit-tests)."
+	@echo "No Check program was built or run: this make check tested only part"
+	@echo "of tlsplug.  Install Check (tools/install-deps) and configure again."
+	@echo "======================================================================"
+endif
+dist_check_SCRIPTS += tests/unit-tests-disabled.sh
