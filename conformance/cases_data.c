@@ -233,11 +233,9 @@ fail:
  * non-blocking socket with small kernel buffers, while the reader takes
  * at most 1000 bytes per turn: the writer meets WANT_WRITE (and retries
  * with the same buffer, as the contract says) and takes short writes (goes
- * on with the rest).  Every byte must arrive once, in order, and WANT_WRITE
- * must have happened.  Short writes are counted and checked when they
- * come; with the engines taking a whole write into the connection's
- * outgoing buffer (it is not bounded), a socket send is short only if the
- * engine's write is.
+ * on with the rest).  Every byte must arrive once, in order, and both
+ * WANT_WRITE and short writes must have happened (a socket send takes at
+ * most 64 KiB of plaintext, so a 1 MiB send cannot be taken whole).
  */
 CONF_CASE(case_data_short_writes)
 {
@@ -320,10 +318,11 @@ CONF_CASE(case_data_short_writes)
 		          "written", len, written);
 		goto out;
 	}
-	if (want_write == 0) {
-		conf_fail(why, whylen, "no WANT_WRITE in %lu sends of %zu "
-		          "bytes with 4 KiB socket buffers (%lu short)", sends,
-		          len, short_writes);
+	if (want_write == 0 || short_writes == 0) {
+		conf_fail(why, whylen, "%lu WANT_WRITE and %lu short writes in "
+		          "%lu sends of %zu bytes with 4 KiB socket buffers: "
+		          "both must happen", want_write, short_writes, sends,
+		          len);
 		goto out;
 	}
 	/* Nothing more: the writer's close_notify is the next thing. */

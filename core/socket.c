@@ -399,6 +399,14 @@ do_handshake(struct tlsplug_socket *sock)
 	}
 }
 
+/*
+ * A send takes at most this much plaintext: the ciphertext queued for a
+ * descriptor that cannot take it stays bounded (a few records), and a
+ * writer gets short sends, as send(2) gives them, rather than the whole
+ * buffer encrypted into memory at once.
+ */
+#define SEND_PLAINTEXT_MAX (64u * 1024)
+
 static int
 do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
         size_t *nwritten)
@@ -424,6 +432,8 @@ do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
 	rc = flush_out(sock, true);
 	if (rc != TLSPLUG_OK || len == 0)
 		return rc;
+	if (len > SEND_PLAINTEXT_MAX)
+		len = SEND_PLAINTEXT_MAX;
 	for (;;) {
 		size_t n = 0;
 		int frc;

@@ -148,8 +148,9 @@ TLSPLUG_API int tlsplug_socket_handshake(struct tlsplug_socket *sock);
 /*
  * Encrypts and sends up to len bytes of buf (handshaking first if needed).
  * On TLSPLUG_OK, *nwritten (never NULL) is how many bytes were taken, at
- * least 1 when len > 0 but possibly fewer than len (a short send); they
- * have been written to the descriptor.  On WANT_*, *nwritten is 0 and the
+ * least 1 when len > 0 but possibly fewer than len (a short send: one call
+ * takes at most 64 KiB, so the ciphertext queued for a descriptor that is
+ * not ready stays bounded); they have been written to the descriptor.  On WANT_*, *nwritten is 0 and the
  * caller calls again with the same buf and len (bytes already encrypted are
  * remembered and not sent twice).  After an error nothing more can be sent.
  */
