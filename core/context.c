@@ -42,6 +42,9 @@ struct tlsplug_context {
 	struct sni_slot **slots;  /* pointers, so slot addresses stay put */
 	size_t nslots;
 	size_t slots_cap;
+	/* Key log destinations (NULL: off) and why a file would not open. */
+	struct tlsplug__keylog *keylog;
+	struct tlsplug_error keylog_error;
 };
 
 static const char *
@@ -138,7 +141,7 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 	if (role == TLSPLUG_SERVER && v->nchains == 0 && !v->has_sni_callback)
 		return tlsplug__error_set(e, TLSPLUG_ERR_INVALID,
 		    "a server config needs a certificate chain");
-	return TLSPLUG_OK;
+	return tlsplug__check_key_settings(b, config, v, e);
 }
 
 static const struct tlsplug_backend *
@@ -231,6 +234,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
+	tlsplug__error_clear(&ctx->keylog_error);
 
 	rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
 	if (rc != TLSPLUG_OK) {
@@ -249,6 +253,9 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		tlsplug__free(ctx);
 		return rc;
 	}
+	/* After init: a context that fails opens no key log file. */
+	tlsplug__keylog_open(config, (b->d->caps & TLSPLUG_CAP_KEYLOG) != 0,
+	                     &ctx->keylog, &ctx->keylog_error);
 	*out = ctx;
 	return TLSPLUG_OK;
 }
@@ -280,6 +287,7 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 		tlsplug__free(s);
 	}
 	tlsplug__free(ctx->slots);
+	tlsplug__keylog_close(ctx->keylog);
 	ctx->ops->fini(ctx->priv);
 	tlsplug__free(ctx->priv);
 	tlsplug_config_unref(ctx->config);
@@ -303,6 +311,20 @@ enum tlsplug_role
 tlsplug_context_role(const struct tlsplug_context *ctx)
 {
 	return ctx == NULL ? (enum tlsplug_role)0 : ctx->role;
+}
+
+const struct tlsplug_error *
+tlsplug_context_keylog_error(const struct tlsplug_context *ctx)
+{
+	if (ctx == NULL || ctx->keylog_error.code == TLSPLUG_OK)
+		return NULL;
+	return &ctx->keylog_error;
+}
+
+struct tlsplug__keylog *
+tlsplug__context_keylog(const struct tlsplug_context *ctx)
+{
+	return ctx == NULL ? NULL : ctx->keylog;
 }
 
 void *
