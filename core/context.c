@@ -24,8 +24,11 @@ struct sni_slot {
 	 * context_ops.release_slot. */
 	void *value;
 	/* ABI 1.1 plugins (select_server): the plugin context the core built
-	 * from config with context_ops.init, released with fini. */
+	 * from config with context_ops.init, released with fini; bcfg is
+	 * the view it was built from (config's, with the context's default
+	 * groups and signature algorithms). */
 	void *priv;
+	struct tlsplug_bconfig bcfg;
 };
 
 struct tlsplug_context {
@@ -45,6 +48,9 @@ struct tlsplug_context {
 	/* Key log destinations (NULL: off) and why a file would not open. */
 	struct tlsplug__keylog *keylog;
 	struct tlsplug_error keylog_error;
+	/* Groups and signature algorithms from the configuration files, for
+	 * configs that set none (bcfg and the SNI configs' views). */
+	struct tlsplug__key_defaults keydef;
 };
 
 static const char *
@@ -174,6 +180,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
                     struct tlsplug_context **out, struct tlsplug_error **err)
 {
 	struct tlsplug_error e = { .alert = -1 };
+	struct tlsplug__key_defaults kd;
 	struct tlsplug_context *ctx;
 	int rc;
 
@@ -207,17 +214,23 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	if (b == NULL)
 		return tlsplug__error_export(&e, err);
 	rc = check_config(b, role, config, &e);
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug__key_defaults_load(b, tlsplug__config_bview(config),
+		                                &kd, &e);
 	if (rc != TLSPLUG_OK)
 		return tlsplug__error_export(&e, err);
 
 	ctx = tlsplug__calloc(1, sizeof(*ctx));
-	if (ctx == NULL)
+	if (ctx == NULL) {
+		tlsplug__key_defaults_free(&kd);
 		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 		                          "out of memory");
+	}
 	/* calloc memory is aligned for any type, as backend.h promises. */
 	ctx->priv = tlsplug__calloc(1, b->d->ctx_priv_size);
 	if (ctx->priv == NULL ||
 	    pthread_mutex_init(&ctx->lock, NULL) != 0) {
+		tlsplug__key_defaults_free(&kd);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
 		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
@@ -232,6 +245,8 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	ctx->bcfg = *tlsplug__config_bview(config);
 	if (role == TLSPLUG_CLIENT)
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
+	ctx->keydef = kd;
+	tlsplug__key_defaults_apply(&ctx->keydef, &ctx->bcfg);
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
 	tlsplug__error_clear(&ctx->keylog_error);
@@ -248,6 +263,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		rc = ctx->error.code;
 		/* init cleans up after itself when it fails: no fini. */
 		tlsplug_config_unref(ctx->config);
+		tlsplug__key_defaults_free(&ctx->keydef);
 		pthread_mutex_destroy(&ctx->lock);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
@@ -289,6 +305,7 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 	tlsplug__free(ctx->slots);
 	tlsplug__keylog_close(ctx->keylog);
 	ctx->ops->fini(ctx->priv);
+	tlsplug__key_defaults_free(&ctx->keydef);
 	tlsplug__free(ctx->priv);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
@@ -407,8 +424,9 @@ slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
 		return tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
 		    "out of memory building the context for the server name "
 		    "callback's config");
-	rc = ctx->ops->init(priv, TLSPLUG_SERVER,
-	                    tlsplug__config_bview(slot->config), err);
+	slot->bcfg = *tlsplug__config_bview(slot->config);
+	tlsplug__key_defaults_apply(&ctx->keydef, &slot->bcfg);
+	rc = ctx->ops->init(priv, TLSPLUG_SERVER, &slot->bcfg, err);
 	if (rc != TLSPLUG_OK) {
 		tlsplug__free(priv);
 		if (rc > 0 || err->code == TLSPLUG_OK)
@@ -578,7 +596,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		pthread_mutex_unlock(&ctx->lock);
 		if (rc != TLSPLUG_OK)
 			return rc;
-		choice.cfg = tlsplug__config_bview(slot->config);
+		choice.cfg = &slot->bcfg;
 		choice.ctx_priv = slot->priv;
 		choice.chain = tlsplug__config_pick_chain(slot->config,
 		                                          server_name);

@@ -2,7 +2,8 @@
  * groups.c -- key-exchange groups and signature algorithms by IANA name
  * (the TLS Supported Groups and TLS SignatureScheme registries), and the
  * check, at context creation, that a backend has every one a config names
- * (and key logging when the config asks for it).
+ * (and key logging when the config asks for it), and the defaults the
+ * configuration files give (`groups`, `sigalgs`).
  *
  * The tables hold names only: whether an engine can use a code point is
  * the plugin's answer (info_ops.groups / sigalgs), so a post-quantum group
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conffile.h"
 #include "internal.h"
+#include "registry.h"
 
 struct named {
 	uint16_t id;
@@ -240,4 +243,116 @@ tlsplug__check_key_settings(const struct tlsplug_backend *b,
 			return rc;
 	}
 	return TLSPLUG_OK;
+}
+
+/* ---- defaults from the configuration files ----------------------------- */
+
+/* The effective entry: the user's file over the system's. */
+static const struct tlsplug__conf_entry *
+conf_entry(const struct tlsplug_registry *r, int sigalgs)
+{
+	const struct tlsplug__conf_entry *u =
+	    sigalgs ? &r->user.sigalgs : &r->user.groups;
+	const struct tlsplug__conf_entry *s =
+	    sigalgs ? &r->system.sigalgs : &r->system.groups;
+
+	return u->value != NULL ? u : s->value != NULL ? s : NULL;
+}
+
+/* The names of entry e (checked when the file was read) that backend b
+ * has, as code points in *ids. */
+static int
+load_list(const struct tlsplug_backend *b,
+          const struct tlsplug__conf_entry *e, int sigalgs, uint16_t **ids,
+          size_t *n, struct tlsplug_error *err)
+{
+	size_t (*list)(uint16_t *, size_t) = sigalgs ? b->d->info->sigalgs :
+	    b->d->info->groups;
+	uint16_t have[512];
+	size_t nhave = list(have, COUNT(have)), nitems = 0;
+	char **items = NULL;
+
+	*ids = NULL;
+	*n = 0;
+	if (nhave > COUNT(have))
+		nhave = COUNT(have);
+	if (tlsplug__split_list(e->value, ',', &items, &nitems) != TLSPLUG_OK ||
+	    (nitems > 0 &&
+	     (*ids = tlsplug__calloc(nitems, sizeof(uint16_t))) == NULL)) {
+		tlsplug__strv_free(items);
+		return tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
+		                          "out of memory");
+	}
+	for (size_t i = 0; i < nitems; i++) {
+		uint16_t id;
+
+		if ((sigalgs ? tlsplug_sigalg_from_name(items[i], &id) :
+		     tlsplug_group_from_name(items[i], &id)) != TLSPLUG_OK)
+			continue;
+		for (size_t j = 0; j < nhave; j++)
+			if (have[j] == id) {
+				(*ids)[(*n)++] = id;
+				break;
+			}
+	}
+	tlsplug__strv_free(items);
+	if (*n > 0)
+		return TLSPLUG_OK;
+	tlsplug__free(*ids);
+	*ids = NULL;
+	return tlsplug__error_set(err, TLSPLUG_ERR_UNSUPPORTED,
+	    "%s (%s): backend %s (%s) has none of \"%s\"",
+	    sigalgs ? "sigalgs" : "groups", e->source, b->name,
+	    b->d->engine_version(), e->value);
+}
+
+int
+tlsplug__key_defaults_load(const struct tlsplug_backend *b,
+                           const struct tlsplug_bconfig *v,
+                           struct tlsplug__key_defaults *d,
+                           struct tlsplug_error *e)
+{
+	const struct tlsplug_backend_descriptor *desc = b->d;
+	const struct tlsplug__conf_entry *g, *s;
+	int rc = TLSPLUG_OK;
+
+	memset(d, 0, sizeof(*d));
+	if (b->registry == NULL)
+		return TLSPLUG_OK;
+	/* A backend without the capability keeps its engine's defaults: a
+	 * policy for engines that can follow it. */
+	g = conf_entry(b->registry, 0);
+	s = conf_entry(b->registry, 1);
+	if (g != NULL && v->ngroups == 0 && (desc->caps & TLSPLUG_CAP_GROUPS) &&
+	    TLSPLUG_OPS_HAS(desc, info, 1, groups))
+		rc = load_list(b, g, 0, &d->groups, &d->ngroups, e);
+	if (rc == TLSPLUG_OK && s != NULL && v->nsigalgs == 0 &&
+	    (desc->caps & TLSPLUG_CAP_SIGALGS) &&
+	    TLSPLUG_OPS_HAS(desc, info, 1, sigalgs))
+		rc = load_list(b, s, 1, &d->sigalgs, &d->nsigalgs, e);
+	if (rc != TLSPLUG_OK)
+		tlsplug__key_defaults_free(d);
+	return rc;
+}
+
+void
+tlsplug__key_defaults_apply(const struct tlsplug__key_defaults *d,
+                            struct tlsplug_bconfig *v)
+{
+	if (v->ngroups == 0 && d->ngroups > 0) {
+		v->groups = d->groups;
+		v->ngroups = d->ngroups;
+	}
+	if (v->nsigalgs == 0 && d->nsigalgs > 0) {
+		v->sigalgs = d->sigalgs;
+		v->nsigalgs = d->nsigalgs;
+	}
+}
+
+void
+tlsplug__key_defaults_free(struct tlsplug__key_defaults *d)
+{
+	tlsplug__free(d->groups);
+	tlsplug__free(d->sigalgs);
+	memset(d, 0, sizeof(*d));
 }

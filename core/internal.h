@@ -302,6 +302,28 @@ int tlsplug__check_key_settings(const struct tlsplug_backend *b,
                                 const struct tlsplug_bconfig *v,
                                 struct tlsplug_error *e);
 
+/* Default groups and signature algorithms from the configuration files
+ * (tlsplug.conf `groups`, `sigalgs`), for a context whose config sets
+ * none: code points the backend has, in the file's order. */
+struct tlsplug__key_defaults {
+	uint16_t *groups;            /* NULL: none */
+	size_t ngroups;
+	uint16_t *sigalgs;
+	size_t nsigalgs;
+};
+/* Fills *d for a context on backend b (from b's registry's files) whose
+ * config view is v; entries the backend lacks are skipped.  Errors:
+ * TLSPLUG_ERR_UNSUPPORTED (a list of which the backend has nothing; the
+ * message names the file and line), TLSPLUG_ERR_NOMEM. */
+int tlsplug__key_defaults_load(const struct tlsplug_backend *b,
+                               const struct tlsplug_bconfig *v,
+                               struct tlsplug__key_defaults *d,
+                               struct tlsplug_error *e);
+/* Points v's empty groups / sigalgs at d's. */
+void tlsplug__key_defaults_apply(const struct tlsplug__key_defaults *d,
+                                 struct tlsplug_bconfig *v);
+void tlsplug__key_defaults_free(struct tlsplug__key_defaults *d);
+
 /* For the core's features built on the plugin's connection entry points:
  * the plugin's state and descriptor, NULL until the handshake is done. */
 void *tlsplug__conn_done_priv(const struct tlsplug_conn *conn,

@@ -8,6 +8,8 @@
 #     status lines say group=NAME; --sigalgs restricts what is accepted;
 #   - --keylog: both ends' files hold the same lines (each once), and
 #     SSLKEYLOGFILE works for connect too;
+#   - default groups from tlsplug.conf (skipped where the engine lacks
+#     them, refused naming file:line when none is left, --groups wins);
 #   - bad input: an unknown group name (usage error naming it), a
 #     post-quantum group on an engine without it (refused naming it, or
 #     negotiated where the engine has it), a key log path that cannot be
@@ -173,6 +175,42 @@ for b in $BACKENDS; do
 		expect_category "$n" UNSUPPORTED &&
 			expect_err_has "$n" X25519MLKEM768
 	fi
+done
+
+# Default groups from the configuration file (tlsplug.conf `groups`): a
+# group the engine lacks is skipped, a list of only such groups is
+# refused naming the file and line, an explicit --groups wins.
+printf '[default]\ngroups = X25519MLKEM768, secp384r1\n' >"$tmp/groups.conf"
+printf '[default]\ngroups = X25519MLKEM768\n' >"$tmp/pq.conf"
+for b in $BACKENDS; do
+	start_serve "conf-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key" || continue
+	TLSPLUG_CONF=$tmp/groups.conf
+	export TLSPLUG_CONF
+	pq=no
+	"$TLSPLUG" info "$b" | grep -q ' X25519MLKEM768$' && pq=yes
+	n=$b-conf-groups
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	want=secp384r1
+	[ $pq = yes ] && want=X25519MLKEM768
+	expect_ok "$n" && expect_err_has "$n" " group=$want "
+	n=$b-conf-groups-overridden
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost --groups x25519
+	expect_ok "$n" && expect_err_has "$n" " group=x25519 "
+	TLSPLUG_CONF=$tmp/pq.conf
+	n=$b-conf-groups-none-usable
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	if [ $pq = no ]; then
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" "groups ($tmp/pq.conf:2)"
+	else
+		expect_ok "$n"
+	fi
+	unset TLSPLUG_CONF
+	stop_serve
 done
 
 # An unknown group name: a usage error naming it.

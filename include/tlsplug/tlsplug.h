@@ -864,7 +864,10 @@ TLSPLUG_API int tlsplug_conn_channel_binding(struct tlsplug_conn *conn,
  * (TLSPLUG_ERR_UNSUPPORTED, naming the setting and the first group or
  * algorithm it lacks) what it does not have: whether an engine has a
  * post-quantum group depends on its version, and
- * tlsplug_backend_groups() tells.
+ * tlsplug_backend_groups() tells.  A config that sets none gets the
+ * `groups` / `sigalgs` of the configuration files (tlsplug.conf(5)) when
+ * its backend comes from a registry: the entries its engine has, in the
+ * file's order (none of them: TLSPLUG_ERR_UNSUPPORTED naming file:line).
  */
 TLSPLUG_API int tlsplug_config_builder_set_groups(
 	struct tlsplug_config_builder *b, const char *const *names, size_t n);
