@@ -55,7 +55,7 @@ check_group(struct conf_pair *p, const char *want, char *why, size_t whylen)
 	return 0;
 }
 
-/* A config for side with groups g (n names) is refused by backend b for
+/* A config for side with key settings k is refused by backend b for
  * role, naming `name`. */
 static int
 expect_refusal(const struct conf_env *env, const struct tlsplug_backend *b,
@@ -83,6 +83,30 @@ expect_refusal(const struct conf_env *env, const struct tlsplug_backend *b,
 	return result;
 }
 
+/* When a side's backend has the capability but not `name` (a group, or a
+ * signature algorithm): 1, and in *result whether it refused the setting
+ * naming it.  Else 0: both have it (or a side lacks the capability,
+ * which conf_keys_pair checks). */
+static int
+lacking_side(const struct conf_env *env, const struct conf_side *cs,
+             const struct conf_side *ss, const struct conf_keys *k,
+             const char *name, int sigalg, int *result, char *why,
+             size_t whylen)
+{
+	uint64_t cap = sigalg ? TLSPLUG_CAP_SIGALGS : TLSPLUG_CAP_GROUPS;
+
+	if (conf_has(env->client, cap) && !lists(env->client, name, sigalg))
+		*result = expect_refusal(env, env->client, TLSPLUG_CLIENT, cs,
+		                         k, name, why, whylen);
+	else if (conf_has(env->server, cap) &&
+	         !lists(env->server, name, sigalg))
+		*result = expect_refusal(env, env->server, TLSPLUG_SERVER, ss,
+		                         k, name, why, whylen);
+	else
+		return 0;
+	return 1;
+}
+
 /* One group on both sides at version v: negotiated and reported, or (on
  * an engine without it) refused naming it. */
 static int
@@ -97,14 +121,8 @@ group_run(const struct conf_env *env, const char *g, enum tlsplug_version v,
 	struct conf_pair p;
 	int result;
 
-	if (conf_has(env->client, TLSPLUG_CAP_GROUPS) &&
-	    !lists(env->client, g, 0))
-		return expect_refusal(env, env->client, TLSPLUG_CLIENT, &cs,
-		                      &k, g, why, whylen);
-	if (conf_has(env->server, TLSPLUG_CAP_GROUPS) &&
-	    !lists(env->server, g, 0))
-		return expect_refusal(env, env->server, TLSPLUG_SERVER, &ss,
-		                      &k, g, why, whylen);
+	if (lacking_side(env, &cs, &ss, &k, g, 0, &result, why, whylen))
+		return result;
 	if (!conf_keys_pair(env, &cs, &k, &ss, &k, &p, &result, why, whylen))
 		return result;
 	result = conf_connect(&p, v, why, whylen);
@@ -300,14 +318,8 @@ sigalg_run(const struct conf_env *env, const char *alg, const char *chain,
 
 	if (!conf_has(env->client, cap) || !conf_has(env->server, cap))
 		return 0;
-	if (conf_has(env->client, TLSPLUG_CAP_SIGALGS) &&
-	    !lists(env->client, alg, 1))
-		return expect_refusal(env, env->client, TLSPLUG_CLIENT, &cs,
-		                      &k, alg, why, whylen);
-	if (conf_has(env->server, TLSPLUG_CAP_SIGALGS) &&
-	    !lists(env->server, alg, 1))
-		return expect_refusal(env, env->server, TLSPLUG_SERVER, &ss,
-		                      &k, alg, why, whylen);
+	if (lacking_side(env, &cs, &ss, &k, alg, 1, &result, why, whylen))
+		return result;
 	if (!conf_keys_pair(env, &cs, &k, &ss, &k, &p, &result, why, whylen))
 		return result;
 	result = conf_connect(&p, V13, why, whylen);

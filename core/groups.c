@@ -126,8 +126,10 @@ tlsplug_sigalg_name(uint16_t id)
 	return name_of(sigalg_table, COUNT(sigalg_table), id);
 }
 
-int
-tlsplug_group_from_name(const char *name, uint16_t *id)
+/* A name of table t (or of aliases a), or "0x" and a code point. */
+static int
+from_name(const char *name, uint16_t *id, const struct named *t, size_t n,
+          const struct named *a, size_t na)
 {
 	int rc;
 
@@ -136,23 +138,22 @@ tlsplug_group_from_name(const char *name, uint16_t *id)
 	rc = tlsplug__parse_hex16(name, id);
 	if (rc != 0)
 		return rc > 0 ? TLSPLUG_OK : TLSPLUG_ERR_NOT_FOUND;
-	return id_of(group_table, COUNT(group_table), name, id) ||
-	       id_of(group_aliases, COUNT(group_aliases), name, id) ?
+	return id_of(t, n, name, id) || id_of(a, na, name, id) ?
 	    TLSPLUG_OK : TLSPLUG_ERR_NOT_FOUND;
+}
+
+int
+tlsplug_group_from_name(const char *name, uint16_t *id)
+{
+	return from_name(name, id, group_table, COUNT(group_table),
+	                 group_aliases, COUNT(group_aliases));
 }
 
 int
 tlsplug_sigalg_from_name(const char *name, uint16_t *id)
 {
-	int rc;
-
-	if (name == NULL || id == NULL)
-		return TLSPLUG_ERR_NOT_FOUND;
-	rc = tlsplug__parse_hex16(name, id);
-	if (rc != 0)
-		return rc > 0 ? TLSPLUG_OK : TLSPLUG_ERR_NOT_FOUND;
-	return id_of(sigalg_table, COUNT(sigalg_table), name, id) ?
-	    TLSPLUG_OK : TLSPLUG_ERR_NOT_FOUND;
+	return from_name(name, id, sigalg_table, COUNT(sigalg_table), NULL,
+	                 0);
 }
 
 int

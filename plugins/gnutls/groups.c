@@ -108,34 +108,47 @@ gtls_groups_init(void)
 		    gtls_sigalg_table[i].name[0]) != GNUTLS_SIGN_UNKNOWN;
 }
 
-size_t
-gtls_info_groups(uint16_t *ids, size_t max)
+/* The code points id(i) of the n table entries marked in ok. */
+static size_t
+gtls_list(const unsigned char *ok, size_t n, uint16_t (*id)(size_t),
+          uint16_t *ids, size_t max)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < GTLS_NGROUPS; i++) {
-		if (!gtls_group_ok[i])
+	for (i = 0; i < n; i++) {
+		if (!ok[i])
 			continue;
 		if (k < max)
-			ids[k] = gtls_group_table[i].id;
+			ids[k] = id(i);
 		k++;
 	}
 	return k;
 }
 
+static uint16_t
+gtls_group_id(size_t i)
+{
+	return gtls_group_table[i].id;
+}
+
+static uint16_t
+gtls_sigalg_id(size_t i)
+{
+	return gtls_sigalg_table[i].id;
+}
+
+size_t
+gtls_info_groups(uint16_t *ids, size_t max)
+{
+	return gtls_list(gtls_group_ok, GTLS_NGROUPS, gtls_group_id, ids,
+	                 max);
+}
+
 size_t
 gtls_info_sigalgs(uint16_t *ids, size_t max)
 {
-	size_t i, k = 0;
-
-	for (i = 0; i < GTLS_NSIGALGS; i++) {
-		if (!gtls_sigalg_ok[i])
-			continue;
-		if (k < max)
-			ids[k] = gtls_sigalg_table[i].id;
-		k++;
-	}
-	return k;
+	return gtls_list(gtls_sigalg_ok, GTLS_NSIGALGS, gtls_sigalg_id, ids,
+	                 max);
 }
 
 static int
