@@ -3,6 +3,12 @@
  * (each line OpenSSL formats, handed to core->keylog as label, client
  * random and secret; the core writes the lines) and the keying material
  * exporter.
+ *
+ * OpenSSL writes no key log of its own unless built with enable-sslkeylog
+ * (3.5 and later; off in distribution builds), which makes libssl honour
+ * SSLKEYLOGFILE beside the callback with no way to turn it off per
+ * context: the conformance case keylog_file_and_env would then see each
+ * line written twice more.
  */
 #include "config.h"
 
