@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "peer.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -75,7 +76,7 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 	const char *name = b->name;
 	uint64_t caps = d->caps;
 	enum tlsplug_version lo, hi;
-	int any = 0;
+	int any = 0, rc;
 
 	if (role == TLSPLUG_CLIENT ?
 	    d->client_context == NULL || !(caps & TLSPLUG_CAP_CLIENT) :
@@ -120,7 +121,8 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 	    !(caps & TLSPLUG_CAP_CLIENT_CERT))
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s cannot verify client certificates "
-		    "(trust store in a validating server config)", name);
+		    "(client certificate mode \"%s\")", name,
+		    tlsplug_client_cert_mode_name(v->client_cert));
 	if (role == TLSPLUG_CLIENT && v->validate && v->trust->system &&
 	    !(caps & TLSPLUG_CAP_SYSTEM_TRUST))
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
@@ -135,6 +137,9 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s does not support several certificate chains "
 		    "(%zu configured)", name, v->nchains);
+	rc = tlsplug__ident_check_caps(b, role, config, e);
+	if (rc != TLSPLUG_OK)
+		return rc;
 	if (role == TLSPLUG_SERVER && v->nchains == 0 && !v->has_sni_callback)
 		return tlsplug__error_set(e, TLSPLUG_ERR_INVALID,
 		    "a server config needs a certificate chain");

@@ -12,6 +12,7 @@ core_libtlsplug_core_la_SOURCES = \
 	core/hostname.c \
 	core/idna.c \
 	core/identity.c core/identity.h \
+	core/peer.c core/peer.h core/pin.c core/config_ident.c \
 	core/readfile.c \
 	core/der.c core/der.h \
 	core/pem.c core/pem.h \
