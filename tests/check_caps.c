@@ -43,11 +43,6 @@ struct engine {
 /* ABI 1.1 capabilities the shipped plugins do not implement yet. */
 #define NOT_YET \
 	{ "sessions", "not implemented by this plugin yet" }
-#define NOT_YET_IDENTITY \
-	{ "verified_chain", "not implemented by this plugin yet" }, \
-	{ "pinning", "not implemented by this plugin yet" }, \
-	{ "verify_callback", "not implemented by this plugin yet" }, \
-	{ "optional_client_cert", "not implemented by this plugin yet" }
 
 static const struct engine engines[] = {
 	{ "openssl",
@@ -63,11 +58,12 @@ static const struct engine engines[] = {
 	{ "gnutls",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust client_cert key_password multi_chain ed25519 "
-	  "tls1_0 tls1_1",
+	  "tls1_0 tls1_1 verified_chain pinning verify_callback "
+	  "optional_client_cert",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" },
-	    NOT_YET, NOT_YET_IDENTITY } },
+	    NOT_YET } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 
