@@ -9,3 +9,6 @@ tests_check_identity_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_identity_CFLAGS = $(UNIT_CFLAGS)
 tests_check_identity_LDADD = $(UNIT_LDADD)
 endif
+
+TESTS += tests/interop-identity.sh
+dist_check_SCRIPTS += tests/interop-identity.sh
