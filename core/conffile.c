@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "conffile.h"
+#include "peer.h"
 
 enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
 
@@ -15,6 +17,9 @@ enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
 struct section_values {
 	struct tlsplug__conf_entry backend;
 	struct tlsplug__conf_entry plugin_path;
+	struct tlsplug__conf_entry client_cert;
+	struct tlsplug__conf_pin *pins;
+	size_t npins;
 };
 
 struct parser {
@@ -263,6 +268,132 @@ entry_set(struct parser *p, struct tlsplug__conf_entry *e, unsigned line,
 	e->line = line;
 }
 
+/* ---- identity keys: client_cert, pin ---------------------------------- */
+
+static bool
+check_client_cert(struct parser *p, unsigned line, const char *v, size_t vlen)
+{
+	enum tlsplug_client_cert_mode m;
+	char text[16];
+
+	if (vlen < sizeof(text)) {
+		memcpy(text, v, vlen);
+		text[vlen] = '\0';
+		if (tlsplug_client_cert_mode_parse(text, &m) == TLSPLUG_OK)
+			return true;
+	}
+	diag(p, line, "client_cert '%.*s' is not none, request, require or "
+	     "auto", vlen > 64 ? 64 : (int)vlen, v);
+	return false;
+}
+
+static void
+pins_clear(struct tlsplug__conf_pin *pins, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		tlsplug__free(pins[i].host);
+		entry_clear(&pins[i].pins);
+	}
+	tlsplug__free(pins);
+}
+
+/* A `pin = HOST PINS` line: the host and a checked pin list; a later line
+ * for the same host (case-blind) replaces the earlier one. */
+static void
+parse_pin(struct parser *p, unsigned line, const char *v, size_t vlen,
+          struct section_values *target)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	const char *list;
+	size_t hlen = 0, llen, i;
+	unsigned char (*hashes)[32];
+	struct tlsplug__conf_pin *grown;
+	char *text;
+	size_t n;
+
+	while (hlen < vlen && !is_blank(v[hlen]))
+		hlen++;
+	list = v + hlen;
+	llen = vlen - hlen;
+	trim(&list, &llen);
+	if (llen == 0) {
+		diag(p, line, "pin: expected 'pin = HOST sha256//BASE64[,...]'");
+		return;
+	}
+	text = strndup_core(list, llen);
+	if (text == NULL) {
+		p->nomem = true;
+		return;
+	}
+	if (tlsplug__pins_parse(text, &hashes, &n, &e) != TLSPLUG_OK) {
+		if (e.code == TLSPLUG_ERR_NOMEM)
+			p->nomem = true;
+		else
+			diag(p, line, "pin for %.*s: %s", (int)hlen, v,
+			     e.message);
+		tlsplug__free(text);
+		return;
+	}
+	tlsplug__free(hashes);
+	tlsplug__free(text);
+	if (target == NULL)
+		return;
+	for (i = 0; i < target->npins; i++)
+		if (strlen(target->pins[i].host) == hlen &&
+		    strncasecmp(target->pins[i].host, v, hlen) == 0)
+			break;
+	if (i == target->npins) {
+		grown = tlsplug__realloc(target->pins,
+		                         (i + 1) * sizeof(*grown));
+		if (grown == NULL) {
+			p->nomem = true;
+			return;
+		}
+		target->pins = grown;
+		memset(&grown[i], 0, sizeof(grown[i]));
+		grown[i].host = strndup_core(v, hlen);
+		if (grown[i].host == NULL) {
+			p->nomem = true;
+			return;
+		}
+		target->npins++;
+	}
+	entry_set(p, &target->pins[i].pins, line, list, llen);
+}
+
+/* The application's pins, then [default]'s for the other hosts. */
+static void
+resolve_pins(struct parser *p, struct tlsplug__conf *out)
+{
+	struct section_values *app = &p->app_values, *def = &p->def;
+	size_t n = app->npins;
+
+	out->pins = app->pins;
+	out->npins = app->npins;
+	app->pins = NULL;
+	app->npins = 0;
+	for (size_t i = 0; i < def->npins; i++) {
+		struct tlsplug__conf_pin *grown;
+		bool shadowed = false;
+
+		for (size_t j = 0; j < n; j++)
+			if (strcasecmp(out->pins[j].host, def->pins[i].host) ==
+			    0)
+				shadowed = true;
+		if (shadowed)
+			continue;
+		grown = tlsplug__realloc(out->pins,
+		                         (out->npins + 1) * sizeof(*grown));
+		if (grown == NULL) {
+			p->nomem = true;
+			return;
+		}
+		out->pins = grown;
+		out->pins[out->npins++] = def->pins[i];
+		memset(&def->pins[i], 0, sizeof(def->pins[i]));
+	}
+}
+
 static void
 parse_section(struct parser *p, unsigned line, const char *s, size_t len,
               enum section *sec)
@@ -304,6 +435,7 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	struct section_values *target = NULL;
 	struct tlsplug__conf_entry *e;
 	bool is_backend;
+	int ident = 0;      /* 1: client_cert, 2: pin */
 
 	if (eq == NULL) {
 		diag(p, line, "expected 'key = value' or '[section]'");
@@ -322,6 +454,12 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		is_backend = true;
 	} else if (klen == 11 && memcmp(key, "plugin_path", 11) == 0) {
 		is_backend = false;
+	} else if (klen == 11 && memcmp(key, "client_cert", 11) == 0) {
+		is_backend = false;
+		ident = 1;
+	} else if (klen == 3 && memcmp(key, "pin", 3) == 0) {
+		is_backend = false;
+		ident = 2;
 	} else {
 		diag(p, line, "unknown key '%.*s'", (int)klen, key);
 		return;
@@ -335,16 +473,22 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "empty value for '%.*s'", (int)klen, key);
 		return;
 	}
-	if (is_backend ? !check_backend_list(p, line, v, vlen)
-	               : !check_plugin_path(p, line, v, vlen))
-		return;
 	if (sec == SEC_DEFAULT)
 		target = &p->def;
 	else if (sec == SEC_APP)
 		target = &p->app_values;
+	if (ident == 2) {
+		parse_pin(p, line, v, vlen, target);
+		return;
+	}
+	if (ident == 1 ? !check_client_cert(p, line, v, vlen) :
+	    is_backend ? !check_backend_list(p, line, v, vlen)
+	               : !check_plugin_path(p, line, v, vlen))
+		return;
 	if (target == NULL)
 		return;
-	e = is_backend ? &target->backend : &target->plugin_path;
+	e = ident == 1 ? &target->client_cert :
+	    is_backend ? &target->backend : &target->plugin_path;
 	entry_set(p, e, line, v, vlen);
 }
 
@@ -394,10 +538,17 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 	resolve(&out->backend, &p.app_values.backend, &p.def.backend);
 	resolve(&out->plugin_path, &p.app_values.plugin_path,
 	        &p.def.plugin_path);
+	resolve(&out->client_cert, &p.app_values.client_cert,
+	        &p.def.client_cert);
+	resolve_pins(&p, out);
 	entry_clear(&p.def.backend);
 	entry_clear(&p.def.plugin_path);
 	entry_clear(&p.app_values.backend);
 	entry_clear(&p.app_values.plugin_path);
+	entry_clear(&p.def.client_cert);
+	entry_clear(&p.app_values.client_cert);
+	pins_clear(p.def.pins, p.def.npins);
+	pins_clear(p.app_values.pins, p.app_values.npins);
 	if (p.nomem) {
 		tlsplug__conf_clear(out);
 		return TLSPLUG_ERR_NOMEM;
@@ -448,6 +599,8 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	tlsplug__free(c->path);
 	entry_clear(&c->backend);
 	entry_clear(&c->plugin_path);
+	entry_clear(&c->client_cert);
+	pins_clear(c->pins, c->npins);
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);
 	tlsplug__free(c->diags);

@@ -7,6 +7,9 @@
  *   [default]
  *   backend = openssl, gnutls     preference list, first available wins
  *   plugin_path = /opt/a:/opt/b   directories added to the plugin path
+ *   client_cert = request         a server's client-certificate mode
+ *   pin = example.com sha256//B64,sha256//B64   public-key pins for a host
+ *                                 (one line per host)
  *   [myapp]                       used when the application is "myapp";
  *   backend = gnutls              overrides [default] whatever the order
  *
@@ -30,12 +33,23 @@ struct tlsplug__conf_entry {
 	unsigned line;
 };
 
+/* One `pin = HOST PINS` line: the host, and the pin list as value. */
+struct tlsplug__conf_pin {
+	char *host;
+	struct tlsplug__conf_entry pins;
+};
+
 /* What one file says for one application. */
 struct tlsplug__conf {
 	char *path;                /* the file read (NULL: none) */
 	bool present;              /* the file exists */
 	struct tlsplug__conf_entry backend;
 	struct tlsplug__conf_entry plugin_path;
+	struct tlsplug__conf_entry client_cert;   /* checked mode name */
+	/* Pins by host (checked lists): the application's section's, then
+	 * [default]'s for the other hosts. */
+	struct tlsplug__conf_pin *pins;
+	size_t npins;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
 };

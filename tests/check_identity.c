@@ -3,17 +3,22 @@
  * core alone: public-key pins (curl's sha256//BASE64 form, one precise
  * error per bad item), the verify callback and the server's client
  * certificate mode (equality, hashing, the rule for AUTO, what build()
- * refuses), and the peer-chain calls' misuse answers.  The handshakes that
+ * refuses), the peer-chain calls' misuse answers, and the tlsplug.conf
+ * keys pin and client_cert.  The handshakes that
  * use them run in the conformance suite on every backend.
  */
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "conffile.h"
 #include "internal.h"
 #include "peer.h"
+#include "registry.h"
 #include "ck_run.h"
 
 /* Base64 of the bytes 0, 1, ..., 31 (and of 0..32: 33 bytes). */
@@ -392,6 +397,140 @@ START_TEST(test_chain_misuse)
 }
 END_TEST
 
+/* ---- tlsplug.conf: pin and client_cert ------------------------------- */
+
+static void
+conf_parse(const char *text, const char *app, struct tlsplug__conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	ck_assert_int_eq(tlsplug__conf_parse(text, strlen(text), "t.conf", app,
+	                                     c), TLSPLUG_OK);
+}
+
+static const char *
+conf_pins(const struct tlsplug__conf *c, const char *host)
+{
+	for (size_t i = 0; i < c->npins; i++)
+		if (strcmp(c->pins[i].host, host) == 0)
+			return c->pins[i].pins.value;
+	return NULL;
+}
+
+START_TEST(test_conf_keys)
+{
+	static const char text[] =
+		"[default]\n"
+		"pin = localhost " PIN_0_31 "\n"
+		"pin = other.test " PIN_0_31 " , " PIN_FF "\n"
+		"pin = localhost " PIN_FF "\n"
+		"client_cert = request\n"
+		"[app]\n"
+		"pin = other.test " PIN_FF "\n"
+		"client_cert = None\n";
+	struct tlsplug__conf c;
+
+	conf_parse(text, NULL, &c);
+	ck_assert_uint_eq(c.ndiags, 0);
+	ck_assert_uint_eq(c.npins, 2);
+	/* A later line for the same host replaces the earlier one. */
+	ck_assert_str_eq(conf_pins(&c, "localhost"), PIN_FF);
+	ck_assert_str_eq(conf_pins(&c, "other.test"),
+	                 PIN_0_31 " , " PIN_FF);
+	ck_assert_str_eq(c.client_cert.value, "request");
+	ck_assert_str_eq(c.client_cert.source, "t.conf:5");
+	tlsplug__conf_clear(&c);
+
+	/* The application's section comes first. */
+	conf_parse(text, "app", &c);
+	ck_assert_uint_eq(c.npins, 2);
+	ck_assert_str_eq(conf_pins(&c, "other.test"), PIN_FF);
+	ck_assert_str_eq(conf_pins(&c, "localhost"), PIN_FF);
+	ck_assert_str_eq(c.client_cert.value, "None");
+	tlsplug__conf_clear(&c);
+}
+END_TEST
+
+static const struct {
+	const char *line;
+	const char *says;
+} bad_conf[] = {
+	{ "pin = localhost", "t.conf:2: pin: expected 'pin = HOST "
+	  "sha256//BASE64[,...]'" },
+	{ "pin = localhost sha256//AAAA", "t.conf:2: pin for localhost: pin "
+	  "\"sha256//AAAA\": decodes to 3 bytes, a SHA-256 hash is 32" },
+	{ "pin = h " PIN_FF ",," PIN_FF, "t.conf:2: pin for h: pin list: "
+	  "item 2 is empty" },
+	{ "pin = h sha256//*", "t.conf:2: pin for h: pin \"sha256//*\": "
+	  "not valid base64" },
+	{ "client_cert = maybe", "t.conf:2: client_cert 'maybe' is not none, "
+	  "request, require or auto" },
+	{ "client_cert =", "t.conf:2: empty value for 'client_cert'" },
+};
+#define NBAD_CONF (sizeof(bad_conf) / sizeof(bad_conf[0]))
+
+START_TEST(test_conf_bad)
+{
+	char text[256];
+	struct tlsplug__conf c;
+
+	/* In [default] and in a section of another application alike. */
+	for (int other = 0; other < 2; other++) {
+		snprintf(text, sizeof(text), "%s\n%s\n",
+		         other ? "[someone-else]" : "[default]",
+		         bad_conf[_i].line);
+		conf_parse(text, "app", &c);
+		ck_assert_uint_eq(c.ndiags, 1);
+		ck_assert_msg(strncmp(c.diags[0], bad_conf[_i].says,
+		                      strlen(bad_conf[_i].says)) == 0,
+		              "diagnostic \"%s\", expected \"%s\"",
+		              c.diags[0], bad_conf[_i].says);
+		ck_assert_uint_eq(c.npins, 0);
+		ck_assert_ptr_null(c.client_cert.value);
+		tlsplug__conf_clear(&c);
+	}
+}
+END_TEST
+
+/* The registry's answers: the user's file before the system's. */
+START_TEST(test_registry_conf)
+{
+	char dir[] = "/tmp/check_identity.XXXXXX", sys[64], user[96];
+	struct tlsplug_registry *r = NULL;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sys, sizeof(sys), "%s/sys.conf", dir);
+	snprintf(user, sizeof(user), "%s/user.conf", dir);
+	f = fopen(sys, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[default]\npin = a.test " PIN_0_31 "\npin = b.test "
+	      PIN_0_31 "\nclient_cert = require\n", f);
+	fclose(f);
+	f = fopen(user, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[default]\npin = A.TEST. " PIN_FF "\n", f);
+	fclose(f);
+	ck_assert_int_eq(setenv("TLSPLUG_CONF", user, 1), 0);
+	ck_assert_int_eq(tlsplug__registry_new_ex(NULL, sys, &r, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_str_eq(tlsplug_registry_conf_pins(r, "a.test"), PIN_FF);
+	ck_assert_str_eq(tlsplug_registry_conf_pins(r, "a.test."), PIN_FF);
+	ck_assert_str_eq(tlsplug_registry_conf_pins(r, "B.test"), PIN_0_31);
+	ck_assert_ptr_null(tlsplug_registry_conf_pins(r, "c.test"));
+	ck_assert_ptr_null(tlsplug_registry_conf_pins(r, NULL));
+	ck_assert_ptr_null(tlsplug_registry_conf_pins(NULL, "a.test"));
+	ck_assert_int_eq(tlsplug_registry_conf_client_cert(r),
+	                 TLSPLUG_CLIENT_CERT_REQUIRE);
+	ck_assert_int_eq(tlsplug_registry_conf_client_cert(NULL),
+	                 TLSPLUG_CLIENT_CERT_AUTO);
+	tlsplug_registry_free(r);
+	unsetenv("TLSPLUG_CONF");
+	remove(sys);
+	remove(user);
+	rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -411,6 +550,9 @@ main(void)
 	tcase_add_test(tc, test_client_cert_effective);
 	tcase_add_test(tc, test_check_peer_always);
 	tcase_add_test(tc, test_chain_misuse);
+	tcase_add_test(tc, test_conf_keys);
+	tcase_add_loop_test(tc, test_conf_bad, 0, NBAD_CONF);
+	tcase_add_test(tc, test_registry_conf);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -75,6 +75,60 @@ for b in $BACKENDS; do
 		fi
 	done
 
+	# The configuration file's pins for the host: used without --pin,
+	# replaced by it.
+	mkdir -p "$XDG_CONFIG_HOME/tlsplug"
+	printf '[default]\npin = localhost %s\n' "$other_pin" \
+		>"$XDG_CONFIG_HOME/tlsplug/tlsplug.conf"
+	n=$b-conf-pin
+	s_srv "p-$n" || continue
+	cp "$tmp/line" "$tmp/$n.in"
+	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	expect_category "$n" CERT_PIN && expect_err_has "$n" "$other_pin"
+	stop_peer
+	n=$b-conf-pin-replaced
+	s_srv "p-$n" || continue
+	cp "$tmp/line" "$tmp/$n.in"
+	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost --pin "$rsa_pin"
+	expect_ok "$n"
+	stop_peer
+
+	# The file's client_cert makes --cafile alone enough for serve.
+	printf '[default]\nclient_cert = request\n' \
+		>"$XDG_CONFIG_HOME/tlsplug/tlsplug.conf"
+	start_serve "conf-serve-$b" --backend "$b" --echo \
+		--cert "$C/rsa.pem" --key "$C/rsa.key" --cafile "$C/ca.pem" &&
+	{
+		n=$b-conf-request
+		feed "$n" "$tmp/line" "$OPENSSL" s_client \
+			-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" \
+			-verify_return_error -nocommands -servername localhost \
+			-quiet -no_ign_eof
+		expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
+		stop_serve
+		grep -q '^client=.* peer=none ' "$tmp/conf-serve-$b.err" ||
+			fail "$n: no client line with peer=none" \
+				"$tmp/conf-serve-$b.err"
+	}
+	rm -f "$XDG_CONFIG_HOME/tlsplug/tlsplug.conf"
+	# Without it, --cafile alone is refused (no accidental requests).
+	n=$b-cafile-alone
+	timeout -k 5 20 "$TLSPLUG" serve --backend "$b" --port 0 \
+		--cert "$C/rsa.pem" \
+		--key "$C/rsa.key" --cafile "$C/ca.pem" </dev/null \
+		>"$tmp/$n.out" 2>"$tmp/$n.err"
+	[ $? -eq 2 ] && grep -q -- '--request-client-cert' "$tmp/$n.err" &&
+		pass "$n" || fail "$n: not a usage error" "$tmp/$n.err"
+	n=$b-request-and-require
+	timeout -k 5 20 "$TLSPLUG" serve --backend "$b" --port 0 \
+		--cert "$C/rsa.pem" \
+		--key "$C/rsa.key" --cafile "$C/ca.pem" --request-client-cert \
+		--require-client-cert </dev/null >"$tmp/$n.out" 2>"$tmp/$n.err"
+	[ $? -eq 2 ] && grep -q 'exclude each other' "$tmp/$n.err" &&
+		pass "$n" || fail "$n: not a usage error" "$tmp/$n.err"
+
 	# Client certificates requested, not required.
 	start_serve "serve-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
 		--key "$C/rsa.key" --cafile "$C/ca.pem" --request-client-cert ||

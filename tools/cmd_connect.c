@@ -339,6 +339,9 @@ cmd_connect(int argc, char **argv)
 	status = tlsopts_backend(o.backend, &reg, &backend);
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
+	/* Without --pin, the configuration files' pins for the name. */
+	if (status == 0 && pins == NULL)
+		pins = tlsplug_registry_conf_pins(reg, servername);
 	if (status == 0 && pins != NULL)
 		status = identopts_add_pins("connect", b, pins);
 	if (status == 0)

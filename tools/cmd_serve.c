@@ -530,6 +530,7 @@ cmd_serve(int argc, char **argv)
 	const char *port = NULL, *bind_addr = "127.0.0.1";
 	char where[NI_MAXHOST + NI_MAXSERV + 4];
 	bool require_cert = false, request_cert = false;
+	enum tlsplug_client_cert_mode mode = TLSPLUG_CLIENT_CERT_AUTO;
 	unsigned long portnum;
 	struct sigaction sa;
 	int c, rc, status;
@@ -548,8 +549,14 @@ cmd_serve(int argc, char **argv)
 		case 'p': o.pass = optarg; break;
 		case 'a': o.alpn = optarg; break;
 		case 'C': o.cafile = optarg; break;
-		case 'R': require_cert = true; break;
-		case 'Q': request_cert = true; break;
+		case 'R':
+			require_cert = true;
+			mode = TLSPLUG_CLIENT_CERT_REQUIRE;
+			break;
+		case 'Q':
+			request_cert = true;
+			mode = TLSPLUG_CLIENT_CERT_REQUEST;
+			break;
 		case 'b': o.backend = optarg; break;
 		case 'e': s.echo = true; break;
 		case 'H': s.http = true; break;
@@ -596,13 +603,6 @@ cmd_serve(int argc, char **argv)
 	else if (request_cert && o.cafile == NULL)
 		status = cli_usage_error("serve", "--request-client-cert needs "
 		                         "--cafile");
-	else if (o.cafile != NULL && !require_cert && !request_cert)
-		/* A server config with a trust store asks for client
-		 * certificates: say so rather than do it silently. */
-		status = cli_usage_error("serve", "--cafile verifies client "
-		                         "certificates: add "
-		                         "--require-client-cert or "
-		                         "--request-client-cert");
 	else
 		status = tlsopts_check(&o);
 	if (status != 0) {
@@ -611,11 +611,21 @@ cmd_serve(int argc, char **argv)
 	}
 
 	status = tlsopts_backend(o.backend, &reg, &backend);
+	/* No flag: the configuration files' client_cert, if any. */
+	if (status == 0 && !require_cert && !request_cert)
+		mode = tlsplug_registry_conf_client_cert(reg);
+	if (status == 0 && o.cafile != NULL && !require_cert &&
+	    !request_cert && mode == TLSPLUG_CLIENT_CERT_AUTO)
+		/* A server config with a trust store asks for client
+		 * certificates: say so rather than do it silently. */
+		status = cli_usage_error("serve", "--cafile verifies client "
+		                         "certificates: add "
+		                         "--require-client-cert or "
+		                         "--request-client-cert");
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
-	if (status == 0 && (require_cert || request_cert))
-		status = identopts_client_cert(b, request_cert ?
-		    TLSPLUG_CLIENT_CERT_REQUEST : TLSPLUG_CLIENT_CERT_REQUIRE);
+	if (status == 0 && mode != TLSPLUG_CLIENT_CERT_AUTO)
+		status = identopts_client_cert(b, mode);
 	if (status == 0)
 		status = serve_sni_configure(sni, b);
 	if (status == 0)

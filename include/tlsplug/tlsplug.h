@@ -868,6 +868,26 @@ TLSPLUG_API int tlsplug_client_cert_mode_parse(const char *text,
 TLSPLUG_API const char *tlsplug_client_cert_mode_name(
 	enum tlsplug_client_cert_mode mode);
 
+/*
+ * What the configuration files say (tlsplug.conf(5)), for programs that
+ * apply it; the library applies nothing by itself, a config holds only
+ * what its builder was given.  Lines with bad values are diagnostics
+ * (tlsplug_registry_diagnostic(); tlsplug_registry_choose() then fails
+ * with TLSPLUG_ERR_CONFIG_FILE naming file:line) and count as not set.
+ * The user's file comes before the system's; in a file, the
+ * application's section before [default].
+ *
+ * tlsplug_registry_conf_pins: the pin list a `pin = HOST PINS` line gives
+ * for host (case-blind, a trailing dot ignored), ready for
+ * tlsplug_config_builder_add_pins(); owned by r; NULL when none.
+ * tlsplug_registry_conf_client_cert: the `client_cert` mode, AUTO when
+ * none is set.
+ */
+TLSPLUG_API const char *tlsplug_registry_conf_pins(
+	const struct tlsplug_registry *r, const char *host);
+TLSPLUG_API enum tlsplug_client_cert_mode tlsplug_registry_conf_client_cert(
+	const struct tlsplug_registry *r);
+
 /* Sockets (PEP 543 TLSWrappedSocket). */
 #include <tlsplug/socket.h>
 
