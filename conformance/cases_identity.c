@@ -158,6 +158,16 @@ done(struct conf_pair *p, struct tlsplug_config *ccfg,
 	.s = { .chain = "rsa.pem", .key = "rsa.key" }, \
 	.host = "localhost" }
 
+/* The same with the client presenting client.pem to a server that
+ * requires it (the 0.1 rule: a trust store set). */
+#define MTLS_SCENARIO { \
+	.c = { .trust = "ca.pem", .chain = "client.pem", \
+	       .key = "client.key" }, \
+	.s = { .chain = "rsa.pem", .key = "rsa.key", .trust = "ca.pem" }, \
+	.host = "localhost", \
+	.ccap = TLSPLUG_CAP_CLIENT_CERT, \
+	.scap = TLSPLUG_CAP_CLIENT_CERT }
+
 static const char *const rsa_sent[] = { "rsa.der", "int.der", NULL };
 static const char *const rsa_verified[] = {
 	"rsa.der", "int.der", "ca.der", NULL };
@@ -166,43 +176,48 @@ static const char *const client_verified[] = {
 	"client.der", "int.der", "ca.der", NULL };
 static const char *const none[] = { NULL };
 
+/* Both handshakes succeeded, else why says how each ended. */
+static int
+both_ok(const struct conf_pair *p, char *why, size_t whylen)
+{
+	if (p->crc == TLSPLUG_OK && p->src == TLSPLUG_OK)
+		return 0;
+	return conf_fail(why, whylen, "handshake: client %s, server %s",
+	                 tlsplug_status_name(p->crc),
+	                 tlsplug_status_name(p->src));
+}
+
+/* conn's peer chain, as sent, is the DER files named. */
+static int
+sent_is(const struct conf_env *env, struct tlsplug_conn *conn,
+        const char *what, const char *const *files, char *why,
+        size_t whylen)
+{
+	const struct tlsplug_der *certs;
+	size_t n;
+	int rc = tlsplug_conn_peer_chain(conn, &certs, &n);
+
+	if (rc != TLSPLUG_OK)
+		return conf_fail(why, whylen, "%s: peer_chain: %s", what,
+		                 tlsplug_status_name(rc));
+	return chain_is(env, what, certs, n, files, why, whylen);
+}
+
 CONF_CASE(case_peer_chain_as_sent)
 {
 	struct conf_scenario sc = RSA_SCENARIO;
 	struct tlsplug_config *ccfg, *scfg;
-	const struct tlsplug_der *certs;
 	struct conf_pair p;
-	size_t n;
-	int result, rc;
+	int result;
 
 	if (!run(env, &sc, &p, &ccfg, &scfg, &result, why, whylen))
 		return result;
-	result = -1;
-	if (p.crc != TLSPLUG_OK || p.src != TLSPLUG_OK) {
-		conf_fail(why, whylen, "handshake: client %s, server %s",
-		          tlsplug_status_name(p.crc),
-		          tlsplug_status_name(p.src));
-		goto out;
-	}
-	rc = tlsplug_conn_peer_chain(p.c, &certs, &n);
-	if (rc != TLSPLUG_OK) {
-		conf_fail(why, whylen, "client: peer_chain: %s",
-		          tlsplug_status_name(rc));
-		goto out;
-	}
-	if (chain_is(env, "client's peer chain", certs, n, rsa_sent, why,
-	             whylen) != 0)
-		goto out;
 	/* No client certificate: an empty chain, not an error. */
-	rc = tlsplug_conn_peer_chain(p.s, &certs, &n);
-	if (rc != TLSPLUG_OK || n != 0) {
-		conf_fail(why, whylen, "server without a client certificate: "
-		          "peer_chain %s with %zu certificates",
-		          tlsplug_status_name(rc), n);
-		goto out;
-	}
-	result = 0;
-out:
+	result = both_ok(&p, why, whylen) != 0 ||
+	    sent_is(env, p.c, "client's peer chain", rsa_sent, why,
+	            whylen) != 0 ||
+	    sent_is(env, p.s, "server's peer chain without a client "
+	            "certificate", none, why, whylen) != 0 ? -1 : 0;
 	done(&p, ccfg, scfg);
 	return result;
 }
@@ -240,42 +255,18 @@ misuse_before(const struct conf_env *env, char *why, size_t whylen)
 
 CONF_CASE(case_peer_chain_client_cert)
 {
-	struct conf_scenario sc = {
-		.c = { .trust = "ca.pem", .chain = "client.pem",
-		       .key = "client.key" },
-		.s = { .chain = "rsa.pem", .key = "rsa.key",
-		       .trust = "ca.pem" },
-		.host = "localhost",
-		.ccap = TLSPLUG_CAP_CLIENT_CERT,
-		.scap = TLSPLUG_CAP_CLIENT_CERT };
+	struct conf_scenario sc = MTLS_SCENARIO;
 	struct tlsplug_config *ccfg, *scfg;
-	const struct tlsplug_der *certs;
 	struct conf_pair p;
-	size_t n;
-	int result, rc;
+	int result;
 
 	if (misuse_before(env, why, whylen) != 0)
 		return -1;
 	if (!run(env, &sc, &p, &ccfg, &scfg, &result, why, whylen))
 		return result;
-	result = -1;
-	if (p.crc != TLSPLUG_OK || p.src != TLSPLUG_OK) {
-		conf_fail(why, whylen, "handshake: client %s, server %s",
-		          tlsplug_status_name(p.crc),
-		          tlsplug_status_name(p.src));
-		goto out;
-	}
-	rc = tlsplug_conn_peer_chain(p.s, &certs, &n);
-	if (rc != TLSPLUG_OK) {
-		conf_fail(why, whylen, "server: peer_chain: %s",
-		          tlsplug_status_name(rc));
-		goto out;
-	}
-	if (chain_is(env, "server's peer chain", certs, n, client_sent, why,
-	             whylen) != 0)
-		goto out;
-	result = 0;
-out:
+	result = both_ok(&p, why, whylen) != 0 ||
+	    sent_is(env, p.s, "server's peer chain", client_sent, why,
+	            whylen) != 0 ? -1 : 0;
 	done(&p, ccfg, scfg);
 	return result;
 }
@@ -307,14 +298,7 @@ verified_is(const struct conf_env *env, const struct tlsplug_backend *b,
 
 CONF_CASE(case_verified_chain)
 {
-	struct conf_scenario mtls = {
-		.c = { .trust = "ca.pem", .chain = "client.pem",
-		       .key = "client.key" },
-		.s = { .chain = "rsa.pem", .key = "rsa.key",
-		       .trust = "ca.pem" },
-		.host = "localhost",
-		.ccap = TLSPLUG_CAP_CLIENT_CERT,
-		.scap = TLSPLUG_CAP_CLIENT_CERT };
+	struct conf_scenario mtls = MTLS_SCENARIO;
 	struct conf_scenario off = {
 		.c = { .no_validation = 1 },
 		.s = { .chain = "rsa.pem", .key = "rsa.key" },
@@ -325,16 +309,11 @@ CONF_CASE(case_verified_chain)
 
 	if (!run(env, &mtls, &p, &ccfg, &scfg, &result, why, whylen))
 		return result;
-	result = -1;
-	if (p.crc != TLSPLUG_OK || p.src != TLSPLUG_OK)
-		conf_fail(why, whylen, "handshake: client %s, server %s",
-		          tlsplug_status_name(p.crc),
-		          tlsplug_status_name(p.src));
-	else if (verified_is(env, env->client, p.c, "client's verified chain",
-	                     rsa_verified, why, whylen) == 0 &&
-	         verified_is(env, env->server, p.s, "server's verified chain",
-	                     client_verified, why, whylen) == 0)
-		result = 0;
+	result = both_ok(&p, why, whylen) != 0 ||
+	    verified_is(env, env->client, p.c, "client's verified chain",
+	                rsa_verified, why, whylen) != 0 ||
+	    verified_is(env, env->server, p.s, "server's verified chain",
+	                client_verified, why, whylen) != 0 ? -1 : 0;
 	done(&p, ccfg, scfg);
 	if (result != 0)
 		return result;
@@ -617,18 +596,13 @@ CONF_CASE(case_verify_cb_cannot_rescue)
 CONF_CASE(case_verify_cb_server)
 {
 	struct vcb v = { .env = env, .ret = TLSPLUG_OK, .want = client_sent };
-	struct conf_scenario sc = {
-		.c = { .trust = "ca.pem", .chain = "client.pem",
-		       .key = "client.key" },
-		.s = { .chain = "rsa.pem", .key = "rsa.key",
-		       .trust = "ca.pem", .verify = vcb_cb,
-		       .verify_data = &v },
-		.host = "localhost",
-		.client_cn = "CN=tlsplug test client",
-		.ccap = TLSPLUG_CAP_CLIENT_CERT,
-		.scap = TLSPLUG_CAP_CLIENT_CERT |
-		        TLSPLUG_CAP_VERIFY_CALLBACK };
+	struct conf_scenario sc = MTLS_SCENARIO;
 	char tmp[400];
+
+	sc.s.verify = vcb_cb;
+	sc.s.verify_data = &v;
+	sc.client_cn = "CN=tlsplug test client";
+	sc.scap |= TLSPLUG_CAP_VERIFY_CALLBACK;
 
 	if (conf_scenario_ok(env, &sc, why, whylen) != 0)
 		return -1;
