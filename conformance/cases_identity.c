@@ -550,6 +550,36 @@ CONF_CASE(case_verify_cb_rejects)
 	return result;
 }
 
+/* With validation off the callback decides alone: it sees an OK verdict
+ * for a self-signed certificate and its rejection stands. */
+CONF_CASE(case_verify_cb_no_validation)
+{
+	struct vcb v = { .env = env, .ret = TLSPLUG_OK };
+	struct conf_scenario sc = {
+		.c = { .no_validation = 1, .verify = vcb_cb,
+		       .verify_data = &v },
+		.s = { .chain = "selfsigned.pem", .key = "selfsigned.key" },
+		.host = "localhost",
+		.ccap = TLSPLUG_CAP_NO_VALIDATION |
+		        TLSPLUG_CAP_VERIFY_CALLBACK,
+		.exchange = 100 };
+	char tmp[400];
+
+	if (conf_scenario_ok(env, &sc, tmp, sizeof(tmp)) != 0)
+		return conf_fail(why, whylen, "callback accepting: %s", tmp);
+	if (!conf_has(env->client, sc.ccap))
+		return 0;
+	if (vcb_check(&v, 1, TLSPLUG_OK, why, whylen) != 0)
+		return -1;
+	memset(&v, 0, sizeof(v));
+	v.env = env;
+	v.ret = TLSPLUG_ERR_CERT_UNTRUSTED;
+	if (conf_scenario_fail(env, &sc, TLSPLUG_ERR_CERT_UNTRUSTED, 0, tmp,
+	                       sizeof(tmp)) != 0)
+		return conf_fail(why, whylen, "callback rejecting: %s", tmp);
+	return vcb_check(&v, 1, TLSPLUG_OK, why, whylen);
+}
+
 /* The callback sees each failure and cannot turn it into success. */
 CONF_CASE(case_verify_cb_cannot_rescue)
 {
