@@ -451,6 +451,11 @@ struct vcb {
 	const struct conf_env *env;
 	int ret;                    /* what the callback returns */
 	const char *const *want;    /* the chain it must see */
+	/* The verified chain it must get from the API inside the callback
+	 * when backend `b` has TLSPLUG_CAP_VERIFIED_CHAIN (NULL: not
+	 * checked). */
+	const char *const *want_verified;
+	const struct tlsplug_backend *b;
 	int calls;
 	int verdict;                /* the last verdict it saw */
 	int bad;                    /* a check inside the callback failed */
@@ -481,6 +486,21 @@ vcb_cb(struct tlsplug_conn *conn, const struct tlsplug_der *chain, size_t n,
 		         "callback gave %zu certificates, the callback %zu",
 		         m, n);
 	}
+	if (!v->bad && v->want_verified != NULL &&
+	    conf_has(v->b, TLSPLUG_CAP_VERIFIED_CHAIN)) {
+		int rc = tlsplug_conn_verified_chain(conn, &again, &m);
+
+		if (rc != TLSPLUG_OK) {
+			v->bad = 1;
+			snprintf(v->why, sizeof(v->why), "verified_chain "
+			         "inside the callback: %s",
+			         tlsplug_status_name(rc));
+		} else if (chain_is(v->env, "the verified chain inside the "
+		                    "callback", again, m, v->want_verified,
+		                    v->why, sizeof(v->why)) != 0) {
+			v->bad = 1;
+		}
+	}
 	return v->ret;
 }
 
@@ -503,7 +523,8 @@ vcb_check(const struct vcb *v, int calls, int verdict, char *why,
 
 CONF_CASE(case_verify_cb_accepts)
 {
-	struct vcb v = { .env = env, .ret = TLSPLUG_OK, .want = rsa_sent };
+	struct vcb v = { .env = env, .ret = TLSPLUG_OK, .want = rsa_sent,
+	                 .want_verified = rsa_verified, .b = env->client };
 	struct conf_scenario sc = RSA_SCENARIO;
 
 	sc.c.verify = vcb_cb;
@@ -625,7 +646,8 @@ CONF_CASE(case_verify_cb_cannot_rescue)
  * server's handshake with the callback's category. */
 CONF_CASE(case_verify_cb_server)
 {
-	struct vcb v = { .env = env, .ret = TLSPLUG_OK, .want = client_sent };
+	struct vcb v = { .env = env, .ret = TLSPLUG_OK, .want = client_sent,
+	                 .want_verified = client_verified, .b = env->server };
 	struct conf_scenario sc = MTLS_SCENARIO;
 	char tmp[400];
 
