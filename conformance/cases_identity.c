@@ -672,6 +672,40 @@ CONF_CASE(case_verify_cb_server)
 	return vcb_check(&v, 1, TLSPLUG_OK, why, whylen);
 }
 
+/* A server's SNI callback that switches to a config asking for client
+ * certificates: that config's mode and verify callback apply. */
+CONF_CASE(case_verify_cb_sni_config)
+{
+	struct vcb v = { .env = env, .ret = TLSPLUG_OK, .want = client_sent };
+	struct conf_side alt_side = {
+		.chain = "rsa.pem", .key = "rsa.key", .trust = "ca.pem",
+		.client_cert = TLSPLUG_CLIENT_CERT_REQUIRE, .verify = vcb_cb,
+		.verify_data = &v };
+	struct conf_sni st = { .alt_name = "localhost" };
+	struct conf_scenario sc = {
+		.c = { .trust = "ca.pem", .chain = "client.pem",
+		       .key = "client.key" },
+		.s = { .chain = "ecdsa.pem", .key = "ecdsa.key",
+		       .sni = conf_sni_cb, .sni_data = &st },
+		.host = "localhost",
+		.client_cn = "CN=tlsplug test client",
+		.server_cn = "CN=tlsplug test rsa",
+		.ccap = TLSPLUG_CAP_CLIENT_CERT,
+		.scap = TLSPLUG_CAP_SNI_CALLBACK | TLSPLUG_CAP_CLIENT_CERT |
+		        TLSPLUG_CAP_VERIFY_CALLBACK };
+	int result;
+
+	if (!conf_has(env->server, sc.scap))
+		return 0;   /* the alternative config could not be used */
+	if (conf_config(env, &alt_side, &st.alt, why, whylen) != 0)
+		return -1;
+	result = conf_scenario_ok(env, &sc, why, whylen);
+	if (result == 0)
+		result = vcb_check(&v, 1, TLSPLUG_OK, why, whylen);
+	tlsplug_config_unref(st.alt);
+	return result;
+}
+
 /* ---- client-certificate modes ---------------------------------------- */
 
 #define MODE_SCENARIO(mode) { \

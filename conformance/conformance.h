@@ -382,6 +382,7 @@ CONF_CASE(case_verify_cb_rejects);
 CONF_CASE(case_verify_cb_cannot_rescue);
 CONF_CASE(case_verify_cb_no_validation);
 CONF_CASE(case_verify_cb_server);
+CONF_CASE(case_verify_cb_sni_config);
 CONF_CASE(case_client_cert_request_with);
 CONF_CASE(case_client_cert_request_without);
 CONF_CASE(case_client_cert_request_untrusted);

@@ -769,6 +769,14 @@ tlsplug__conn_handshake_done(const struct tlsplug_conn *conn)
 	return conn->handshake_done;
 }
 
+const struct tlsplug_config *
+tlsplug__conn_config(const struct tlsplug_conn *conn)
+{
+	if (conn->sni_selected && conn->sni_choice.config != NULL)
+		return conn->sni_choice.config;
+	return tlsplug_context_config(conn->ctx);
+}
+
 const char *
 tlsplug__conn_hostname(const struct tlsplug_conn *conn)
 {

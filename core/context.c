@@ -502,6 +502,7 @@ tlsplug__context_sni_select(struct tlsplug_conn *conn,
 	memset(&choice, 0, sizeof(choice));
 	choice.cfg = slot->config == ctx->config ? &ctx->bcfg :
 	    tlsplug__config_bview(slot->config);
+	choice.config = slot->config;
 	choice.slot = &slot->value;
 	tlsplug__conn_sni_remember(conn, server_name, &choice);
 	*cfg = choice.cfg;
@@ -537,6 +538,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		/* No callback: the context's own config; nothing to
 		 * remember, the choice is the same every time. */
 		choice.cfg = &ctx->bcfg;
+		choice.config = ctx->config;
 		choice.ctx_priv = ctx->priv;
 		choice.chain = tlsplug__config_pick_chain(ctx->config,
 		                                          server_name);
@@ -549,6 +551,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		/* The same settings: the context's own engine serves. */
 		tlsplug_config_unref(chosen);
 		choice.cfg = &ctx->bcfg;
+		choice.config = ctx->config;
 		choice.ctx_priv = ctx->priv;
 		choice.chain = tlsplug__config_pick_chain(ctx->config,
 		                                          server_name);
@@ -562,6 +565,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		if (rc != TLSPLUG_OK)
 			return rc;
 		choice.cfg = tlsplug__config_bview(slot->config);
+		choice.config = slot->config;
 		choice.ctx_priv = slot->priv;
 		choice.chain = tlsplug__config_pick_chain(slot->config,
 		                                          server_name);

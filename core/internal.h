@@ -185,6 +185,8 @@ const struct tlsplug_bconfig *tlsplug__context_bconfig(
  * cfg and slot, select_server cfg, ctx_priv and chain). */
 struct tlsplug__sni_choice {
 	const struct tlsplug_bconfig *cfg;
+	/* The config cfg is the view of (held by the context). */
+	const struct tlsplug_config *config;
 	void **slot;
 	void *ctx_priv;
 	size_t chain;
@@ -220,6 +222,10 @@ struct tlsplug__peer;
 struct tlsplug__peer **tlsplug__conn_peer_slot(struct tlsplug_conn *conn);
 /* 1 once conn's handshake is done. */
 int tlsplug__conn_handshake_done(const struct tlsplug_conn *conn);
+/* The config serving conn: on a server, the one the SNI selection chose
+ * once it ran, else the context's. */
+const struct tlsplug_config *tlsplug__conn_config(
+	const struct tlsplug_conn *conn);
 /* The host name a client connection checks (NULL: none, or a server). */
 const char *tlsplug__conn_hostname(const struct tlsplug_conn *conn);
 /* core->check_peer: the core's checks on the peer's identity (identity.c,

@@ -261,9 +261,10 @@ int
 tlsplug__peer_checks(struct tlsplug_conn *conn, int verdict,
                      struct tlsplug_error *err)
 {
-	struct tlsplug_context *ctx = tlsplug_conn_context(conn);
+	/* A server's SNI callback may have chosen another config: its pins
+	 * and callback apply, as its client-certificate mode does. */
 	const struct tlsplug__ident *s =
-	    tlsplug__config_ident(tlsplug_context_config(ctx));
+	    tlsplug__config_ident(tlsplug__conn_config(conn));
 	struct tlsplug__peer *p;
 	int rc = verdict;
 

@@ -333,7 +333,8 @@ TLSPLUG_API void tlsplug_trust_store_unref(struct tlsplug_trust_store *t);
  *
  * Defaults: certificate validation on; the engine's secure default cipher
  * suites; no ALPN; lowest version TLS 1.2; highest MAXIMUM_SUPPORTED; the
- * system trust store; no certificate chain; no SNI callback.
+ * system trust store; no certificate chain; no SNI callback; no public-key
+ * pins; no verify callback; client-certificate mode AUTO.
  *
  * Mutual TLS rule (the same on every backend), unless
  * tlsplug_config_builder_set_client_cert_mode() says otherwise: a server
@@ -606,7 +607,7 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 /* tlsplug_conn_verified_chain(): the chain the engine built to a trust
  * anchor. */
 #define TLSPLUG_CAP_VERIFIED_CHAIN   (UINT64_C(1) << 16)
-/* Public-key pins (add_pin()) are checked. */
+/* Public-key pins (tlsplug_config_builder_add_pins()) are checked. */
 #define TLSPLUG_CAP_PINNING          (UINT64_C(1) << 17)
 /* The application's verify callback (set_verify_callback()) is run. */
 #define TLSPLUG_CAP_VERIFY_CALLBACK  (UINT64_C(1) << 18)
@@ -752,6 +753,8 @@ TLSPLUG_API const struct tlsplug_error *tlsplug_conn_error(
  * failure, never the reverse.  With validation off
  * (set_insecure_no_validation) the engine's chain and host name checks are
  * skipped and the pins and the callback, when set, decide alone.
+ * On a server whose SNI callback returned another config, that config's
+ * pins, verify callback and client-certificate mode apply.
  * ------------------------------------------------------------------------ */
 
 /* One DER certificate: len bytes at data. */
