@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,42 @@ enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
 struct section_values {
 	struct tlsplug__conf_entry backend;
 	struct tlsplug__conf_entry plugin_path;
+	struct tlsplug__conf_entry session_cache;
+	struct tlsplug__conf_entry ticket_lifetime;
+	struct tlsplug__conf_entry ticket_key_file;
 };
+
+/* The keys, each with its entry in struct section_values and in struct
+ * tlsplug__conf. */
+enum key_id { KEY_BACKEND, KEY_PLUGIN_PATH, KEY_SESSION_CACHE,
+              KEY_TICKET_LIFETIME, KEY_TICKET_KEY_FILE };
+static const struct {
+	const char *name;
+	enum key_id id;
+	size_t values_off, conf_off;
+} keys[] = {
+#define KEY(n, id) { #n, id, offsetof(struct section_values, n), \
+                     offsetof(struct tlsplug__conf, n) }
+	KEY(backend, KEY_BACKEND),
+	KEY(plugin_path, KEY_PLUGIN_PATH),
+	KEY(session_cache, KEY_SESSION_CACHE),
+	KEY(ticket_lifetime, KEY_TICKET_LIFETIME),
+	KEY(ticket_key_file, KEY_TICKET_KEY_FILE),
+#undef KEY
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+static struct tlsplug__conf_entry *
+values_entry(struct section_values *v, size_t k)
+{
+	return (struct tlsplug__conf_entry *)((char *)v + keys[k].values_off);
+}
+
+static struct tlsplug__conf_entry *
+conf_entry(struct tlsplug__conf *c, size_t k)
+{
+	return (struct tlsplug__conf_entry *)((char *)c + keys[k].conf_off);
+}
 
 struct parser {
 	const char *filename;
@@ -234,6 +270,41 @@ check_plugin_path(struct parser *p, unsigned line, const char *v, size_t vlen)
 	return ok;
 }
 
+/* A decimal number lo..hi in v[0..len), else -1. */
+static long
+number_in(const char *v, size_t len, long lo, long hi)
+{
+	long n = 0;
+
+	if (len == 0 || len > 9)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	return n >= lo && n <= hi ? n : -1;
+}
+
+long
+tlsplug__conf_session_cache(const char *v, size_t len)
+{
+	if ((len == 2 && memcmp(v, "on", 2) == 0) ||
+	    (len == 3 && memcmp(v, "yes", 3) == 0))
+		return TLSPLUG_SESSION_CACHE_DEFAULT;
+	if ((len == 3 && memcmp(v, "off", 3) == 0) ||
+	    (len == 2 && memcmp(v, "no", 2) == 0) ||
+	    (len == 1 && v[0] == '0'))
+		return 0;
+	return number_in(v, len, 1, 1000000);
+}
+
+long
+tlsplug__conf_ticket_lifetime(const char *v, size_t len)
+{
+	return number_in(v, len, 1, 604800);
+}
+
 static void
 entry_clear(struct tlsplug__conf_entry *e)
 {
@@ -302,8 +373,8 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	const char *key = s, *v;
 	size_t klen, vlen;
 	struct section_values *target = NULL;
-	struct tlsplug__conf_entry *e;
-	bool is_backend;
+	size_t k;
+	bool ok;
 
 	if (eq == NULL) {
 		diag(p, line, "expected 'key = value' or '[section]'");
@@ -318,11 +389,11 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "missing key before '='");
 		return;
 	}
-	if (klen == 7 && memcmp(key, "backend", 7) == 0) {
-		is_backend = true;
-	} else if (klen == 11 && memcmp(key, "plugin_path", 11) == 0) {
-		is_backend = false;
-	} else {
+	for (k = 0; k < NKEYS; k++)
+		if (strlen(keys[k].name) == klen &&
+		    memcmp(key, keys[k].name, klen) == 0)
+			break;
+	if (k == NKEYS) {
 		diag(p, line, "unknown key '%.*s'", (int)klen, key);
 		return;
 	}
@@ -335,8 +406,35 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "empty value for '%.*s'", (int)klen, key);
 		return;
 	}
-	if (is_backend ? !check_backend_list(p, line, v, vlen)
-	               : !check_plugin_path(p, line, v, vlen))
+	switch (keys[k].id) {
+	case KEY_BACKEND:
+		ok = check_backend_list(p, line, v, vlen);
+		break;
+	case KEY_PLUGIN_PATH:
+		ok = check_plugin_path(p, line, v, vlen);
+		break;
+	case KEY_SESSION_CACHE:
+		ok = tlsplug__conf_session_cache(v, vlen) >= 0;
+		if (!ok)
+			diag(p, line, "session_cache must be on, off or a "
+			     "number of names (1 to 1000000), not '%.*s'",
+			     (int)vlen, v);
+		break;
+	case KEY_TICKET_LIFETIME:
+		ok = tlsplug__conf_ticket_lifetime(v, vlen) >= 0;
+		if (!ok)
+			diag(p, line, "ticket_lifetime must be a number of "
+			     "seconds (1 to 604800), not '%.*s'", (int)vlen,
+			     v);
+		break;
+	default:
+		ok = v[0] == '/';
+		if (!ok)
+			diag(p, line, "ticket_key_file '%.*s' is not an "
+			     "absolute path", (int)vlen, v);
+		break;
+	}
+	if (!ok)
 		return;
 	if (sec == SEC_DEFAULT)
 		target = &p->def;
@@ -344,8 +442,7 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		target = &p->app_values;
 	if (target == NULL)
 		return;
-	e = is_backend ? &target->backend : &target->plugin_path;
-	entry_set(p, e, line, v, vlen);
+	entry_set(p, values_entry(target, k), line, v, vlen);
 }
 
 /* Moves the effective value (application section first) into *dst. */
@@ -391,13 +488,12 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 		else
 			parse_assignment(&p, line, s, llen, sec);
 	}
-	resolve(&out->backend, &p.app_values.backend, &p.def.backend);
-	resolve(&out->plugin_path, &p.app_values.plugin_path,
-	        &p.def.plugin_path);
-	entry_clear(&p.def.backend);
-	entry_clear(&p.def.plugin_path);
-	entry_clear(&p.app_values.backend);
-	entry_clear(&p.app_values.plugin_path);
+	for (size_t k = 0; k < NKEYS; k++) {
+		resolve(conf_entry(out, k), values_entry(&p.app_values, k),
+		        values_entry(&p.def, k));
+		entry_clear(values_entry(&p.def, k));
+		entry_clear(values_entry(&p.app_values, k));
+	}
 	if (p.nomem) {
 		tlsplug__conf_clear(out);
 		return TLSPLUG_ERR_NOMEM;
@@ -446,8 +542,8 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	if (c == NULL)
 		return;
 	tlsplug__free(c->path);
-	entry_clear(&c->backend);
-	entry_clear(&c->plugin_path);
+	for (size_t k = 0; k < NKEYS; k++)
+		entry_clear(conf_entry(c, k));
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);
 	tlsplug__free(c->diags);

@@ -15,6 +15,7 @@
 
 #include "identity.h"
 #include "internal.h"
+#include "session.h"
 
 struct chain {
 	struct tlsplug_certificate *cert;
@@ -36,6 +37,7 @@ struct settings {
 	struct tlsplug_trust_store *trust;   /* NULL: the system store */
 	tlsplug_sni_cb sni_cb;
 	void *sni_data;
+	struct tlsplug__sess_settings sess;   /* session_config.c */
 };
 
 struct tlsplug_config_builder {
@@ -64,6 +66,7 @@ struct tlsplug_config {
 	.validate = 1, \
 	.min_version = TLSPLUG_VERSION_TLSv1_2, \
 	.max_version = TLSPLUG_VERSION_MAXIMUM_SUPPORTED, \
+	.sess = TLSPLUG__SESS_SETTINGS_DEFAULT, \
 }
 
 /* ---- settings: copy and free ---------------------------------------- */
@@ -96,6 +99,7 @@ settings_free(struct settings *s)
 	tlsplug__free(s->ciphers);
 	alpn_free(s->alpn, s->nalpn);
 	tlsplug_trust_store_unref(s->trust);
+	tlsplug__sess_settings_free(&s->sess);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -131,6 +135,9 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->chains = NULL;
 	dst->nciphers = dst->nalpn = dst->nchains = 0;
 	dst->trust = NULL;
+	dst->sess.key = NULL;
+	if (tlsplug__sess_settings_copy(&dst->sess, &src->sess) != TLSPLUG_OK)
+		goto nomem;
 
 	if (src->nciphers > 0) {
 		dst->ciphers = tlsplug__calloc(src->nciphers, sizeof(uint16_t));
@@ -471,7 +478,7 @@ hash_settings(const struct settings *s)
 		h = hash_blob(h, &bt.pem);
 	h = fnv(h, &s->sni_cb, sizeof(s->sni_cb));
 	h = fnv(h, &s->sni_data, sizeof(s->sni_data));
-	return h;
+	return tlsplug__sess_settings_hash(h, &s->sess);
 }
 
 static int
@@ -538,7 +545,8 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->max_version != b->max_version ||
 	    a->nciphers != b->nciphers || a->nalpn != b->nalpn ||
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
-	    a->sni_data != b->sni_data)
+	    a->sni_data != b->sni_data ||
+	    !tlsplug__sess_settings_equal(&a->sess, &b->sess))
 		return 0;
 	if (a->nciphers > 0 &&
 	    memcmp(a->ciphers, b->ciphers, a->nciphers * sizeof(uint16_t)) != 0)
@@ -576,6 +584,8 @@ static struct tlsplug_config default_config = {
 		.min_version = TLSPLUG_VERSION_TLSv1_2,
 		.max_version = TLSPLUG_VERSION_MAXIMUM_SUPPORTED,
 		.trust = &default_config.btrust,
+		.session_tickets = 1,
+		.ticket_lifetime = TLSPLUG__TICKET_LIFETIME_DEFAULT,
 	},
 	.btrust = {
 		.system = 1,
@@ -678,8 +688,7 @@ build_view(struct tlsplug_config *c)
 	v->has_sni_callback = s->sni_cb != NULL;
 	v->client_cert = v->verify_peer ? TLSPLUG_CLIENT_CERT_REQUIRE :
 	    TLSPLUG_CLIENT_CERT_NONE;
-	v->session_tickets = 1;
-	v->ticket_lifetime = 7200;
+	tlsplug__sess_settings_view(&s->sess, v);
 	return TLSPLUG_OK;
 }
 
@@ -866,4 +875,20 @@ tlsplug__config_needs_key_password(const struct tlsplug_config *c)
 			return 1;
 	}
 	return 0;
+}
+
+struct tlsplug__sess_settings *
+tlsplug__builder_sess(struct tlsplug_config_builder *b,
+                      struct tlsplug_error **e)
+{
+	if (b == NULL)
+		return NULL;
+	*e = &b->error;
+	return &b->s.sess;
+}
+
+const struct tlsplug__sess_settings *
+tlsplug__config_sess(const struct tlsplug_config *c)
+{
+	return &c->s.sess;
 }

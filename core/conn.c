@@ -25,6 +25,7 @@
 
 #include "buffer.h"
 #include "internal.h"
+#include "session.h"
 #include "x509.h"
 
 struct tlsplug_conn {
@@ -66,6 +67,7 @@ struct tlsplug_conn {
 	bool sni_selected;
 	char *sni_name;
 	struct tlsplug__sni_choice sni_choice;
+	struct tlsplug__conn_sess sess;   /* session.c */
 };
 
 /* The plugin's private state follows the connection in one allocation. */
@@ -306,6 +308,7 @@ tlsplug_conn_free(struct tlsplug_conn *conn)
 	tlsplug__free(conn->peer_subject);
 	tlsplug__free(conn->sni_name);
 	tlsplug__free(conn->errbuf);
+	tlsplug__conn_sess_fini(&conn->sess);
 	tlsplug_context_unref(conn->ctx);
 	tlsplug__free(conn);
 }
@@ -438,6 +441,8 @@ do_handshake(struct tlsplug_conn *conn)
 		return TLSPLUG_OK;
 	if (conn->end != 0)
 		return conn->end;
+	if (!conn->sess.started)
+		tlsplug__session_before_handshake(conn);
 	rec_init(conn, &e);
 	rc = conn->ops->handshake(conn->priv, &e);
 	if (rc == TLSPLUG_OK) {
@@ -823,4 +828,26 @@ const struct tlsplug_error *
 tlsplug_conn_error(const struct tlsplug_conn *conn)
 {
 	return conn == NULL ? NULL : conn->error;
+}
+
+void
+tlsplug__conn_parts(struct tlsplug_conn *conn,
+                    struct tlsplug__conn_parts *out)
+{
+	out->ctx = conn->ctx;
+	out->desc = conn->desc;
+	out->priv = conn->priv;
+	out->hostname = conn->hostname;
+	out->handshake_done = conn->handshake_done;
+	out->sess = &conn->sess;
+}
+
+int
+tlsplug__conn_note_error(struct tlsplug_conn *conn,
+                         const struct tlsplug_error *e)
+{
+	struct tlsplug_error copy = *e;
+
+	keep(conn, &copy);
+	return conn->error->code;
 }

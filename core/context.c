@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "session.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -42,6 +43,7 @@ struct tlsplug_context {
 	struct sni_slot **slots;  /* pointers, so slot addresses stay put */
 	size_t nslots;
 	size_t slots_cap;
+	struct tlsplug__ctx_sess sess;   /* cache, key file (session_config.c) */
 };
 
 static const char *
@@ -232,7 +234,10 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
 
-	rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
+	rc = tlsplug__ctx_sess_setup(b, role, config, &ctx->bcfg, &ctx->sess,
+	                             &ctx->error);
+	if (rc == TLSPLUG_OK)
+		rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
 	if (rc != TLSPLUG_OK) {
 		if (rc > 0 || ctx->error.code == TLSPLUG_OK) {
 			/* The plugin broke the contract: say so. */
@@ -243,6 +248,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		tlsplug__error_export(&ctx->error, err);
 		rc = ctx->error.code;
 		/* init cleans up after itself when it fails: no fini. */
+		tlsplug__ctx_sess_fini(&ctx->sess);
 		tlsplug_config_unref(ctx->config);
 		pthread_mutex_destroy(&ctx->lock);
 		tlsplug__free(ctx->priv);
@@ -282,6 +288,7 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 	tlsplug__free(ctx->slots);
 	ctx->ops->fini(ctx->priv);
 	tlsplug__free(ctx->priv);
+	tlsplug__ctx_sess_fini(&ctx->sess);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
 	tlsplug__free(ctx);
@@ -567,4 +574,10 @@ out:
 	*ctx_priv = choice.ctx_priv;
 	*chain = choice.chain;
 	return TLSPLUG_OK;
+}
+
+struct tlsplug__ctx_sess *
+tlsplug__context_sess(const struct tlsplug_context *ctx)
+{
+	return (struct tlsplug__ctx_sess *)&ctx->sess;
 }

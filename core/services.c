@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "session.h"
 
 static void *
 svc_alloc(size_t size)
@@ -121,6 +122,7 @@ static const struct tlsplug_core core_services = {
 	.match_hostname = svc_match_hostname,
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
+	.session_ready = tlsplug__session_ready,
 };
 
 const struct tlsplug_core *
