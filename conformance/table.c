@@ -95,6 +95,14 @@ const struct conf_case conf_cases[] = {
 	CASE(shutdown_tls12),
 	CASE(ragged_eof_client),
 	CASE(ragged_eof_server),
+	CASE(session_resume_tls13),
+	CASE(session_resume_tls12),
+	CASE(session_cross_backend_refused),
+	CASE(session_other_name_not_offered),
+	CASE(session_corrupt_refused),
+	CASE(session_ticket_key_shared),
+	CASE(session_ticket_rotation),
+	CASE(session_tickets_off),
 };
 const size_t conf_case_count = sizeof(conf_cases) / sizeof(conf_cases[0]);
 
@@ -147,6 +155,14 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(shutdown_tls12),
 	CASE(ragged_eof_client),
 	CASE(ragged_eof_server),
+	CASE(session_resume_tls13),
+	CASE(session_resume_tls12),
+	CASE(session_cross_backend_refused),
+	CASE(session_cross_backend_real),
+	CASE(session_other_name_not_offered),
+	CASE(session_corrupt_refused),
+	CASE(session_ticket_key_shared),
+	CASE(session_ticket_rotation),
 };
 const size_t conf_interop_case_count =
 	sizeof(conf_interop_cases) / sizeof(conf_interop_cases[0]);

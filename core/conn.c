@@ -447,6 +447,7 @@ do_handshake(struct tlsplug_conn *conn)
 	rc = conn->ops->handshake(conn->priv, &e);
 	if (rc == TLSPLUG_OK) {
 		conn->handshake_done = true;
+		tlsplug__session_handshake_done(conn);
 		if (cache_negotiated(conn) != TLSPLUG_OK) {
 			tlsplug__error_set(&e, TLSPLUG_ERR_NOMEM,
 			                   "out of memory after the handshake");

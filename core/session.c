@@ -521,9 +521,12 @@ tlsplug_conn_set_session(struct tlsplug_conn *conn,
 		    "the session has expired");
 	else
 		rc = give(&p, s, &e);
-	if (rc == TLSPLUG_OK) {
+	/* Set or refused, the application chose: the cache is not asked
+	 * for another session. */
+	if (rc == TLSPLUG_OK || rc == TLSPLUG_ERR_INVALID) {
 		p.sess->explicit_set = true;
-		return TLSPLUG_OK;
+		if (rc == TLSPLUG_OK)
+			return TLSPLUG_OK;
 	}
 	return tlsplug__conn_note_error(conn, &e);
 }
@@ -557,16 +560,31 @@ tlsplug__session_before_handshake(struct tlsplug_conn *conn)
 	tlsplug_session_unref(s);
 }
 
+/* Adds s to the context's cache, under the connection's server name and
+ * peer address. */
+static int
+cache_put(const struct tlsplug__conn_parts *p, struct tlsplug_session *s)
+{
+	struct tlsplug__ctx_sess *cs = tlsplug__context_sess(p->ctx);
+	char *key;
+	int rc = TLSPLUG_OK;
+
+	if (cs->cache == NULL)
+		return TLSPLUG_OK;
+	key = tlsplug__sess_cache_key(p->hostname, p->sess->peer);
+	if (key != NULL)
+		rc = tlsplug__sess_cache_put(cs->cache, key, s);
+	tlsplug__free(key);
+	return rc;
+}
+
 int
 tlsplug__session_ready(struct tlsplug_conn *conn, const unsigned char *data,
                        size_t len, uint32_t lifetime, int single_use)
 {
 	struct tlsplug__conn_parts p;
 	struct tlsplug_session *s;
-	struct tlsplug__ctx_sess *cs;
 	uint8_t version = 0;
-	char *key;
-	int rc = TLSPLUG_OK;
 
 	if (conn == NULL || data == NULL || len == 0 ||
 	    len > TLSPLUG__SESSION_DATA_MAX)
@@ -574,10 +592,10 @@ tlsplug__session_ready(struct tlsplug_conn *conn, const unsigned char *data,
 	tlsplug__conn_parts(conn, &p);
 	if (tlsplug_context_role(p.ctx) != TLSPLUG_CLIENT)
 		return TLSPLUG_ERR_INVALID;
-	if (p.desc->conn->version != NULL)
-		version = (uint8_t)p.desc->conn->version(p.priv);
-	if (version > TLSPLUG_VERSION_TLSv1_3)
-		version = 0;
+	/* A session made inside the handshake (TLS 1.2) gets its version
+	 * and enters the cache once the handshake is done. */
+	if (p.handshake_done)
+		version = p.sess->version;
 	if (lifetime > TLSPLUG__TICKET_LIFETIME_MAX)
 		lifetime = TLSPLUG__TICKET_LIFETIME_MAX;
 	s = tlsplug__session_new(
@@ -587,16 +605,29 @@ tlsplug__session_ready(struct tlsplug_conn *conn, const unsigned char *data,
 	    tlsplug__now());
 	if (s == NULL)
 		return TLSPLUG_ERR_NOMEM;
-	cs = tlsplug__context_sess(p.ctx);
-	if (cs->cache != NULL) {
-		key = tlsplug__sess_cache_key(p.hostname, p.sess->peer);
-		if (key != NULL)
-			rc = tlsplug__sess_cache_put(cs->cache, key, s);
-		tlsplug__free(key);
-	}
 	tlsplug_session_unref(p.sess->latest);
 	p.sess->latest = s;
-	return rc;
+	if (!p.handshake_done)
+		return TLSPLUG_OK;
+	return cache_put(&p, s);
+}
+
+void
+tlsplug__session_handshake_done(struct tlsplug_conn *conn)
+{
+	struct tlsplug__conn_parts p;
+	struct tlsplug_session *s;
+
+	tlsplug__conn_parts(conn, &p);
+	/* Engines may not say while they read post-handshake messages. */
+	p.sess->version = (uint8_t)tlsplug_conn_version(conn);
+	if (p.sess->version > TLSPLUG_VERSION_TLSv1_3)
+		p.sess->version = 0;
+	s = p.sess->latest;
+	if (s == NULL || s->version != 0)
+		return;
+	s->version = p.sess->version;
+	(void)cache_put(&p, s);
 }
 
 struct tlsplug_session *

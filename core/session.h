@@ -66,6 +66,7 @@ struct tlsplug__conn_sess {
 	char *peer;          /* peer address for the cache key, or NULL */
 	bool explicit_set;   /* tlsplug_conn_set_session() was called */
 	bool started;        /* the handshake was started */
+	uint8_t version;     /* negotiated, once the handshake is done */
 };
 
 /* conn.c: the parts of a connection session.c needs. */
@@ -87,6 +88,9 @@ int tlsplug__conn_note_error(struct tlsplug_conn *conn,
  * cached session on a client; never fails the handshake), and on free. */
 void tlsplug__session_before_handshake(struct tlsplug_conn *conn);
 void tlsplug__conn_sess_fini(struct tlsplug__conn_sess *s);
+/* conn.c calls this when the handshake completes: a session the engine
+ * made during it gets its version and enters the cache. */
+void tlsplug__session_handshake_done(struct tlsplug_conn *conn);
 
 /* core->session_ready. */
 int tlsplug__session_ready(struct tlsplug_conn *conn,

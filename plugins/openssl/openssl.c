@@ -175,7 +175,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_TLS1_3 | TLSPLUG_CAP_NO_VALIDATION |
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CIPHER_ORDER |
 	        TLSPLUG_CAP_CLIENT_CERT | TLSPLUG_CAP_KEY_PASSWORD |
-	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519,
+	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519 |
+	        TLSPLUG_CAP_SESSIONS,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,
