@@ -286,6 +286,7 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	c->eng = eng;
 	c->host = host;
 	flags = eng->role == TLSPLUG_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER;
+	flags |= gtls_session_init_flags(eng);
 	ret = gnutls_init(&c->session, flags | GNUTLS_NONBLOCK);
 	if (ret < 0) {
 		c->session = NULL;
@@ -307,6 +308,8 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 		ret = gnutls_alpn_set_protocols(c->session, eng->alpn,
 			eng->nalpn, eng->role == TLSPLUG_SERVER ?
 			GNUTLS_ALPN_SERVER_PRECEDENCE : 0);
+	if (ret >= 0)
+		ret = gtls_session_conn_init(c);
 	if (ret < 0)
 		goto fail;
 
@@ -376,6 +379,7 @@ gtls_conn_handshake(void *priv, struct tlsplug_error *err)
 		if (ret == 0) {
 			c->handshake_done = 1;
 			c->cipher_id = gtls_session_cipher_id(c->session);
+			gtls_session_handshake_done(c);
 			return TLSPLUG_OK;
 		}
 		if (ret == GNUTLS_E_AGAIN) {
@@ -583,4 +587,6 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.alpn = gtls_conn_alpn,
 	.server_name = gtls_conn_server_name,
 	.peer_cert = gtls_conn_peer_cert,
+	.set_session = gtls_conn_set_session,
+	.resumed = gtls_conn_resumed,
 };
