@@ -13,9 +13,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -660,4 +662,23 @@ tlsplug__conn_sess_fini(struct tlsplug__conn_sess *s)
 	tlsplug_session_unref(s->latest);
 	tlsplug__free(s->peer);
 	memset(s, 0, sizeof(*s));
+}
+
+void
+tlsplug__session_peer_from_fd(struct tlsplug_conn *conn, int fd)
+{
+	struct tlsplug__conn_parts p;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[NI_MAXHOST], serv[NI_MAXSERV], text[NI_MAXHOST + NI_MAXSERV];
+
+	tlsplug__conn_parts(conn, &p);
+	if (getpeername(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+	    (ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
+	    getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv,
+	                sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return;
+	snprintf(text, sizeof(text), "%s %s", host, serv);
+	tlsplug__free(p.sess->peer);
+	p.sess->peer = tlsplug__strdup(text);
 }

@@ -92,6 +92,10 @@ void tlsplug__conn_sess_fini(struct tlsplug__conn_sess *s);
  * made during it gets its version and enters the cache. */
 void tlsplug__session_handshake_done(struct tlsplug_conn *conn);
 
+/* Sockets: the peer address of connected socket fd ("addr port") becomes
+ * part of conn's cache key.  Nothing happens when it cannot be read. */
+void tlsplug__session_peer_from_fd(struct tlsplug_conn *conn, int fd);
+
 /* core->session_ready. */
 int tlsplug__session_ready(struct tlsplug_conn *conn,
                            const unsigned char *data, size_t len,
