@@ -88,7 +88,8 @@ PIN(tlsplug_conn_ops, peer_cert, 88);
 PIN(tlsplug_conn_ops, set_session, 96);
 PIN(tlsplug_conn_ops, resumed, 104);
 PIN(tlsplug_conn_ops, verified_cert, 112);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 120,
+PIN(tlsplug_conn_ops, get_session, 120);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 128,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */

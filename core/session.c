@@ -580,13 +580,72 @@ cache_put(const struct tlsplug__conn_parts *p, struct tlsplug_session *s)
 	return rc;
 }
 
+/* True when the plugin gives its session on demand (conn_ops.get_session),
+ * so connections keep only what session_ready said of it. */
+static bool
+engine_keeps(const struct tlsplug__conn_parts *p)
+{
+	return TLSPLUG_OPS_HAS(p->desc, conn, 1, get_session);
+}
+
+/* A session object from bytes, with what session_ready said of them. */
+static struct tlsplug_session *
+make(const struct tlsplug__conn_parts *p, const unsigned char *data,
+     size_t len)
+{
+	const struct tlsplug__conn_sess *cs = p->sess;
+
+	return tlsplug__session_new(
+	    tlsplug_backend_name(tlsplug_context_backend(p->ctx)),
+	    p->hostname, data, len, cs->lifetime, cs->single_use,
+	    cs->version, tlsplug_config_hash(tlsplug_context_config(p->ctx)),
+	    cs->created);
+}
+
+/* The engine's current session (conn_ops.get_session), or NULL. */
+static struct tlsplug_session *
+from_engine(const struct tlsplug__conn_parts *p)
+{
+	unsigned char stack[2048], *buf = stack;
+	struct tlsplug_session *s = NULL;
+	size_t size = sizeof(stack);
+	ssize_t n;
+
+	n = p->desc->conn->get_session(p->priv, buf, size);
+	if (n > (ssize_t)size && (size_t)n <= TLSPLUG__SESSION_DATA_MAX) {
+		size = (size_t)n;
+		buf = tlsplug__malloc(size);
+		if (buf == NULL)
+			return NULL;
+		n = p->desc->conn->get_session(p->priv, buf, size);
+	}
+	if (n > 0 && (size_t)n <= size) {
+		s = make(p, buf, (size_t)n);
+		memset(buf, 0, (size_t)n);   /* the session's secrets */
+	}
+	if (buf != stack)
+		tlsplug__free(buf);
+	return s;
+}
+
+/* The connection's session as of now: the engine's, or the copy kept. */
+static struct tlsplug_session *
+current(const struct tlsplug__conn_parts *p)
+{
+	if (!p->sess->have)
+		return NULL;
+	if (engine_keeps(p))
+		return from_engine(p);
+	return tlsplug_session_ref(p->sess->latest);
+}
+
 int
 tlsplug__session_ready(struct tlsplug_conn *conn, const unsigned char *data,
                        size_t len, uint32_t lifetime, int single_use)
 {
 	struct tlsplug__conn_parts p;
 	struct tlsplug_session *s;
-	uint8_t version = 0;
+	int rc;
 
 	if (conn == NULL || data == NULL || len == 0 ||
 	    len > TLSPLUG__SESSION_DATA_MAX)
@@ -594,24 +653,28 @@ tlsplug__session_ready(struct tlsplug_conn *conn, const unsigned char *data,
 	tlsplug__conn_parts(conn, &p);
 	if (tlsplug_context_role(p.ctx) != TLSPLUG_CLIENT)
 		return TLSPLUG_ERR_INVALID;
-	/* A session made inside the handshake (TLS 1.2) gets its version
-	 * and enters the cache once the handshake is done. */
-	if (p.handshake_done)
-		version = p.sess->version;
 	if (lifetime > TLSPLUG__TICKET_LIFETIME_MAX)
 		lifetime = TLSPLUG__TICKET_LIFETIME_MAX;
-	s = tlsplug__session_new(
-	    tlsplug_backend_name(tlsplug_context_backend(p.ctx)), p.hostname,
-	    data, len, lifetime, single_use != 0, version,
-	    tlsplug_config_hash(tlsplug_context_config(p.ctx)),
-	    tlsplug__now());
+	p.sess->have = true;
+	p.sess->lifetime = lifetime;
+	p.sess->single_use = single_use != 0;
+	p.sess->created = tlsplug__now();
+	/* A session made inside the handshake (TLS 1.2) gets its version
+	 * and enters the cache once the handshake is done. */
+	p.sess->pending = !p.handshake_done;
+	if (engine_keeps(&p) &&
+	    (p.sess->pending || tlsplug__context_sess(p.ctx)->cache == NULL))
+		return TLSPLUG_OK;
+	s = make(&p, data, len);
 	if (s == NULL)
 		return TLSPLUG_ERR_NOMEM;
-	tlsplug_session_unref(p.sess->latest);
-	p.sess->latest = s;
-	if (!p.handshake_done)
-		return TLSPLUG_OK;
-	return cache_put(&p, s);
+	if (!engine_keeps(&p)) {
+		tlsplug_session_unref(p.sess->latest);
+		p.sess->latest = tlsplug_session_ref(s);
+	}
+	rc = p.sess->pending ? TLSPLUG_OK : cache_put(&p, s);
+	tlsplug_session_unref(s);
+	return rc;
 }
 
 void
@@ -625,11 +688,17 @@ tlsplug__session_handshake_done(struct tlsplug_conn *conn)
 	p.sess->version = (uint8_t)tlsplug_conn_version(conn);
 	if (p.sess->version > TLSPLUG_VERSION_TLSv1_3)
 		p.sess->version = 0;
-	s = p.sess->latest;
-	if (s == NULL || s->version != 0)
+	if (!p.sess->pending)
 		return;
-	s->version = p.sess->version;
-	(void)cache_put(&p, s);
+	p.sess->pending = false;
+	if (p.sess->latest != NULL)
+		p.sess->latest->version = p.sess->version;
+	if (tlsplug__context_sess(p.ctx)->cache == NULL)
+		return;
+	s = current(&p);
+	if (s != NULL)
+		(void)cache_put(&p, s);
+	tlsplug_session_unref(s);
 }
 
 struct tlsplug_session *
@@ -640,7 +709,9 @@ tlsplug_conn_session(struct tlsplug_conn *conn)
 	if (conn == NULL)
 		return NULL;
 	tlsplug__conn_parts(conn, &p);
-	return tlsplug_session_ref(p.sess->latest);
+	if (!p.handshake_done)
+		return NULL;
+	return current(&p);
 }
 
 int

@@ -67,6 +67,14 @@ struct tlsplug__conn_sess {
 	bool explicit_set;   /* tlsplug_conn_set_session() was called */
 	bool started;        /* the handshake was started */
 	uint8_t version;     /* negotiated, once the handshake is done */
+	/* What core->session_ready said of the latest session: the engine
+	 * gives its bytes again on demand (conn_ops.get_session), so only a
+	 * plugin without that member has them kept in `latest`. */
+	bool have;           /* session_ready was called */
+	bool pending;        /* ... inside the handshake */
+	bool single_use;
+	uint32_t lifetime;
+	uint64_t created;
 };
 
 /* conn.c: the parts of a connection session.c needs. */

@@ -425,6 +425,16 @@ struct tlsplug_conn_ops {
 	 * one; 0 past its end or when none was built. */
 	ssize_t (*verified_cert)(void *conn_priv, size_t index,
 	                         unsigned char *buf, size_t size);
+	/* optional with TLSPLUG_CAP_SESSIONS: client, after core->session_ready
+	 * was called: the engine's latest resumable session, the bytes
+	 * session_ready would be given for it (so the core need not keep a
+	 * copy per connection).  Copies them into buf when they fit in size
+	 * bytes and returns their length in any case (more than size: the
+	 * core calls again with a buffer that large); 0 when there is none,
+	 * -1 on failure.  Without it the core keeps the bytes session_ready
+	 * gave. */
+	ssize_t (*get_session)(void *conn_priv, unsigned char *buf,
+	                       size_t size);
 	/* Append only below, behind a minor fence. */
 };
 

@@ -589,4 +589,5 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.peer_cert = gtls_conn_peer_cert,
 	.set_session = gtls_conn_set_session,
 	.resumed = gtls_conn_resumed,
+	.get_session = gtls_conn_get_session,
 };

@@ -173,6 +173,8 @@ void gtls_session_handshake_done(struct gtls_conn *c);
 int gtls_conn_set_session(void *priv, const unsigned char *data, size_t len,
                           struct tlsplug_error *err);
 int gtls_conn_resumed(void *priv);
+/* conn_ops.get_session: the session data (gnutls_session_get_data2). */
+ssize_t gtls_conn_get_session(void *priv, unsigned char *buf, size_t size);
 
 /* ---- conn.c ---- */
 

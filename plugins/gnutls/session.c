@@ -192,3 +192,24 @@ gtls_conn_resumed(void *priv)
 
 	return c->session != NULL && gnutls_session_is_resumed(c->session);
 }
+
+ssize_t
+gtls_conn_get_session(void *priv, unsigned char *buf, size_t size)
+{
+	struct gtls_conn *c = priv;
+	gnutls_datum_t d = { NULL, 0 };
+	ssize_t n;
+
+	if (c->session == NULL ||
+	    gnutls_session_get_data2(c->session, &d) < 0) {
+		gnutls_free(d.data);
+		return -1;
+	}
+	n = (ssize_t)d.size;
+	if (d.size > 0 && d.size <= size)
+		memcpy(buf, d.data, d.size);
+	if (d.data != NULL)
+		gnutls_memset(d.data, 0, d.size);
+	gnutls_free(d.data);
+	return n;
+}

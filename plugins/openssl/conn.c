@@ -559,4 +559,5 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.peer_cert = osslp_conn_peer_cert,
 	.set_session = osslp_conn_set_session,
 	.resumed = osslp_conn_resumed,
+	.get_session = osslp_conn_get_session,
 };

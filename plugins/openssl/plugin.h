@@ -152,6 +152,9 @@ void osslp_session_handshake_done(struct osslp_conn *c);
 int osslp_conn_set_session(void *conn_priv, const unsigned char *data,
                            size_t len, struct tlsplug_error *err);
 int osslp_conn_resumed(void *conn_priv);
+/* conn_ops.get_session: the latest resumable session as i2d bytes. */
+ssize_t osslp_conn_get_session(void *conn_priv, unsigned char *buf,
+                               size_t size);
 
 /* ---- conn.c ------------------------------------------------------------- */
 

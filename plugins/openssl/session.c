@@ -261,3 +261,25 @@ osslp_conn_resumed(void *conn_priv)
 
 	return SSL_session_reused(c->ssl) ? 1 : 0;
 }
+
+ssize_t
+osslp_conn_get_session(void *conn_priv, unsigned char *buf, size_t size)
+{
+	struct osslp_conn *c = conn_priv;
+	SSL_SESSION *sess = SSL_get0_session(c->ssl);
+	unsigned char *p = buf;
+	int len;
+
+	if (sess == NULL || !SSL_SESSION_is_resumable(sess))
+		return 0;
+	len = i2d_SSL_SESSION(sess, NULL);
+	if (len <= 0) {
+		ERR_clear_error();
+		return -1;
+	}
+	if ((size_t)len <= size && i2d_SSL_SESSION(sess, &p) != len) {
+		ERR_clear_error();
+		return -1;
+	}
+	return len;
+}
