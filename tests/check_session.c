@@ -16,6 +16,7 @@
 
 #include "ck_run.h"
 #include "conffile.h"
+#include "registry.h"
 #include "internal.h"
 #include "session.h"
 
@@ -440,6 +441,72 @@ START_TEST(test_conffile_keys)
 }
 END_TEST
 
+/* The client cache a context gets, with a system config file holding
+ * `text` (the user's file is made absent), on the first engine under
+ * test: -1 when no engine was built, else the cache's presence. */
+static int
+client_cache_with_conf(const char *text, const char *dir)
+{
+	const char *list = getenv("TLSPLUG_TEST_BACKENDS");
+	char path[256], so[1024];
+	struct tlsplug_registry *r = NULL;
+	const struct tlsplug_backend *b = NULL;
+	struct tlsplug_context *ctx = NULL;
+	int has;
+	FILE *f;
+
+	if (list == NULL || list[0] == '\0')
+		return -1;
+	snprintf(so, sizeof(so), "%s", list);
+	so[strcspn(so, " ")] = '\0';
+	snprintf(path, sizeof(path), "%s/system.conf", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(tlsplug__registry_new_ex(NULL, path, &r, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_registry_load_file(r, so, &b, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_context_new(b, TLSPLUG_CLIENT,
+	                 tlsplug_config_default(), &ctx, NULL), TLSPLUG_OK);
+	has = tlsplug__context_sess(ctx)->cache != NULL;
+	tlsplug_context_unref(ctx);
+	tlsplug_registry_free(r);
+	unlink(path);
+	return has;
+}
+
+START_TEST(test_conffile_client_cache)
+{
+	char dir[] = "/tmp/check_session.XXXXXX";
+	struct tlsplug_config_builder *b;
+	struct tlsplug_config *c;
+	int on;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("XDG_CONFIG_HOME", dir, 1);
+	unsetenv("TLSPLUG_CONF");
+	on = client_cache_with_conf("", dir);
+	if (on >= 0) {
+		ck_assert_int_eq(on, 1);   /* on by default */
+		ck_assert_int_eq(client_cache_with_conf(
+		    "[default]\nsession_cache = off\n", dir), 0);
+		ck_assert_int_eq(client_cache_with_conf(
+		    "[default]\nsession_cache = 3\n", dir), 1);
+	}
+	/* An explicit setting beats the file (checked on the config). */
+	b = tlsplug_config_builder_new();
+	ck_assert_int_eq(tlsplug_config_builder_set_session_cache(b, 5),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_build(b, &c), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug__config_sess(c)->cache, 5);
+	tlsplug_config_unref(c);
+	tlsplug_config_builder_free(b);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_allocation_failures)
 {
 	struct tlsplug_session *s = sample("n.example", false, 0, 1), *t;
@@ -484,6 +551,7 @@ main(void)
 	tcase_add_test(tc, test_ticket_key_files);
 	tcase_add_test(tc, test_config_settings);
 	tcase_add_test(tc, test_conffile_keys);
+	tcase_add_test(tc, test_conffile_client_cache);
 	tcase_add_test(tc, test_allocation_failures);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

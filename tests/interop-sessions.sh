@@ -150,6 +150,46 @@ for b in $BACKENDS; do
 	stop_serve
 done
 
+# The same, with the key file named in tlsplug.conf (ticket_key_file) and
+# no option: the first backend is enough.
+for b in $BACKENDS; do
+	printf '[default]\nticket_key_file = %s\nticket_lifetime = 600\n' \
+		"$tmp/ticket.key" >"$tmp/keys.conf"
+	TLSPLUG_CONF=$tmp/keys.conf
+	export TLSPLUG_CONF
+	start_serve "conf1" --backend "$b" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key" || break
+	p1=$serve_port
+	s1=$serve_pid
+	start_serve "conf2" --backend "$b" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key" || break
+	n=$b-conf-key
+	sc "$p1" -sess_out "$tmp/$n.sess" >"$tmp/$n-1.out" 2>&1
+	sc "$serve_port" -sess_in "$tmp/$n.sess" >"$tmp/$n-2.out" 2>&1
+	grep -q '^Reused' "$tmp/$n-2.out" &&
+		pass "$n: ticket_key_file in tlsplug.conf shared the key" ||
+		fail "$n: ticket_key_file did not share the key" "$tmp/$n-2.out"
+	stop_serve
+	serve_pid=$s1 serve_name=conf1
+	stop_serve
+	# A key file that cannot serve: the config file's line is named.
+	chmod 644 "$tmp/ticket.key"
+	if try_serve "conf-bad" --backend "$b" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key"; then
+		fail "$b: serve took a world-readable ticket_key_file" \
+			"$tmp/conf-bad.err"
+		stop_serve
+	elif grep -q "^tlsplug: CONFIG_FILE: $tmp/keys.conf:2: ticket_key_file $tmp/ticket.key: others may read" \
+		"$tmp/conf-bad.err"; then
+		pass "$b: a world-readable ticket_key_file refused (file:line)"
+	else
+		fail "$b: bad ticket_key_file: wrong error" "$tmp/conf-bad.err"
+	fi
+	chmod 600 "$tmp/ticket.key"
+	unset TLSPLUG_CONF
+	break
+done
+
 # A key file others may read is refused, naming it.
 chmod 644 "$tmp/other.key"
 if try_serve "badkey" --echo --cert "$C/rsa.pem" --key "$C/rsa.key" \
