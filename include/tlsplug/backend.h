@@ -311,10 +311,14 @@ struct tlsplug_core {
 	 * NewSessionTicket.  data: the engine's own serialisation, what
 	 * conn_ops.set_session takes back (maybe in another process);
 	 * lifetime: the seconds the server allows (0: unknown); single_use: 1
-	 * for a TLS 1.3 ticket (used once).  The core copies the bytes into a
-	 * tlsplug_session (the connection's latest) and the context's cache.
-	 * Returns TLSPLUG_OK or TLSPLUG_ERR_NOMEM; either way the connection
-	 * goes on.
+	 * for a TLS 1.3 ticket (used once).  The core copies the bytes into
+	 * the client context's cache (when it has one; a session made inside
+	 * the handshake enters it once the handshake is done) and remembers
+	 * lifetime and single_use as the connection's latest session, whose
+	 * bytes it asks for again with conn_ops.get_session when the
+	 * application wants them (a plugin without get_session has them
+	 * copied now).  Returns TLSPLUG_OK or TLSPLUG_ERR_NOMEM; either way
+	 * the connection goes on.
 	 */
 	int (*session_ready)(struct tlsplug_conn *conn,
 	                     const unsigned char *data, size_t len,
