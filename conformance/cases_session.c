@@ -348,6 +348,23 @@ first_session(const struct conf_env *env, struct sess_ctx *x,
 	return 0;
 }
 
+/* Sets the last 4 bytes of a serialised session of n bytes to the CRC-32
+ * of the rest (doc/SESSIONS.md), computed here from its definition. */
+static void
+fix_crc(unsigned char *p, size_t n)
+{
+	uint32_t crc = 0xFFFFFFFFu;
+
+	for (size_t i = 0; i < n - 4; i++) {
+		crc ^= p[i];
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+	}
+	crc ^= 0xFFFFFFFFu;
+	for (int i = 0; i < 4; i++)
+		p[n - 4 + (size_t)i] = (unsigned char)(crc >> (24 - 8 * i));
+}
+
 /* Rewrites serialised bytes (as doc/SESSIONS.md describes them) with
  * backend name `name` and a valid checksum. */
 static unsigned char *
@@ -356,7 +373,6 @@ forge_backend(const struct tlsplug_session *s, const char *name,
 {
 	unsigned char *in, *out;
 	size_t len = 0, old, nlen = strlen(name), n;
-	uint32_t crc = 0xFFFFFFFFu;
 
 	(void)tlsplug_session_serialize(s, NULL, 0, &len);
 	in = malloc(len);
@@ -376,14 +392,7 @@ forge_backend(const struct tlsplug_session *s, const char *name,
 	out[9] = (unsigned char)nlen;
 	memcpy(out + 10, name, nlen);
 	memcpy(out + 10 + nlen, in + 10 + old, len - 10 - old);
-	for (size_t i = 0; i < n - 4; i++) {
-		crc ^= out[i];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-	}
-	crc ^= 0xFFFFFFFFu;
-	for (int i = 0; i < 4; i++)
-		out[n - 4 + (size_t)i] = (unsigned char)(crc >> (24 - 8 * i));
+	fix_crc(out, n);
 	free(in);
 	*outlen = n;
 	return out;
@@ -573,28 +582,18 @@ CONF_CASE(case_session_corrupt_refused)
 	if (buf == NULL)
 		goto out;
 	{
-		/* The engine data sits before the 4-byte checksum; its first
-		 * bytes (a DER SEQUENCE or GnuTLS's header) become junk. */
-		size_t dlen = s != NULL ? 0 : 0, at;
+		/* The engine data follows its 4-byte length (doc/SESSIONS.md);
+		 * its first bytes (a DER SEQUENCE or GnuTLS's header) become
+		 * junk, and the checksum is made right again. */
 		unsigned char *p = buf;
 		struct tlsplug_session *junk = NULL;
-		uint32_t crc = 0xFFFFFFFFu;
+		size_t at;
 
-		(void)dlen;
 		at = 10 + p[9] + 1 + 1 + 8 + 4 + 8;
 		at += 2 + ((size_t)p[at] << 8 | p[at + 1]);
 		at += 4;
 		memset(p + at, 0xA5, 8);
-		for (size_t i = 0; i < len - 4; i++) {
-			crc ^= p[i];
-			for (int k = 0; k < 8; k++)
-				crc = (crc >> 1) ^
-				    (0xEDB88320u & (0u - (crc & 1u)));
-		}
-		crc ^= 0xFFFFFFFFu;
-		for (int i = 0; i < 4; i++)
-			p[len - 4 + (size_t)i] =
-			    (unsigned char)(crc >> (24 - 8 * i));
+		fix_crc(p, len);
 		if (tlsplug_session_deserialize(p, len, &junk, NULL) !=
 		    TLSPLUG_OK) {
 			conf_fail(why, whylen, "could not build the junk "

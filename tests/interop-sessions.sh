@@ -1,7 +1,8 @@
 #!/bin/sh
 # Session resumption against real peers, on loopback, with each backend:
 #   - `tlsplug connect --reconnect` against `openssl s_server` and
-#     `gnutls-serv` (tickets on): the second status line says resumed=yes;
+#     `gnutls-serv` (tickets on), and against s_server without tickets
+#     (TLS 1.2 session IDs): the second status line says resumed=yes;
 #   - `openssl s_client -sess_out` then `-sess_in` against `tlsplug serve`:
 #     s_client prints "Reused" (TLS 1.2 and 1.3), serve logs resumed=yes;
 #   - two `tlsplug serve` processes sharing --ticket-key resume each
@@ -29,24 +30,36 @@ expect_resumed() {
 }
 
 # ---- tlsplug connect --reconnect against openssl s_server ------------------
-for v in 1.2 1.3; do
-	for b in $BACKENDS; do
-		n=$b-s_server-tls$v
-		bg "$n-peer" "$OPENSSL" s_server -accept 127.0.0.1:0 -naccept 2 \
-			-rev -cert "$C/rsa.pem" -key "$C/rsa.key" \
-			-cert_chain "$C/int.pem" -tls${v%.*}_${v#*.}
-		peer_pid=$bg_pid
-		if ! wait_for "$tmp/$n-peer.out" '^ACCEPT'; then
-			fail "$n: s_server did not start" "$tmp/$n-peer.err"
-			continue
-		fi
-		peer_port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
-			"$tmp/$n-peer.out")
-		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
-			--cafile "$C/ca.pem" --servername localhost --reconnect
-		expect_ok "$n" && expect_resumed "$n" "no yes"
-		stop_peer
+# reconnect_s_server NAME BACKEND S_SERVER-ARGS...: an s_server for two
+# connections, and `connect --reconnect` with BACKEND against it.
+reconnect_s_server() {
+	n=$1
+	b=$2
+	shift 2
+	bg "$n-peer" "$OPENSSL" s_server -accept 127.0.0.1:0 -naccept 2 \
+		-rev -cert "$C/rsa.pem" -key "$C/rsa.key" \
+		-cert_chain "$C/int.pem" "$@"
+	peer_pid=$bg_pid
+	if ! wait_for "$tmp/$n-peer.out" '^ACCEPT'; then
+		fail "$n: s_server did not start" "$tmp/$n-peer.err"
+		return
+	fi
+	peer_port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
+		"$tmp/$n-peer.out")
+	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost --reconnect
+	expect_ok "$n" && expect_resumed "$n" "no yes"
+	stop_peer
+}
+
+for b in $BACKENDS; do
+	for v in 1.2 1.3; do
+		reconnect_s_server "$b-s_server-tls$v" "$b" -tls1_${v#*.}
 	done
+	# TLS 1.2 session IDs: s_server without tickets keeps sessions in
+	# its own cache, and the client resumes by ID.
+	reconnect_s_server "$b-s_server-tls1.2-session-id" "$b" -tls1_2 \
+		-no_ticket
 done
 
 # ---- tlsplug connect --reconnect against gnutls-serv ------------------------

@@ -20,7 +20,9 @@
  *               peer's chain as DER;
  *   hello.c     the server's ClientHello hooks: the SNI name,
  *               core->select_server, the switch to the chosen engine; the
- *               versions the client offers (to name a version mismatch).
+ *               versions the client offers (to name a version mismatch);
+ *   session.c   session resumption: new sessions to core->session_ready,
+ *               set/resumed/get_session, the server's ticket key.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until fini; an engine context (struct gtls_engine) is

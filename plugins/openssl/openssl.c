@@ -18,7 +18,9 @@
  *   verify.c   the verify callback (chain, then core->check_peer), the
  *              peer's chain as DER, X509 results to categories;
  *   hello.c    the server's ClientHello hook: the SNI name,
- *              core->select_server, the switch to the chosen SSL_CTX.
+ *              core->select_server, the switch to the chosen SSL_CTX;
+ *   session.c  session resumption: new sessions to core->session_ready,
+ *              set/resumed/get_session, the server's ticket keys.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)
