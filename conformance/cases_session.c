@@ -803,3 +803,74 @@ out:
 	sess_ctx_free(&x);
 	return rc;
 }
+
+/* A session is offered only under the config it was made with: one made
+ * by a client that validates is refused by a client context that does
+ * not, and the other way round, so resuming never skips (or adds) a
+ * check the full handshake made. */
+CONF_CASE(case_session_other_config_refused)
+{
+	struct sess_ctx x;
+	struct tlsplug_session *s = NULL, *t = NULL;
+	struct tlsplug_config *cfg = NULL;
+	struct tlsplug_context *lax = NULL;
+	struct conf_side side = { .no_validation = 1, .min = V13,
+	                          .max = V13 };
+	struct sess_opts o = { .version = V13 };
+	struct sess_run r1, r2;
+	int rc = -1;
+
+	if (!sess_gate(env, &rc, why, whylen))
+		return rc;
+	if (!conf_has(env->client, TLSPLUG_CAP_NO_VALIDATION))
+		return 0;
+	if (first_session(env, &x, &s, why, whylen) != 0)
+		return -1;
+	memset(&r2, 0, sizeof(r2));
+	if (make_cfg(env, &side, &o, 0, &cfg, why, whylen) != 0)
+		goto out;
+	if (tlsplug_context_new(env->client, TLSPLUG_CLIENT, cfg, &lax,
+	                        NULL) != TLSPLUG_OK) {
+		conf_fail(why, whylen, "a client context without validation "
+		          "was refused");
+		goto out;
+	}
+	/* Validating session, lax connection. */
+	if (sess_connect(env, lax, x.s, "localhost", s, &r1, why, whylen) != 0)
+		goto out;
+	t = r1.got;
+	if (r1.set_rc != TLSPLUG_ERR_INVALID ||
+	    strstr(r1.set_msg, "another config") == NULL) {
+		conf_fail(why, whylen, "a validating client's session given "
+		          "to a client without validation: %s (%s)",
+		          tlsplug_status_name(r1.set_rc), r1.set_msg);
+		goto out;
+	}
+	if (expect_resumed(&r1, 0, "validating session, lax client", why,
+	                   whylen) != 0)
+		goto out;
+	/* Lax session, validating connection. */
+	if (t == NULL) {
+		conf_fail(why, whylen, "no session without validation");
+		goto out;
+	}
+	if (sess_connect(env, x.c, x.s, "localhost", t, &r2, why,
+	                 whylen) != 0)
+		goto out;
+	if (r2.set_rc != TLSPLUG_ERR_INVALID) {
+		conf_fail(why, whylen, "a session made without validation "
+		          "given to a validating client: %s (%s)",
+		          tlsplug_status_name(r2.set_rc), r2.set_msg);
+		goto out;
+	}
+	rc = expect_resumed(&r2, 0, "lax session, validating client", why,
+	                    whylen);
+out:
+	tlsplug_session_unref(r2.got);
+	tlsplug_session_unref(t);
+	tlsplug_session_unref(s);
+	tlsplug_context_unref(lax);
+	tlsplug_config_unref(cfg);
+	sess_ctx_free(&x);
+	return rc;
+}

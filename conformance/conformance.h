@@ -360,6 +360,7 @@ CONF_CASE(case_ragged_eof_server);
 CONF_CASE(case_session_corrupt_refused);
 CONF_CASE(case_session_cross_backend_real);
 CONF_CASE(case_session_cross_backend_refused);
+CONF_CASE(case_session_other_config_refused);
 CONF_CASE(case_session_other_name_not_offered);
 CONF_CASE(case_session_resume_tls12);
 CONF_CASE(case_session_resume_tls13);

@@ -103,6 +103,7 @@ const struct conf_case conf_cases[] = {
 	CASE(session_ticket_key_shared),
 	CASE(session_ticket_rotation),
 	CASE(session_tickets_off),
+	CASE(session_other_config_refused),
 };
 const size_t conf_case_count = sizeof(conf_cases) / sizeof(conf_cases[0]);
 
@@ -163,6 +164,7 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(session_corrupt_refused),
 	CASE(session_ticket_key_shared),
 	CASE(session_ticket_rotation),
+	CASE(session_other_config_refused),
 };
 const size_t conf_interop_case_count =
 	sizeof(conf_interop_cases) / sizeof(conf_interop_cases[0]);
