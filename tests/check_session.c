@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -291,6 +293,73 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* Threads putting and taking on one cache at once: every session taken is
+ * whole (its name matches its key), nothing is lost or freed twice (ASan,
+ * valgrind and TSan see the rest). */
+struct cache_worker {
+	struct tlsplug__sess_cache *c;
+	int id;
+	int taken;
+	int bad;
+};
+
+static void *
+cache_worker_main(void *arg)
+{
+	struct cache_worker *w = arg;
+	char name[32], *key;
+
+	for (int i = 0; i < 2000; i++) {
+		struct tlsplug_session *s, *t;
+
+		snprintf(name, sizeof(name), "h%d.example", (w->id + i) % 7);
+		key = tlsplug__sess_cache_key(name, NULL);
+		s = tlsplug__session_new("openssl", name, engine_bytes,
+		    sizeof(engine_bytes), 0, (i & 1) != 0,
+		    TLSPLUG_VERSION_TLSv1_3, 1, 1);
+		if (key == NULL || s == NULL) {
+			w->bad++;
+		} else {
+			if (tlsplug__sess_cache_put(w->c, key, s) != TLSPLUG_OK)
+				w->bad++;
+			t = tlsplug__sess_cache_take(w->c, key, 2);
+			if (t != NULL) {
+				w->taken++;
+				if (strcmp(tlsplug_session_server_name(t),
+				           name) != 0)
+					w->bad++;
+			}
+			tlsplug_session_unref(t);
+		}
+		tlsplug_session_unref(s);
+		tlsplug__free(key);
+	}
+	return NULL;
+}
+
+START_TEST(test_cache_threads)
+{
+	struct tlsplug__sess_cache *c = tlsplug__sess_cache_new(5);
+	struct cache_worker w[4];
+	pthread_t th[4];
+
+	ck_assert_ptr_nonnull(c);
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct cache_worker){ .c = c, .id = i };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, cache_worker_main,
+		                                &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+		ck_assert_int_eq(w[i].bad, 0);
+		ck_assert_int_gt(w[i].taken, 0);
+	}
+	/* At most 5 names, at most 4 sessions each. */
+	ck_assert_uint_le(tlsplug__sess_cache_count(c), 20);
+	tlsplug__sess_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_ticket_key_files)
 {
 	char dir[] = "/tmp/check_session.XXXXXX", path[128];
@@ -548,6 +617,7 @@ main(void)
 	tcase_add_test(tc, test_precise_errors);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_cache_threads);
 	tcase_add_test(tc, test_ticket_key_files);
 	tcase_add_test(tc, test_config_settings);
 	tcase_add_test(tc, test_conffile_keys);

@@ -45,8 +45,8 @@ tests_check_handles_LDADD = $(UNIT_LDADD)
 
 tests_check_session_SOURCES = tests/check_session.c
 tests_check_session_CPPFLAGS = $(UNIT_CPPFLAGS)
-tests_check_session_CFLAGS = $(UNIT_CFLAGS)
-tests_check_session_LDADD = $(UNIT_LDADD)
+tests_check_session_CFLAGS = $(UNIT_CFLAGS) -pthread
+tests_check_session_LDADD = $(UNIT_LDADD) -lpthread
 
 tests_check_config_SOURCES = tests/check_config.c
 tests_check_config_CPPFLAGS = $(UNIT_CPPFLAGS)
