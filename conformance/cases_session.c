@@ -52,7 +52,7 @@ make_cfg(const struct conf_env *env, const struct conf_side *side,
 	rc = TLSPLUG_OK;
 	if (server && o->key != NULL)
 		rc = tlsplug_config_builder_set_ticket_key(b, o->key,
-		                                           TLSPLUG_TICKET_KEY_SIZE);
+		    TLSPLUG_TICKET_KEY_SIZE);
 	if (rc == TLSPLUG_OK && server && o->lifetime != 0)
 		rc = tlsplug_config_builder_set_ticket_lifetime(b, o->lifetime);
 	if (rc == TLSPLUG_OK && server && o->no_tickets)
@@ -148,7 +148,7 @@ sess_connect(const struct conf_env *env, struct tlsplug_context *c,
 		r->set_rc = tlsplug_conn_set_session(p.c, give);
 		if (r->set_rc != TLSPLUG_OK)
 			snprintf(r->set_msg, sizeof(r->set_msg), "%s",
-			         tlsplug_error_message(tlsplug_conn_error(p.c)));
+			    tlsplug_error_message(tlsplug_conn_error(p.c)));
 	}
 	if (conf_handshake(&p, 0, why, whylen) != 0 ||
 	    conf_exchange(&p, 64, 0, why, whylen) != 0)

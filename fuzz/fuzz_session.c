@@ -45,8 +45,8 @@ check(const uint8_t *data, size_t size)
 	if (tlsplug_session_backend(s)[0] == '\0' ||
 	    tlsplug_session_version(s) > TLSPLUG_VERSION_TLSv1_3)
 		abort();
-	if (tlsplug_session_serialize(s, NULL, 0, &len) != TLSPLUG_ERR_INVALID ||
-	    len != size)
+	if (tlsplug_session_serialize(s, NULL, 0, &len) !=
+	    TLSPLUG_ERR_INVALID || len != size)
 		abort();
 	back = malloc(len);
 	if (back == NULL)

@@ -363,7 +363,8 @@ END_TEST
 START_TEST(test_ticket_key_files)
 {
 	char dir[] = "/tmp/check_session.XXXXXX", path[128];
-	unsigned char key[TLSPLUG_TICKET_KEY_SIZE], raw[TLSPLUG_TICKET_KEY_SIZE];
+	unsigned char key[TLSPLUG_TICKET_KEY_SIZE];
+	unsigned char raw[TLSPLUG_TICKET_KEY_SIZE];
 	char hex[2 * TLSPLUG_TICKET_KEY_SIZE + 2];
 	struct tlsplug_error e = { .alert = -1 };
 	struct tlsplug_config_builder *b;

@@ -109,7 +109,8 @@ for b in $BACKENDS; do
 	n=$b-curl
 	timeout -k 5 60 curl -sS --max-time 30 --cacert "$C/ca.pem" \
 		-o /dev/null -o /dev/null \
-		"https://localhost:$serve_port/a" "https://localhost:$serve_port/a" \
+		"https://localhost:$serve_port/a" \
+		"https://localhost:$serve_port/a" \
 		>"$tmp/$n.out" 2>"$tmp/$n.err" ||
 		fail "$n: curl failed" "$tmp/$n.err"
 
@@ -192,8 +193,8 @@ for b in $BACKENDS; do
 		fail "$b: serve took a world-readable ticket_key_file" \
 			"$tmp/conf-bad.err"
 		stop_serve
-	elif grep -q "^tlsplug: CONFIG_FILE: $tmp/keys.conf:2: ticket_key_file $tmp/ticket.key: others may read" \
-		"$tmp/conf-bad.err"; then
+	elif grep -q "^tlsplug: CONFIG_FILE: $tmp/keys.conf:2: ticket_key_file \
+$tmp/ticket.key: others may read" "$tmp/conf-bad.err"; then
 		pass "$b: a world-readable ticket_key_file refused (file:line)"
 	else
 		fail "$b: bad ticket_key_file: wrong error" "$tmp/conf-bad.err"
@@ -230,8 +231,9 @@ for b in $BACKENDS; do
 		--cafile "$C/ca.pem" --servername localhost \
 		--sess-in "$tmp/$b.sess" --sess-out "$tmp/$b.sess"
 	expect_ok "$n" && expect_resumed "$n" "yes"
-	[ "$(stat -c %a "$tmp/$b.sess")" = 600 ] && pass "$b: session file 0600" ||
-		fail "$b: session file mode $(stat -c %a "$tmp/$b.sess")"
+	mode=$(stat -c %a "$tmp/$b.sess")
+	[ "$mode" = 600 ] && pass "$b: session file 0600" ||
+		fail "$b: session file mode $mode"
 
 	# Another server name: refused before the handshake.
 	n=$b-sess-other-name

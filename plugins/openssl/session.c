@@ -182,7 +182,8 @@ osslp_session_handshake_done(struct osslp_conn *c)
 	/* A resumed TLS 1.2 session that brought no new ticket stays
 	 * reusable: hand it over again, so the connection has one. */
 	if (c->role != TLSPLUG_CLIENT || c->got_session ||
-	    SSL_version(c->ssl) == TLS1_3_VERSION || !SSL_session_reused(c->ssl))
+	    SSL_version(c->ssl) == TLS1_3_VERSION ||
+	    !SSL_session_reused(c->ssl))
 		return;
 	sess = SSL_get0_session(c->ssl);
 	if (sess != NULL)
@@ -199,7 +200,7 @@ osslp_session_setup(SSL_CTX *s, struct osslp_engine *e)
 
 	if (e->role == TLSPLUG_CLIENT) {
 		SSL_CTX_set_session_cache_mode(s, SSL_SESS_CACHE_CLIENT |
-		                               SSL_SESS_CACHE_NO_INTERNAL_STORE);
+		    SSL_SESS_CACHE_NO_INTERNAL_STORE);
 		SSL_CTX_sess_set_new_cb(s, osslp_new_session_cb);
 		return 0;
 	}
