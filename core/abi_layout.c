@@ -59,7 +59,8 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_core, match_hostname)
 PIN(tlsplug_core, check_peer, 80);
 PIN(tlsplug_core, select_server, 88);
 PIN(tlsplug_core, session_ready, 96);
-_Static_assert(sizeof(struct tlsplug_core) == 104,
+PIN(tlsplug_core, ocsp_staple, 104);
+_Static_assert(sizeof(struct tlsplug_core) == 112,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
@@ -88,7 +89,8 @@ PIN(tlsplug_conn_ops, peer_cert, 88);
 PIN(tlsplug_conn_ops, set_session, 96);
 PIN(tlsplug_conn_ops, resumed, 104);
 PIN(tlsplug_conn_ops, verified_cert, 112);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 120,
+PIN(tlsplug_conn_ops, ocsp_status, 120);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 128,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */
@@ -141,7 +143,12 @@ PIN(tlsplug_bconfig, session_tickets, 100);
 PIN(tlsplug_bconfig, ticket_key, 104);
 PIN(tlsplug_bconfig, ticket_key_len, 112);
 PIN(tlsplug_bconfig, ticket_lifetime, 120);
-_Static_assert(sizeof(struct tlsplug_bconfig) == 128,
+PIN(tlsplug_bconfig, crls, 128);
+PIN(tlsplug_bconfig, ncrls, 136);
+PIN(tlsplug_bconfig, ocsp, 144);
+PIN(tlsplug_bconfig, min_dh_bits, 148);
+PIN(tlsplug_bconfig, ocsp_staple, 152);
+_Static_assert(sizeof(struct tlsplug_bconfig) == 160,
                "backend config view size changed: add members behind a "
                "fence");
 PIN(tlsplug_san, type, 0);

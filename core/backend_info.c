@@ -140,6 +140,9 @@ tlsplug_capability_name(uint64_t cap_bit)
 		{ TLSPLUG_CAP_PINNING, "pinning" },
 		{ TLSPLUG_CAP_VERIFY_CALLBACK, "verify_callback" },
 		{ TLSPLUG_CAP_OPTIONAL_CLIENT_CERT, "optional_client_cert" },
+		{ TLSPLUG_CAP_CRL, "crl" },
+		{ TLSPLUG_CAP_OCSP_STAPLE, "ocsp_staple" },
+		{ TLSPLUG_CAP_OCSP_CHECK, "ocsp_check" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

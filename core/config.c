@@ -15,6 +15,7 @@
 
 #include "identity.h"
 #include "internal.h"
+#include "revocation.h"
 
 struct chain {
 	struct tlsplug_certificate *cert;
@@ -36,6 +37,11 @@ struct settings {
 	struct tlsplug_trust_store *trust;   /* NULL: the system store */
 	tlsplug_sni_cb sni_cb;
 	void *sni_data;
+	/* CRLs, OCSP (revocation.c) */
+	struct tlsplug__revocation rev;
+	/* set_min_version() was called: a policy floor may refuse the value
+	 * rather than raise it (policy.c) */
+	int min_version_set;
 };
 
 struct tlsplug_config_builder {
@@ -96,6 +102,7 @@ settings_free(struct settings *s)
 	tlsplug__free(s->ciphers);
 	alpn_free(s->alpn, s->nalpn);
 	tlsplug_trust_store_unref(s->trust);
+	tlsplug__revocation_free(&s->rev);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -131,7 +138,10 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->chains = NULL;
 	dst->nciphers = dst->nalpn = dst->nchains = 0;
 	dst->trust = NULL;
+	memset(&dst->rev, 0, sizeof(dst->rev));
 
+	if (tlsplug__revocation_copy(&dst->rev, &src->rev) != TLSPLUG_OK)
+		goto nomem;
 	if (src->nciphers > 0) {
 		dst->ciphers = tlsplug__calloc(src->nciphers, sizeof(uint16_t));
 		if (dst->ciphers == NULL)
@@ -356,6 +366,7 @@ tlsplug_config_builder_set_min_version(struct tlsplug_config_builder *b,
 		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
 		    "lowest version: %d is not a TLS version", (int)v);
 	b->s.min_version = v;
+	b->s.min_version_set = 1;
 	return TLSPLUG_OK;
 }
 
@@ -471,6 +482,8 @@ hash_settings(const struct settings *s)
 		h = hash_blob(h, &bt.pem);
 	h = fnv(h, &s->sni_cb, sizeof(s->sni_cb));
 	h = fnv(h, &s->sni_data, sizeof(s->sni_data));
+	h = fnv_size(h, (size_t)s->min_version_set);
+	h = fnv_size(h, (size_t)tlsplug__revocation_hash(&s->rev));
 	return h;
 }
 
@@ -538,7 +551,9 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->max_version != b->max_version ||
 	    a->nciphers != b->nciphers || a->nalpn != b->nalpn ||
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
-	    a->sni_data != b->sni_data)
+	    a->sni_data != b->sni_data ||
+	    a->min_version_set != b->min_version_set ||
+	    !tlsplug__revocation_equal(&a->rev, &b->rev))
 		return 0;
 	if (a->nciphers > 0 &&
 	    memcmp(a->ciphers, b->ciphers, a->nciphers * sizeof(uint16_t)) != 0)
@@ -680,7 +695,7 @@ build_view(struct tlsplug_config *c)
 	    TLSPLUG_CLIENT_CERT_NONE;
 	v->session_tickets = 1;
 	v->ticket_lifetime = 7200;
-	return TLSPLUG_OK;
+	return tlsplug__revocation_view(&c->s.rev, v);
 }
 
 /* Reads the names of every chain's leaf when there is a choice to make;
@@ -866,4 +881,27 @@ tlsplug__config_needs_key_password(const struct tlsplug_config *c)
 			return 1;
 	}
 	return 0;
+}
+
+struct tlsplug__revocation *
+tlsplug__builder_revocation(struct tlsplug_config_builder *b,
+                            struct tlsplug_error **error)
+{
+	if (b == NULL)
+		return NULL;
+	if (error != NULL)
+		*error = &b->error;
+	return &b->s.rev;
+}
+
+const struct tlsplug__revocation *
+tlsplug__config_revocation(const struct tlsplug_config *c)
+{
+	return &c->s.rev;
+}
+
+int
+tlsplug__config_min_version_set(const struct tlsplug_config *c)
+{
+	return c->s.min_version_set;
 }

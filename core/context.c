@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "revocation.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -135,6 +136,8 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s does not support several certificate chains "
 		    "(%zu configured)", name, v->nchains);
+	if (tlsplug__revocation_check_caps(b, role, v, e) != TLSPLUG_OK)
+		return e->code;
 	if (role == TLSPLUG_SERVER && v->nchains == 0 && !v->has_sni_callback)
 		return tlsplug__error_set(e, TLSPLUG_ERR_INVALID,
 		    "a server config needs a certificate chain");

@@ -137,6 +137,8 @@ size_t tlsplug__config_pick_chain(const struct tlsplug_config *c,
  * capabilities (besides what the backend view says). */
 /* 1 if any chain's key is encrypted or comes with a password/callback. */
 int tlsplug__config_needs_key_password(const struct tlsplug_config *c);
+/* 1 if set_min_version() was called on the config's builder. */
+int tlsplug__config_min_version_set(const struct tlsplug_config *c);
 
 /* Note on verify_peer: the view a config carries follows the server rule
  * (validate && explicit trust store); context.c makes a client copy with

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "revocation.h"
 
 static void *
 svc_alloc(size_t size)
@@ -106,6 +107,13 @@ svc_select_server(struct tlsplug_conn *conn, const char *server_name,
 	                                      ctx_priv, chain, err);
 }
 
+static ssize_t
+svc_ocsp_staple(const struct tlsplug_ocsp_source *src, unsigned char *buf,
+                size_t size)
+{
+	return tlsplug__ocsp_source_read(src, buf, size);
+}
+
 static const struct tlsplug_core core_services = {
 	.abi_major = TLSPLUG_CORE_ABI_MAJOR,
 	.abi_minor = TLSPLUG_CORE_ABI_MINOR,
@@ -121,6 +129,7 @@ static const struct tlsplug_core core_services = {
 	.match_hostname = svc_match_hostname,
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
+	.ocsp_staple = svc_ocsp_staple,
 };
 
 const struct tlsplug_core *

@@ -94,6 +94,10 @@ extern "C" {
  * when core->abi_minor >= N.
  * ------------------------------------------------------------------------ */
 
+/* A server's OCSP staple as the core keeps it (opaque here): read it with
+ * core->ocsp_staple. */
+struct tlsplug_ocsp_source;
+
 enum tlsplug_blob_format { TLSPLUG_FORMAT_PEM = 1, TLSPLUG_FORMAT_DER = 2 };
 
 /* Bytes of a certificate, key or trust file, already checked for PEM or
@@ -165,6 +169,28 @@ struct tlsplug_bconfig {
 	const unsigned char *ticket_key;
 	size_t ticket_key_len;
 	uint32_t ticket_lifetime;  /* seconds */
+	/* Revocation (TLSPLUG_CAP_CRL): CRLs to check every peer chain the
+	 * engine validates against, each certificate against the CRLs of its
+	 * issuer; a certificate whose issuer has none here is not checked
+	 * (ignore the engine's "CRL not found").  Each blob is DER (one CRL)
+	 * or PEM (one or more "X509 CRL" blocks), already checked to be
+	 * well-formed CertificateLists; ncrls 0: none. */
+	const struct tlsplug_blob *crls;
+	size_t ncrls;
+	/* client (TLSPLUG_CAP_OCSP_CHECK): ask for and check the server's
+	 * stapled OCSP response (tlsplug.h says what CHECK and REQUIRE
+	 * accept), after the chain verified and core->check_peer passed;
+	 * conn_ops.ocsp_status reports the outcome. */
+	enum tlsplug_ocsp_mode ocsp;
+	/* The system policy's smallest finite-field DH group in bits (0: no
+	 * floor): the engine negotiates no smaller DHE group (the core checks
+	 * RSA key sizes itself). */
+	unsigned min_dh_bits;
+	/* server (TLSPLUG_CAP_OCSP_STAPLE): where the OCSP response to staple
+	 * for chain 0 comes from, NULL: none.  Read it with
+	 * core->ocsp_staple at each handshake whose client asks for one: it
+	 * may change while the context lives. */
+	const struct tlsplug_ocsp_source *ocsp_staple;
 	/* Append only below, behind a minor fence. */
 };
 
@@ -319,6 +345,16 @@ struct tlsplug_core {
 	int (*session_ready)(struct tlsplug_conn *conn,
 	                     const unsigned char *data, size_t len,
 	                     uint32_t lifetime, int single_use);
+
+	/*
+	 * Server (TLSPLUG_CAP_OCSP_STAPLE): the OCSP response to staple now,
+	 * from src (bconfig->ocsp_staple): copies its DER into buf when it
+	 * fits in size bytes and returns its length in any case (call again
+	 * with a buffer that large).  Returns 0 when there is none, -1 when
+	 * src is NULL.  Thread-safe: the core reloads a staple file here.
+	 */
+	ssize_t (*ocsp_staple)(const struct tlsplug_ocsp_source *src,
+	                       unsigned char *buf, size_t size);
 };
 
 /* True when core services table `core` carries service `member`, added in
@@ -425,6 +461,10 @@ struct tlsplug_conn_ops {
 	 * one; 0 past its end or when none was built. */
 	ssize_t (*verified_cert)(void *conn_priv, size_t index,
 	                         unsigned char *buf, size_t size);
+	/* required with TLSPLUG_CAP_OCSP_CHECK: client, what the server's
+	 * stapled OCSP response said about its certificate, as checked in
+	 * the handshake (NONE: no staple, mode OFF, or not checked yet). */
+	enum tlsplug_ocsp_status (*ocsp_status)(void *conn_priv);
 	/* Append only below, behind a minor fence. */
 };
 

@@ -303,6 +303,8 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	gnutls_session_set_verify_function(c->session, gtls_verify_cb);
 
 	ret = gtls_engine_apply(eng, c->session);
+	if (ret >= 0)
+		ret = gtls_ocsp_session_setup(eng, c->session);
 	if (ret >= 0 && eng->nalpn > 0)
 		ret = gnutls_alpn_set_protocols(c->session, eng->alpn,
 			eng->nalpn, eng->role == TLSPLUG_SERVER ?
@@ -583,4 +585,5 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.alpn = gtls_conn_alpn,
 	.server_name = gtls_conn_server_name,
 	.peer_cert = gtls_conn_peer_cert,
+	.ocsp_status = gtls_conn_ocsp_status,
 };

@@ -20,7 +20,9 @@
  *               peer's chain as DER;
  *   hello.c     the server's ClientHello hooks: the SNI name,
  *               core->select_server, the switch to the chosen engine; the
- *               versions the client offers (to name a version mismatch).
+ *               versions the client offers (to name a version mismatch);
+ *   revocation.c  CRLs in the trust list, OCSP stapling (the server's
+ *               status function, the client's check of the staple).
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until fini; an engine context (struct gtls_engine) is
@@ -133,7 +135,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_TLS1_3 | TLSPLUG_CAP_NO_VALIDATION |
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CLIENT_CERT |
 	        TLSPLUG_CAP_KEY_PASSWORD | TLSPLUG_CAP_MULTI_CHAIN |
-	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1,
+	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1 |
+	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
+	        TLSPLUG_CAP_OCSP_CHECK,
 	.ctx_priv_size = sizeof(struct gtls_ctx),
 	.conn_priv_size = sizeof(struct gtls_conn),
 	.init = gtls_init,

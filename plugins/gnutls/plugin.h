@@ -42,6 +42,10 @@ struct gtls_engine {
 	int validate;
 	int verify_peer;           /* server: require a client certificate */
 	gnutls_protocol_t vmin, vmax;   /* versions the priority enables */
+	/* The config's CRLs, parsed again to see which are stale (GnuTLS
+	 * does not look at a CRL's nextUpdate); revocation.c. */
+	gnutls_x509_crl_t *crls;
+	unsigned int ncrls;
 };
 
 /* Context private state (ctx_priv). */
@@ -93,6 +97,9 @@ struct gtls_conn {
 	 * only copies it out), or NULL */
 	char *sni;
 	int sni_done;                    /* server: SNI callback has run */
+	/* client: what the stapled OCSP response said (enum
+	 * tlsplug_ocsp_status), set by gtls_ocsp_check */
+	int ocsp_status;
 };
 
 /* ---- context.c ---- */
@@ -151,6 +158,31 @@ int gtls_verify_cb(gnutls_session_t session);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
                             size_t size);
+
+/* ---- revocation.c ---- */
+
+/* Adds cfg's CRLs to eng's credentials (after the trust store). */
+int gtls_crls_load(struct gtls_engine *eng, struct tlsplug_error *err);
+/* Frees what gtls_crls_load kept in eng. */
+void gtls_crls_free(struct gtls_engine *eng);
+/* Server: installs the OCSP status function when cfg has a staple. */
+void gtls_ocsp_server_apply(struct gtls_engine *eng);
+/* Client, from the verify function once the chain and the core's checks
+ * passed: checks the stapled OCSP response (cfg->ocsp); 0, or a GnuTLS
+ * error code with the failure recorded. */
+int gtls_ocsp_check(struct gtls_conn *c);
+/* The peer's chain verified against the credentials' trust list and CRLs
+ * for purpose, into *status (gnutls_certificate_status_t bits), as
+ * gnutls_certificate_verify_peers does but without judging a stapled
+ * OCSP response; 0 or a GnuTLS error code. */
+int gtls_verify_chain(struct gtls_conn *c, gnutls_typed_vdata_st *purpose,
+                      unsigned *status);
+/* Client: asks for a staple on session s when eng checks one; 0 or a
+ * GnuTLS error code. */
+int gtls_ocsp_session_setup(const struct gtls_engine *eng,
+                            gnutls_session_t s);
+/* conn_ops.ocsp_status */
+enum tlsplug_ocsp_status gtls_conn_ocsp_status(void *conn_priv);
 
 /* ---- conn.c ---- */
 

@@ -101,7 +101,7 @@ gtls_verify_cb(gnutls_session_t s)
 	purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
 	purpose.data = (unsigned char *)(client ? GNUTLS_KP_TLS_WWW_SERVER :
 	                                          GNUTLS_KP_TLS_WWW_CLIENT);
-	ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
+	ret = gtls_verify_chain(c, &purpose, &status);
 	if (ret < 0) {
 		gtls_conn_cb_fail(c, TLSPLUG_ERR_CERT_INVALID,
 			GNUTLS_A_CERTIFICATE_UNKNOWN,
@@ -128,7 +128,7 @@ gtls_verify_cb(gnutls_session_t s)
 	/* The chain verified: now the core's identity checks. */
 	ret = gtls_core->check_peer(c->host, TLSPLUG_OK, c->err);
 	if (ret == TLSPLUG_OK)
-		return 0;
+		return gtls_ocsp_check(c);
 	gtls_conn_cb_status(c, ret, ret == TLSPLUG_ERR_NOMEM ?
 	                    GNUTLS_A_INTERNAL_ERROR :
 	                    GNUTLS_A_HANDSHAKE_FAILURE);

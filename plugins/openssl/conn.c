@@ -555,4 +555,5 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.alpn = osslp_conn_alpn,
 	.server_name = osslp_conn_server_name,
 	.peer_cert = osslp_conn_peer_cert,
+	.ocsp_status = osslp_conn_ocsp_status,
 };

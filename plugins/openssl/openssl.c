@@ -18,7 +18,9 @@
  *   verify.c   the verify callback (chain, then core->check_peer), the
  *              peer's chain as DER, X509 results to categories;
  *   hello.c    the server's ClientHello hook: the SNI name,
- *              core->select_server, the switch to the chosen SSL_CTX.
+ *              core->select_server, the switch to the chosen SSL_CTX;
+ *   revocation.c  CRLs in the verify store, OCSP stapling (the server's
+ *              staple, the client's check of it).
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)
@@ -175,7 +177,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_TLS1_3 | TLSPLUG_CAP_NO_VALIDATION |
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CIPHER_ORDER |
 	        TLSPLUG_CAP_CLIENT_CERT | TLSPLUG_CAP_KEY_PASSWORD |
-	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519,
+	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519 |
+	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
+	        TLSPLUG_CAP_OCSP_CHECK,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,

@@ -41,6 +41,8 @@ struct osslp_engine {
 	 * key type), at least one; the core picks which serves a client. */
 	SSL_CTX **sctx;
 	size_t nchains;
+	/* The config's CRLs, parsed (revocation.c), or NULL. */
+	STACK_OF(X509_CRL) *crls;
 };
 
 /* Per context private state. */
@@ -76,6 +78,9 @@ struct osslp_conn {
 	/* The chain being verified while the verify callback asks the core
 	 * to check it (conn_ops.peer_cert reads it), else NULL. */
 	X509_STORE_CTX *verifying;
+	/* client: what the stapled OCSP response said (enum
+	 * tlsplug_ocsp_status), set by the status callback. */
+	int ocsp_status;
 };
 
 /* ---- context.c ---------------------------------------------------------- */
@@ -134,6 +139,23 @@ ssize_t osslp_conn_peer_cert(void *conn_priv, size_t index,
 /* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
+
+/* ---- revocation.c ------------------------------------------------------- */
+
+/* Parses cfg's CRLs into e->crls (NULL when there are none). */
+int osslp_crls_load(struct osslp_engine *e, struct tlsplug_error *err);
+void osslp_crls_free(struct osslp_engine *e);
+/* Adds e's CRLs to s's store and turns CRL checking on; 0, or -1. */
+int osslp_crls_apply(SSL_CTX *s, const struct osslp_engine *e);
+/* 1 when verify error x509_error only says that a certificate's issuer
+ * has no CRL here: such certificates are not checked. */
+int osslp_crl_missing_ok(const struct osslp_conn *c, int x509_error);
+/* Installs the OCSP status callbacks on s, the SSL_CTX of chain `chain`:
+ * a client's check, a server's staple (chain 0 only); 0, or -1. */
+int osslp_ocsp_apply(SSL_CTX *s, const struct osslp_engine *e,
+                     size_t chain);
+/* conn_ops.ocsp_status */
+enum tlsplug_ocsp_status osslp_conn_ocsp_status(void *conn_priv);
 
 /* ---- conn.c ------------------------------------------------------------- */
 
