@@ -1,7 +1,8 @@
 /* cases_revocation.c -- certificate revocation: CRLs (a revoked leaf, a
  * revoked intermediate, PEM / DER / buffer, an issuer without a CRL, a
- * stale CRL), OCSP stapling (good, revoked, missing, for another
- * certificate, a staple file replaced while the server runs), and bad
+ * stale CRL), OCSP stapling (good, revoked, missing, expired, for another
+ * certificate, from a delegated responder, a staple file replaced while
+ * the server runs), and bad
  * input to each.  Certificates, CRLs and OCSP responses come from
  * tools/tlsplug-gen-test-certs (`openssl ca`, `openssl ocsp`). */
 #include "config.h"
@@ -472,6 +473,28 @@ CONF_CASE(case_ocsp_other_certificate)
 	struct rev_side sr = { .staple = "rsa.ocsp" };
 	struct rev_expect x = { .ccode = TLSPLUG_ERR_CERT_INVALID,
 	                        .message = "another certificate" };
+
+	return rev_run(env, "ecdsa.pem", "ecdsa.key", 0, &cr, &sr, &x, why,
+	               whylen);
+}
+
+CONF_CASE(case_ocsp_expired)
+{
+	struct rev_side cr = { .ocsp = TLSPLUG_OCSP_CHECK };
+	struct rev_side sr = { .staple = "ecdsa-expired.ocsp" };
+	struct rev_expect x = { .ccode = TLSPLUG_ERR_CERT_INVALID,
+	                        .message = "expired" };
+
+	return rev_run(env, "ecdsa.pem", "ecdsa.key", 0, &cr, &sr, &x, why,
+	               whylen);
+}
+
+/* A response signed by a responder the issuer delegated to. */
+CONF_CASE(case_ocsp_delegated_responder)
+{
+	struct rev_side cr = { .ocsp = TLSPLUG_OCSP_REQUIRE };
+	struct rev_side sr = { .staple = "ecdsa-delegated.ocsp" };
+	struct rev_expect x = { .status = TLSPLUG_OCSP_STATUS_GOOD };
 
 	return rev_run(env, "ecdsa.pem", "ecdsa.key", 0, &cr, &sr, &x, why,
 	               whylen);

@@ -372,6 +372,8 @@ CONF_CASE(case_ocsp_revoked);
 CONF_CASE(case_ocsp_revoked_tls12);
 CONF_CASE(case_ocsp_missing);
 CONF_CASE(case_ocsp_other_certificate);
+CONF_CASE(case_ocsp_expired);
+CONF_CASE(case_ocsp_delegated_responder);
 CONF_CASE(case_ocsp_off_ignores_staple);
 CONF_CASE(case_ocsp_and_crl);
 CONF_CASE(case_ocsp_staple_reload);

@@ -110,6 +110,8 @@ const struct conf_case conf_cases[] = {
 	CASE(ocsp_revoked_tls12),
 	CASE(ocsp_missing),
 	CASE(ocsp_other_certificate),
+	CASE(ocsp_expired),
+	CASE(ocsp_delegated_responder),
 	CASE(ocsp_off_ignores_staple),
 	CASE(ocsp_and_crl),
 	CASE(ocsp_staple_reload),
@@ -172,6 +174,8 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(interop_ocsp_missing),
 	CASE(crl_stale),
 	CASE(ocsp_other_certificate),
+	CASE(ocsp_expired),
+	CASE(ocsp_delegated_responder),
 };
 const size_t conf_interop_case_count =
 	sizeof(conf_interop_cases) / sizeof(conf_interop_cases[0]);
