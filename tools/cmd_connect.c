@@ -18,6 +18,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "revopts.h"
 #include "tlsopts.h"
 
 #define RELAY_BUFSIZE 16384
@@ -32,10 +33,13 @@ connect_usage(FILE *f)
 	      "NAME,...]\n"
 	      "         [--cert FILE --key FILE [--pass PASSWORD]] "
 	      "[--timeout SECONDS]\n"
+	      "         [--crl FILE ...] [--ocsp-check | --require-ocsp]\n"
 	      "\n"
 	      "Connects to a TLS server, prints one status line on stderr,\n"
 	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME alpn=PROTO|none "
 	      "peer=\"SUBJECT\"|none\n"
+	      "  (and ocsp=good|revoked|none with --ocsp-check or "
+	      "--require-ocsp)\n"
 	      "then relays stdin to the server and the server's data to stdout "
 	      "until\n"
 	      "either side ends.  IPv6 addresses go in brackets: [::1]:443.\n"
@@ -57,6 +61,13 @@ connect_usage(FILE *f)
 	      "  --pass PASSWORD      password of an encrypted key\n"
 	      "  --timeout SECONDS    give up connecting and handshaking after "
 	      "this long\n"
+	      "  --crl FILE           check the server's chain against the "
+	      "CRLs in FILE\n"
+	      "                       (PEM or DER; may be repeated)\n"
+	      "  --ocsp-check         ask for the server's OCSP staple and "
+	      "check it when sent\n"
+	      "  --require-ocsp       require a good stapled OCSP response "
+	      "(must-staple)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 success, 1 TLS failure (\"tlsplug: CATEGORY: "
@@ -255,10 +266,14 @@ cmd_connect(int argc, char **argv)
 		{ "key", required_argument, NULL, 'K' },
 		{ "pass", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "crl", required_argument, NULL, 0x300 },
+		{ "ocsp-check", no_argument, NULL, 0x301 },
+		{ "require-ocsp", no_argument, NULL, 0x302 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tlsopts o = { .cmd = "connect" };
+	struct revopts r = { .ncrls = 0 };
 	struct tlsplug_registry *reg = NULL;
 	const struct tlsplug_backend *backend;
 	struct tlsplug_config_builder *b = NULL;
@@ -289,6 +304,12 @@ cmd_connect(int argc, char **argv)
 				return cli_usage_error("connect", "bad --timeout "
 				                       "'%s' (seconds)", optarg);
 			break;
+		case 0x300:
+			if (revopts_add_crl(&r, "connect", optarg) != 0)
+				return EXIT_USAGE;
+			break;
+		case 0x301: r.ocsp_check = true; break;
+		case 0x302: r.require_ocsp = true; break;
 		case 'h':
 			connect_usage(stdout);
 			return 0;
@@ -324,6 +345,8 @@ cmd_connect(int argc, char **argv)
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
 	if (status == 0)
+		status = revopts_apply(&r, b);
+	if (status == 0)
 		status = tlsopts_build(b, &cfg);
 	if (status == 0) {
 		rc = tlsplug_context_new(backend, TLSPLUG_CLIENT, cfg, &ctx,
@@ -339,12 +362,20 @@ cmd_connect(int argc, char **argv)
 	}
 	if (status == 0) {
 		rc = tlsplug_socket_handshake(sock);
+		if (rc != TLSPLUG_OK && revopts_shows_ocsp(&r)) {
+			/* What the staple said, even when it failed. */
+			fprintf(stderr, "backend=%s",
+			        tlsplug_backend_name(backend));
+			revopts_print(stderr, &r, tlsplug_socket_conn(sock));
+			fputc('\n', stderr);
+		}
 		if (rc != TLSPLUG_OK)
 			status = socket_fail(sock, rc);
 	}
 	if (status == 0) {
 		fprintf(stderr, "backend=%s ", tlsplug_backend_name(backend));
 		tlsopts_print_params(stderr, tlsplug_socket_conn(sock));
+		revopts_print(stderr, &r, tlsplug_socket_conn(sock));
 		fputc('\n', stderr);
 		fflush(stderr);
 		/* The timeout was for connecting and the handshake. */

@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "serve_http.h"
 #include "serve_sni.h"
+#include "revopts.h"
 #include "tlsopts.h"
 
 #define CLIENT_BUFSIZE 16384
@@ -73,6 +74,7 @@ serve_usage(FILE *f)
 	      " [--echo | --http]\n"
 	      "         [--min-version V] [--max-version V] [--ciphers "
 	      "NAME,...]\n"
+	      "         [--ocsp-staple FILE] [--crl FILE ...]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
@@ -107,6 +109,11 @@ serve_usage(FILE *f)
 	      "(for curl)\n"
 	      "  --min-version V, --max-version V, --ciphers NAME,...  as for "
 	      "connect\n"
+	      "  --ocsp-staple FILE   staple this DER OCSP response to clients "
+	      "that ask;\n"
+	      "                       FILE is read again when it changes\n"
+	      "  --crl FILE           check client certificates against the "
+	      "CRLs in FILE\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 after a signal, 1 TLS or socket failure, 2 usage "
@@ -509,10 +516,13 @@ cmd_serve(int argc, char **argv)
 		{ "min-version", required_argument, NULL, 'm' },
 		{ "max-version", required_argument, NULL, 'M' },
 		{ "ciphers", required_argument, NULL, 'c' },
+		{ "crl", required_argument, NULL, 0x300 },
+		{ "ocsp-staple", required_argument, NULL, 0x303 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tlsopts o = { .cmd = "serve" };
+	struct revopts r = { .ncrls = 0 };
 	struct server s = { .listen_fd = -1 };
 	struct serve_sni *sni = NULL;
 	struct tlsplug_registry *reg = NULL;
@@ -548,6 +558,13 @@ cmd_serve(int argc, char **argv)
 		case 'm': o.min_version = optarg; break;
 		case 'M': o.max_version = optarg; break;
 		case 'c': o.ciphers = optarg; break;
+		case 0x300:
+			if (revopts_add_crl(&r, "serve", optarg) != 0) {
+				serve_sni_free(sni);
+				return EXIT_USAGE;
+			}
+			break;
+		case 0x303: r.ocsp_staple = optarg; break;
 		case 'S':
 			if (serve_sni_add_arg(sni, optarg) != 0) {
 				serve_sni_free(sni);
@@ -597,6 +614,8 @@ cmd_serve(int argc, char **argv)
 	status = tlsopts_backend(o.backend, &reg, &backend);
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
+	if (status == 0)
+		status = revopts_apply(&r, b);
 	if (status == 0)
 		status = serve_sni_configure(sni, b);
 	if (status == 0)
