@@ -9,6 +9,9 @@
  *   plugin_path = /opt/a:/opt/b   directories added to the plugin path
  *   [myapp]                       used when the application is "myapp";
  *   backend = gnutls              overrides [default] whatever the order
+ *   [policy]                      the system policy (policy.h): honoured
+ *   min_version = 1.2             only where policy_allowed (the system
+ *                                 file); elsewhere the header is an error
  *
  * Whitespace around names, keys and values is trimmed.  A later line for the
  * same key in the same section replaces the earlier one.  Sections other than
@@ -38,6 +41,10 @@ struct tlsplug__conf {
 	struct tlsplug__conf_entry plugin_path;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
+	/* In: set by the caller before reading the system file, the only
+	 * one whose [policy] counts.  Out: the policy read, or NULL. */
+	bool policy_allowed;
+	struct tlsplug_policy *policy;
 };
 
 /* Longest config file read (larger ones are a diagnostic). */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "policy.h"
 #include "revocation.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
@@ -35,8 +36,11 @@ struct tlsplug_context {
 	const struct tlsplug_context_ops *ops;
 	enum tlsplug_role role;
 	struct tlsplug_config *config;
-	/* The view the plugin got, with verify_peer set for the role. */
+	/* The view the plugin got, with verify_peer set for the role and the
+	 * system policy's floor applied. */
 	struct tlsplug_bconfig bcfg;
+	const struct tlsplug_policy *policy;   /* the registry's, or NULL */
+	uint16_t *policy_ciphers;  /* bcfg.ciphers when the policy chose */
 	void *priv;
 	struct tlsplug_error error;
 	pthread_mutex_t lock;     /* protects the slot table and its slots */
@@ -234,6 +238,17 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
+	ctx->policy = b->registry != NULL ?
+	    tlsplug_registry_policy(b->registry) : NULL;
+	rc = tlsplug__policy_apply(ctx->policy, b, role, config, &ctx->bcfg,
+	                           &ctx->policy_ciphers, &e);
+	if (rc != TLSPLUG_OK) {
+		tlsplug_config_unref(ctx->config);
+		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->priv);
+		tlsplug__free(ctx);
+		return tlsplug__error_export(&e, err);
+	}
 
 	rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
 	if (rc != TLSPLUG_OK) {
@@ -248,6 +263,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		/* init cleans up after itself when it fails: no fini. */
 		tlsplug_config_unref(ctx->config);
 		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->policy_ciphers);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
 		return rc;
@@ -285,6 +301,7 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 	tlsplug__free(ctx->slots);
 	ctx->ops->fini(ctx->priv);
 	tlsplug__free(ctx->priv);
+	tlsplug__free(ctx->policy_ciphers);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
 	tlsplug__free(ctx);
@@ -318,6 +335,12 @@ const struct tlsplug_bconfig *
 tlsplug__context_bconfig(const struct tlsplug_context *ctx)
 {
 	return &ctx->bcfg;
+}
+
+const struct tlsplug_policy *
+tlsplug__context_policy(const struct tlsplug_context *ctx)
+{
+	return ctx->policy;
 }
 
 size_t

@@ -15,6 +15,7 @@
 
 #include "identity.h"
 #include "internal.h"
+#include "policy.h"
 #include "pem.h"
 #include "x509.h"
 
@@ -226,6 +227,10 @@ tlsplug__conn_check_peer(struct tlsplug_conn *conn, int verdict,
 	/* Validation off: the host name is not checked. */
 	if (!tlsplug__context_bconfig(ctx)->validate)
 		return TLSPLUG_OK;
+	/* The system policy's floor on the chain's RSA keys. */
+	if (tlsplug__policy_check_peer(tlsplug__context_policy(ctx), conn,
+	                               err) != TLSPLUG_OK)
+		return err->code;
 	host = tlsplug__conn_hostname(conn);
 	if (tlsplug_context_role(ctx) == TLSPLUG_CLIENT && host != NULL)
 		return check_host(conn, host, err);

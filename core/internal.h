@@ -182,6 +182,9 @@ size_t tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx);
  * role). */
 const struct tlsplug_bconfig *tlsplug__context_bconfig(
 	const struct tlsplug_context *ctx);
+/* The system policy the context was made under (NULL: none). */
+const struct tlsplug_policy *tlsplug__context_policy(
+	const struct tlsplug_context *ctx);
 
 /* What the SNI selection decided for one connection (sni_select fills
  * cfg and slot, select_server cfg, ctx_priv and chain). */

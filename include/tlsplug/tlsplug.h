@@ -870,6 +870,52 @@ TLSPLUG_API enum tlsplug_ocsp_status tlsplug_conn_ocsp_status(
  * for a value out of range. */
 TLSPLUG_API const char *tlsplug_ocsp_status_name(enum tlsplug_ocsp_status s);
 
+/*
+ * The system policy: the [policy] section of the system config file
+ * (tlsplug.conf(5)), honoured only there, never in the user's file or one
+ * TLSPLUG_CONF names.  It is a floor for every application and every
+ * engine: tlsplug_context_new() refuses (TLSPLUG_ERR_POLICY, the message
+ * naming the policy file and line) a config that goes below it, and
+ * settings left at their defaults are raised to it.  One policy belongs to
+ * each registry (the one whose backend makes the context).
+ */
+struct tlsplug_policy;
+
+/* The registry's policy, or NULL when the system file sets none.  Owned by
+ * the registry. */
+TLSPLUG_API const struct tlsplug_policy *tlsplug_registry_policy(
+	const struct tlsplug_registry *r);
+/* The file the policy comes from. */
+TLSPLUG_API const char *tlsplug_policy_file(const struct tlsplug_policy *p);
+/* Lowest TLS version allowed (TLSPLUG_VERSION_NONE: not set); *line (may
+ * be NULL) gets its line in the file (0 when not set). */
+TLSPLUG_API enum tlsplug_version tlsplug_policy_min_version(
+	const struct tlsplug_policy *p, unsigned *line);
+/* Cipher suites allowed (IANA ids; 0: not restricted). */
+TLSPLUG_API size_t tlsplug_policy_ciphers(const struct tlsplug_policy *p,
+	const uint16_t **ids, unsigned *line);
+/* Key exchange groups allowed (names such as "x25519", "secp256r1",
+ * "ffdhe2048", lower case; 0: not restricted). */
+TLSPLUG_API size_t tlsplug_policy_groups(const struct tlsplug_policy *p,
+	const char *const **names, unsigned *line);
+/* Smallest RSA key and finite-field DH group allowed, in bits (0: not
+ * set).  RSA applies to every certificate of a peer's chain and to the
+ * context's own chains; DH to the groups the engine negotiates. */
+TLSPLUG_API unsigned tlsplug_policy_min_rsa_bits(
+	const struct tlsplug_policy *p, unsigned *line);
+TLSPLUG_API unsigned tlsplug_policy_min_dh_bits(
+	const struct tlsplug_policy *p, unsigned *line);
+/*
+ * Checks a list of key exchange groups (names as above, in any case)
+ * against the policy: TLSPLUG_OK when every one is allowed (or the policy
+ * does not restrict groups, or p is NULL), else TLSPLUG_ERR_POLICY naming
+ * the first group that is not, and the policy's file and line, in *err
+ * (if not NULL).  n == 0 is always allowed: the engine's defaults are then
+ * narrowed to the policy's groups.
+ */
+TLSPLUG_API int tlsplug_policy_check_groups(const struct tlsplug_policy *p,
+	const char *const *groups, size_t n, struct tlsplug_error **err);
+
 /* Sockets (PEP 543 TLSWrappedSocket). */
 #include <tlsplug/socket.h>
 

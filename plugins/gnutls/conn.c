@@ -305,6 +305,7 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	ret = gtls_engine_apply(eng, c->session);
 	if (ret >= 0)
 		ret = gtls_ocsp_session_setup(eng, c->session);
+	gtls_policy_session(eng, c->session);
 	if (ret >= 0 && eng->nalpn > 0)
 		ret = gnutls_alpn_set_protocols(c->session, eng->alpn,
 			eng->nalpn, eng->role == TLSPLUG_SERVER ?

@@ -22,7 +22,9 @@
  *               core->select_server, the switch to the chosen engine; the
  *               versions the client offers (to name a version mismatch);
  *   revocation.c  CRLs in the trust list, OCSP stapling (the server's
- *               status function, the client's check of the staple).
+ *               status function, the client's check of the staple);
+ *   policy.c    the priority's base (@SYSTEM where the system defines
+ *               it, else NORMAL) and the system policy's DH floor.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until fini; an engine context (struct gtls_engine) is
@@ -68,6 +70,7 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
+	gtls_policy_init();
 	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",
 	         gnutls_check_version(NULL));
 	return TLSPLUG_OK;
@@ -85,14 +88,15 @@ gtls_engine_version(void)
 	return gtls_version_text;
 }
 
-/* The suites NORMAL (GnuTLS's secure default) enables, in its order. */
+/* The suites the base priority (@SYSTEM where the system defines it, else
+ * NORMAL, GnuTLS's secure default) enables, in its order. */
 static size_t
 gtls_cipher_suites(uint16_t *ids, size_t max)
 {
 	gnutls_priority_t prio;
 	size_t n;
 
-	if (gnutls_priority_init2(&prio, "NORMAL", NULL, 0) < 0)
+	if (gnutls_priority_init2(&prio, gtls_policy_base(), NULL, 0) < 0)
 		return 0;
 	n = gtls_priority_suites(prio, ids, max);
 	gnutls_priority_deinit(prio);

@@ -9,6 +9,7 @@ plugins_gnutls_tlsplug_gnutls_la_SOURCES = \
 	plugins/gnutls/hello.c \
 	plugins/gnutls/verify.c \
 	plugins/gnutls/revocation.c \
+	plugins/gnutls/policy.c \
 	plugins/gnutls/conn.c
 plugins_gnutls_tlsplug_gnutls_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 plugins_gnutls_tlsplug_gnutls_la_LIBADD = $(GNUTLS_LIBS)
@@ -19,6 +20,7 @@ EXTRA_DIST += plugins/gnutls/plugin.h plugins/gnutls/gnutls.c \
 	plugins/gnutls/context.c plugins/gnutls/priority.c \
 	plugins/gnutls/load.c plugins/gnutls/hello.c \
 	plugins/gnutls/verify.c plugins/gnutls/revocation.c \
+	plugins/gnutls/policy.c \
 	plugins/gnutls/conn.c
 if BUILD_GNUTLS
 TEST_PLUGIN_PATH += $(abs_top_builddir)/plugins/gnutls/.libs

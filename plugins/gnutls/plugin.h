@@ -159,6 +159,23 @@ int gtls_verify_cb(gnutls_session_t session);
 ssize_t gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
                             size_t size);
 
+/* ---- policy.c ---- */
+
+/* At plugin init: looks for the system priority (@SYSTEM). */
+void gtls_policy_init(void);
+/* The keyword priorities start from: "@SYSTEM" or "NORMAL". */
+const char *gtls_policy_base(void);
+/* Narrows [*minv, *maxv] to the versions @SYSTEM enables; UNSUPPORTED
+ * (recorded) when nothing is left. */
+int gtls_policy_versions(gnutls_protocol_t *minv, gnutls_protocol_t *maxv,
+                         struct tlsplug_error *err);
+/* Appends to a priority string what the DH floor removes; 0, or -1 when
+ * buf is full. */
+int gtls_policy_priority(const struct tlsplug_bconfig *cfg, char *buf,
+                         size_t size, size_t *pos);
+/* Applies the DH floor to a new session. */
+void gtls_policy_session(const struct gtls_engine *eng, gnutls_session_t s);
+
 /* ---- revocation.c ---- */
 
 /* Adds cfg's CRLs to eng's credentials (after the trust store). */

@@ -158,6 +158,7 @@ osslp_sctx_new(struct osslp_engine *e, size_t chain, X509_STORE *store,
 	}
 	if (osslp_ocsp_apply(s, e, chain) != 0)
 		goto fail;
+	osslp_policy_apply(s, e);
 	ERR_clear_error();
 	return s;
 fail:

@@ -9,6 +9,7 @@ plugins_openssl_tlsplug_openssl_la_SOURCES = \
 	plugins/openssl/hello.c \
 	plugins/openssl/verify.c \
 	plugins/openssl/revocation.c \
+	plugins/openssl/policy.c \
 	plugins/openssl/conn.c
 plugins_openssl_tlsplug_openssl_la_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 plugins_openssl_tlsplug_openssl_la_LIBADD = $(OPENSSL_LIBS)
@@ -19,6 +20,7 @@ EXTRA_DIST += plugins/openssl/plugin.h plugins/openssl/openssl.c \
 	plugins/openssl/context.c plugins/openssl/ciphers.c \
 	plugins/openssl/load.c plugins/openssl/hello.c \
 	plugins/openssl/verify.c plugins/openssl/revocation.c \
+	plugins/openssl/policy.c \
 	plugins/openssl/conn.c
 if BUILD_OPENSSL
 TEST_PLUGIN_PATH += $(abs_top_builddir)/plugins/openssl/.libs

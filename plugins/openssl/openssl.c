@@ -20,7 +20,11 @@
  *   hello.c    the server's ClientHello hook: the SNI name,
  *              core->select_server, the switch to the chosen SSL_CTX;
  *   revocation.c  CRLs in the verify store, OCSP stapling (the server's
- *              staple, the client's check of it).
+ *              staple, the client's check of it);
+ *   policy.c   the system policy's DH floor (security callback).
+ * Each SSL_CTX starts from OpenSSL's own system configuration
+ * (openssl.cnf's system_default: MinProtocol, CipherString, security
+ * level); the plugin never sets a lower bound below its MinProtocol.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)

@@ -43,6 +43,9 @@ struct osslp_engine {
 	size_t nchains;
 	/* The config's CRLs, parsed (revocation.c), or NULL. */
 	STACK_OF(X509_CRL) *crls;
+	/* OpenSSL's own security callback, which policy.c's defers to. */
+	int (*default_security_cb)(const SSL *, const SSL_CTX *, int, int,
+	                           int, void *, void *);
 };
 
 /* Per context private state. */
@@ -139,6 +142,11 @@ ssize_t osslp_conn_peer_cert(void *conn_priv, size_t index,
 /* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
+
+/* ---- policy.c ----------------------------------------------------------- */
+
+/* Installs the system policy's DH floor (cfg->min_dh_bits) on s. */
+void osslp_policy_apply(SSL_CTX *s, struct osslp_engine *e);
 
 /* ---- revocation.c ------------------------------------------------------- */
 
