@@ -16,7 +16,8 @@ INTEROP_TESTS = \
 	tests/interop-serve-openssl.sh \
 	tests/interop-serve-gnutls.sh \
 	tests/interop-serve-curl.sh \
-	tests/interop-ocsp.sh
+	tests/interop-ocsp.sh \
+	tests/interop-policy.sh
 TESTS += $(INTEROP_TESTS)
 dist_check_SCRIPTS += $(INTEROP_TESTS)
 EXTRA_DIST += tests/interop-lib.sh
