@@ -36,7 +36,9 @@
  * client's server name (select_server), the per-config engine contexts an
  * SNI callback needs, and the checks on the peer's identity: subjectAltName
  * extraction and the RFC 9525 host name check (check_peer, over the DER
- * chain the plugin hands over with conn_ops.peer_cert).  A plugin does chain
+ * chain the plugin hands over with conn_ops.peer_cert), and the system
+ * policy (a floor applied to the config view before a plugin sees it:
+ * versions, suites, bconfig->min_dh_bits; RSA key sizes in check_peer).  A plugin does chain
  * validation against the trust store, and the engine's own protocol work.
  *
  * Memory: the core allocates each context's and connection's private state
@@ -280,14 +282,16 @@ struct tlsplug_core {
 	 * validation off, when bconfig->check_peer_always is set (verdict
 	 * TLSPLUG_OK).  The core reads the chain through conn_ops.peer_cert
 	 * (so that member must answer from inside the hook) and, when the
-	 * verdict is OK, checks: on a client with a server host name and
-	 * validation on, that name against the leaf's DNS and IP
+	 * verdict is OK, checks: with validation on, the system policy's
+	 * floor on the RSA keys of the chain; on a client with a server host
+	 * name and validation on, that name against the leaf's DNS and IP
 	 * subjectAltName entries (RFC 9525); the SPKI pins; then runs the
 	 * application's verify callback (which also sees a failed verdict,
 	 * but cannot change it).
 	 * Returns TLSPLUG_OK, or the failure's category, recorded in err with
 	 * its message (a failed verdict is returned as it came):
-	 * TLSPLUG_ERR_CERT_HOSTNAME, TLSPLUG_ERR_CERT_PIN, the verify
+	 * TLSPLUG_ERR_POLICY, TLSPLUG_ERR_CERT_HOSTNAME,
+	 * TLSPLUG_ERR_CERT_PIN, the verify
 	 * callback's category, TLSPLUG_ERR_CERT_INVALID (the leaf cannot be
 	 * read), TLSPLUG_ERR_NOMEM.  The plugin then fails the handshake with
 	 * a fatal alert: the one its engine sends for a failed application

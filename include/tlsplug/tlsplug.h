@@ -655,6 +655,8 @@ enum tlsplug_role { TLSPLUG_CLIENT = 1, TLSPLUG_SERVER = 2 };
  * default registry's choice).  The engine parses certificates and keys now.
  * Takes its own reference on config.  Errors: TLSPLUG_ERR_UNSUPPORTED (the
  * backend cannot honour a setting; the message names it),
+ * TLSPLUG_ERR_POLICY (a setting below the system policy: the message
+ * names it and the policy's file and line; see tlsplug_registry_policy()),
  * TLSPLUG_ERR_BAD_CERTIFICATE, TLSPLUG_ERR_BAD_KEY, TLSPLUG_ERR_BAD_PASSWORD,
  * TLSPLUG_ERR_KEY_MISMATCH, TLSPLUG_ERR_NOT_FOUND, TLSPLUG_ERR_NOMEM, ...
  */
