@@ -118,6 +118,33 @@ for b in $BACKENDS; do
 	stop_peer
 done
 
+# --- the DH floor: s_server's TLS 1.2 DHE group is 2048 bits ----------
+printf '[policy]\nmin_dh_bits = 3072\n' >"$conf"
+for b in $BACKENDS; do
+	for floor in 3072 none; do
+		n=$b-dhe-floor-$floor
+		if [ $floor = none ]; then rm -f "$conf"; fi
+		start_s_server "s-$n" -rev -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256 \
+			-cert "$C/rsa.pem" -key "$C/rsa.key" \
+			-cert_chain "$C/int.pem" || continue
+		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--max-version 1.2 \
+			--ciphers TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+		if [ $floor = none ]; then
+			expect_ok "$n" &&
+			expect_err_has "$n" "cipher=TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"
+		else
+			[ "$status" -eq 1 ] &&
+				pass "$n: a 2048-bit DHE group refused" ||
+				fail "$n: connect exited $status" "$tmp/$n.err"
+		fi
+		stop_peer
+		printf '[policy]\nmin_dh_bits = 3072\n' >"$conf"
+	done
+done
+rm -f "$conf"
+
 # --- bad policy lines, and [policy] outside the system file -------------
 printf '[policy]\nmin_version = 1.3\nmin_verison = 1.2\n' >"$conf"
 "$TLSPLUG" which >"$tmp/typo.out" 2>"$tmp/typo.err"
