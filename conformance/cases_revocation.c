@@ -305,6 +305,16 @@ CONF_CASE(case_crl_stale)
 	               whylen);
 }
 
+/* A CRL whose signature does not verify fails the chain it is for. */
+CONF_CASE(case_crl_bad_signature)
+{
+	struct rev_side cr = { .crl = "int-badsig.crl.der" }, sr = { 0 };
+	struct rev_expect x = { .ccode = TLSPLUG_ERR_CERT_INVALID };
+
+	return rev_run(env, "ecdsa.pem", "ecdsa.key", 0, &cr, &sr, &x, why,
+	               whylen);
+}
+
 /* A server checks client certificates against its CRLs too. */
 CONF_CASE(case_crl_client_cert)
 {

@@ -364,6 +364,7 @@ CONF_CASE(case_crl_der_and_buffer);
 CONF_CASE(case_crl_revoked_tls12);
 CONF_CASE(case_crl_issuer_without_crl);
 CONF_CASE(case_crl_stale);
+CONF_CASE(case_crl_bad_signature);
 CONF_CASE(case_crl_client_cert);
 CONF_CASE(case_crl_bad_input);
 CONF_CASE(case_ocsp_good);

@@ -102,6 +102,7 @@ const struct conf_case conf_cases[] = {
 	CASE(crl_revoked_tls12),
 	CASE(crl_issuer_without_crl),
 	CASE(crl_stale),
+	CASE(crl_bad_signature),
 	CASE(crl_client_cert),
 	CASE(crl_bad_input),
 	CASE(ocsp_good),

@@ -790,9 +790,9 @@ TLSPLUG_API void tlsplug_crl_unref(struct tlsplug_crl *crl);
  * client certificates it verifies), each certificate is checked against
  * the CRLs its issuer signed: a revoked leaf or intermediate fails with
  * TLSPLUG_ERR_CERT_REVOKED on every backend.  A certificate whose issuer
- * has no CRL here is not checked; a CRL past its nextUpdate fails the
- * certificates of that issuer (TLSPLUG_ERR_CERT_INVALID or
- * TLSPLUG_ERR_CERT_EXPIRED, as the engine says).  CRLs apply with the
+ * has no CRL here is not checked; a CRL past its nextUpdate, or whose
+ * signature does not verify with the issuer's key, fails the certificates
+ * of that issuer with TLSPLUG_ERR_CERT_INVALID.  CRLs apply with the
  * system trust store as well as an explicit one.  A backend without
  * TLSPLUG_CAP_CRL refuses the config (TLSPLUG_ERR_UNSUPPORTED, "CRL").
  * Errors: TLSPLUG_ERR_MISUSE, TLSPLUG_ERR_INVALID (crl NULL),

@@ -191,7 +191,8 @@ int gtls_ocsp_check(struct gtls_conn *c);
 /* The peer's chain verified against the credentials' trust list and CRLs
  * for purpose, into *status (gnutls_certificate_status_t bits), as
  * gnutls_certificate_verify_peers does but without judging a stapled
- * OCSP response; 0 or a GnuTLS error code. */
+ * OCSP response; 0, 1 when a failure was recorded already (a CRL's
+ * signature), or a GnuTLS error code. */
 int gtls_verify_chain(struct gtls_conn *c, gnutls_typed_vdata_st *purpose,
                       unsigned *status);
 /* Client: asks for a staple on session s when eng checks one; 0 or a

@@ -93,6 +93,51 @@ gtls_crls_stale(const struct gtls_engine *eng, gnutls_x509_crt_t crt,
 	return stale;
 }
 
+/* The issuer of crt: the next certificate the peer sent when it issued
+ * crt, else one from the trust list (not to be freed). */
+static gnutls_x509_crt_t
+gtls_chain_issuer(const struct gtls_engine *eng, gnutls_x509_crt_t *list,
+                  unsigned n, unsigned i)
+{
+	gnutls_x509_crt_t issuer = NULL;
+
+	if (i + 1 < n && gnutls_x509_crt_check_issuer(list[i], list[i + 1]))
+		return list[i + 1];
+	if (gnutls_certificate_get_issuer(eng->cred, list[i], &issuer, 0) < 0)
+		return NULL;
+	return issuer;
+}
+
+/* 1 when a CRL of crt's issuer does not verify with that issuer's key
+ * (GnuTLS takes CRLs as they come; OpenSSL checks their signature and
+ * fails the chain: so do we). */
+static int
+gtls_crls_badsig(const struct gtls_engine *eng, gnutls_x509_crt_t crt,
+                 gnutls_x509_crt_t issuer)
+{
+	gnutls_datum_t dn, cdn;
+	unsigned int i, verify;
+	int bad = 0;
+
+	if (eng->ncrls == 0 || issuer == NULL ||
+	    gnutls_x509_crt_get_raw_issuer_dn(crt, &dn) < 0)
+		return 0;
+	for (i = 0; i < eng->ncrls && !bad; i++) {
+		if (gnutls_x509_crl_get_raw_issuer_dn(eng->crls[i], &cdn) < 0)
+			continue;
+		if (cdn.size == dn.size && memcmp(cdn.data, dn.data,
+		                                  dn.size) == 0) {
+			verify = 0;
+			bad = gnutls_x509_crl_verify(eng->crls[i], &issuer, 1,
+			                             0, &verify) < 0 ||
+			      verify != 0;
+		}
+		gnutls_free(cdn.data);
+	}
+	gnutls_free(dn.data);
+	return bad;
+}
+
 int
 gtls_crls_load(struct gtls_engine *eng, struct tlsplug_error *err)
 {
@@ -357,15 +402,27 @@ gtls_verify_chain(struct gtls_conn *c, gnutls_typed_vdata_st *purpose,
 		ret = gnutls_x509_trust_list_verify_crt2(tl, list, n, purpose, 1,
 		                                         0, status, NULL);
 	/* A stale CRL fails the certificates of its issuer, as OpenSSL's
-	 * X509_V_ERR_CRL_HAS_EXPIRED does. */
-	for (i = 0; ret >= 0 && *status == 0 && i < n; i++)
-		if (gtls_crls_stale(c->eng, list[i], time(NULL)))
+	 * X509_V_ERR_CRL_HAS_EXPIRED does, and so does a CRL whose
+	 * signature does not verify (X509_V_ERR_CRL_SIGNATURE_FAILURE). */
+	for (i = 0; ret >= 0 && *status == 0 && i < n; i++) {
+		if (gtls_crls_stale(c->eng, list[i], time(NULL))) {
 			*status = GNUTLS_CERT_INVALID |
 			          GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED;
+		} else if (gtls_crls_badsig(c->eng, list[i],
+		           gtls_chain_issuer(c->eng, list, n, i))) {
+			gtls_conn_cb_fail(c, TLSPLUG_ERR_CERT_INVALID,
+				GNUTLS_A_CERTIFICATE_UNKNOWN,
+				GNUTLS_E_CERTIFICATE_ERROR, "certificate verify "
+				"failed: the signature of the CRL for "
+				"certificate %u of the chain does not verify",
+				i);
+			ret = 1;
+		}
+	}
 	for (i = 0; i < imported; i++)
 		gnutls_x509_crt_deinit(list[i]);
 	gtls_core->free(list);
-	return ret < 0 ? ret : 0;
+	return ret < 0 ? ret : ret == 1 ? 1 : 0;
 }
 
 int

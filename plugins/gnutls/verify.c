@@ -102,6 +102,8 @@ gtls_verify_cb(gnutls_session_t s)
 	purpose.data = (unsigned char *)(client ? GNUTLS_KP_TLS_WWW_SERVER :
 	                                          GNUTLS_KP_TLS_WWW_CLIENT);
 	ret = gtls_verify_chain(c, &purpose, &status);
+	if (ret == 1)
+		return GNUTLS_E_CERTIFICATE_ERROR;
 	if (ret == GNUTLS_E_MEMORY_ERROR) {
 		gtls_conn_cb_fail(c, TLSPLUG_ERR_NOMEM, GNUTLS_A_INTERNAL_ERROR,
 			ret, "out of memory verifying the peer's certificate");
