@@ -90,11 +90,25 @@ struct conf_side {
 	size_t nalpn;
 	tlsplug_sni_cb sni;
 	void *sni_data;
+	/* Identity (cases_identity.c): pins as files in certdir holding
+	 * one sha256//BASE64 line each ("rsa.pin,ecdsa.pin"), pins as text,
+	 * a verify callback, a server's client-certificate mode. */
+	const char *pin_files;
+	const char *pins;
+	tlsplug_verify_cb verify;
+	void *verify_data;
+	enum tlsplug_client_cert_mode client_cert;
 };
 
 /* Builds a config from a side description. */
 int conf_config(const struct conf_env *env, const struct conf_side *side,
                 struct tlsplug_config **out, char *why, size_t whylen);
+/* Applies side's identity settings (pins, verify callback, client
+ * certificate mode) to b (cases_identity.c). */
+int conf_config_identity(const struct conf_env *env,
+                         struct tlsplug_config_builder *b,
+                         const struct conf_side *side, char *why,
+                         size_t whylen);
 /* Loads a chain + key from certdir and adds it to b. */
 int conf_add_chain(const struct conf_env *env,
                    struct tlsplug_config_builder *b, const char *chain,
@@ -356,6 +370,26 @@ CONF_CASE(case_shutdown_server_first);
 CONF_CASE(case_shutdown_tls12);
 CONF_CASE(case_ragged_eof_client);
 CONF_CASE(case_ragged_eof_server);
+CONF_CASE(case_peer_chain_as_sent);
+CONF_CASE(case_peer_chain_client_cert);
+CONF_CASE(case_verified_chain);
+CONF_CASE(case_pin_match);
+CONF_CASE(case_pin_mismatch);
+CONF_CASE(case_pin_no_validation);
+CONF_CASE(case_pin_keeps_validation);
+CONF_CASE(case_verify_cb_accepts);
+CONF_CASE(case_verify_cb_rejects);
+CONF_CASE(case_verify_cb_cannot_rescue);
+CONF_CASE(case_verify_cb_no_validation);
+CONF_CASE(case_verify_cb_server);
+CONF_CASE(case_verify_cb_sni_config);
+CONF_CASE(case_client_cert_request_with);
+CONF_CASE(case_client_cert_request_without);
+CONF_CASE(case_client_cert_request_untrusted);
+CONF_CASE(case_client_cert_require_without);
+CONF_CASE(case_client_cert_none);
+CONF_CASE(case_idna_sni);
+CONF_CASE(case_interop_idna_sni_same_bytes);
 /* cases_revocation.c */
 CONF_CASE(case_crl_revoked_leaf);
 CONF_CASE(case_crl_revoked_intermediate);
@@ -393,5 +427,58 @@ CONF_CASE(case_interop_tls13_ecdsa);
 CONF_CASE(case_interop_tls13_ed25519);
 CONF_CASE(case_interop_bad_certs_same_category);
 CONF_CASE(case_interop_version_mismatch_same_category);
+
+/* ------------------------------------------------------------------------
+ * Key logging, exporters, groups and signature algorithms
+ * (cases_secrets.c, cases_groups.c).
+ * ------------------------------------------------------------------------ */
+
+/* Key log lines one side's callback received. */
+#define CONF_KEYLOG_MAX 16
+struct conf_keylog {
+	int n;                     /* lines received (may pass the max) */
+	char line[CONF_KEYLOG_MAX][300];
+};
+/* The key log callback filling a struct conf_keylog. */
+void conf_keylog_collect(const struct tlsplug_conn *conn, const char *line,
+                         void *data);
+/* One side's key settings (IANA names), beside its struct conf_side. */
+struct conf_keys {
+	const char *const *groups;
+	size_t ngroups;
+	const char *const *sigalgs;
+	size_t nsigalgs;
+	struct conf_keylog *log;   /* key log callback's lines, or NULL */
+	const char *keylog_file;
+};
+/* A config from side and k (NULL: none).  Returns 0 or -1 with why. */
+int conf_keys_config(const struct conf_env *env,
+                     const struct conf_side *side, const struct conf_keys *k,
+                     struct tlsplug_config **out, char *why, size_t whylen);
+/* Both configs, gated on the capabilities the key settings need (a side
+ * without one must refuse its context: conf_gate), then the pair for
+ * "localhost".  Returns 1 to go on (p to free), else 0 with *result (0:
+ * refused cleanly, -1: why filled). */
+int conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
+                   const struct conf_keys *ck, const struct conf_side *ss,
+                   const struct conf_keys *sk, struct conf_pair *p,
+                   int *result, char *why, size_t whylen);
+
+CONF_CASE(case_keylog_tls13);
+CONF_CASE(case_keylog_tls12);
+CONF_CASE(case_keylog_file_and_env);
+CONF_CASE(case_keylog_file_unopenable);
+CONF_CASE(case_exporter_tls13);
+CONF_CASE(case_exporter_tls12);
+CONF_CASE(case_exporter_channel_binding);
+CONF_CASE(case_exporter_before_handshake);
+CONF_CASE(case_groups_each_tls13);
+CONF_CASE(case_groups_each_tls12);
+CONF_CASE(case_groups_retry_request);
+CONF_CASE(case_groups_no_shared);
+CONF_CASE(case_groups_post_quantum);
+CONF_CASE(case_groups_unknown_name);
+CONF_CASE(case_sigalgs_restrict);
+CONF_CASE(case_sigalgs_no_shared);
 
 #endif

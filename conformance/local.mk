@@ -15,6 +15,9 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/cases_sni.c \
 	conformance/cases_data.c \
 	conformance/cases_order.c \
+	conformance/cases_secrets.c \
+	conformance/cases_groups.c \
+	conformance/cases_identity.c \
 	conformance/cases_revocation.c \
 	conformance/table.c
 

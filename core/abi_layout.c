@@ -59,8 +59,9 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_core, match_hostname)
 PIN(tlsplug_core, check_peer, 80);
 PIN(tlsplug_core, select_server, 88);
 PIN(tlsplug_core, session_ready, 96);
-PIN(tlsplug_core, ocsp_staple, 104);
-_Static_assert(sizeof(struct tlsplug_core) == 112,
+PIN(tlsplug_core, keylog, 104);
+PIN(tlsplug_core, ocsp_staple, 112);
+_Static_assert(sizeof(struct tlsplug_core) == 120,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
@@ -89,8 +90,10 @@ PIN(tlsplug_conn_ops, peer_cert, 88);
 PIN(tlsplug_conn_ops, set_session, 96);
 PIN(tlsplug_conn_ops, resumed, 104);
 PIN(tlsplug_conn_ops, verified_cert, 112);
-PIN(tlsplug_conn_ops, ocsp_status, 120);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 128,
+PIN(tlsplug_conn_ops, export_keying_material, 120);
+PIN(tlsplug_conn_ops, group, 128);
+PIN(tlsplug_conn_ops, ocsp_status, 136);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 144,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */
@@ -101,7 +104,9 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_info_ops,
                "info ops minor 0 size changed");
 /* struct tlsplug_info_ops, minor 1 */
 PIN(tlsplug_info_ops, sha256, 16);
-_Static_assert(sizeof(struct tlsplug_info_ops) == 24,
+PIN(tlsplug_info_ops, groups, 24);
+PIN(tlsplug_info_ops, sigalgs, 32);
+_Static_assert(sizeof(struct tlsplug_info_ops) == 40,
                "info ops size changed: add members behind a fence");
 
 /* The configuration view handed to plugins. */
@@ -143,12 +148,16 @@ PIN(tlsplug_bconfig, session_tickets, 100);
 PIN(tlsplug_bconfig, ticket_key, 104);
 PIN(tlsplug_bconfig, ticket_key_len, 112);
 PIN(tlsplug_bconfig, ticket_lifetime, 120);
-PIN(tlsplug_bconfig, crls, 128);
-PIN(tlsplug_bconfig, ncrls, 136);
-PIN(tlsplug_bconfig, ocsp, 144);
-PIN(tlsplug_bconfig, min_dh_bits, 148);
-PIN(tlsplug_bconfig, ocsp_staple, 152);
-_Static_assert(sizeof(struct tlsplug_bconfig) == 160,
+PIN(tlsplug_bconfig, groups, 128);
+PIN(tlsplug_bconfig, ngroups, 136);
+PIN(tlsplug_bconfig, sigalgs, 144);
+PIN(tlsplug_bconfig, nsigalgs, 152);
+PIN(tlsplug_bconfig, crls, 160);
+PIN(tlsplug_bconfig, ncrls, 168);
+PIN(tlsplug_bconfig, ocsp, 176);
+PIN(tlsplug_bconfig, min_dh_bits, 180);
+PIN(tlsplug_bconfig, ocsp_staple, 184);
+_Static_assert(sizeof(struct tlsplug_bconfig) == 192,
                "backend config view size changed: add members behind a "
                "fence");
 PIN(tlsplug_san, type, 0);

@@ -7,6 +7,11 @@
  *   [default]
  *   backend = openssl, gnutls     preference list, first available wins
  *   plugin_path = /opt/a:/opt/b   directories added to the plugin path
+ *   groups = x25519, secp256r1    default key-exchange groups (IANA names)
+ *   sigalgs = ed25519, ...        default signature algorithms
+ *   client_cert = request         a server's client-certificate mode
+ *   pin = example.com sha256//B64,sha256//B64   public-key pins for a host
+ *                                 (one line per host)
  *   [myapp]                       used when the application is "myapp";
  *   backend = gnutls              overrides [default] whatever the order
  *   [policy]                      the system policy (policy.h): honoured
@@ -33,12 +38,27 @@ struct tlsplug__conf_entry {
 	unsigned line;
 };
 
+/* One `pin = HOST PINS` line: the host, and the pin list as value. */
+struct tlsplug__conf_pin {
+	char *host;
+	struct tlsplug__conf_entry pins;
+};
+
 /* What one file says for one application. */
 struct tlsplug__conf {
 	char *path;                /* the file read (NULL: none) */
 	bool present;              /* the file exists */
 	struct tlsplug__conf_entry backend;
 	struct tlsplug__conf_entry plugin_path;
+	/* Default key-exchange groups and signature algorithms (IANA names,
+	 * checked) for contexts whose config sets none. */
+	struct tlsplug__conf_entry groups;
+	struct tlsplug__conf_entry sigalgs;
+	struct tlsplug__conf_entry client_cert;   /* checked mode name */
+	/* Pins by host (checked lists): the application's section's, then
+	 * [default]'s for the other hosts. */
+	struct tlsplug__conf_pin *pins;
+	size_t npins;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
 	/* In: set by the caller before reading the system file, the only

@@ -114,6 +114,15 @@ svc_ocsp_staple(const struct tlsplug_ocsp_source *src, unsigned char *buf,
 	return tlsplug__ocsp_source_read(src, buf, size);
 }
 
+static void
+svc_keylog(struct tlsplug_conn *conn, const char *label,
+           const unsigned char *client_random, size_t random_len,
+           const unsigned char *secret, size_t secret_len)
+{
+	tlsplug__keylog_secret(conn, label, client_random, random_len, secret,
+	                       secret_len);
+}
+
 static const struct tlsplug_core core_services = {
 	.abi_major = TLSPLUG_CORE_ABI_MAJOR,
 	.abi_minor = TLSPLUG_CORE_ABI_MINOR,
@@ -130,6 +139,7 @@ static const struct tlsplug_core core_services = {
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
 	.ocsp_staple = svc_ocsp_staple,
+	.keylog = svc_keylog,
 };
 
 const struct tlsplug_core *

@@ -16,6 +16,8 @@ INTEROP_TESTS = \
 	tests/interop-serve-openssl.sh \
 	tests/interop-serve-gnutls.sh \
 	tests/interop-serve-curl.sh \
+	tests/interop-keys.sh \
+	tests/interop-keylog.sh \
 	tests/interop-ocsp.sh \
 	tests/interop-policy.sh
 TESTS += $(INTEROP_TESTS)

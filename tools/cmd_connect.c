@@ -18,6 +18,8 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "keyopts.h"
+#include "identopts.h"
 #include "revopts.h"
 #include "tlsopts.h"
 
@@ -33,13 +35,16 @@ connect_usage(FILE *f)
 	      "NAME,...]\n"
 	      "         [--cert FILE --key FILE [--pass PASSWORD]] "
 	      "[--timeout SECONDS]\n"
+	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
+	      " [--sigalgs S,...]\n"
+	      "         [--pin sha256//BASE64[,...]] [--peer-chain FILE]\n"
 	      "         [--crl FILE ...] [--ocsp-check | --require-ocsp]\n"
 	      "\n"
 	      "Connects to a TLS server, prints one status line on stderr,\n"
-	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME alpn=PROTO|none "
-	      "peer=\"SUBJECT\"|none\n"
-	      "  (and ocsp=good|revoked|none with --ocsp-check or "
-	      "--require-ocsp)\n"
+	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME group=NAME|none "
+	      "alpn=PROTO|none\n"
+	      "  peer=\"SUBJECT\"|none [ocsp=good|revoked|none] [exporter=HEX]\n"
+	      "  (ocsp= with --ocsp-check or --require-ocsp)\n"
 	      "then relays stdin to the server and the server's data to stdout "
 	      "until\n"
 	      "either side ends.  IPv6 addresses go in brackets: [::1]:443.\n"
@@ -61,6 +66,15 @@ connect_usage(FILE *f)
 	      "  --pass PASSWORD      password of an encrypted key\n"
 	      "  --timeout SECONDS    give up connecting and handshaking after "
 	      "this long\n"
+	      KEYOPTS_HELP
+	      "  --pin sha256//B64,...  the server's public key must match "
+	      "one of these\n"
+	      "                       SHA-256 SubjectPublicKeyInfo hashes "
+	      "(besides validation;\n"
+	      "                       with --no-verify, instead of it)\n"
+	      "  --peer-chain FILE    write the chain the server sent (PEM, "
+	      "leaf first;\n"
+	      "                       - for stdout)\n"
 	      "  --crl FILE           check the server's chain against the "
 	      "CRLs in FILE\n"
 	      "                       (PEM or DER; may be repeated)\n"
@@ -266,6 +280,9 @@ cmd_connect(int argc, char **argv)
 		{ "key", required_argument, NULL, 'K' },
 		{ "pass", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		KEYOPTS_LONGOPTS,
+		{ "pin", required_argument, NULL, 'P' },
+		{ "peer-chain", required_argument, NULL, 'W' },
 		{ "crl", required_argument, NULL, 0x300 },
 		{ "ocsp-check", no_argument, NULL, 0x301 },
 		{ "require-ocsp", no_argument, NULL, 0x302 },
@@ -281,7 +298,7 @@ cmd_connect(int argc, char **argv)
 	struct tlsplug_context *ctx = NULL;
 	struct tlsplug_socket *sock = NULL;
 	struct tlsplug_error *err = NULL;
-	const char *servername = NULL;
+	const char *servername = NULL, *pins = NULL, *chain_file = NULL;
 	char *target, *host, *port;
 	unsigned long timeout = 0;
 	int c, rc, status;
@@ -299,6 +316,8 @@ cmd_connect(int argc, char **argv)
 		case 'E': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'p': o.pass = optarg; break;
+		case 'P': pins = optarg; break;
+		case 'W': chain_file = optarg; break;
 		case 't':
 			if (cli_parse_uint(optarg, 86400, &timeout) != 0)
 				return cli_usage_error("connect", "bad --timeout "
@@ -314,6 +333,8 @@ cmd_connect(int argc, char **argv)
 			connect_usage(stdout);
 			return 0;
 		default:
+			if (keyopts_option(&o, c, optarg))
+				break;
 			return EXIT_USAGE;
 		}
 	}
@@ -334,6 +355,8 @@ cmd_connect(int argc, char **argv)
 		return rc;
 	}
 	status = tlsopts_check(&o);
+	if (status == 0 && pins != NULL)
+		status = identopts_check_pins("connect", pins);
 	if (status != 0) {
 		free(target);
 		return status;
@@ -344,6 +367,11 @@ cmd_connect(int argc, char **argv)
 	status = tlsopts_backend(o.backend, &reg, &backend);
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
+	/* Without --pin, the configuration files' pins for the name. */
+	if (status == 0 && pins == NULL)
+		pins = tlsplug_registry_conf_pins(reg, servername);
+	if (status == 0 && pins != NULL)
+		status = identopts_add_pins("connect", b, pins);
 	if (status == 0)
 		status = revopts_apply(&r, b);
 	if (status == 0)
@@ -353,6 +381,8 @@ cmd_connect(int argc, char **argv)
 		                         &err);
 		if (rc != TLSPLUG_OK)
 			status = tlsopts_fail(NULL, rc, err);
+		else
+			keyopts_warn(ctx);
 	}
 	if (status == 0) {
 		rc = tlsplug_socket_connect(ctx, host, port, servername,
@@ -376,8 +406,14 @@ cmd_connect(int argc, char **argv)
 		fprintf(stderr, "backend=%s ", tlsplug_backend_name(backend));
 		tlsopts_print_params(stderr, tlsplug_socket_conn(sock));
 		revopts_print(stderr, &r, tlsplug_socket_conn(sock));
+		keyopts_print_exporter(stderr, tlsplug_socket_conn(sock), &o);
 		fputc('\n', stderr);
 		fflush(stderr);
+		if (chain_file != NULL)
+			status = identopts_write_chain(
+			    tlsplug_socket_conn(sock), chain_file);
+	}
+	if (status == 0) {
 		/* The timeout was for connecting and the handshake. */
 		tlsplug_socket_set_timeout(sock, 0);
 		status = relay(sock);

@@ -24,8 +24,10 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "identopts.h"
 #include "serve_http.h"
 #include "serve_sni.h"
+#include "keyopts.h"
 #include "revopts.h"
 #include "tlsopts.h"
 
@@ -48,6 +50,7 @@ struct client {
 
 struct server {
 	struct tlsplug_context *ctx;
+	const struct tlsopts *opts;
 	const char *backend;
 	bool echo;
 	bool http;
@@ -70,17 +73,22 @@ serve_usage(FILE *f)
 	fputs("usage: tlsplug serve --port N [--bind ADDR] --cert FILE "
 	      "--key FILE [--pass P]\n"
 	      "         [--sni NAME=CERT,KEY ...] [--alpn P1,P2]\n"
-	      "         [--cafile FILE --require-client-cert] [--backend NAME]"
+	      "         [--cafile FILE --require-client-cert | "
+	      "--request-client-cert]\n"
+	      "         [--backend NAME]"
 	      " [--echo | --http]\n"
 	      "         [--min-version V] [--max-version V] [--ciphers "
 	      "NAME,...]\n"
+	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
+	      " [--sigalgs S,...]\n"
 	      "         [--ocsp-staple FILE] [--crl FILE ...]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
 	      "on stderr once ready, then for each client a line\n"
-	      "  client=ADDR:PORT version=... cipher=... alpn=... sni=... "
-	      "peer=...\n"
+	      "  client=ADDR:PORT backend=... version=... cipher=... group=... "
+	      "alpn=...\n"
+	      "  peer=... [exporter=HEX] sni=...\n"
 	      "Stops cleanly on SIGINT or SIGTERM.\n"
 	      "\n"
 	      "  --port N             port to listen on (0: any free port, "
@@ -97,6 +105,9 @@ serve_usage(FILE *f)
 	      "  --cafile FILE        verify client certificates against FILE\n"
 	      "  --require-client-cert  ask every client for a certificate "
 	      "(needs --cafile)\n"
+	      "  --request-client-cert  ask for one, accept clients without; "
+	      "one that is\n"
+	      "                       sent must verify (needs --cafile)\n"
 	      "  --backend NAME       use this backend\n"
 	      "  --echo               send each client's data back to it "
 	      "(default: print it);\n"
@@ -109,6 +120,7 @@ serve_usage(FILE *f)
 	      "(for curl)\n"
 	      "  --min-version V, --max-version V, --ciphers NAME,...  as for "
 	      "connect\n"
+	      KEYOPTS_HELP
 	      "  --ocsp-staple FILE   staple this DER OCSP response to clients "
 	      "that ask;\n"
 	      "                       FILE is read again when it changes\n"
@@ -213,6 +225,7 @@ client_status(FILE *f, const struct server *s, struct client *c)
 
 	fprintf(f, "client=%s backend=%s ", c->addr, s->backend);
 	tlsopts_print_params(f, conn);
+	keyopts_print_exporter(f, conn, s->opts);
 	fprintf(f, " sni=%s\n", sni != NULL ? sni : "none");
 	fflush(f);
 }
@@ -510,12 +523,14 @@ cmd_serve(int argc, char **argv)
 		{ "alpn", required_argument, NULL, 'a' },
 		{ "cafile", required_argument, NULL, 'C' },
 		{ "require-client-cert", no_argument, NULL, 'R' },
+		{ "request-client-cert", no_argument, NULL, 'Q' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "echo", no_argument, NULL, 'e' },
 		{ "http", no_argument, NULL, 'H' },
 		{ "min-version", required_argument, NULL, 'm' },
 		{ "max-version", required_argument, NULL, 'M' },
 		{ "ciphers", required_argument, NULL, 'c' },
+		KEYOPTS_LONGOPTS,
 		{ "crl", required_argument, NULL, 0x300 },
 		{ "ocsp-staple", required_argument, NULL, 0x303 },
 		{ "help", no_argument, NULL, 'h' },
@@ -532,7 +547,8 @@ cmd_serve(int argc, char **argv)
 	struct tlsplug_error *err = NULL;
 	const char *port = NULL, *bind_addr = "127.0.0.1";
 	char where[NI_MAXHOST + NI_MAXSERV + 4];
-	bool require_cert = false;
+	bool require_cert = false, request_cert = false;
+	enum tlsplug_client_cert_mode mode = TLSPLUG_CLIENT_CERT_AUTO;
 	unsigned long portnum;
 	struct sigaction sa;
 	int c, rc, status;
@@ -551,7 +567,14 @@ cmd_serve(int argc, char **argv)
 		case 'p': o.pass = optarg; break;
 		case 'a': o.alpn = optarg; break;
 		case 'C': o.cafile = optarg; break;
-		case 'R': require_cert = true; break;
+		case 'R':
+			require_cert = true;
+			mode = TLSPLUG_CLIENT_CERT_REQUIRE;
+			break;
+		case 'Q':
+			request_cert = true;
+			mode = TLSPLUG_CLIENT_CERT_REQUEST;
+			break;
 		case 'b': o.backend = optarg; break;
 		case 'e': s.echo = true; break;
 		case 'H': s.http = true; break;
@@ -577,6 +600,8 @@ cmd_serve(int argc, char **argv)
 			serve_usage(stdout);
 			return 0;
 		default:
+			if (keyopts_option(&o, c, optarg))
+				break;
 			serve_sni_free(sni);
 			return EXIT_USAGE;
 		}
@@ -595,15 +620,16 @@ cmd_serve(int argc, char **argv)
 	else if (o.cert == NULL || o.key == NULL)
 		status = cli_usage_error("serve", "--cert and --key are "
 		                         "required");
+	else if (require_cert && request_cert)
+		status = cli_usage_error("serve", "--require-client-cert and "
+		                         "--request-client-cert exclude each "
+		                         "other");
 	else if (require_cert && o.cafile == NULL)
 		status = cli_usage_error("serve", "--require-client-cert needs "
 		                         "--cafile");
-	else if (o.cafile != NULL && !require_cert)
-		/* A server config with a trust store asks for client
-		 * certificates: say so rather than do it silently. */
-		status = cli_usage_error("serve", "--cafile verifies client "
-		                         "certificates: add "
-		                         "--require-client-cert");
+	else if (request_cert && o.cafile == NULL)
+		status = cli_usage_error("serve", "--request-client-cert needs "
+		                         "--cafile");
 	else
 		status = tlsopts_check(&o);
 	if (status != 0) {
@@ -612,8 +638,21 @@ cmd_serve(int argc, char **argv)
 	}
 
 	status = tlsopts_backend(o.backend, &reg, &backend);
+	/* No flag: the configuration files' client_cert, if any. */
+	if (status == 0 && !require_cert && !request_cert)
+		mode = tlsplug_registry_conf_client_cert(reg);
+	if (status == 0 && o.cafile != NULL && !require_cert &&
+	    !request_cert && mode == TLSPLUG_CLIENT_CERT_AUTO)
+		/* A server config with a trust store asks for client
+		 * certificates: say so rather than do it silently. */
+		status = cli_usage_error("serve", "--cafile verifies client "
+		                         "certificates: add "
+		                         "--require-client-cert or "
+		                         "--request-client-cert");
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
+	if (status == 0 && mode != TLSPLUG_CLIENT_CERT_AUTO)
+		status = identopts_client_cert(b, mode);
 	if (status == 0)
 		status = revopts_apply(&r, b);
 	if (status == 0)
@@ -625,6 +664,9 @@ cmd_serve(int argc, char **argv)
 		                         &err);
 		if (rc != TLSPLUG_OK)
 			status = tlsopts_fail(NULL, rc, err);
+		else
+			keyopts_warn(s.ctx);
+		s.opts = &o;
 	}
 	if (status == 0) {
 		s.listen_fd = open_listener(bind_addr, port, where,

@@ -136,8 +136,10 @@ struct tlsplug_btrust {
 
 struct tlsplug_bconfig {
 	int validate;              /* verify the peer (chain + hostname) */
-	/* server: request, require and verify a client certificate (validate
-	 * && explicit trust store).  client: always equal to validate. */
+	/* server: ask for a client certificate and verify one that is sent
+	 * (client_cert below is REQUEST or REQUIRE; in core minor 0: require
+	 * one, the rule "validate && explicit trust store").  client: always
+	 * equal to validate. */
 	int verify_peer;
 	enum tlsplug_version min_version;  /* may be MINIMUM_SUPPORTED */
 	enum tlsplug_version max_version;  /* may be MAXIMUM_SUPPORTED */
@@ -155,8 +157,10 @@ struct tlsplug_bconfig {
 	int has_sni_callback;      /* the server must call core->sni_select */
 
 	/* --- core minor 1 --- */
-	/* server: what to ask of clients.  verify_peer above stays "ask and
-	 * verify" (client_cert != NONE). */
+	/* server: what to ask of clients: NONE, REQUEST (a client may send
+	 * none; TLSPLUG_CAP_OPTIONAL_CLIENT_CERT) or REQUIRE (fail with
+	 * TLSPLUG_ERR_PEER_NO_CERT without one).  verify_peer above stays
+	 * "ask and verify" (client_cert != NONE). */
 	enum tlsplug_client_cert_mode client_cert;  /* never AUTO here */
 	/* Call core->check_peer even with validation off: the config has
 	 * pins or a verify callback, which then decide alone. */
@@ -171,6 +175,15 @@ struct tlsplug_bconfig {
 	const unsigned char *ticket_key;
 	size_t ticket_key_len;
 	uint32_t ticket_lifetime;  /* seconds */
+	/* Key-exchange groups (TLSPLUG_CAP_GROUPS) and signature algorithms
+	 * (TLSPLUG_CAP_SIGALGS) as IANA code points, in preference order;
+	 * n == 0: the engine's default.  The core has checked each one
+	 * against info_ops.groups / info_ops.sigalgs: the plugin sets exactly
+	 * these, in this order. */
+	const uint16_t *groups;
+	size_t ngroups;
+	const uint16_t *sigalgs;
+	size_t nsigalgs;
 	/* Revocation (TLSPLUG_CAP_CRL): CRLs to check every peer chain the
 	 * engine validates against, each certificate against the CRLs of its
 	 * issuer; a certificate whose issuer has none here is not checked
@@ -351,6 +364,22 @@ struct tlsplug_core {
 	                     uint32_t lifetime, int single_use);
 
 	/*
+	 * TLSPLUG_CAP_KEYLOG: the engine derived a secret (TLS 1.3: each
+	 * traffic, handshake and exporter secret; TLS 1.2: the master
+	 * secret, label "CLIENT_RANDOM").  label: the NSS key log label
+	 * ([A-Z0-9_]+); client_random: the ClientHello's random (32 bytes);
+	 * secret: 1 to 64 bytes.  The core writes the NSS key log line where
+	 * the connection's context says (callback, files, SSLKEYLOGFILE), or
+	 * drops it at once when key logging is off: the plugin hooks every
+	 * connection and never writes key logs itself (it turns its engine's
+	 * own key logging off).  Nothing to return: a line that cannot be
+	 * delivered is dropped.
+	 */
+	void (*keylog)(struct tlsplug_conn *conn, const char *label,
+	               const unsigned char *client_random, size_t random_len,
+	               const unsigned char *secret, size_t secret_len);
+
+	/*
 	 * Server (TLSPLUG_CAP_OCSP_STAPLE): the OCSP response to staple now,
 	 * from src (bconfig->ocsp_staple): copies its DER into buf when it
 	 * fits in size bytes and returns its length in any case (call again
@@ -465,6 +494,22 @@ struct tlsplug_conn_ops {
 	 * one; 0 past its end or when none was built. */
 	ssize_t (*verified_cert)(void *conn_priv, size_t index,
 	                         unsigned char *buf, size_t size);
+	/* required with TLSPLUG_CAP_EXPORTER: after the handshake, len bytes
+	 * of keying material (RFC 5705 / RFC 8446 7.5) for label (label_len
+	 * bytes) and, when use_context, the context (context_len bytes, maybe
+	 * 0; context NULL only when context_len is 0) into out.  The core has
+	 * checked the label, the lengths and that the handshake is done.  OK,
+	 * or an error recorded in err. */
+	int (*export_keying_material)(void *conn_priv, const char *label,
+	                              size_t label_len,
+	                              const unsigned char *context,
+	                              size_t context_len, int use_context,
+	                              unsigned char *out, size_t len,
+	                              struct tlsplug_error *err);
+	/* required with TLSPLUG_CAP_GROUPS: the IANA code point of the
+	 * key-exchange group negotiated, 0 when none (before the handshake,
+	 * TLS 1.2 without (EC)DHE). */
+	uint16_t (*group)(void *conn_priv);
 	/* required with TLSPLUG_CAP_OCSP_CHECK: client, what the server's
 	 * stapled OCSP response said about its certificate, as checked in
 	 * the handshake (NONE: no staple, mode OFF, or not checked yet). */
@@ -484,6 +529,12 @@ struct tlsplug_info_ops {
 	/* required with TLSPLUG_CAP_PINNING: SHA-256 of len bytes at data
 	 * into out (32 bytes).  Returns 0, or -1 on failure. */
 	int (*sha256)(const void *data, size_t len, unsigned char *out);
+	/* required with TLSPLUG_CAP_GROUPS / TLSPLUG_CAP_SIGALGS: the groups
+	 * / signature schemes (IANA code points) the engine can use, its
+	 * default preference first; returns the total, fills at most max.
+	 * The core refuses a config naming one not listed. */
+	size_t (*groups)(uint16_t *ids, size_t max);
+	size_t (*sigalgs)(uint16_t *ids, size_t max);
 	/* Append only below, behind a minor fence. */
 };
 

@@ -334,7 +334,8 @@ TLSPLUG_API void tlsplug_trust_store_unref(struct tlsplug_trust_store *t);
  *
  * Defaults: certificate validation on; the engine's secure default cipher
  * suites; no ALPN; lowest version TLS 1.2; highest MAXIMUM_SUPPORTED; the
- * system trust store; no certificate chain; no SNI callback.
+ * system trust store; no certificate chain; no SNI callback; no public-key
+ * pins; no verify callback; client-certificate mode AUTO.
  *
  * Mutual TLS rule (the same on every backend), unless
  * tlsplug_config_builder_set_client_cert_mode() says otherwise: a server
@@ -607,21 +608,32 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 /* tlsplug_conn_verified_chain(): the chain the engine built to a trust
  * anchor. */
 #define TLSPLUG_CAP_VERIFIED_CHAIN   (UINT64_C(1) << 16)
-/* Public-key pins (add_pin()) are checked. */
+/* Public-key pins (tlsplug_config_builder_add_pins()) are checked. */
 #define TLSPLUG_CAP_PINNING          (UINT64_C(1) << 17)
 /* The application's verify callback (set_verify_callback()) is run. */
 #define TLSPLUG_CAP_VERIFY_CALLBACK  (UINT64_C(1) << 18)
 /* A server can ask for a client certificate without requiring one
  * (set_client_cert_mode(TLSPLUG_CLIENT_CERT_REQUEST)). */
 #define TLSPLUG_CAP_OPTIONAL_CLIENT_CERT (UINT64_C(1) << 19)
+/* Key logging: set_keylog_callback(), set_keylog_file() and the
+ * SSLKEYLOGFILE environment variable get the NSS key log lines. */
+#define TLSPLUG_CAP_KEYLOG           (UINT64_C(1) << 20)
+/* tlsplug_conn_export_keying_material() and tlsplug_conn_channel_binding()
+ * (RFC 5705, RFC 8446 section 7.5, RFC 9266). */
+#define TLSPLUG_CAP_EXPORTER         (UINT64_C(1) << 21)
+/* set_groups() is honoured in its order; tlsplug_conn_group() says which
+ * key-exchange group was negotiated. */
+#define TLSPLUG_CAP_GROUPS           (UINT64_C(1) << 22)
+/* set_sigalgs() is honoured. */
+#define TLSPLUG_CAP_SIGALGS          (UINT64_C(1) << 23)
 /* Certificate revocation lists (tlsplug_config_builder_add_crl()). */
-#define TLSPLUG_CAP_CRL              (UINT64_C(1) << 20)
+#define TLSPLUG_CAP_CRL              (UINT64_C(1) << 24)
 /* A server staples an OCSP response
  * (tlsplug_config_builder_set_ocsp_staple()). */
-#define TLSPLUG_CAP_OCSP_STAPLE      (UINT64_C(1) << 21)
+#define TLSPLUG_CAP_OCSP_STAPLE      (UINT64_C(1) << 25)
 /* A client checks a stapled OCSP response
  * (tlsplug_config_builder_set_ocsp_mode(), tlsplug_conn_ocsp_status()). */
-#define TLSPLUG_CAP_OCSP_CHECK       (UINT64_C(1) << 22)
+#define TLSPLUG_CAP_OCSP_CHECK       (UINT64_C(1) << 26)
 /* The highest bit named so far (for iteration). */
 #define TLSPLUG_CAP_LAST             TLSPLUG_CAP_OCSP_CHECK
 
@@ -752,6 +764,300 @@ TLSPLUG_API struct tlsplug_context *tlsplug_conn_context(
 /* The last error on conn, or NULL. */
 TLSPLUG_API const struct tlsplug_error *tlsplug_conn_error(
 	const struct tlsplug_conn *conn);
+
+/* ------------------------------------------------------------------------
+ * Key logging, exporters, groups and signature algorithms
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Key logging (TLSPLUG_CAP_KEYLOG), for debugging with tools such as
+ * Wireshark: the secrets of every handshake, as lines of the NSS key log
+ * format ("LABEL CLIENT_RANDOM_HEX SECRET_HEX"; TLS 1.3:
+ * CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET,
+ * CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0, EXPORTER_SECRET, ...;
+ * TLS 1.2: CLIENT_RANDOM with the master secret).  Anyone holding these
+ * lines can decrypt the connections: never enable it in production.
+ *
+ * Three destinations, each independent of the others:
+ *   - the config's callback (set_keylog_callback), once per line;
+ *   - the config's file (set_keylog_file);
+ *   - the file named by the environment variable SSLKEYLOGFILE, read with
+ *     secure_getenv() (so never in setuid or setgid programs) when a
+ *     context is created, on a backend with TLSPLUG_CAP_KEYLOG (on one
+ *     without it the variable is ignored, with no error).
+ * Files are opened when the context is created (appending, created with
+ * mode 0600, close-on-exec); one line is one write(2) ending in "\n", so
+ * several processes may share a file.  When the config's file and
+ * SSLKEYLOGFILE name the same file, it gets each line once.  An engine's
+ * own key logging (GnuTLS honours SSLKEYLOGFILE itself) is turned off:
+ * every line is written by tlsplug, once.
+ *
+ * A file that cannot be opened does not fail the context: the context
+ * works without writing that file, and tlsplug_context_keylog_error() says
+ * once which file and why.  A config with a callback or a file on a backend
+ * without TLSPLUG_CAP_KEYLOG is refused at context creation
+ * (TLSPLUG_ERR_UNSUPPORTED, "key logging").
+ */
+
+/* Called with one key log line (no newline; valid during the call) from
+ * the thread driving conn's handshake. */
+typedef void (*tlsplug_keylog_cb)(const struct tlsplug_conn *conn,
+	const char *line, void *user_data);
+/* Sets the key log callback (NULL: none).  user_data is compared by
+ * equal(). */
+TLSPLUG_API int tlsplug_config_builder_set_keylog_callback(
+	struct tlsplug_config_builder *b, tlsplug_keylog_cb cb,
+	void *user_data);
+/* Sets the key log file (copied; NULL or "": none).  TLSPLUG_ERR_INVALID
+ * for a path longer than 4095 bytes. */
+TLSPLUG_API int tlsplug_config_builder_set_keylog_file(
+	struct tlsplug_config_builder *b, const char *path);
+/* The config's key log file, or NULL. */
+TLSPLUG_API const char *tlsplug_config_keylog_file(
+	const struct tlsplug_config *c);
+/* Why a key log file (the config's, or SSLKEYLOGFILE's) could not be
+ * opened when ctx was created (TLSPLUG_ERR_IO, the message names the file
+ * and the reason; with two failures, the first), or NULL when every file
+ * opened.  Owned by ctx. */
+TLSPLUG_API const struct tlsplug_error *tlsplug_context_keylog_error(
+	const struct tlsplug_context *ctx);
+
+/*
+ * Keying material exporters (TLSPLUG_CAP_EXPORTER): RFC 5705 (TLS 1.2) and
+ * RFC 8446 section 7.5 (TLS 1.3).  Once the handshake is done, writes len
+ * bytes derived from the connection's secrets, the label and the context
+ * into out: both ends of a connection get the same bytes.
+ *   label    1 to 249 bytes of text (NUL-terminated); the labels TLS 1.2
+ *            uses itself ("client finished", "server finished", "master
+ *            secret", "key expansion", "extended master secret") are
+ *            refused;
+ *   context  NULL: no context; else context_len bytes (0 to 65535; with
+ *            TLS 1.2 an empty context differs from none, with TLS 1.3 it
+ *            does not);
+ *   len      1 to TLSPLUG_EXPORTER_MAX bytes.
+ * Returns TLSPLUG_OK, TLSPLUG_ERR_MISUSE (NULL conn or out, handshake not
+ * done), TLSPLUG_ERR_INVALID (bad label, context or length),
+ * TLSPLUG_ERR_UNSUPPORTED (the backend lacks TLSPLUG_CAP_EXPORTER), or the
+ * engine's failure; recorded as the connection's error (tlsplug_conn_error)
+ * without ending the connection.
+ */
+#define TLSPLUG_EXPORTER_MAX 8160  /* 255 x 32: HKDF-Expand with SHA-256 */
+TLSPLUG_API int tlsplug_conn_export_keying_material(
+	struct tlsplug_conn *conn, const char *label, const void *context,
+	size_t context_len, void *out, size_t len);
+
+/*
+ * Channel binding data of type `type` for conn into out (size bytes);
+ * *len gets its length.  Types: "tls-exporter" (RFC 9266: the exporter
+ * with label "EXPORTER-Channel-Binding", an empty context, 32 bytes;
+ * defined for TLS 1.3 only, so a TLS 1.2 connection gets
+ * TLSPLUG_ERR_UNSUPPORTED).  Errors as export_keying_material, plus
+ * TLSPLUG_ERR_NOT_FOUND (unknown type) and TLSPLUG_ERR_INVALID (size too
+ * small).
+ */
+#define TLSPLUG_CHANNEL_BINDING_TLS_EXPORTER "tls-exporter"
+TLSPLUG_API int tlsplug_conn_channel_binding(struct tlsplug_conn *conn,
+	const char *type, void *out, size_t size, size_t *len);
+
+/*
+ * Key-exchange groups (TLSPLUG_CAP_GROUPS) and signature algorithms
+ * (TLSPLUG_CAP_SIGALGS), by their IANA names (TLS Supported Groups and TLS
+ * SignatureScheme registries), in preference order:
+ *   groups   x25519, x448, secp256r1, secp384r1, secp521r1, ffdhe2048,
+ *            ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192,
+ *            brainpoolP256r1tls13, ..., and the post-quantum ones
+ *            X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024,
+ *            MLKEM512, MLKEM768, MLKEM1024 (also P-256, P-384, P-521);
+ *   sigalgs  rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519,
+ *            rsa_pkcs1_sha256, ..., mldsa44, mldsa65, mldsa87.
+ * Names are matched case-blind; "0x11ec" gives any code point by number.
+ * An unknown name, or one listed twice, is TLSPLUG_ERR_INVALID naming it
+ * (n == 0: the engine's default).  At context creation a backend refuses
+ * (TLSPLUG_ERR_UNSUPPORTED, naming the setting and the first group or
+ * algorithm it lacks) what it does not have: whether an engine has a
+ * post-quantum group depends on its version, and
+ * tlsplug_backend_groups() tells.  A config that sets none gets the
+ * `groups` / `sigalgs` of the configuration files (tlsplug.conf(5)) when
+ * its backend comes from a registry: the entries its engine has, in the
+ * file's order (none of them: TLSPLUG_ERR_UNSUPPORTED naming file:line).
+ */
+TLSPLUG_API int tlsplug_config_builder_set_groups(
+	struct tlsplug_config_builder *b, const char *const *names, size_t n);
+TLSPLUG_API int tlsplug_config_builder_set_sigalgs(
+	struct tlsplug_config_builder *b, const char *const *names, size_t n);
+/* The config's groups / signature algorithms as IANA code points. */
+TLSPLUG_API size_t tlsplug_config_groups(const struct tlsplug_config *c,
+                                         const uint16_t **ids);
+TLSPLUG_API size_t tlsplug_config_sigalgs(const struct tlsplug_config *c,
+                                          const uint16_t **ids);
+/* IANA name of a group / signature scheme code point, or NULL when not in
+ * tlsplug's table. */
+TLSPLUG_API const char *tlsplug_group_name(uint16_t id);
+TLSPLUG_API const char *tlsplug_sigalg_name(uint16_t id);
+/* Code point of a name (case-blind, or "0x1d").  TLSPLUG_OK or
+ * TLSPLUG_ERR_NOT_FOUND. */
+TLSPLUG_API int tlsplug_group_from_name(const char *name, uint16_t *id);
+TLSPLUG_API int tlsplug_sigalg_from_name(const char *name, uint16_t *id);
+/* 1 when group id is post-quantum (ML-KEM, alone or in a hybrid). */
+TLSPLUG_API int tlsplug_group_is_post_quantum(uint16_t id);
+/* The key-exchange group the handshake used (IANA code point), 0 before
+ * the handshake, without one (TLS 1.2 RSA key exchange) or on a backend
+ * without TLSPLUG_CAP_GROUPS. */
+TLSPLUG_API uint16_t tlsplug_conn_group(const struct tlsplug_conn *conn);
+/* The groups / signature algorithms the engine has (IANA code points, its
+ * default preference first); returns the total, filling at most max. */
+TLSPLUG_API size_t tlsplug_backend_groups(const struct tlsplug_backend *b,
+                                          uint16_t *ids, size_t max);
+TLSPLUG_API size_t tlsplug_backend_sigalgs(const struct tlsplug_backend *b,
+                                           uint16_t *ids, size_t max);
+
+/* ------------------------------------------------------------------------
+ * The peer's certificates, pins, verify callback, client-certificate mode
+ *
+ * The core checks the peer's identity the same way on every engine: after
+ * the engine has validated the chain against the trust store, it matches
+ * the host name (RFC 9525), then the public-key pins, then runs the
+ * application's verify callback.  Each step can only turn success into
+ * failure, never the reverse.  With validation off
+ * (set_insecure_no_validation) the engine's chain and host name checks are
+ * skipped and the pins and the callback, when set, decide alone.
+ * On a server whose SNI callback returned another config, that config's
+ * pins, verify callback and client-certificate mode apply.
+ * ------------------------------------------------------------------------ */
+
+/* One DER certificate: len bytes at data. */
+struct tlsplug_der {
+	const unsigned char *data;
+	size_t len;
+};
+
+/*
+ * The peer's certificate chain as the peer sent it, leaf first: *certs
+ * points to *n entries (0 when the peer sent no certificate, as a client
+ * may).  On a server, the client's certificate when one was presented.
+ * The array and the bytes belong to conn and stay valid until it is freed.
+ * Call after the handshake, or from the verify callback.  Errors:
+ * TLSPLUG_ERR_MISUSE (conn, certs or n NULL, or the handshake is not done),
+ * TLSPLUG_ERR_UNSUPPORTED (an ABI 1.0 plugin cannot hand the chain over),
+ * TLSPLUG_ERR_NOMEM.  Nothing is recorded on conn: the status says it.
+ */
+TLSPLUG_API int tlsplug_conn_peer_chain(struct tlsplug_conn *conn,
+	const struct tlsplug_der **certs, size_t *n);
+/*
+ * The chain the engine built and verified, from the peer's leaf to the
+ * trust anchor (anchor last), as tlsplug_conn_peer_chain() gives the sent
+ * one.  *n is 0 when nothing was verified (validation off, no peer
+ * certificate).  Errors as tlsplug_conn_peer_chain(), and
+ * TLSPLUG_ERR_UNSUPPORTED when the backend lacks
+ * TLSPLUG_CAP_VERIFIED_CHAIN.
+ */
+TLSPLUG_API int tlsplug_conn_verified_chain(struct tlsplug_conn *conn,
+	const struct tlsplug_der **certs, size_t *n);
+
+/*
+ * Public-key pins (needs TLSPLUG_CAP_PINNING): SHA-256 hashes of the
+ * peer's SubjectPublicKeyInfo in curl's form "sha256//BASE64" (44 base64
+ * characters: 32 bytes).  When a config has pins, the peer's leaf must
+ * match one of them, on every engine alike, after the normal validation
+ * (a pin never replaces it; with validation off the pins decide alone).
+ * A mismatch fails the handshake with TLSPLUG_ERR_CERT_PIN; the message
+ * names the pins and the key's actual "sha256//..." hash.  On a server
+ * the pins apply to a client certificate when one is sent.
+ *
+ * add_pins takes one pin or a list separated by ',' or ';' (blanks around
+ * items are ignored); every pin is added, or none.  Errors (recorded in
+ * tlsplug_config_builder_error(), naming the pin): TLSPLUG_ERR_INVALID
+ * for an empty list or an empty item ("item 2 of the pin list is
+ * empty"), a pin without the "sha256//" prefix, one that is not base64,
+ * one that does not decode to 32 bytes; TLSPLUG_ERR_MISUSE (b NULL),
+ * TLSPLUG_ERR_NOMEM.
+ */
+TLSPLUG_API int tlsplug_config_builder_add_pins(
+	struct tlsplug_config_builder *b, const char *pins);
+/* Adds one pin given as its 32 raw bytes. */
+TLSPLUG_API int tlsplug_config_builder_add_pin_sha256(
+	struct tlsplug_config_builder *b, const unsigned char hash[32]);
+/* Removes every pin. */
+TLSPLUG_API int tlsplug_config_builder_clear_pins(
+	struct tlsplug_config_builder *b);
+/* The config's pins: returns how many, *hashes (may be NULL) the 32-byte
+ * hashes, owned by c. */
+TLSPLUG_API size_t tlsplug_config_pins(const struct tlsplug_config *c,
+	const unsigned char (**hashes)[32]);
+
+/*
+ * Verify callback (needs TLSPLUG_CAP_VERIFY_CALLBACK).  Runs once per
+ * handshake in which the peer presented a certificate (either role), after
+ * the engine's validation, the host name check and the pins, with:
+ *   chain, n   the chain as the peer sent it, leaf first (n >= 1); valid
+ *              only during the call (tlsplug_conn_peer_chain() and
+ *              tlsplug_conn_verified_chain() may also be called on conn);
+ *   verdict    TLSPLUG_OK, or the category the checks failed with.
+ * Return TLSPLUG_OK to accept, or a negative TLSPLUG_ERR_* category to
+ * reject (anything else negative counts as TLSPLUG_ERR_CERT_INVALID): the
+ * handshake then fails with that category and the message "certificate
+ * rejected by the verify callback".  A failed verdict stands whatever the
+ * callback returns: it can never turn a failure into success.
+ * Threads: called on the thread that drives the handshake, inside
+ * tlsplug_conn_handshake() (or the read, write or socket call that runs
+ * it).  The callback must not free conn nor call its handshake, read,
+ * write or shutdown; it must not keep pointers into chain.  user_data
+ * belongs to the caller and must outlive every config holding it; configs
+ * compare it by address (tlsplug_config_equal()).
+ */
+typedef int (*tlsplug_verify_cb)(struct tlsplug_conn *conn,
+	const struct tlsplug_der *chain, size_t n, int verdict,
+	void *user_data);
+/* Sets the verify callback (NULL: none). */
+TLSPLUG_API int tlsplug_config_builder_set_verify_callback(
+	struct tlsplug_config_builder *b, tlsplug_verify_cb cb,
+	void *user_data);
+
+/*
+ * What a server asks of clients (enum tlsplug_client_cert_mode above;
+ * clients ignore it).  REQUEST and REQUIRE verify a certificate that is
+ * sent against the config's trust store (the system store if none was
+ * set), and need validation on: build() fails with TLSPLUG_ERR_INVALID
+ * otherwise.  REQUEST needs TLSPLUG_CAP_OPTIONAL_CLIENT_CERT, REQUEST and
+ * REQUIRE TLSPLUG_CAP_CLIENT_CERT (context creation refuses them with
+ * TLSPLUG_ERR_UNSUPPORTED).  Errors: TLSPLUG_ERR_INVALID (not a mode).
+ */
+TLSPLUG_API int tlsplug_config_builder_set_client_cert_mode(
+	struct tlsplug_config_builder *b, enum tlsplug_client_cert_mode mode);
+/* The mode as set (AUTO unless changed). */
+TLSPLUG_API enum tlsplug_client_cert_mode tlsplug_config_client_cert_mode(
+	const struct tlsplug_config *c);
+/* What a server context made from c does: NONE, REQUEST or REQUIRE (AUTO
+ * resolved by its rule). */
+TLSPLUG_API enum tlsplug_client_cert_mode
+	tlsplug_config_client_cert_effective(const struct tlsplug_config *c);
+/* Parses "none", "request", "require" or "auto" (case-blind).  Returns
+ * TLSPLUG_OK or TLSPLUG_ERR_INVALID. */
+TLSPLUG_API int tlsplug_client_cert_mode_parse(const char *text,
+	enum tlsplug_client_cert_mode *out);
+/* "auto", "none", "request", "require"; NULL for another value. */
+TLSPLUG_API const char *tlsplug_client_cert_mode_name(
+	enum tlsplug_client_cert_mode mode);
+
+/*
+ * What the configuration files say (tlsplug.conf(5)), for programs that
+ * apply it; the library applies nothing by itself, a config holds only
+ * what its builder was given.  Lines with bad values are diagnostics
+ * (tlsplug_registry_diagnostic(); tlsplug_registry_choose() then fails
+ * with TLSPLUG_ERR_CONFIG_FILE naming file:line) and count as not set.
+ * The user's file comes before the system's; in a file, the
+ * application's section before [default].
+ *
+ * tlsplug_registry_conf_pins: the pin list a `pin = HOST PINS` line gives
+ * for host (case-blind, a trailing dot ignored), ready for
+ * tlsplug_config_builder_add_pins(); owned by r; NULL when none.
+ * tlsplug_registry_conf_client_cert: the `client_cert` mode, AUTO when
+ * none is set.
+ */
+TLSPLUG_API const char *tlsplug_registry_conf_pins(
+	const struct tlsplug_registry *r, const char *host);
+TLSPLUG_API enum tlsplug_client_cert_mode tlsplug_registry_conf_client_cert(
+	const struct tlsplug_registry *r);
 
 /* ------------------------------------------------------------------------
  * Revocation and system policy

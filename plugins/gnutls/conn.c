@@ -177,7 +177,7 @@ gtls_category(struct gtls_conn *c, int ret)
 		return TLSPLUG_ERR_NO_SHARED_CIPHER;
 	case GNUTLS_E_NO_CERTIFICATE_FOUND:
 	case GNUTLS_E_CERTIFICATE_REQUIRED:
-		return c->eng->role == TLSPLUG_SERVER && c->eng->verify_peer ?
+		return c->eng->role == TLSPLUG_SERVER && c->eng->require_cert ?
 			TLSPLUG_ERR_PEER_NO_CERT : TLSPLUG_ERR_PROTOCOL;
 	case GNUTLS_E_MEMORY_ERROR:
 	case GNUTLS_E_PUSH_ERROR:
@@ -301,6 +301,7 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	/* The caller paces the handshake: no wall-clock limit. */
 	gnutls_handshake_set_timeout(c->session, 0);
 	gnutls_session_set_verify_function(c->session, gtls_verify_cb);
+	gtls_keylog_apply(c->session);
 
 	ret = gtls_engine_apply(eng, c->session);
 	if (ret >= 0)
@@ -348,6 +349,7 @@ gtls_conn_fini(void *priv)
 	if (c->session != NULL)
 		gnutls_deinit(c->session);
 	gtls_core->free(c->sni);
+	gtls_vchain_free(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -586,5 +588,8 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.alpn = gtls_conn_alpn,
 	.server_name = gtls_conn_server_name,
 	.peer_cert = gtls_conn_peer_cert,
+	.export_keying_material = gtls_conn_export,
+	.group = gtls_conn_group,
+	.verified_cert = gtls_conn_verified_cert,
 	.ocsp_status = gtls_conn_ocsp_status,
 };

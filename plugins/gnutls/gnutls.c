@@ -17,10 +17,17 @@
  *               negotiated values, error mapping, the connection entry
  *               points;
  *   verify.c    the verify function (chain, then core->check_peer), the
- *               peer's chain as DER;
+ *               peer's chain as sent and as verified (walked as the
+ *               verifier walks it, to the trust list's anchor), as DER;
  *   hello.c     the server's ClientHello hooks: the SNI name,
  *               core->select_server, the switch to the chosen engine; the
  *               versions the client offers (to name a version mismatch);
+ *   keys.c      the key log function (to core->keylog, in place of
+ *               GnuTLS's own SSLKEYLOGFILE writer) and the keying
+ *               material exporter;
+ *   groups.c    key-exchange groups and signature algorithms: IANA code
+ *               points to GnuTLS names, what this GnuTLS has, their part
+ *               of the priority string, the negotiated group;
  *   revocation.c  CRLs in the trust list, OCSP stapling (the server's
  *               status function, the client's check of the staple);
  *   policy.c    the priority's base (@SYSTEM where the system defines
@@ -43,6 +50,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
 #include <tlsplug/backend.h>
@@ -71,6 +79,7 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
 	gtls_policy_init();
+	gtls_groups_init();
 	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",
 	         gnutls_check_version(NULL));
 	return TLSPLUG_OK;
@@ -121,9 +130,20 @@ gtls_system_trust_source(void)
 	       "trust module chosen when GnuTLS was built)";
 }
 
+/* info_ops.sha256, for the core's public-key pins. */
+static int
+gtls_sha256(const void *data, size_t len, unsigned char *out)
+{
+	return gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out) < 0 ?
+	       -1 : 0;
+}
+
 static const struct tlsplug_info_ops gtls_info_ops = {
 	.cipher_suites = gtls_cipher_suites,
 	.system_trust_source = gtls_system_trust_source,
+	.groups = gtls_info_groups,
+	.sigalgs = gtls_info_sigalgs,
+	.sha256 = gtls_sha256,
 };
 
 TLSPLUG_BACKEND_EXPORT
@@ -140,6 +160,11 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CLIENT_CERT |
 	        TLSPLUG_CAP_KEY_PASSWORD | TLSPLUG_CAP_MULTI_CHAIN |
 	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1 |
+	        TLSPLUG_CAP_KEYLOG | TLSPLUG_CAP_EXPORTER | TLSPLUG_CAP_GROUPS |
+	        TLSPLUG_CAP_SIGALGS |
+	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
+	        TLSPLUG_CAP_VERIFY_CALLBACK |
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
 	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
 	        TLSPLUG_CAP_OCSP_CHECK,
 	.ctx_priv_size = sizeof(struct gtls_ctx),

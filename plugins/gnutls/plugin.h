@@ -40,7 +40,11 @@ struct gtls_engine {
 	gnutls_datum_t *alpn;      /* points into cfg->alpn */
 	unsigned int nalpn;
 	int validate;
-	int verify_peer;           /* server: require a client certificate */
+	int verify_peer;           /* server: ask for a client certificate */
+	int require_cert;          /* server: ... and fail without one */
+	/* Check the peer through the core even with validation off
+	 * (bconfig check_peer_always: pins, a verify callback). */
+	int check_always;
 	gnutls_protocol_t vmin, vmax;   /* versions the priority enables */
 	/* The config's CRLs, parsed again to see which are stale (GnuTLS
 	 * does not look at a CRL's nextUpdate); revocation.c. */
@@ -75,6 +79,12 @@ struct gtls_conn {
 	int failed_alert;                /* ALERT_RECEIVED: which alert */
 	long failed_native;
 	uint16_t cipher_id;              /* cached after the handshake */
+	/* GnuTLS validated the peer's chain; the chain it verified, built
+	 * when first asked for (verify.c), then kept until fini. */
+	int verified_ok;
+	int vchain_done;
+	gnutls_datum_t *vchain;
+	unsigned nvchain;
 	/* Framing of the incoming records, followed byte by byte in pull:
 	 * TLS 1.3 peers (OpenSSL) send an alert about our certificate in
 	 * plaintext, before they switch to handshake keys, and GnuTLS, which
@@ -158,6 +168,37 @@ int gtls_verify_cb(gnutls_session_t session);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
                             size_t size);
+/* conn_ops.verified_cert: the same of the chain GnuTLS verified. */
+ssize_t gtls_conn_verified_cert(void *priv, size_t index,
+                                unsigned char *buf, size_t size);
+/* Frees the verified chain built for c (fini). */
+void gtls_vchain_free(struct gtls_conn *c);
+
+/* ---- keys.c ---- */
+
+/* Hooks session s to core->keylog (GnuTLS's own key log is off then). */
+void gtls_keylog_apply(gnutls_session_t s);
+/* conn_ops.export_keying_material. */
+int gtls_conn_export(void *priv, const char *label, size_t label_len,
+                     const unsigned char *context, size_t context_len,
+                     int use_context, unsigned char *out, size_t len,
+                     struct tlsplug_error *err);
+
+/* ---- groups.c ---- */
+
+/* Probes (at plugin init) which groups and signature algorithms this
+ * GnuTLS has. */
+void gtls_groups_init(void);
+/* info_ops.groups / info_ops.sigalgs. */
+size_t gtls_info_groups(uint16_t *ids, size_t max);
+size_t gtls_info_sigalgs(uint16_t *ids, size_t max);
+/* Appends cfg's groups and signature algorithms to the priority string in
+ * buf (at *pos). */
+int gtls_groups_priority(const struct tlsplug_bconfig *cfg, char *buf,
+                         size_t size, size_t *pos,
+                         struct tlsplug_error *err);
+/* conn_ops.group. */
+uint16_t gtls_conn_group(void *priv);
 
 /* ---- policy.c ---- */
 

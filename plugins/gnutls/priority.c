@@ -352,6 +352,10 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
 			"ciphers: cannot express the list as a GnuTLS "
 			"priority string");
+	ret = gtls_groups_priority(cfg, buf, sizeof(buf), &pos, err);
+	if (ret != TLSPLUG_OK)
+		return ret;
+	/* After the groups: the policy's DH floor removes what they add. */
 	if (gtls_policy_priority(cfg, buf, sizeof(buf), &pos) != 0)
 		return gtls_core->set_error(err, TLSPLUG_ERR_BACKEND, 0,
 			"priority string too long");
@@ -369,6 +373,9 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, ret,
 			"%s: GnuTLS rejected priority \"%s\": %s",
 			cfg->nciphers > 0 ? "ciphers" :
+			gtls_core->abi_minor >= 1 && cfg->ngroups > 0 ?
+			"groups" : gtls_core->abi_minor >= 1 &&
+			cfg->nsigalgs > 0 ? "sigalgs" :
 			"min_version/max_version", buf, gnutls_strerror(ret));
 	}
 	if (cfg->nciphers > 0) {

@@ -555,5 +555,8 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.alpn = osslp_conn_alpn,
 	.server_name = osslp_conn_server_name,
 	.peer_cert = osslp_conn_peer_cert,
+	.export_keying_material = osslp_conn_export,
+	.group = osslp_conn_group,
+	.verified_cert = osslp_conn_verified_cert,
 	.ocsp_status = osslp_conn_ocsp_status,
 };
