@@ -429,6 +429,83 @@ tlsplug__policy_groups(const struct tlsplug_policy *p,
 	return TLSPLUG_OK;
 }
 
+/* The policy's name for a code point (its own spelling: "x25519"); "0x%04x"
+ * in buf for one without a name. */
+static const char *
+group_label(uint16_t id, char *buf, size_t size)
+{
+	const char *name = tlsplug_group_name(id);
+
+	if (name != NULL)
+		return name;
+	snprintf(buf, size, "0x%04x", id);
+	return buf;
+}
+
+int
+tlsplug__policy_view_groups(const struct tlsplug_policy *p,
+                            const struct tlsplug_backend *b,
+                            struct tlsplug_bconfig *view, uint16_t **owned,
+                            struct tlsplug_error *e)
+{
+	const struct tlsplug_backend_descriptor *d = b->d;
+	const char *names[64];
+	char bufs[64][8];
+	const char *const *out;
+	uint16_t have[512], *ids;
+	size_t nout, nhave, n = 0;
+	int rc;
+
+	*owned = NULL;
+	if (p == NULL || p->ngroups == 0)
+		return TLSPLUG_OK;
+	if (view->ngroups > sizeof(names) / sizeof(names[0]))
+		return tlsplug__error_set(e, TLSPLUG_ERR_POLICY,
+		    "%zu groups configured: more than the system policy "
+		    "allows (%s:%u)", view->ngroups, p->file, p->groups_line);
+	for (size_t i = 0; i < view->ngroups; i++)
+		names[i] = group_label(view->groups[i], bufs[i],
+		                       sizeof(bufs[i]));
+	rc = tlsplug__policy_groups(p, names, view->ngroups, &out, &nout, e);
+	if (rc != TLSPLUG_OK || view->ngroups > 0)
+		return rc;
+	/* None configured: the policy's groups, those the engine has. */
+	if (!(d->caps & TLSPLUG_CAP_GROUPS) ||
+	    !TLSPLUG_OPS_HAS(d, info, 1, groups))
+		return tlsplug__error_set(e, TLSPLUG_ERR_POLICY,
+		    "backend %s cannot restrict key-exchange groups to the "
+		    "system policy's (%s:%u)", b->name, p->file,
+		    p->groups_line);
+	nhave = d->info->groups(have, sizeof(have) / sizeof(have[0]));
+	if (nhave > sizeof(have) / sizeof(have[0]))
+		nhave = sizeof(have) / sizeof(have[0]);
+	ids = tlsplug__calloc(nout, sizeof(*ids));
+	if (ids == NULL)
+		return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
+		                          "out of memory");
+	for (size_t i = 0; i < nout; i++) {
+		uint16_t id;
+
+		if (tlsplug_group_from_name(out[i], &id) != TLSPLUG_OK)
+			continue;
+		for (size_t j = 0; j < nhave; j++)
+			if (have[j] == id) {
+				ids[n++] = id;
+				break;
+			}
+	}
+	if (n == 0) {
+		tlsplug__free(ids);
+		return tlsplug__error_set(e, TLSPLUG_ERR_POLICY,
+		    "backend %s has none of the groups the system policy "
+		    "allows (%s:%u)", b->name, p->file, p->groups_line);
+	}
+	view->groups = ids;
+	view->ngroups = n;
+	*owned = ids;
+	return TLSPLUG_OK;
+}
+
 int
 tlsplug_policy_check_groups(const struct tlsplug_policy *p,
                             const char *const *groups, size_t n,

@@ -11,7 +11,9 @@
  *
  * conffile.c hands each line of the section to tlsplug__policy_set(); the
  * registry keeps the system file's policy; context.c applies it with
- * tlsplug__policy_apply() to every context it creates.
+ * tlsplug__policy_apply() to every context it creates, and the allowed
+ * groups with tlsplug__policy_view_groups() once the context's view has
+ * its groups (the config's, else the configuration files' defaults).
  */
 #ifndef TLSPLUG_CORE_POLICY_H
 #define TLSPLUG_CORE_POLICY_H
@@ -77,6 +79,22 @@ int tlsplug__policy_groups(const struct tlsplug_policy *p,
                            const char *const *configured, size_t n,
                            const char *const **out, size_t *nout,
                            struct tlsplug_error *e);
+
+/*
+ * The policy's allowed groups on a context's view, once the view has its
+ * groups (the config's, else the configuration files' defaults): the
+ * configured ones go through tlsplug__policy_groups() (one not allowed:
+ * TLSPLUG_ERR_POLICY naming it and the policy line); with none configured
+ * the view gets the policy's groups that backend b has, in the policy's
+ * order, in *owned (NULL when the view is left as it was; the caller
+ * frees it with tlsplug__free).  A policy with groups is refused
+ * (TLSPLUG_ERR_POLICY) on a backend that cannot set groups or has none of
+ * them, rather than left to the engine's defaults.  Records into e.
+ */
+int tlsplug__policy_view_groups(const struct tlsplug_policy *p,
+                                const struct tlsplug_backend *b,
+                                struct tlsplug_bconfig *view,
+                                uint16_t **owned, struct tlsplug_error *e);
 
 /* RSA modulus size in bits of a DER SubjectPublicKeyInfo, 0 when it is not
  * an RSA key (or cannot be read). */

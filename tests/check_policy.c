@@ -4,7 +4,10 @@
  * outside the system file, the allowed-groups check on its own, and the
  * floor applied to contexts of every built backend: a config below it is
  * refused naming the policy file and line, defaults are raised, and the
- * engines then honour the raised values in real handshakes.
+ * engines then honour the raised values in real handshakes; the allowed
+ * groups on every engine (the config's, the configuration files'
+ * defaults, an SNI callback's config; the policy's own list when none is
+ * set).
  */
 #include "config.h"
 
@@ -441,6 +444,112 @@ START_TEST(test_floor_rsa)
 }
 END_TEST
 
+/* A config as config() makes it, with key-exchange groups by name. */
+static struct tlsplug_config *
+config_groups(const char *chain, const char *key, const char *const *names,
+              size_t n)
+{
+	struct tlsplug_config *base = config(chain, key, 0, 0, NULL, 0);
+	struct tlsplug_config_builder *b = tlsplug_config_edit(base);
+	struct tlsplug_config *c = NULL;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(tlsplug_config_builder_set_groups(b, names, n),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_build(b, &c), TLSPLUG_OK);
+	tlsplug_config_builder_free(b);
+	tlsplug_config_unref(base);
+	return c;
+}
+
+/* SNI callback: continues with the config in user_data. */
+static struct tlsplug_config *
+sni_other(struct tlsplug_conn *conn, const char *name,
+          const struct tlsplug_config *original, void *user_data)
+{
+	(void)conn;
+	(void)name;
+	(void)original;
+	return tlsplug_config_ref(user_data);
+}
+
+START_TEST(test_floor_groups)
+{
+	static const char *const p256[] = { "secp256r1" };
+	static const char *const x25519[] = { "X25519" };
+	const struct tlsplug_backend *b, *plain;
+	struct tlsplug_registry *r, *r2;
+	struct tlsplug_context *cctx, *sctx;
+	struct tlsplug_config *other, *base, *scfg = NULL;
+	struct tlsplug_config_builder *sb;
+	const struct tlsplug_bconfig *v;
+	struct tlsplug_conn *c;
+
+	r = registry_with("[policy]\ngroups = secp384r1, x25519\n", _i, &b);
+	/* A configured group outside the policy: refused, naming it. */
+	refused(b, TLSPLUG_CLIENT, config_groups(NULL, NULL, p256, 1),
+	        "group secp256r1 is not allowed by the system policy (");
+	refused(b, TLSPLUG_SERVER, config_groups("ecdsa.pem", "ecdsa.key",
+	        p256, 1), "tlsplug.conf:2)");
+	/* Allowed ones stay as configured. */
+	cctx = context(b, TLSPLUG_CLIENT, config_groups(NULL, NULL, x25519, 1));
+	v = tlsplug__context_bconfig(cctx);
+	ck_assert_uint_eq(v->ngroups, 1);
+	ck_assert_uint_eq(v->groups[0], 0x001d);
+	tlsplug_context_unref(cctx);
+	/* None configured: the policy's groups, in its order... */
+	cctx = context(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL, 0));
+	v = tlsplug__context_bconfig(cctx);
+	ck_assert_uint_eq(v->ngroups, 2);
+	ck_assert_uint_eq(v->groups[0], 0x0018);
+	ck_assert_uint_eq(v->groups[1], 0x001d);
+	/* ... which the engine honours: a server (no policy) that has only
+	 * secp256r1 shares none; one with its defaults gets the policy's
+	 * first choice. */
+	r2 = registry_with("", _i, &plain);
+	sctx = context(plain, TLSPLUG_SERVER, config_groups("ecdsa.pem",
+	               "ecdsa.key", p256, 1));
+	ck_assert_int_lt(handshake(cctx, sctx, &c), 0);
+	tlsplug_conn_free(c);
+	tlsplug_context_unref(sctx);
+	sctx = context(plain, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key",
+	               0, 0, NULL, 0));
+	ck_assert_int_eq(handshake(cctx, sctx, &c), TLSPLUG_OK);
+	ck_assert_uint_eq(tlsplug_conn_group(c), 0x0018);
+	tlsplug_conn_free(c);
+	tlsplug_context_unref(sctx);
+	tlsplug_context_unref(cctx);
+	/* A server whose SNI callback picks a config with a group outside
+	 * the policy: that config is held to it too, and the handshake
+	 * fails. */
+	other = config_groups("ecdsa.pem", "ecdsa.key", p256, 1);
+	base = config("ecdsa.pem", "ecdsa.key", 0, 0, NULL, 0);
+	sb = tlsplug_config_edit(base);
+	ck_assert_int_eq(tlsplug_config_builder_set_sni_callback(sb, sni_other,
+	                 other), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_build(sb, &scfg), TLSPLUG_OK);
+	tlsplug_config_builder_free(sb);
+	tlsplug_config_unref(base);
+	sctx = context(b, TLSPLUG_SERVER, scfg);
+	cctx = context(plain, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL,
+	               0));
+	ck_assert_int_lt(handshake(cctx, sctx, &c), 0);
+	tlsplug_conn_free(c);
+	tlsplug_context_unref(cctx);
+	tlsplug_context_unref(sctx);
+	tlsplug_config_unref(other);
+	tlsplug_registry_free(r2);
+	tlsplug_registry_free(r);
+	/* The configuration files' default groups are held to the policy
+	 * too. */
+	r = registry_with("[default]\ngroups = secp256r1\n"
+	                  "[policy]\ngroups = x25519\n", _i, &b);
+	refused(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL, 0),
+	        "group secp256r1 is not allowed by the system policy (");
+	tlsplug_registry_free(r);
+}
+END_TEST
+
 START_TEST(test_spki_rsa_bits)
 {
 	char path[PATH_MAX];
@@ -553,6 +662,8 @@ main(void)
 		tcase_add_loop_test(tc, test_floor_ciphers, 0,
 		                    (int)nbackend_paths);
 		tcase_add_loop_test(tc, test_floor_rsa, 0, (int)nbackend_paths);
+		tcase_add_loop_test(tc, test_floor_groups, 0,
+		                    (int)nbackend_paths);
 	}
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -177,9 +177,11 @@ struct tlsplug_bconfig {
 	uint32_t ticket_lifetime;  /* seconds */
 	/* Key-exchange groups (TLSPLUG_CAP_GROUPS) and signature algorithms
 	 * (TLSPLUG_CAP_SIGALGS) as IANA code points, in preference order;
-	 * n == 0: the engine's default.  The core has checked each one
-	 * against info_ops.groups / info_ops.sigalgs: the plugin sets exactly
-	 * these, in this order. */
+	 * n == 0: the engine's default.  When the config sets none, the core
+	 * puts here the configuration files' defaults or the system policy's
+	 * allowed groups (those the engine has).  The core has checked each
+	 * one against info_ops.groups / info_ops.sigalgs: the plugin sets
+	 * exactly these, in this order. */
 	const uint16_t *groups;
 	size_t ngroups;
 	const uint16_t *sigalgs;

@@ -1203,7 +1203,12 @@ TLSPLUG_API enum tlsplug_version tlsplug_policy_min_version(
 TLSPLUG_API size_t tlsplug_policy_ciphers(const struct tlsplug_policy *p,
 	const uint16_t **ids, unsigned *line);
 /* Key exchange groups allowed (names such as "x25519", "secp256r1",
- * "ffdhe2048", lower case; 0: not restricted). */
+ * "ffdhe2048", lower case; 0: not restricted).  Every context is held to
+ * them: groups its config sets (set_groups(), or the configuration
+ * files' `groups`) outside the list are refused with TLSPLUG_ERR_POLICY;
+ * with none set, the context uses the policy's groups that its engine
+ * has, in the policy's order (none of them, or a backend without
+ * TLSPLUG_CAP_GROUPS: TLSPLUG_ERR_POLICY). */
 TLSPLUG_API size_t tlsplug_policy_groups(const struct tlsplug_policy *p,
 	const char *const **names, unsigned *line);
 /* Smallest RSA key and finite-field DH group allowed, in bits (0: not
@@ -1218,8 +1223,8 @@ TLSPLUG_API unsigned tlsplug_policy_min_dh_bits(
  * against the policy: TLSPLUG_OK when every one is allowed (or the policy
  * does not restrict groups, or p is NULL), else TLSPLUG_ERR_POLICY naming
  * the first group that is not, and the policy's file and line, in *err
- * (if not NULL).  n == 0 is always allowed: the engine's defaults are then
- * narrowed to the policy's groups.
+ * (if not NULL).  n == 0 is always allowed: the context then uses the
+ * policy's groups.  tlsplug_context_new() makes the same check.
  */
 TLSPLUG_API int tlsplug_policy_check_groups(const struct tlsplug_policy *p,
 	const char *const *groups, size_t n, struct tlsplug_error **err);
