@@ -401,6 +401,33 @@ CONF_CASE(case_session_resume_tls13);
 CONF_CASE(case_session_ticket_key_shared);
 CONF_CASE(case_session_ticket_rotation);
 CONF_CASE(case_session_tickets_off);
+/* cases_revocation.c */
+CONF_CASE(case_crl_revoked_leaf);
+CONF_CASE(case_crl_revoked_intermediate);
+CONF_CASE(case_crl_good_leaf);
+CONF_CASE(case_crl_der_and_buffer);
+CONF_CASE(case_crl_revoked_tls12);
+CONF_CASE(case_crl_issuer_without_crl);
+CONF_CASE(case_crl_stale);
+CONF_CASE(case_crl_bad_signature);
+CONF_CASE(case_crl_client_cert);
+CONF_CASE(case_crl_bad_input);
+CONF_CASE(case_ocsp_good);
+CONF_CASE(case_ocsp_good_tls12);
+CONF_CASE(case_ocsp_revoked);
+CONF_CASE(case_ocsp_revoked_tls12);
+CONF_CASE(case_ocsp_missing);
+CONF_CASE(case_ocsp_other_certificate);
+CONF_CASE(case_ocsp_expired);
+CONF_CASE(case_ocsp_delegated_responder);
+CONF_CASE(case_ocsp_off_ignores_staple);
+CONF_CASE(case_ocsp_and_crl);
+CONF_CASE(case_ocsp_staple_reload);
+CONF_CASE(case_ocsp_staple_bad_input);
+CONF_CASE(case_interop_crl_revoked);
+CONF_CASE(case_interop_ocsp_good);
+CONF_CASE(case_interop_ocsp_revoked);
+CONF_CASE(case_interop_ocsp_missing);
 
 /* Interop-only cases (interop.c). */
 CONF_CASE(case_interop_tls12_rsa);

@@ -139,6 +139,28 @@ const struct conf_case conf_cases[] = {
 	CASE(session_ticket_rotation),
 	CASE(session_tickets_off),
 	CASE(session_other_config_refused),
+	CASE(crl_revoked_leaf),
+	CASE(crl_revoked_intermediate),
+	CASE(crl_good_leaf),
+	CASE(crl_der_and_buffer),
+	CASE(crl_revoked_tls12),
+	CASE(crl_issuer_without_crl),
+	CASE(crl_stale),
+	CASE(crl_bad_signature),
+	CASE(crl_client_cert),
+	CASE(crl_bad_input),
+	CASE(ocsp_good),
+	CASE(ocsp_good_tls12),
+	CASE(ocsp_revoked),
+	CASE(ocsp_revoked_tls12),
+	CASE(ocsp_missing),
+	CASE(ocsp_other_certificate),
+	CASE(ocsp_expired),
+	CASE(ocsp_delegated_responder),
+	CASE(ocsp_off_ignores_staple),
+	CASE(ocsp_and_crl),
+	CASE(ocsp_staple_reload),
+	CASE(ocsp_staple_bad_input),
 };
 const size_t conf_case_count = sizeof(conf_cases) / sizeof(conf_cases[0]);
 
@@ -231,6 +253,14 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(session_ticket_key_shared),
 	CASE(session_ticket_rotation),
 	CASE(session_other_config_refused),
+	CASE(interop_crl_revoked),
+	CASE(interop_ocsp_good),
+	CASE(interop_ocsp_revoked),
+	CASE(interop_ocsp_missing),
+	CASE(crl_stale),
+	CASE(ocsp_other_certificate),
+	CASE(ocsp_expired),
+	CASE(ocsp_delegated_responder),
 };
 const size_t conf_interop_case_count =
 	sizeof(conf_interop_cases) / sizeof(conf_interop_cases[0]);

@@ -165,6 +165,9 @@ tlsplug_capability_name(uint64_t cap_bit)
 		{ TLSPLUG_CAP_EXPORTER, "exporter" },
 		{ TLSPLUG_CAP_GROUPS, "groups" },
 		{ TLSPLUG_CAP_SIGALGS, "sigalgs" },
+		{ TLSPLUG_CAP_CRL, "crl" },
+		{ TLSPLUG_CAP_OCSP_STAPLE, "ocsp_staple" },
+		{ TLSPLUG_CAP_OCSP_CHECK, "ocsp_check" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -10,8 +10,13 @@
 #include "internal.h"
 #include "conffile.h"
 #include "peer.h"
+#include "policy.h"
 
-enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
+/* SEC_SKIP: a [policy] outside the system file, reported once at its
+ * header; its keys are not read. */
+enum section {
+	SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_POLICY, SEC_SKIP, SEC_OTHER
+};
 
 /* The settings of one section while parsing. */
 struct section_values {
@@ -531,8 +536,15 @@ parse_section(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "empty section name");
 		return;
 	}
-	if (nlen == 7 && memcmp(name, "default", 7) == 0)
+	if (nlen == 7 && memcmp(name, "default", 7) == 0) {
 		*sec = SEC_DEFAULT;
+	} else if (nlen == 6 && memcmp(name, "policy", 6) == 0) {
+		*sec = p->out->policy_allowed ? SEC_POLICY : SEC_SKIP;
+		if (*sec == SEC_SKIP)
+			diag(p, line, "[policy] is honoured only in the system "
+			     "config file, not here: remove it (the section "
+			     "is ignored)");
+	}
 	else if (p->app != NULL && strlen(p->app) == nlen &&
 	         memcmp(name, p->app, nlen) == 0)
 		*sec = SEC_APP;
@@ -550,6 +562,8 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	enum key k;
 	bool ok;
 
+	if (sec == SEC_SKIP)
+		return;
 	if (eq == NULL) {
 		diag(p, line, "expected 'key = value' or '[section]'");
 		return;
@@ -561,6 +575,18 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	trim(&v, &vlen);
 	if (klen == 0) {
 		diag(p, line, "missing key before '='");
+		return;
+	}
+	if (sec == SEC_POLICY) {
+		char why[400];
+		int rc = tlsplug__policy_set(&p->out->policy, p->filename,
+		                             line, key, klen, v, vlen, why,
+		                             sizeof(why));
+
+		if (rc == TLSPLUG_ERR_NOMEM)
+			p->nomem = true;
+		else if (rc != TLSPLUG_OK)
+			diag(p, line, "%s", why);
 		return;
 	}
 	for (k = KEY_BACKEND; k <= KEY_PIN; k++)
@@ -746,5 +772,6 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);
 	tlsplug__free(c->diags);
+	tlsplug__policy_free(c->policy);
 	memset(c, 0, sizeof(*c));
 }

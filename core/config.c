@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "peer.h"
 #include "session.h"
+#include "revocation.h"
 
 struct chain {
 	struct tlsplug_certificate *cert;
@@ -48,6 +49,11 @@ struct settings {
 	size_t nsigalgs;
 	struct tlsplug__ident ident;         /* pins, verify cb, client certs */
 	struct tlsplug__sess_settings sess;   /* session_config.c */
+	/* CRLs, OCSP (revocation.c) */
+	struct tlsplug__revocation rev;
+	/* set_min_version() was called: a policy floor may refuse the value
+	 * rather than raise it (policy.c) */
+	int min_version_set;
 };
 
 struct tlsplug_config_builder {
@@ -114,6 +120,7 @@ settings_free(struct settings *s)
 	tlsplug_trust_store_unref(s->trust);
 	tlsplug__ident_free(&s->ident);
 	tlsplug__sess_settings_free(&s->sess);
+	tlsplug__revocation_free(&s->rev);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -170,10 +177,12 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->ident.pins = NULL;
 	dst->ident.npins = 0;
 	dst->sess.key = NULL;
+	memset(&dst->rev, 0, sizeof(dst->rev));
 	if (tlsplug__sess_settings_copy(&dst->sess, &src->sess) != TLSPLUG_OK)
 		goto nomem;
 
-	if (tlsplug__ident_copy(&dst->ident, &src->ident) != TLSPLUG_OK)
+	if (tlsplug__ident_copy(&dst->ident, &src->ident) != TLSPLUG_OK ||
+	    tlsplug__revocation_copy(&dst->rev, &src->rev) != TLSPLUG_OK)
 		goto nomem;
 	if (src->nciphers > 0) {
 		dst->ciphers = tlsplug__calloc(src->nciphers, sizeof(uint16_t));
@@ -410,6 +419,7 @@ tlsplug_config_builder_set_min_version(struct tlsplug_config_builder *b,
 		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
 		    "lowest version: %d is not a TLS version", (int)v);
 	b->s.min_version = v;
+	b->s.min_version_set = 1;
 	return TLSPLUG_OK;
 }
 
@@ -621,6 +631,8 @@ hash_settings(const struct settings *s)
 		h = hash_blob(h, &bt.pem);
 	h = fnv(h, &s->sni_cb, sizeof(s->sni_cb));
 	h = fnv(h, &s->sni_data, sizeof(s->sni_data));
+	h = fnv_size(h, (size_t)s->min_version_set);
+	h = fnv_size(h, (size_t)tlsplug__revocation_hash(&s->rev));
 	h = fnv(h, &s->keylog_cb, sizeof(s->keylog_cb));
 	h = fnv(h, &s->keylog_data, sizeof(s->keylog_data));
 	if (s->keylog_file != NULL)
@@ -698,6 +710,8 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->nciphers != b->nciphers || a->nalpn != b->nalpn ||
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
 	    a->sni_data != b->sni_data ||
+	    a->min_version_set != b->min_version_set ||
+	    !tlsplug__revocation_equal(&a->rev, &b->rev) ||
 	    !tlsplug__ident_equal(&a->ident, &b->ident) ||
 	    !tlsplug__sess_settings_equal(&a->sess, &b->sess))
 		return 0;
@@ -860,7 +874,7 @@ build_view(struct tlsplug_config *c)
 	v->sigalgs = s->sigalgs;
 	v->nsigalgs = s->nsigalgs;
 	tlsplug__sess_settings_view(&s->sess, v);
-	return TLSPLUG_OK;
+	return tlsplug__revocation_view(&c->s.rev, v);
 }
 
 /* Reads the names of every chain's leaf when there is a choice to make;
@@ -1113,4 +1127,27 @@ const struct tlsplug__sess_settings *
 tlsplug__config_sess(const struct tlsplug_config *c)
 {
 	return &c->s.sess;
+}
+
+struct tlsplug__revocation *
+tlsplug__builder_revocation(struct tlsplug_config_builder *b,
+                            struct tlsplug_error **error)
+{
+	if (b == NULL)
+		return NULL;
+	if (error != NULL)
+		*error = &b->error;
+	return &b->s.rev;
+}
+
+const struct tlsplug__revocation *
+tlsplug__config_revocation(const struct tlsplug_config *c)
+{
+	return &c->s.rev;
+}
+
+int
+tlsplug__config_min_version_set(const struct tlsplug_config *c)
+{
+	return c->s.min_version_set;
 }

@@ -25,6 +25,7 @@
 
 #include "buffer.h"
 #include "internal.h"
+#include "revocation.h"
 #include "peer.h"
 #include "session.h"
 #include "x509.h"
@@ -873,6 +874,15 @@ const struct tlsplug_error *
 tlsplug_conn_error(const struct tlsplug_conn *conn)
 {
 	return conn == NULL ? NULL : conn->error;
+}
+
+enum tlsplug_ocsp_status
+tlsplug__conn_ocsp_status(const struct tlsplug_conn *conn)
+{
+	if (conn->ops == NULL || !TLSPLUG_OPS_HAS(conn->desc, conn, 1,
+	                                          ocsp_status))
+		return TLSPLUG_OCSP_STATUS_NONE;
+	return conn->ops->ocsp_status(conn->priv);
 }
 
 /* ---- for the core's features on top of the entry points ---------------- */

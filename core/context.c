@@ -18,6 +18,8 @@
 #include "internal.h"
 #include "peer.h"
 #include "session.h"
+#include "policy.h"
+#include "revocation.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -31,6 +33,9 @@ struct sni_slot {
 	 * groups and signature algorithms). */
 	void *priv;
 	struct tlsplug_bconfig bcfg;
+	/* bcfg's ciphers and groups when the system policy chose them */
+	uint16_t *policy_ciphers;
+	uint16_t *policy_groups;
 };
 
 struct tlsplug_context {
@@ -39,8 +44,12 @@ struct tlsplug_context {
 	const struct tlsplug_context_ops *ops;
 	enum tlsplug_role role;
 	struct tlsplug_config *config;
-	/* The view the plugin got, with verify_peer set for the role. */
+	/* The view the plugin got, with verify_peer set for the role and the
+	 * system policy's floor applied. */
 	struct tlsplug_bconfig bcfg;
+	const struct tlsplug_policy *policy;   /* the registry's, or NULL */
+	uint16_t *policy_ciphers;  /* bcfg.ciphers when the policy chose */
+	uint16_t *policy_groups;   /* bcfg.groups when the policy chose */
 	void *priv;
 	struct tlsplug_error error;
 	pthread_mutex_t lock;     /* protects the slot table and its slots */
@@ -148,6 +157,8 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s does not support several certificate chains "
 		    "(%zu configured)", name, v->nchains);
+	if (tlsplug__revocation_check_caps(b, role, v, e) != TLSPLUG_OK)
+		return e->code;
 	rc = tlsplug__ident_check_caps(b, role, config, e);
 	if (rc != TLSPLUG_OK)
 		return rc;
@@ -256,6 +267,24 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	tlsplug__key_defaults_apply(&ctx->keydef, &ctx->bcfg);
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
+	ctx->policy = b->registry != NULL ?
+	    tlsplug_registry_policy(b->registry) : NULL;
+	rc = tlsplug__policy_apply(ctx->policy, b, role, config, &ctx->bcfg,
+	                           &ctx->policy_ciphers, &e);
+	/* The view has its groups now (the config's, else the files'
+	 * defaults): the policy's allowed groups apply to them. */
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug__policy_view_groups(ctx->policy, b, &ctx->bcfg,
+		                                 &ctx->policy_groups, &e);
+	if (rc != TLSPLUG_OK) {
+		tlsplug__free(ctx->policy_ciphers);
+		tlsplug__key_defaults_free(&ctx->keydef);
+		tlsplug_config_unref(ctx->config);
+		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->priv);
+		tlsplug__free(ctx);
+		return tlsplug__error_export(&e, err);
+	}
 	tlsplug__error_clear(&ctx->keylog_error);
 
 	rc = tlsplug__ctx_sess_setup(b, role, config, &ctx->bcfg, &ctx->sess,
@@ -276,6 +305,8 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		tlsplug_config_unref(ctx->config);
 		tlsplug__key_defaults_free(&ctx->keydef);
 		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->policy_ciphers);
+		tlsplug__free(ctx->policy_groups);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
 		return rc;
@@ -311,6 +342,8 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 			tlsplug__free(s->priv);
 		}
 		tlsplug_config_unref(s->config);
+		tlsplug__free(s->policy_ciphers);
+		tlsplug__free(s->policy_groups);
 		tlsplug__free(s);
 	}
 	tlsplug__free(ctx->slots);
@@ -319,6 +352,8 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 	tlsplug__key_defaults_free(&ctx->keydef);
 	tlsplug__free(ctx->priv);
 	tlsplug__ctx_sess_fini(&ctx->sess);
+	tlsplug__free(ctx->policy_ciphers);
+	tlsplug__free(ctx->policy_groups);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
 	tlsplug__free(ctx);
@@ -366,6 +401,12 @@ const struct tlsplug_bconfig *
 tlsplug__context_bconfig(const struct tlsplug_context *ctx)
 {
 	return &ctx->bcfg;
+}
+
+const struct tlsplug_policy *
+tlsplug__context_policy(const struct tlsplug_context *ctx)
+{
+	return ctx->policy;
 }
 
 size_t
@@ -438,8 +479,20 @@ slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
 		    "callback's config");
 	slot->bcfg = *tlsplug__config_bview(slot->config);
 	tlsplug__key_defaults_apply(&ctx->keydef, &slot->bcfg);
-	rc = ctx->ops->init(priv, TLSPLUG_SERVER, &slot->bcfg, err);
+	/* The system policy holds for the callback's config too. */
+	rc = tlsplug__policy_apply(ctx->policy, ctx->backend, TLSPLUG_SERVER,
+	                           slot->config, &slot->bcfg,
+	                           &slot->policy_ciphers, err);
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug__policy_view_groups(ctx->policy, ctx->backend,
+		                                 &slot->bcfg,
+		                                 &slot->policy_groups, err);
+	if (rc == TLSPLUG_OK)
+		rc = ctx->ops->init(priv, TLSPLUG_SERVER, &slot->bcfg, err);
 	if (rc != TLSPLUG_OK) {
+		tlsplug__free(slot->policy_ciphers);
+		tlsplug__free(slot->policy_groups);
+		slot->policy_ciphers = slot->policy_groups = NULL;
 		tlsplug__free(priv);
 		if (rc > 0 || err->code == TLSPLUG_OK)
 			return tlsplug__error_set(err, rc < 0 ? rc :

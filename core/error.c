@@ -28,6 +28,8 @@ static const struct {
 	{ TLSPLUG_ERR_CONFIG_FILE, "CONFIG_FILE", "malformed configuration file" },
 	{ TLSPLUG_ERR_BACKEND, "BACKEND", "internal error in the TLS engine" },
 	{ TLSPLUG_ERR_TIMEOUT, "TIMEOUT", "operation timed out" },
+	{ TLSPLUG_ERR_POLICY, "POLICY",
+	  "refused by the system policy (below its floor)" },
 	{ TLSPLUG_ERR_BAD_CERTIFICATE, "BAD_CERTIFICATE", "certificate cannot be parsed" },
 	{ TLSPLUG_ERR_BAD_KEY, "BAD_KEY", "private key cannot be parsed" },
 	{ TLSPLUG_ERR_BAD_PASSWORD, "BAD_PASSWORD", "wrong or missing private key password" },

@@ -17,6 +17,7 @@
 #include "identity.h"
 #include "internal.h"
 #include "peer.h"
+#include "policy.h"
 #include "pem.h"
 #include "x509.h"
 
@@ -228,10 +229,14 @@ tlsplug__conn_check_peer(struct tlsplug_conn *conn, int verdict,
 	if (verdict != TLSPLUG_OK)
 		return tlsplug__peer_checks(conn, verdict < 0 ? verdict :
 		                            TLSPLUG_ERR_CERT_INVALID, err);
-	/* Validation off: the host name is not checked (pins and the verify
+	/* Validation off: neither the system policy's floor on the chain's
+	 * RSA keys nor the host name is checked (pins and the verify
 	 * callback, when set, decide alone). */
+	if (tlsplug__context_bconfig(ctx)->validate)
+		rc = tlsplug__policy_check_peer(tlsplug__context_policy(ctx),
+		                                conn, err);
 	host = tlsplug__conn_hostname(conn);
-	if (tlsplug__context_bconfig(ctx)->validate &&
+	if (rc == TLSPLUG_OK && tlsplug__context_bconfig(ctx)->validate &&
 	    tlsplug_context_role(ctx) == TLSPLUG_CLIENT && host != NULL)
 		rc = check_host(conn, host, err);
 	return tlsplug__peer_checks(conn, rc, err);

@@ -137,6 +137,8 @@ size_t tlsplug__config_pick_chain(const struct tlsplug_config *c,
  * capabilities (besides what the backend view says). */
 /* 1 if any chain's key is encrypted or comes with a password/callback. */
 int tlsplug__config_needs_key_password(const struct tlsplug_config *c);
+/* 1 if set_min_version() was called on the config's builder. */
+int tlsplug__config_min_version_set(const struct tlsplug_config *c);
 
 /* Note on verify_peer: the view a config carries follows the server rule
  * (validate && explicit trust store); context.c makes a client copy with
@@ -179,6 +181,9 @@ size_t tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx);
 /* The backend view the context's plugin got (verify_peer set for its
  * role). */
 const struct tlsplug_bconfig *tlsplug__context_bconfig(
+	const struct tlsplug_context *ctx);
+/* The system policy the context was made under (NULL: none). */
+const struct tlsplug_policy *tlsplug__context_policy(
 	const struct tlsplug_context *ctx);
 
 /* What the SNI selection decided for one connection (sni_select fills

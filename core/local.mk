@@ -18,6 +18,8 @@ core_libtlsplug_core_la_SOURCES = \
 	core/pem.c core/pem.h \
 	core/x509.c core/x509.h \
 	core/handles.c \
+	core/revocation.c core/revocation.h \
+	core/policy.c core/policy.h \
 	core/config.c \
 	core/buffer.c core/buffer.h \
 	core/services.c \

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "session.h"
+#include "revocation.h"
 
 static void *
 svc_alloc(size_t size)
@@ -107,6 +108,13 @@ svc_select_server(struct tlsplug_conn *conn, const char *server_name,
 	                                      ctx_priv, chain, err);
 }
 
+static ssize_t
+svc_ocsp_staple(const struct tlsplug_ocsp_source *src, unsigned char *buf,
+                size_t size)
+{
+	return tlsplug__ocsp_source_read(src, buf, size);
+}
+
 static void
 svc_keylog(struct tlsplug_conn *conn, const char *label,
            const unsigned char *client_random, size_t random_len,
@@ -131,6 +139,7 @@ static const struct tlsplug_core core_services = {
 	.match_hostname = svc_match_hostname,
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
+	.ocsp_staple = svc_ocsp_staple,
 	.keylog = svc_keylog,
 	.session_ready = tlsplug__session_ready,
 };

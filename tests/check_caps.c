@@ -45,7 +45,8 @@ static const struct engine engines[] = {
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 keylog exporter groups sigalgs verified_chain pinning "
-	  "verify_callback optional_client_cert sessions",
+	  "verify_callback optional_client_cert sessions crl ocsp_staple "
+	  "ocsp_check",
 	  { { "tls1_0", "OpenSSL 3 refuses TLS 1.0 at security level 1 and "
 	              "above (SHA-1/MD5 handshake signatures); lowering the "
 	              "level would weaken every other connection too" },
@@ -54,7 +55,8 @@ static const struct engine engines[] = {
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust client_cert key_password multi_chain ed25519 "
 	  "tls1_0 tls1_1 keylog exporter groups sigalgs verified_chain "
-	  "pinning verify_callback optional_client_cert sessions",
+	  "pinning verify_callback optional_client_cert sessions crl "
+	  "ocsp_staple ocsp_check",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" } } },

@@ -687,6 +687,51 @@ START_TEST(test_caps_refused)
 	               build(b), TLSPLUG_ERR_UNSUPPORTED, "chains");
 	tlsplug_private_key_unref(k);
 
+	/* Revocation: the smallest well-formed CRL and OCSP response the
+	 * core's framing check takes (the mock never parses them). */
+	{
+		static const unsigned char crl_der[] = {
+			0x30, 0x24, 0x30, 0x18, 0x30, 0x05, 0x06, 0x03, 0x2a,
+			0x03, 0x04, 0x30, 0x00, 0x17, 0x0d, '2', '5', '0', '1',
+			'0', '1', '0', '0', '0', '0', '0', '0', 'Z', 0x30, 0x05,
+			0x06, 0x03, 0x2a, 0x03, 0x04, 0x03, 0x01, 0x00,
+		};
+		static const unsigned char ocsp_der[] = {
+			0x30, 0x1d, 0x0a, 0x01, 0x00, 0xa0, 0x18, 0x30, 0x16,
+			0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30,
+			0x01, 0x01, 0x04, 0x09, 0x30, 0x07, 0x30, 0x00, 0x30,
+			0x00, 0x03, 0x01, 0x00,
+		};
+		struct tlsplug_crl *crl = NULL;
+
+		ck_assert_int_eq(tlsplug_crl_from_buffer(crl_der,
+		    sizeof(crl_der), &crl, NULL), TLSPLUG_OK);
+		ck_assert_uint_eq(tlsplug_crl_count(crl), 1);
+		b = tlsplug_config_builder_new();
+		ck_assert_int_eq(tlsplug_config_builder_add_crl(b, crl),
+		                 TLSPLUG_OK);
+		assert_refused(without(TLSPLUG_CAP_CRL), TLSPLUG_CLIENT,
+		               build(b), TLSPLUG_ERR_UNSUPPORTED, "(CRL)");
+		b = server_builder();
+		tlsplug_config_builder_add_crl(b, crl);
+		assert_refused(without(TLSPLUG_CAP_CRL), TLSPLUG_SERVER,
+		               build(b), TLSPLUG_ERR_UNSUPPORTED, "(CRL)");
+		tlsplug_crl_unref(crl);
+
+		b = tlsplug_config_builder_new();
+		ck_assert_int_eq(tlsplug_config_builder_set_ocsp_mode(b,
+		    TLSPLUG_OCSP_CHECK), TLSPLUG_OK);
+		assert_refused(without(TLSPLUG_CAP_OCSP_CHECK), TLSPLUG_CLIENT,
+		               build(b), TLSPLUG_ERR_UNSUPPORTED,
+		               "(OCSP check)");
+		b = server_builder();
+		ck_assert_int_eq(tlsplug_config_builder_set_ocsp_staple(b,
+		    ocsp_der, sizeof(ocsp_der)), TLSPLUG_OK);
+		assert_refused(without(TLSPLUG_CAP_OCSP_STAPLE),
+		               TLSPLUG_SERVER, build(b),
+		               TLSPLUG_ERR_UNSUPPORTED, "(OCSP stapling)");
+	}
+
 	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_enc_pem,
 	    strlen(key_enc_pem), &k, NULL), TLSPLUG_OK);
 	b = tlsplug_config_builder_new();

@@ -18,7 +18,9 @@ INTEROP_TESTS = \
 	tests/interop-serve-curl.sh \
 	tests/interop-keys.sh \
 	tests/interop-keylog.sh \
-	tests/interop-sessions.sh
+	tests/interop-sessions.sh \
+	tests/interop-ocsp.sh \
+	tests/interop-policy.sh
 TESTS += $(INTEROP_TESTS)
 dist_check_SCRIPTS += $(INTEROP_TESTS)
 EXTRA_DIST += tests/interop-lib.sh

@@ -28,6 +28,7 @@
 #include "serve_http.h"
 #include "serve_sni.h"
 #include "keyopts.h"
+#include "revopts.h"
 #include "tlsopts.h"
 
 #define CLIENT_BUFSIZE 16384
@@ -82,6 +83,7 @@ serve_usage(FILE *f)
 	      " [--sigalgs S,...]\n"
 	      "         [--ticket-key FILE] [--ticket-lifetime SECONDS] "
 	      "[--no-tickets]\n"
+	      "         [--ocsp-staple FILE] [--crl FILE ...]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
@@ -129,6 +131,11 @@ serve_usage(FILE *f)
 	      "  --ticket-lifetime SECONDS  ticket lifetime and key rotation "
 	      "(default 7200)\n"
 	      "  --no-tickets         issue no session tickets\n"
+	      "  --ocsp-staple FILE   staple this DER OCSP response to clients "
+	      "that ask;\n"
+	      "                       FILE is read again when it changes\n"
+	      "  --crl FILE           check client certificates against the "
+	      "CRLs in FILE\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 after a signal, 1 TLS or socket failure, 2 usage "
@@ -557,10 +564,13 @@ cmd_serve(int argc, char **argv)
 		{ "ticket-key", required_argument, NULL, 'T' },
 		{ "ticket-lifetime", required_argument, NULL, 'L' },
 		{ "no-tickets", no_argument, NULL, 'N' },
+		{ "crl", required_argument, NULL, 0x300 },
+		{ "ocsp-staple", required_argument, NULL, 0x303 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tlsopts o = { .cmd = "serve" };
+	struct revopts r = { .ncrls = 0 };
 	struct server s = { .listen_fd = -1 };
 	struct serve_sni *sni = NULL;
 	struct tlsplug_registry *reg = NULL;
@@ -616,6 +626,13 @@ cmd_serve(int argc, char **argv)
 				    "seconds)", optarg);
 			}
 			break;
+		case 0x300:
+			if (revopts_add_crl(&r, "serve", optarg) != 0) {
+				serve_sni_free(sni);
+				return EXIT_USAGE;
+			}
+			break;
+		case 0x303: r.ocsp_staple = optarg; break;
 		case 'S':
 			if (serve_sni_add_arg(sni, optarg) != 0) {
 				serve_sni_free(sni);
@@ -687,6 +704,8 @@ cmd_serve(int argc, char **argv)
 	if (status == 0)
 		status = serve_tickets(b, ticket_key, (uint32_t)lifetime,
 		                       no_tickets);
+	if (status == 0)
+		status = revopts_apply(&r, b);
 	if (status == 0)
 		status = serve_sni_configure(sni, b);
 	if (status == 0)

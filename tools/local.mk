@@ -6,6 +6,8 @@ tools_tlsplug_SOURCES = \
 	tools/cmd_connect.c tools/cmd_serve.c \
 	tools/tlsopts.c tools/tlsopts.h tools/serve_sni.c tools/serve_sni.h \
 	tools/keyopts.c tools/keyopts.h \
+	tools/revopts.c tools/revopts.h \
+	tools/policy_print.c tools/policy_print.h \
 	tools/serve_http.c tools/serve_http.h \
 	tools/identopts.c tools/identopts.h \
 	tools/cmd_check_backend.c tools/cmd_bench.c

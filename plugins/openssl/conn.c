@@ -563,4 +563,5 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.set_session = osslp_conn_set_session,
 	.resumed = osslp_conn_resumed,
 	.get_session = osslp_conn_get_session,
+	.ocsp_status = osslp_conn_ocsp_status,
 };

@@ -109,7 +109,7 @@ osslp_client_cert_mode(const struct tlsplug_bconfig *cfg)
 }
 
 static SSL_CTX *
-osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
+osslp_sctx_new(struct osslp_engine *e, size_t chain, X509_STORE *store,
                STACK_OF(X509_NAME) *ca_names, struct tlsplug_error *err)
 {
 	const struct tlsplug_bconfig *cfg = e->cfg;
@@ -172,7 +172,12 @@ osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
 				goto fail;
 			SSL_CTX_set_client_CA_list(s, dup);
 		}
+		if (osslp_crls_apply(s, e) != 0)
+			goto fail;
 	}
+	if (osslp_ocsp_apply(s, e, chain) != 0)
+		goto fail;
+	osslp_policy_apply(s, e);
 	ERR_clear_error();
 	return s;
 fail:
@@ -197,6 +202,7 @@ osslp_engine_fini(struct osslp_engine *e)
 	osslp_core->free(e->ciphers13);
 	osslp_core->free(e->groups);
 	osslp_core->free(e->sigalgs);
+	osslp_crls_free(e);
 	memset(e, 0, sizeof *e);
 }
 
@@ -257,6 +263,9 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 		if (rc != TLSPLUG_OK)
 			goto fail;
 	}
+	rc = osslp_crls_load(e, err);
+	if (rc != TLSPLUG_OK)
+		goto fail;
 
 	/* A client presents its first chain only. */
 	n = role == TLSPLUG_SERVER && cfg->nchains > 1 ? cfg->nchains : 1;
@@ -269,7 +278,7 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 	memset(e->sctx, 0, n * sizeof *e->sctx);
 	e->nchains = n;
 	for (i = 0; i < n; i++) {
-		e->sctx[i] = osslp_sctx_new(e, store, ca_names, err);
+		e->sctx[i] = osslp_sctx_new(e, i, store, ca_names, err);
 		if (e->sctx[i] == NULL) {
 			rc = TLSPLUG_ERR_BACKEND;
 			goto fail;

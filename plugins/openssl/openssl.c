@@ -27,6 +27,13 @@
  *              negotiated group.
  *   session.c  session resumption: new sessions to core->session_ready,
  *              set/resumed/get_session, the server's ticket keys.
+ *              negotiated group;
+ *   revocation.c  CRLs in the verify store, OCSP stapling (the server's
+ *              staple, the client's check of it);
+ *   policy.c   the system policy's DH floor (security callback).
+ * Each SSL_CTX starts from OpenSSL's own system configuration
+ * (openssl.cnf's system_default: MinProtocol, CipherString, security
+ * level); the plugin never sets a lower bound below its MinProtocol.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)
@@ -205,7 +212,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
 	        TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
-	        TLSPLUG_CAP_SESSIONS,
+	        TLSPLUG_CAP_SESSIONS |
+	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
+	        TLSPLUG_CAP_OCSP_CHECK,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,
