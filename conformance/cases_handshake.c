@@ -573,7 +573,7 @@ cert_type(const struct conf_env *env, const char *name, const char *cn,
 	uint64_t vcap = v == V13 ? CAP_V13 : CAP_V12;
 	struct conf_scenario sc = {
 		.c = { .trust = "ca.pem", .min = v, .max = v },
-		.s = { .chain = chain, .key = key },
+		.s = { .chain = chain, .key = key, .min = v, .max = v },
 		.host = "localhost", .ccap = keycap | vcap,
 		.scap = keycap | vcap, .version = v, .server_cn = cn,
 		.exchange = exchange };

@@ -66,6 +66,14 @@ static const struct engine engines[] = {
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" },
 	    NOT_YET } },
+	{ "mbedtls",
+	  "client server alpn sni_callback tls1_2 no_validation system_trust "
+	  "cipher_order client_cert key_password multi_chain tls1_0 tls1_1",
+	  { { "tls1_3", "mbedTLS 2.28 has no TLS 1.3 (only an experimental, "
+	              "incomplete prototype that distributions do not build)" },
+	    { "ed25519", "mbedTLS 2.28 has no EdDSA: Ed25519 keys and "
+	               "certificates are refused" },
+	    NOT_YET } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 
