@@ -9,9 +9,9 @@
  * mbedtls_ssl_write interrupted by WANT_* must be called again with the
  * same data, which is exactly tlsplug's write contract.
  *
- * A server session is set up only once its ClientHello has been read
- * (hello.c): the engine context it uses depends on the client's server
- * name.
+ * A server session may move to another engine context once its
+ * ClientHello has been read (hello.c): which one depends on the client's
+ * server name.
  */
 #include <string.h>
 
@@ -89,6 +89,7 @@ mbtp_conn_setup(struct mbtp_conn *c, const struct mbtp_engine *eng,
 			"cannot set up the session: %s",
 			mbtp_strerror(ret, text, sizeof(text)));
 	c->ssl_ready = 1;
+	c->conf = conf;
 	mbedtls_ssl_set_bio(&c->ssl, c, mbtp_send_cb, mbtp_recv_cb, NULL);
 	mbedtls_ssl_set_verify(&c->ssl, mbtp_verify_cb, c);
 	return TLSPLUG_OK;
@@ -208,12 +209,12 @@ mbtp_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	c->ctx = ctx;
 	c->eng = &ctx->eng;
 	c->host = host;
-	if (ctx->eng.role == TLSPLUG_SERVER)
-		return TLSPLUG_OK;     /* set up after the ClientHello */
-	/* The core checks the host name (core->check_peer). */
+	/* The core checks the host name (core->check_peer).  A server may
+	 * move to another engine after the ClientHello (hello.c). */
 	(void)server_hostname;
 	st = mbtp_conn_setup(c, &ctx->eng, &ctx->eng.conf, err);
-	if (st == TLSPLUG_OK && sni_name != NULL) {
+	if (st == TLSPLUG_OK && ctx->eng.role == TLSPLUG_CLIENT &&
+	    sni_name != NULL) {
 		/* Sets the SNI name, and the name mbedTLS's own check
 		 * compares, which verify.c masks. */
 		ret = mbedtls_ssl_set_hostname(&c->ssl, sni_name);
@@ -255,7 +256,7 @@ mbtp_conn_handshake(void *priv, struct tlsplug_error *err)
 	if (c->handshake_done)
 		return TLSPLUG_OK;
 	c->err = err;
-	if (!c->ssl_ready) {
+	if (c->eng->role == TLSPLUG_SERVER && !c->hello_done) {
 		st = mbtp_hello_prepare(c, err);
 		if (st < 0) {
 			c->failed = st;

@@ -4,14 +4,14 @@
  * mbedTLS 2.28 has no hook between reading the ClientHello and answering
  * it in which a session could change its configuration: its SNI callback
  * may change only the chain, trust and verification mode, not the
- * versions, suites or ALPN an SNI callback's config may set.  So a server
- * session is set up only once its first record has arrived: this file
- * reads that record from the core's buffer, reads the server name, the
- * ALPN list and the versions offered, has the core choose the config and
- * chain (core->select_server, which runs the SNI callback), and sets the
- * session up on the chosen engine context; the record is then handed to
- * mbedTLS by the receive callback (conn.c) as if it came from the
- * network.  Two things mbedTLS would get wrong are settled here too:
+ * versions, suites or ALPN an SNI callback's config may set.  So before a
+ * server session starts, this file reads its first record from the core's
+ * buffer, reads the server name, the ALPN list and the versions offered,
+ * has the core choose the config and chain (core->select_server, which
+ * runs the SNI callback) and, when the chosen engine configuration is not
+ * the one the session was set up on (the context's own), sets the session
+ * up again on that one; the record is then handed to mbedTLS by the
+ * receive callback (conn.c) as if it came from the network.  Two things mbedTLS would get wrong are settled here too:
  *   - a client offering only TLS 1.3 (supported_versions) is refused
  *     with protocol_version, where mbedTLS 2.28, which ignores that
  *     extension, would answer with TLS 1.2;
@@ -287,9 +287,16 @@ mbtp_hello_prepare(struct mbtp_conn *c, struct tlsplug_error *err)
 	}
 	conf = eng->has_noalpn && !mbtp_alpn_shared(eng, &o) ?
 	       &eng->conf_noalpn : &eng->conf;
-	st = mbtp_conn_setup(c, eng, conf, err);
-	if (st != TLSPLUG_OK)
-		return st;
+	if (conf != c->conf) {
+		/* Another engine context (SNI callback) or ALPN off: the
+		 * session starts again on that configuration. */
+		mbedtls_ssl_free(&c->ssl);
+		mbedtls_ssl_init(&c->ssl);
+		c->ssl_ready = 0;
+		st = mbtp_conn_setup(c, eng, conf, err);
+		if (st != TLSPLUG_OK)
+			return st;
+	}
 	if (eng->nchains > 0) {
 		size_t pick = c->chain < eng->nchains ? c->chain : 0;
 
@@ -300,5 +307,6 @@ mbtp_hello_prepare(struct mbtp_conn *c, struct tlsplug_error *err)
 				"out of memory");
 	}
 	c->hello_off = 0;
+	c->hello_done = 1;
 	return TLSPLUG_OK;
 }

@@ -63,6 +63,8 @@ struct mbtp_ctx {
 struct mbtp_conn {
 	mbedtls_ssl_context ssl;
 	int ssl_ready;                   /* mbedtls_ssl_setup done */
+	const mbedtls_ssl_config *conf;  /* the one it was set up with */
+	int hello_done;                  /* server: mbtp_hello_prepare done */
 	struct mbtp_ctx *ctx;
 	const struct mbtp_engine *eng;   /* ctx's, or an SNI callback's */
 	size_t chain;                    /* server: the chain the core chose */
@@ -116,9 +118,9 @@ const char *mbtp_system_bundle(void);
 
 /* Server, before mbedTLS sees the ClientHello: reads it into c->hello,
  * reads the server name, ALPN list and versions offered, has the core
- * choose the config and chain (select_server), and sets up the session
- * on the chosen engine.  Returns OK, WANT_READ, or a failure (recorded,
- * alert sent). */
+ * choose the config and chain (select_server), and moves the session to
+ * the chosen engine when that is not the one it was set up on.  Returns
+ * OK, WANT_READ, or a failure (recorded, alert sent). */
 int mbtp_hello_prepare(struct mbtp_conn *c, struct tlsplug_error *err);
 
 /* ---- verify.c ---- */
@@ -137,8 +139,8 @@ ssize_t mbtp_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
 
 /* The connection entry points. */
 extern const struct tlsplug_conn_ops mbtp_conn_ops;
-/* Sets up c->ssl on engine eng (and conf, one of eng's configs): the
- * transport callbacks and the verify callback. */
+/* Sets up c->ssl (initialised, not set up) on engine eng and conf, one
+ * of eng's configs: the transport callbacks and the verify callback. */
 int mbtp_conn_setup(struct mbtp_conn *c, const struct mbtp_engine *eng,
                     const mbedtls_ssl_config *conf,
                     struct tlsplug_error *err);
