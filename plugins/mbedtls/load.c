@@ -419,6 +419,23 @@ mbtp_chain_load(struct mbtp_chain *ch, const struct tlsplug_bchain *bc,
 	 * other engine leaves it (the bytes sent are unchanged): mbedTLS
 	 * is told the parsed leaf has no such extension. */
 	ch->crt.ext_types &= ~MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE;
+	/* mbedTLS builds an EC key's table of multiples of the generator
+	 * on its first signature and stores it in the key, unlocked: sign
+	 * once now, while the context is built on one thread, so that
+	 * handshakes on several threads only read it. */
+	if (mbedtls_pk_can_do(&ch->key, MBEDTLS_PK_ECDSA)) {
+		unsigned char hash[32] = { 0 };
+		unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+		size_t siglen;
+
+		ret = mbedtls_pk_sign(&ch->key, MBEDTLS_MD_SHA256, hash,
+		                      sizeof(hash), sig, &siglen, mbtp_random,
+		                      NULL);
+		if (ret != 0)
+			return mbtp_core->set_error(err, TLSPLUG_ERR_BAD_KEY,
+				ret, "key %s: cannot sign with it",
+				bc->key->blob.origin);
+	}
 	return TLSPLUG_OK;
 }
 

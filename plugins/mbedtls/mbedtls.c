@@ -54,7 +54,9 @@
 
 const struct tlsplug_core *mbtp_core;
 
+/* Set once by init, read-only afterwards. */
 static char mbtp_version_text[64];
+static char mbtp_trust_text[300];
 
 static int
 mbtp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
@@ -76,6 +78,12 @@ mbtp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 	mbedtls_version_get_string(v);
 	snprintf(mbtp_version_text, sizeof(mbtp_version_text), "mbed TLS %s",
 	         v);
+	if (mbtp_system_bundle() == NULL)
+		snprintf(mbtp_trust_text, sizeof(mbtp_trust_text), "none found "
+		         "(no system CA bundle at the usual places)");
+	else
+		snprintf(mbtp_trust_text, sizeof(mbtp_trust_text),
+		         "%s (system CA bundle file)", mbtp_system_bundle());
 	return TLSPLUG_OK;
 }
 
@@ -104,13 +112,7 @@ mbtp_cipher_suites(uint16_t *ids, size_t max)
 static const char *
 mbtp_system_trust_source(void)
 {
-	static char text[300];
-	const char *f = mbtp_system_bundle();
-
-	if (f == NULL)
-		return "none found (no system CA bundle at the usual places)";
-	snprintf(text, sizeof(text), "%s (system CA bundle file)", f);
-	return text;
+	return mbtp_trust_text;
 }
 
 static const struct tlsplug_info_ops mbtp_info_ops = {
