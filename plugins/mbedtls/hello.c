@@ -19,7 +19,8 @@
  *     configuration without ALPN (no protocol chosen, as every other
  *     engine does), where mbedTLS would refuse the handshake.
  * Anything that is not a well-formed ClientHello record is handed on
- * unread: mbedTLS rejects it with its own error.
+ * as it is, without running the SNI callback: mbedTLS rejects it with its
+ * own error.
  */
 #include <string.h>
 
@@ -258,8 +259,13 @@ mbtp_hello_prepare(struct mbtp_conn *c, struct tlsplug_error *err)
 		return st;
 	parsed = c->hello_len > 5 && c->hello[0] == MBEDTLS_SSL_MSG_HANDSHAKE &&
 	         mbtp_parse_hello(c->hello + 5, c->hello_len - 5, &o) == 0;
-	if (!parsed)
-		memset(&o, 0, sizeof(o));
+	if (!parsed) {
+		/* No ClientHello we can read: mbedTLS refuses it with its
+		 * own error, before anything is chosen for it. */
+		c->hello_off = 0;
+		c->hello_done = 1;
+		return TLSPLUG_OK;
+	}
 
 	st = mbtp_core->select_server(c->host, o.has_sni ? o.sni : NULL,
 	                              &cfg, &ctx_priv, &c->chain, err);
