@@ -67,6 +67,18 @@ result_new(struct bench_backend_run *run, enum bench_metric m,
 	return r;
 }
 
+/* Notes on r that the engine ran a TLS 1.3 case at TLS 1.2 (bench.h). */
+static void
+note_tls12(struct bench_result *r, const struct bench_native *nat)
+{
+	size_t n = strlen(r->info);
+
+	if (nat == NULL || !nat->tls12_only)
+		return;
+	snprintf(r->info + n, sizeof(r->info) - n, "%sat TLS 1.2 (no TLS 1.3)",
+	         n > 0 ? ", " : "");
+}
+
 static double
 seconds_since(uint64_t t0)
 {
@@ -267,6 +279,8 @@ metric_handshake(const struct bench_opts *o, const struct bench_certs *certs,
 				goto done;
 		if (group != NULL)
 			snprintf(r->info, sizeof(r->info), "group=%s", group);
+		if (cases[c].p != BENCH_TLS12_RSA)
+			note_tls12(r, nat);
 		for (round = 0; round < o->rounds; round++) {
 			for (k = 0; k < sd.n; k++) {
 				double v;
@@ -475,6 +489,7 @@ metric_throughput(const struct bench_opts *o, const struct bench_certs *certs,
 		}
 		total = (total / BENCH_CHUNK + 1) * BENCH_CHUNK;
 		snprintf(r->info, sizeof(r->info), "bytes/round=%zu", total);
+		note_tls12(r, nat);
 		for (round = 0; round < o->rounds; round++) {
 			for (k = 0; k < sd.n; k++) {
 				int rc;
@@ -714,6 +729,7 @@ metric_memory(const struct bench_opts *o, const struct bench_native *nat,
 		                  "bytes", BENCH_CMP_BYTES, 1024, nat != NULL);
 	snprintf(r[0]->info, sizeof(r[0]->info), "connection pairs=%d",
 	         o->connections);
+	note_tls12(r[0], nat);
 	snprintf(count, sizeof(count), "%d", o->connections);
 	for (round = 0; round < o->rounds; round++) {
 		for (k = 0; k < nsides; k++) {

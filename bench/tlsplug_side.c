@@ -96,7 +96,11 @@ tp_ctx_new(enum bench_profile p, int server, const struct bench_certs *certs,
 		snprintf(err, BENCH_ERRLEN, "out of memory");
 		return NULL;
 	}
-	if (p == BENCH_TLS12_RSA)
+	if (!(tlsplug_backend_caps(tp_backend) & TLSPLUG_CAP_TLS1_3)) {
+		/* The engine's native half does the same (bench.h). */
+		v = TLSPLUG_VERSION_TLSv1_2;
+		suite = bench_profile_tls12_suite(p);
+	} else if (p == BENCH_TLS12_RSA)
 		suite = TLSPLUG_CS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
 	else if (p == BENCH_TLS13_AES128GCM)
 		suite = TLSPLUG_CS_TLS_AES_128_GCM_SHA256;

@@ -557,7 +557,13 @@ CONF_CASE(case_alpn_server_none)
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 
-/* A good server certificate of one key type at one version. */
+/*
+ * A good server certificate of one key type at one version.  keycap is
+ * the capability the key type needs (Ed25519): a server lacking it must
+ * refuse the key; a client lacking it has nothing to refuse in its own
+ * config, so it must offer no signature scheme for that key and the
+ * handshake must fail on the server, which has nothing to sign with.
+ */
 static int
 cert_type(const struct conf_env *env, const char *name, const char *cn,
           uint64_t keycap, enum tlsplug_version v, size_t exchange,
@@ -567,13 +573,21 @@ cert_type(const struct conf_env *env, const char *name, const char *cn,
 	uint64_t vcap = v == V13 ? CAP_V13 : CAP_V12;
 	struct conf_scenario sc = {
 		.c = { .trust = "ca.pem", .min = v, .max = v },
-		.s = { .chain = chain, .key = key },
+		.s = { .chain = chain, .key = key, .min = v, .max = v },
 		.host = "localhost", .ccap = keycap | vcap,
 		.scap = keycap | vcap, .version = v, .server_cn = cn,
 		.exchange = exchange };
 
 	snprintf(chain, sizeof(chain), "%s.pem", name);
 	snprintf(key, sizeof(key), "%s.key", name);
+	if (keycap != 0 && !conf_has(env->client, keycap)) {
+		sc.ccap = vcap;
+		if (conf_has(env->server, keycap) &&
+		    conf_has(env->client, vcap) && conf_has(env->server, vcap))
+			return conf_scenario_fail(env, &sc, CONF_ANY_ERROR,
+			                          TLSPLUG_ERR_NO_SHARED_CIPHER,
+			                          why, whylen);
+	}
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # `tlsplug connect`, with each backend, against `openssl s_server`: TLS 1.2
-# only, TLS 1.3 only, TLS 1.0 and 1.1 (where the backend declares them),
+# only, TLS 1.3 only (a backend without TLS 1.3 must fail with the version
+# category), TLS 1.0 and 1.1 (where the backend declares them),
 # the order of the suites the client offers, ALPN, client certificates, and
 # servers presenting bad certificates (each must fail with its own
 # category).
@@ -26,6 +27,12 @@ for b in $BACKENDS; do
 		cp "$tmp/line" "$tmp/$n.in"
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost
+		if [ $v = 1.3 ] && no_v13 "$b"; then
+			# A TLS 1.2 engine against a TLS 1.3-only server.
+			expect_version_refused "$n"
+			stop_peer
+			continue
+		fi
 		expect_ok "$n" &&
 		expect_err_has "$n" "backend=$b version=TLSv$v cipher=TLS_" &&
 		expect_err_has "$n" 'alpn=none peer="CN=tlsplug test ecdsa"' &&
@@ -106,6 +113,11 @@ for b in $BACKENDS; do
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost \
 			--min-version $v --max-version $v --ciphers "$first,$second"
+		if [ $v = 1.3 ] && no_v13 "$b"; then
+			stop_peer
+			expect_category "$n" UNSUPPORTED
+			continue
+		fi
 		wait_peer
 		if [ "$status" -eq 1 ] && ! has_cap "$b" cipher_order; then
 			expect_category "$n" UNSUPPORTED
@@ -132,6 +144,11 @@ for b in $BACKENDS; do
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost \
 			--cert "$C/client.pem" --key "$C/client.key"
+		if [ $v = 3 ] && no_v13 "$b"; then
+			expect_version_refused "$n"
+			stop_peer
+			continue
+		fi
 		expect_ok "$n" &&
 		expect_same "$tmp/$n.out" "$tmp/line.rev" "$n data"
 		stop_peer

@@ -25,6 +25,11 @@
 #                                 line and every client line say so
 #   has_cap B CAP         backend B declares capability CAP (tlsplug info;
 #                         tests/check_caps pins what each engine declares)
+#   no_v13 B              B does not declare tls1_3 (mbedTLS 2.28): the
+#                         TLS 1.3 checks then expect the refusal
+#   expect_version_refused NAME   the connect exited 1 with the version
+#                         category: NO_SHARED_VERSION, or the peer's
+#                         protocol_version alert
 #   start_s_server NAME ARGS...   openssl s_server (one connection);
 #                                 sets $peer_pid, $peer_port
 #   start_gnutls_serv NAME ARGS...  gnutls-serv; sets $peer_pid, $peer_port
@@ -193,6 +198,23 @@ expect_serve_backend() {
 has_cap() {
 	"$TLSPLUG" info "$1" 2>/dev/null | sed -n 's/^capabilities: *//p' |
 		tr ' ' '\n' | grep -qx "$2"
+}
+
+no_v13() {
+	! has_cap "$1" tls1_3
+}
+
+expect_version_refused() {
+	if [ "$status" -eq 1 ] &&
+	   grep '^tlsplug: ' "$tmp/$1.err" | head -n 1 |
+	   grep -q -e '^tlsplug: NO_SHARED_VERSION: ' \
+	        -e '^tlsplug: ALERT_RECEIVED: .*protocol_version'; then
+		pass "$1 (no shared version)"
+		return 0
+	fi
+	fail "$1: expected exit 1 with NO_SHARED_VERSION or a" \
+		"protocol_version alert, got $status" "$tmp/$1.err"
+	return 1
 }
 
 stop_serve() {

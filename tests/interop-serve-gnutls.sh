@@ -30,6 +30,14 @@ for b in $BACKENDS; do
 		n=$b-line-tls$v
 		cp "$tmp/line" "$tmp/$n.in"
 		gcli "$n" localhost --priority "NORMAL:-VERS-ALL:+VERS-TLS$v"
+		if [ $v = 1.3 ] && no_v13 "$b"; then
+			# A TLS 1.3-only client: refused, nothing echoed.
+			[ "$status" -ne 0 ] && [ ! -s "$tmp/$n.out" ] &&
+				pass "$n refused" ||
+				fail "$n: gnutls-cli exited $status" \
+					"$tmp/$n.log" "$tmp/$n.err"
+			continue
+		fi
 		[ "$status" -eq 0 ] && pass "$n" ||
 			fail "$n: gnutls-cli exited $status" "$tmp/$n.log" \
 				"$tmp/$n.err"

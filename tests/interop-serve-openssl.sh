@@ -24,6 +24,14 @@ for b in $BACKENDS; do
 		feed "$n" "$tmp/line" "$OPENSSL" s_client \
 		-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" -verify_return_error -nocommands -servername localhost \
 			-verify_hostname localhost -quiet -no_ign_eof -tls$v
+		if [ $v = 1_3 ] && no_v13 "$b"; then
+			# A TLS 1.3-only client: refused (checked in the
+			# serve log below), nothing echoed.
+			[ "$status" -ne 0 ] && [ ! -s "$tmp/$n.out" ] &&
+				pass "$n refused" ||
+				fail "$n: s_client exited $status" "$tmp/$n.err"
+			continue
+		fi
 		[ "$status" -eq 0 ] && pass "$n" ||
 			fail "$n: s_client exited $status" "$tmp/$n.err"
 		expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
@@ -63,6 +71,12 @@ for b in $BACKENDS; do
 	expect_serve_backend "serve-$b" "$b"
 	grep -q "sni=beta.example.test" "$tmp/serve-$b.err" ||
 		fail "$b: serve did not log the SNI name" "$tmp/serve-$b.err"
+	if no_v13 "$b"; then
+		grep -q '^tlsplug: NO_SHARED_VERSION: client ' \
+			"$tmp/serve-$b.err" && pass "$b: TLS 1.3 client refused" ||
+			fail "$b: serve did not refuse the TLS 1.3 client" \
+				"$tmp/serve-$b.err"
+	fi
 
 	# Cipher suite order: the server takes its first suite from an
 	# s_client that prefers the other (s_client says which it got).  Both
@@ -83,9 +97,10 @@ for b in $BACKENDS; do
 		    --cert "$C/ecdsa.pem" --key "$C/ecdsa.key" \
 		    --min-version $v --max-version $v --ciphers "$first,$second"
 		then
-			if ! has_cap "$b" cipher_order &&
+			if { ! has_cap "$b" cipher_order ||
+			     { [ $v = 1.3 ] && no_v13 "$b"; }; } &&
 			   grep -q '^tlsplug: UNSUPPORTED: ' "$tmp/$n.err"; then
-				pass "$n: order refused"
+				pass "$n: refused"
 			else
 				fail "$n: serve did not start" "$tmp/$n.err"
 			fi
