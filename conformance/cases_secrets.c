@@ -430,11 +430,23 @@ export_pair(const struct conf_env *env, enum tlsplug_version v,
 		.c = { .trust = "ca.pem", .min = v, .max = v },
 		.s = { .chain = "rsa.pem", .key = "rsa.key", .min = v,
 		       .max = v },
+		.host = "localhost",
+		/* A side without the version must refuse it (and the case
+		 * passes by that refusal alone). */
+		.ccap = v == V13 ? TLSPLUG_CAP_TLS1_3 : TLSPLUG_CAP_TLS1_2,
+		.scap = v == V13 ? TLSPLUG_CAP_TLS1_3 : TLSPLUG_CAP_TLS1_2,
 	};
+	struct tlsplug_config *ccfg, *scfg;
+	int rc;
 
+	if (!conf_scenario_prepare(env, &sc, &ccfg, &scfg, result, why,
+	                           whylen))
+		return 0;
 	*result = -1;
-	if (conf_pair_sides(env, &sc.c, &sc.s, "localhost", p, why, whylen)
-	    != TLSPLUG_OK)
+	rc = conf_pair_new(env, ccfg, scfg, "localhost", p, why, whylen);
+	tlsplug_config_unref(ccfg);
+	tlsplug_config_unref(scfg);
+	if (rc != TLSPLUG_OK)
 		return 0;
 	if (conf_connect(p, v, why, whylen) != 0) {
 		conf_pair_free(p);
