@@ -66,6 +66,14 @@ static const struct engine engines[] = {
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" },
 	    NOT_YET } },
+	{ "wolfssl",
+	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
+	  "system_trust cipher_order client_cert key_password multi_chain "
+	  "ed25519 tls1_1",
+	  { { "tls1_0", "Debian's wolfSSL is built without "
+	              "WOLFSSL_ALLOW_TLSV10: it has no TLS 1.0 at all (a "
+	              "build with it declares the bit)" },
+	    NOT_YET } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 

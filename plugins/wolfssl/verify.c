@@ -1,0 +1,209 @@
+/*
+ * verify.c -- peer certificate verification: the verify callback that
+ * records the first failure and, once wolfSSL has validated the chain up
+ * to the leaf, has the core check the peer's identity (host name by
+ * RFC 9525, never wolfSSL's own check); the peer's chain as DER for the
+ * core; and the mapping of verification results to tlsplug's categories.
+ *
+ * This wolfSSL is built with WOLFSSL_ALWAYS_VERIFY_CB and
+ * WOLFSSL_VERIFY_CB_ALL_CERTS: the callback runs for every certificate of
+ * the chain, the leaf (depth 0) last, whether it verified or not.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/error-ssl.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+
+#include <tlsplug/backend.h>
+
+#include "plugin.h"
+
+#if !defined(WOLFSSL_ALWAYS_VERIFY_CB) || !defined(SESSION_CERTS)
+#error "the plugin needs wolfSSL built with WOLFSSL_ALWAYS_VERIFY_CB and SESSION_CERTS"
+#endif
+
+int
+wolfp_verify_category(int code)
+{
+	switch (code) {
+	/* wolfSSL's verify callback reports its date errors as the
+	 * NOT_AFTER/NOT_BEFORE "field" errors. */
+	case ASN_AFTER_DATE_E:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		return TLSPLUG_ERR_CERT_EXPIRED;
+	case ASN_BEFORE_DATE_E:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+		return TLSPLUG_ERR_CERT_NOT_YET_VALID;
+	case DOMAIN_NAME_MISMATCH:
+	case IPADDR_MISMATCH:
+		return TLSPLUG_ERR_CERT_HOSTNAME;
+	case ASN_SELF_SIGNED_E:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		return TLSPLUG_ERR_CERT_SELF_SIGNED;
+	case ASN_NO_SIGNER_E:
+	case NOT_CA_ERROR:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+	case X509_V_ERR_CERT_UNTRUSTED:
+	case X509_V_ERR_CERT_REJECTED:
+		return TLSPLUG_ERR_CERT_UNTRUSTED;
+	case ASN_SIG_CONFIRM_E:
+	case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+	case X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
+		return TLSPLUG_ERR_CERT_SIGNATURE;
+	case EXTKEYUSE_AUTH_E:
+	case KEYUSE_SIGNATURE_E:
+	case KEYUSE_ENCIPHER_E:
+	case X509_V_ERR_INVALID_PURPOSE:
+		return TLSPLUG_ERR_CERT_PURPOSE;
+	case CRL_CERT_REVOKED:
+	case OCSP_CERT_REVOKED:
+	case X509_V_ERR_CERT_REVOKED:
+		return TLSPLUG_ERR_CERT_REVOKED;
+	case X509_V_ERR_OUT_OF_MEM:
+		/* Not a verdict on the certificate. */
+		return TLSPLUG_ERR_NOMEM;
+	case VERIFY_CERT_ERROR:
+	case ASN_PARSE_E:
+	case ASN_CRIT_EXT_E:
+	case ASN_SIG_OID_E:
+	case ASN_SIG_HASH_E:
+	case ASN_SIG_KEY_E:
+	case ASN_NAME_INVALID_E:
+	case MAX_CHAIN_ERROR:
+	case X509_V_ERR_APPLICATION_VERIFICATION:
+		return TLSPLUG_ERR_CERT_INVALID;
+	default:
+		return 0;
+	}
+}
+
+/* Why a certificate failed, in words. */
+static const char *
+wolfp_verify_text(int code, char *buf, size_t size)
+{
+	switch (wolfp_verify_category(code)) {
+	case TLSPLUG_ERR_CERT_EXPIRED:
+		return "certificate has expired";
+	case TLSPLUG_ERR_CERT_NOT_YET_VALID:
+		return "certificate is not yet valid";
+	case TLSPLUG_ERR_CERT_SELF_SIGNED:
+		return "self-signed certificate";
+	case TLSPLUG_ERR_CERT_UNTRUSTED:
+		return "no trusted issuer (unknown CA)";
+	case TLSPLUG_ERR_CERT_SIGNATURE:
+		return "certificate signature failure";
+	case TLSPLUG_ERR_CERT_PURPOSE:
+		return "key usage or extended key usage does not allow "
+		       "this use";
+	case TLSPLUG_ERR_CERT_REVOKED:
+		return "certificate revoked";
+	default:
+		return wolfp_err_text(code, buf, size);
+	}
+}
+
+int
+wolfp_verify_failure(struct wolfp_conn *c, int code, int depth)
+{
+	char ebuf[WOLFP_ERRTEXT_MAX];
+	int cat = wolfp_verify_category(code);
+
+	if (cat == 0)
+		cat = TLSPLUG_ERR_CERT_INVALID;
+	return wolfp_core->set_error(c->err, cat, code,
+		"certificate verify failed: %s (depth %d)",
+		wolfp_verify_text(code, ebuf, sizeof ebuf), depth);
+}
+
+/* Records the first failure, with its message, in the call's error
+ * record (the handshake fails right after, in this call). */
+static void
+wolfp_verify_record(struct wolfp_conn *c, int code, int depth)
+{
+	if (c->verify_error != 0)
+		return;
+	c->verify_error = code != 0 ? code : VERIFY_CERT_ERROR;
+	wolfp_verify_failure(c, c->verify_error, depth);
+}
+
+ssize_t
+wolfp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
+                     size_t size)
+{
+	struct wolfp_conn *c = conn_priv;
+	const unsigned char *der;
+	WOLFSSL_X509_CHAIN *chain;
+	int len;
+
+	if (c->verifying != NULL) {
+		/* The chain being verified, as the peer sent it. */
+		if (c->verifying->certs == NULL ||
+		    index >= (size_t)c->verifying->totalCerts)
+			return 0;
+		der = c->verifying->certs[index].buffer;
+		len = (int)c->verifying->certs[index].length;
+	} else {
+		if (c->ssl == NULL)
+			return 0;
+		chain = wolfSSL_get_peer_chain(c->ssl);
+		if (chain == NULL ||
+		    index >= (size_t)wolfSSL_get_chain_count(chain))
+			return 0;
+		der = wolfSSL_get_chain_cert(chain, (int)index);
+		len = wolfSSL_get_chain_length(chain, (int)index);
+	}
+	if (der == NULL || len <= 0)
+		return 0;
+	if ((size_t)len <= size)
+		memcpy(buf, der, (size_t)len);
+	return len;
+}
+
+int
+wolfp_verify_cb(int ok, WOLFSSL_X509_STORE_CTX *store)
+{
+	WOLFSSL *ssl = wolfSSL_X509_STORE_CTX_get_ex_data(store,
+		wolfSSL_get_ex_data_X509_STORE_CTX_idx());
+	struct wolfp_conn *c = ssl != NULL ? wolfSSL_get_app_data(ssl) : NULL;
+	int depth = store->error_depth;
+	int r;
+
+	if (c == NULL)
+		return ok;
+	if (wolfSSL_get_verify_mode(ssl) == WOLFSSL_VERIFY_NONE)
+		return 1;
+	/* An empty Certificate message: nothing to check; wolfSSL fails
+	 * the handshake itself when one was required. */
+	if (store->totalCerts == 0)
+		return ok;
+	if (!ok) {
+		wolfp_verify_record(c, store->error, depth);
+		return 0;
+	}
+	if (depth != 0 || c->verify_error != 0)
+		return c->verify_error == 0;
+	/* The chain up to the leaf verified: now the core's identity
+	 * checks, the same on every engine. */
+	c->verifying = store;
+	r = wolfp_core->check_peer(c->host, TLSPLUG_OK, c->err);
+	c->verifying = NULL;
+	if (r == TLSPLUG_OK)
+		return 1;
+	/* The core recorded why. */
+	c->cb_status = r;
+	c->verify_error = X509_V_ERR_APPLICATION_VERIFICATION;
+	store->error = X509_V_ERR_APPLICATION_VERIFICATION;
+	return 0;
+}
