@@ -131,42 +131,62 @@ wolfp_version_text(int v)
 	}
 }
 
+/* Appends suite p (2 bytes) to e's list if the version bounds leave it
+ * usable; notes which versions keep one. */
+static void
+wolfp_suite_add(struct wolfp_engine *e, const unsigned char *p, int *has12,
+                int *has13)
+{
+	int is13 = wolfp_is_tls13_suite(p);
+
+	if (is13 && e->max_version != 0 && e->max_version < 0x0304)
+		return;
+	if (!is13 && e->min_version == 0x0304)
+		return;
+	e->suites[e->suites_len++] = p[0];
+	e->suites[e->suites_len++] = p[1];
+	if (is13)
+		*has13 = 1;
+	else
+		*has12 = 1;
+}
+
+/*
+ * The list is always explicit, the default too, and holds only the
+ * suites the version bounds can use: wolfSSL offers every suite it is
+ * given, so a client limited to TLS 1.3 would otherwise offer TLS 1.2
+ * suites as well, and a TLS 1.2 server would pick one where other
+ * engines see that no version is shared.
+ */
 int
 wolfp_ciphers_build(struct wolfp_engine *e, struct tlsplug_error *err)
 {
 	const struct tlsplug_bconfig *cfg = e->cfg;
+	size_t n = cfg->nciphers > 0 ? cfg->nciphers : wolfp_default_len / 2;
 	int has12 = 0, has13 = 0;
-	size_t i, n = 0;
+	size_t i;
 
-	if (cfg->nciphers == 0) {
-		/* The plugin's secure default (see the top of this file). */
-		e->suites = NULL;
-		e->suites_len = 0;
-		return TLSPLUG_OK;
-	}
-	e->suites = wolfp_core->alloc(2 * cfg->nciphers);
+	e->suites_len = 0;
+	e->suites = wolfp_core->alloc(2 * n);
 	if (e->suites == NULL)
 		return wolfp_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
 		                             "out of memory");
-	for (i = 0; i < cfg->nciphers; i++) {
-		uint16_t id = cfg->ciphers[i];
+	for (i = 0; i < n; i++) {
+		unsigned char p[2];
 
-		/* Signalling values, not suites. */
-		if (id == 0x00FF || id == 0x5600 || !wolfp_has_suite(id))
+		if (cfg->nciphers == 0) {
+			wolfp_suite_add(e, wolfp_default + 2 * i, &has12,
+			                &has13);
 			continue;
-		e->suites[n++] = (unsigned char)(id >> 8);
-		e->suites[n++] = (unsigned char)(id & 0xff);
-		if (wolfp_is_tls13_suite(e->suites + n - 2))
-			has13 = 1;
-		else
-			has12 = 1;
+		}
+		/* Signalling values, not suites. */
+		if (cfg->ciphers[i] == 0x00FF || cfg->ciphers[i] == 0x5600 ||
+		    !wolfp_has_suite(cfg->ciphers[i]))
+			continue;
+		p[0] = (unsigned char)(cfg->ciphers[i] >> 8);
+		p[1] = (unsigned char)(cfg->ciphers[i] & 0xff);
+		wolfp_suite_add(e, p, &has12, &has13);
 	}
-	e->suites_len = n;
-	/* What the bounds leave of them. */
-	if (e->max_version != 0 && e->max_version < 0x0304)
-		has13 = 0;
-	if (e->min_version == 0x0304)
-		has12 = 0;
 	if (!has12 && !has13)
 		return wolfp_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
 			"ciphers: none of the %zu requested suites is "
@@ -182,26 +202,9 @@ wolfp_ciphers_build(struct wolfp_engine *e, struct tlsplug_error *err)
 	return TLSPLUG_OK;
 }
 
-/* The suites e uses: the list asked for, or the default. */
-static void
-wolfp_suites_of(const struct wolfp_engine *e, const unsigned char **p,
-                int *len)
-{
-	if (e->suites != NULL) {
-		*p = e->suites;
-		*len = (int)e->suites_len;
-	} else {
-		*p = wolfp_default;
-		*len = (int)wolfp_default_len;
-	}
-}
-
 int
 wolfp_apply_params(WOLFSSL_CTX *w, const struct wolfp_engine *e)
 {
-	const unsigned char *p;
-	int len;
-
 	if (e->min_version != 0 &&
 	    wolfSSL_CTX_set_min_proto_version(w, e->min_version) !=
 	    WOLFSSL_SUCCESS)
@@ -210,17 +213,14 @@ wolfp_apply_params(WOLFSSL_CTX *w, const struct wolfp_engine *e)
 	    wolfSSL_CTX_set_max_proto_version(w, e->max_version) !=
 	    WOLFSSL_SUCCESS)
 		return -1;
-	wolfp_suites_of(e, &p, &len);
-	return wolfSSL_CTX_set_cipher_list_bytes(w, p, len) ==
+	return wolfSSL_CTX_set_cipher_list_bytes(w, e->suites,
+	                                         (int)e->suites_len) ==
 	       WOLFSSL_SUCCESS ? 0 : -1;
 }
 
 int
 wolfp_apply_ssl(WOLFSSL *ssl, const struct wolfp_engine *e)
 {
-	const unsigned char *p;
-	int len;
-
 	if (wolfSSL_set_min_proto_version(ssl, e->min_version != 0 ?
 	                                  e->min_version : 0x0302) !=
 	    WOLFSSL_SUCCESS ||
@@ -228,7 +228,7 @@ wolfp_apply_ssl(WOLFSSL *ssl, const struct wolfp_engine *e)
 	                                  e->max_version : 0x0304) !=
 	    WOLFSSL_SUCCESS)
 		return -1;
-	wolfp_suites_of(e, &p, &len);
-	return wolfSSL_set_cipher_list_bytes(ssl, p, len) ==
+	return wolfSSL_set_cipher_list_bytes(ssl, e->suites,
+	                                     (int)e->suites_len) ==
 	       WOLFSSL_SUCCESS ? 0 : -1;
 }

@@ -119,23 +119,25 @@ wolfp_eof(struct wolfp_conn *c, enum wolfp_phase phase, long native)
 }
 
 /*
- * A TLS 1.2 server that required a client certificate and got none fails
- * without telling the client (wolfSSL notices only at the
- * ClientKeyExchange and sends no alert).  Send the handshake_failure
- * alert other engines send there, as wolfSSL would: the server has not
- * sent its ChangeCipherSpec yet, so the record is plaintext.
+ * Two handshake failures after which wolfSSL does not tell the peer,
+ * which then waits: a TLS 1.2 server that required a client certificate
+ * and got none (wolfSSL notices at the ClientKeyExchange), and a client
+ * whose server chose a version outside its bounds (at the ServerHello).
+ * Send the alert other engines send there (handshake_failure,
+ * protocol_version), as wolfSSL would: neither side has sent its
+ * ChangeCipherSpec (TLS 1.2) or keys (a refused ServerHello) yet, so the
+ * record is plaintext.
  */
 static void
-wolfp_alert_no_cert(struct wolfp_conn *c)
+wolfp_send_alert(struct wolfp_conn *c, unsigned char description)
 {
-	static const unsigned char alert[] = {
+	unsigned char alert[] = {
 		21, 3, 3, 0, 2,       /* alert record, TLS 1.2, 2 bytes */
-		2, 40                 /* fatal handshake_failure */
+		2, description        /* fatal */
 	};
 	WOLFSSL_ALERT_HISTORY h;
 
-	if (c->role != TLSPLUG_SERVER || c->alert_sent ||
-	    wolfSSL_version(c->ssl) != 0x0303)
+	if (c->alert_sent || wolfSSL_is_init_finished(c->ssl))
 		return;
 	if (wolfSSL_get_alert_history(c->ssl, &h) == WOLFSSL_SUCCESS &&
 	    h.last_tx.level > 0)          /* -1: no alert sent */
@@ -192,8 +194,11 @@ wolfp_status(struct wolfp_conn *c, int ret, enum wolfp_phase phase)
 			"%s failed: transport error", wolfp_phase_name[phase]);
 	}
 	cat = wolfp_code_category(e);
-	if (cat == TLSPLUG_ERR_PEER_NO_CERT)
-		wolfp_alert_no_cert(c);
+	if (cat == TLSPLUG_ERR_PEER_NO_CERT && c->role == TLSPLUG_SERVER &&
+	    wolfSSL_version(c->ssl) == 0x0303)
+		wolfp_send_alert(c, handshake_failure);
+	if (cat == TLSPLUG_ERR_NO_SHARED_VERSION && c->role == TLSPLUG_CLIENT)
+		wolfp_send_alert(c, protocol_version);
 	if (cat == TLSPLUG_ERR_ALERT_RECEIVED) {
 		if (wolfSSL_get_alert_history(c->ssl, &h) == WOLFSSL_SUCCESS &&
 		    h.last_rx.level == alert_fatal)

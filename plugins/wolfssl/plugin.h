@@ -39,8 +39,9 @@ struct wolfp_engine {
 	int min_version;
 	int max_version;
 	int verify_mode;
-	/* The suites asked for, as 2-byte wire ids that this wolfSSL has, in
-	 * order; NULL: the engine's default. */
+	/* The suites to use, as 2-byte wire ids, in order: those asked for
+	 * that this wolfSSL has (or the plugin's default), minus those the
+	 * version bounds rule out. */
 	unsigned char *suites;
 	size_t suites_len;
 	/* One WOLFSSL_CTX per certificate chain (a WOLFSSL_CTX holds one
@@ -97,9 +98,8 @@ extern const struct tlsplug_context_ops wolfp_context_ops;
 
 /* Builds the plugin's default suite list (plugin init); 0, or -1. */
 int wolfp_ciphers_init(void);
-/* Keeps cfg's suites that this wolfSSL has, in order, in e->suites (NULL:
- * the default), checks that something usable remains and narrows e's
- * version range to the versions they cover. */
+/* Builds e->suites from cfg (see there), checks that something usable
+ * remains and narrows e's version range to the versions it covers. */
 int wolfp_ciphers_build(struct wolfp_engine *e, struct tlsplug_error *err);
 /* Sets e's suites and version bounds on a WOLFSSL_CTX; 0, or -1. */
 int wolfp_apply_params(WOLFSSL_CTX *w, const struct wolfp_engine *e);
