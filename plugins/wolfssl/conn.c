@@ -272,6 +272,7 @@ wolfp_conn_handshake(void *conn_priv, struct tlsplug_error *err)
 	struct wolfp_conn *c = conn_priv;
 	int i, r, rc = TLSPLUG_WANT_READ;
 
+	wolfp_thread_mark();
 	for (i = 0; i < WOLFP_RETRY_MAX; i++) {
 		wolfp_begin(c, err);
 		r = c->role == TLSPLUG_CLIENT ? wolfSSL_connect(c->ssl) :

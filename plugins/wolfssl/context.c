@@ -274,6 +274,7 @@ wolfp_context_init(void *ctx_priv, enum tlsplug_role role,
 {
 	struct wolfp_ctx *ctx = ctx_priv;
 
+	wolfp_thread_mark();
 	return wolfp_engine_init(&ctx->eng, role, cfg, err);
 }
 

@@ -89,6 +89,12 @@ struct wolfp_conn {
 	WOLFSSL_X509_STORE_CTX *verifying;
 };
 
+/* ---- wolfssl.c ---------------------------------------------------------- */
+
+/* Marks the calling thread as one that used wolfSSL's EC code, so its
+ * per-thread EC cache is freed when it exits (see wolfssl.c). */
+void wolfp_thread_mark(void);
+
 /* ---- context.c ---------------------------------------------------------- */
 
 /* The context entry points, both roles. */

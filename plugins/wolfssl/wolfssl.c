@@ -32,6 +32,14 @@
  * internals: reference counts, the session cache, the certificate
  * manager).  A WOLFSSL is used by one thread at a time.
  *
+ * One exception, for wolfSSL's sake, not ours: built with FP_ECC (Debian's
+ * is), wolfSSL keeps a cache of precomputed EC points per thread, which a
+ * thread must free with wc_ecc_fp_free() before it ends, or the cache
+ * leaks with it.  A thread that runs a handshake or builds a context
+ * through the plugin is marked with a thread-specific key (created at
+ * init, deleted at fini) whose destructor frees that cache when the
+ * thread exits.  The plugin keeps nothing of its own there.
+  *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_TLS1_0: Debian's wolfSSL is built without
  *     WOLFSSL_ALLOW_TLSV10 (it has no TLS 1.0 at all); a build that has
@@ -40,11 +48,13 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 
 #include <tlsplug/backend.h>
 
@@ -63,6 +73,28 @@ static const char *const wolfp_ca_dirs[] = {
 	"/etc/pki/ca-trust/source/anchors",
 	"/etc/pki/tls/certs",
 };
+
+/* ---- wolfSSL's per-thread EC cache (see the top of this file) ---------- */
+
+static pthread_key_t wolfp_thread_key;
+static int wolfp_thread_key_made;     /* set by init, cleared by fini */
+
+static void
+wolfp_thread_exit(void *unused)
+{
+	(void)unused;
+#ifdef FP_ECC
+	wc_ecc_fp_free();
+#endif
+}
+
+void
+wolfp_thread_mark(void)
+{
+	if (wolfp_thread_key_made &&
+	    pthread_getspecific(wolfp_thread_key) == NULL)
+		(void)pthread_setspecific(wolfp_thread_key, &wolfp_thread_key);
+}
 
 /* ---- engine facts ------------------------------------------------------ */
 
@@ -101,6 +133,11 @@ wolfp_engine_version(void)
 static void
 wolfp_fini(void)
 {
+	/* No destructor may run once the plugin can be unloaded. */
+	if (wolfp_thread_key_made) {
+		wolfp_thread_key_made = 0;
+		(void)pthread_key_delete(wolfp_thread_key);
+	}
 	wolfSSL_Cleanup();
 }
 
@@ -126,6 +163,12 @@ wolfp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, 0,
 			"wolfSSL lists no usable cipher suite");
 	}
+	if (pthread_key_create(&wolfp_thread_key, wolfp_thread_exit) != 0) {
+		wolfSSL_Cleanup();
+		return core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
+			"cannot create a thread-specific key");
+	}
+	wolfp_thread_key_made = 1;
 	snprintf(wolfp_version_text, sizeof wolfp_version_text,
 	         "wolfSSL %s", wolfSSL_lib_version());
 	wolfp_trust_source_init();
