@@ -13,6 +13,9 @@ extern const struct bench_native bench_native_openssl;
 #ifdef BENCH_HAVE_GNUTLS
 extern const struct bench_native bench_native_gnutls;
 #endif
+#ifdef BENCH_HAVE_WOLFSSL
+extern const struct bench_native bench_native_wolfssl;
+#endif
 
 const struct bench_native *const bench_natives[] = {
 #ifdef BENCH_HAVE_OPENSSL
@@ -20,6 +23,9 @@ const struct bench_native *const bench_natives[] = {
 #endif
 #ifdef BENCH_HAVE_GNUTLS
 	&bench_native_gnutls,
+#endif
+#ifdef BENCH_HAVE_WOLFSSL
+	&bench_native_wolfssl,
 #endif
 	NULL
 };
