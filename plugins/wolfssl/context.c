@@ -162,6 +162,8 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 		                 (unsigned)cfg->alpn_wire_len) != 0)
 			goto fail;
 		need_trust = cfg->validate;
+		if (TLSPLUG_CORE_HAS(wolfp_core, 1, session_ready))
+			wolfSSL_CTX_sess_set_new_cb(w, wolfp_session_new_cb);
 	}
 	if (need_trust) {
 		if (cfg->trust != NULL && !cfg->trust->system)

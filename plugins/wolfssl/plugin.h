@@ -157,6 +157,9 @@ ssize_t wolfp_conn_peer_cert(void *conn_priv, size_t index,
 
 /* The connection entry points. */
 extern const struct tlsplug_conn_ops wolfp_conn_ops;
+/* wolfSSL's new-session callback on client contexts: hands the session
+ * to core->session_ready (when the core has it). */
+int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
 /* The transport callbacks, installed on every WOLFSSL_CTX. */
 int wolfp_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx);
 int wolfp_io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx);
