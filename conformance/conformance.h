@@ -367,4 +367,57 @@ CONF_CASE(case_interop_tls13_ed25519);
 CONF_CASE(case_interop_bad_certs_same_category);
 CONF_CASE(case_interop_version_mismatch_same_category);
 
+/* ------------------------------------------------------------------------
+ * Key logging, exporters, groups and signature algorithms
+ * (cases_secrets.c, cases_groups.c).
+ * ------------------------------------------------------------------------ */
+
+/* Key log lines one side's callback received. */
+#define CONF_KEYLOG_MAX 16
+struct conf_keylog {
+	int n;                     /* lines received (may pass the max) */
+	char line[CONF_KEYLOG_MAX][300];
+};
+/* The key log callback filling a struct conf_keylog. */
+void conf_keylog_collect(const struct tlsplug_conn *conn, const char *line,
+                         void *data);
+/* One side's key settings (IANA names), beside its struct conf_side. */
+struct conf_keys {
+	const char *const *groups;
+	size_t ngroups;
+	const char *const *sigalgs;
+	size_t nsigalgs;
+	struct conf_keylog *log;   /* key log callback's lines, or NULL */
+	const char *keylog_file;
+};
+/* A config from side and k (NULL: none).  Returns 0 or -1 with why. */
+int conf_keys_config(const struct conf_env *env,
+                     const struct conf_side *side, const struct conf_keys *k,
+                     struct tlsplug_config **out, char *why, size_t whylen);
+/* Both configs, gated on the capabilities the key settings need (a side
+ * without one must refuse its context: conf_gate), then the pair for
+ * "localhost".  Returns 1 to go on (p to free), else 0 with *result (0:
+ * refused cleanly, -1: why filled). */
+int conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
+                   const struct conf_keys *ck, const struct conf_side *ss,
+                   const struct conf_keys *sk, struct conf_pair *p,
+                   int *result, char *why, size_t whylen);
+
+CONF_CASE(case_keylog_tls13);
+CONF_CASE(case_keylog_tls12);
+CONF_CASE(case_keylog_file_and_env);
+CONF_CASE(case_keylog_file_unopenable);
+CONF_CASE(case_exporter_tls13);
+CONF_CASE(case_exporter_tls12);
+CONF_CASE(case_exporter_channel_binding);
+CONF_CASE(case_exporter_before_handshake);
+CONF_CASE(case_groups_each_tls13);
+CONF_CASE(case_groups_each_tls12);
+CONF_CASE(case_groups_retry_request);
+CONF_CASE(case_groups_no_shared);
+CONF_CASE(case_groups_post_quantum);
+CONF_CASE(case_groups_unknown_name);
+CONF_CASE(case_sigalgs_restrict);
+CONF_CASE(case_sigalgs_no_shared);
+
 #endif

@@ -15,6 +15,8 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/cases_sni.c \
 	conformance/cases_data.c \
 	conformance/cases_order.c \
+	conformance/cases_secrets.c \
+	conformance/cases_groups.c \
 	conformance/table.c
 
 # Makes the certificates the suite needs; installed so that an installed

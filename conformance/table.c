@@ -95,6 +95,22 @@ const struct conf_case conf_cases[] = {
 	CASE(shutdown_tls12),
 	CASE(ragged_eof_client),
 	CASE(ragged_eof_server),
+	CASE(keylog_tls13),
+	CASE(keylog_tls12),
+	CASE(keylog_file_and_env),
+	CASE(keylog_file_unopenable),
+	CASE(exporter_tls13),
+	CASE(exporter_tls12),
+	CASE(exporter_channel_binding),
+	CASE(exporter_before_handshake),
+	CASE(groups_each_tls13),
+	CASE(groups_each_tls12),
+	CASE(groups_retry_request),
+	CASE(groups_no_shared),
+	CASE(groups_post_quantum),
+	CASE(groups_unknown_name),
+	CASE(sigalgs_restrict),
+	CASE(sigalgs_no_shared),
 };
 const size_t conf_case_count = sizeof(conf_cases) / sizeof(conf_cases[0]);
 
@@ -147,6 +163,18 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(shutdown_tls12),
 	CASE(ragged_eof_client),
 	CASE(ragged_eof_server),
+	CASE(keylog_tls13),
+	CASE(keylog_tls12),
+	CASE(exporter_tls13),
+	CASE(exporter_tls12),
+	CASE(exporter_channel_binding),
+	CASE(groups_each_tls13),
+	CASE(groups_each_tls12),
+	CASE(groups_retry_request),
+	CASE(groups_no_shared),
+	CASE(groups_post_quantum),
+	CASE(sigalgs_restrict),
+	CASE(sigalgs_no_shared),
 };
 const size_t conf_interop_case_count =
 	sizeof(conf_interop_cases) / sizeof(conf_interop_cases[0]);

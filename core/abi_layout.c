@@ -59,7 +59,8 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_core, match_hostname)
 PIN(tlsplug_core, check_peer, 80);
 PIN(tlsplug_core, select_server, 88);
 PIN(tlsplug_core, session_ready, 96);
-_Static_assert(sizeof(struct tlsplug_core) == 104,
+PIN(tlsplug_core, keylog, 104);
+_Static_assert(sizeof(struct tlsplug_core) == 112,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
@@ -88,7 +89,9 @@ PIN(tlsplug_conn_ops, peer_cert, 88);
 PIN(tlsplug_conn_ops, set_session, 96);
 PIN(tlsplug_conn_ops, resumed, 104);
 PIN(tlsplug_conn_ops, verified_cert, 112);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 120,
+PIN(tlsplug_conn_ops, export_keying_material, 120);
+PIN(tlsplug_conn_ops, group, 128);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 136,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */
@@ -99,7 +102,9 @@ _Static_assert(TLSPLUG_SIZE_THROUGH(struct tlsplug_info_ops,
                "info ops minor 0 size changed");
 /* struct tlsplug_info_ops, minor 1 */
 PIN(tlsplug_info_ops, sha256, 16);
-_Static_assert(sizeof(struct tlsplug_info_ops) == 24,
+PIN(tlsplug_info_ops, groups, 24);
+PIN(tlsplug_info_ops, sigalgs, 32);
+_Static_assert(sizeof(struct tlsplug_info_ops) == 40,
                "info ops size changed: add members behind a fence");
 
 /* The configuration view handed to plugins. */
@@ -141,7 +146,11 @@ PIN(tlsplug_bconfig, session_tickets, 100);
 PIN(tlsplug_bconfig, ticket_key, 104);
 PIN(tlsplug_bconfig, ticket_key_len, 112);
 PIN(tlsplug_bconfig, ticket_lifetime, 120);
-_Static_assert(sizeof(struct tlsplug_bconfig) == 128,
+PIN(tlsplug_bconfig, groups, 128);
+PIN(tlsplug_bconfig, ngroups, 136);
+PIN(tlsplug_bconfig, sigalgs, 144);
+PIN(tlsplug_bconfig, nsigalgs, 152);
+_Static_assert(sizeof(struct tlsplug_bconfig) == 160,
                "backend config view size changed: add members behind a "
                "fence");
 PIN(tlsplug_san, type, 0);

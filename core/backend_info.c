@@ -2,7 +2,8 @@
  * backend_info.c -- what a backend record says about its plugin: name,
  * path, state and reject reason (read under the registry's lock: loading
  * is lazy), and, for a usable plugin, the descriptor's description,
- * versions, capabilities, priority, cipher suites and system trust source;
+ * versions, capabilities, priority, cipher suites, groups, signature
+ * algorithms and system trust source;
  * tlsplug_capability_name() names one capability bit.
  */
 #include "config.h"
@@ -104,6 +105,26 @@ tlsplug_backend_cipher_suites(const struct tlsplug_backend *b, uint16_t *ids,
 	return b->d->info->cipher_suites(ids, max);
 }
 
+size_t
+tlsplug_backend_groups(const struct tlsplug_backend *b, uint16_t *ids,
+                       size_t max)
+{
+	if (!usable(b) || !(b->d->caps & TLSPLUG_CAP_GROUPS) ||
+	    !TLSPLUG_OPS_HAS(b->d, info, 1, groups))
+		return 0;
+	return b->d->info->groups(ids, ids == NULL ? 0 : max);
+}
+
+size_t
+tlsplug_backend_sigalgs(const struct tlsplug_backend *b, uint16_t *ids,
+                        size_t max)
+{
+	if (!usable(b) || !(b->d->caps & TLSPLUG_CAP_SIGALGS) ||
+	    !TLSPLUG_OPS_HAS(b->d, info, 1, sigalgs))
+		return 0;
+	return b->d->info->sigalgs(ids, ids == NULL ? 0 : max);
+}
+
 const char *
 tlsplug_backend_system_trust_source(const struct tlsplug_backend *b)
 {
@@ -140,6 +161,10 @@ tlsplug_capability_name(uint64_t cap_bit)
 		{ TLSPLUG_CAP_PINNING, "pinning" },
 		{ TLSPLUG_CAP_VERIFY_CALLBACK, "verify_callback" },
 		{ TLSPLUG_CAP_OPTIONAL_CLIENT_CERT, "optional_client_cert" },
+		{ TLSPLUG_CAP_KEYLOG, "keylog" },
+		{ TLSPLUG_CAP_EXPORTER, "exporter" },
+		{ TLSPLUG_CAP_GROUPS, "groups" },
+		{ TLSPLUG_CAP_SIGALGS, "sigalgs" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

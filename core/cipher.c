@@ -45,27 +45,37 @@ hex_value(int c)
 }
 
 int
+tlsplug__parse_hex16(const char *name, uint16_t *id)
+{
+	/* Raw id: "0x" and 1 to 4 hex digits, any value. */
+	unsigned v = 0;
+	size_t n = 0;
+
+	if (name[0] != '0' || (name[1] != 'x' && name[1] != 'X'))
+		return 0;
+	for (const char *p = name + 2; *p != '\0'; p++, n++) {
+		int d = hex_value(*p);
+
+		if (d < 0 || n >= 4)
+			return -1;
+		v = v * 16 + (unsigned)d;
+	}
+	if (n == 0)
+		return -1;
+	*id = (uint16_t)v;
+	return 1;
+}
+
+int
 tlsplug_cipher_suite_from_name(const char *name, uint16_t *id)
 {
+	int rc;
+
 	if (name == NULL || id == NULL)
 		return TLSPLUG_ERR_NOT_FOUND;
-	if (name[0] == '0' && (name[1] == 'x' || name[1] == 'X')) {
-		/* Raw id: 1 to 4 hex digits, any value. */
-		unsigned v = 0;
-		size_t n = 0;
-
-		for (const char *p = name + 2; *p != '\0'; p++, n++) {
-			int d = hex_value(*p);
-
-			if (d < 0 || n >= 4)
-				return TLSPLUG_ERR_NOT_FOUND;
-			v = v * 16 + (unsigned)d;
-		}
-		if (n == 0)
-			return TLSPLUG_ERR_NOT_FOUND;
-		*id = (uint16_t)v;
-		return TLSPLUG_OK;
-	}
+	rc = tlsplug__parse_hex16(name, id);
+	if (rc != 0)
+		return rc > 0 ? TLSPLUG_OK : TLSPLUG_ERR_NOT_FOUND;
 	for (size_t i = 0; i < SUITE_COUNT; i++) {
 		if (strcasecmp(name, suite_table[i].name) == 0) {
 			*id = suite_table[i].id;

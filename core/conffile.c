@@ -15,7 +15,26 @@ enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
 struct section_values {
 	struct tlsplug__conf_entry backend;
 	struct tlsplug__conf_entry plugin_path;
+	struct tlsplug__conf_entry groups;
+	struct tlsplug__conf_entry sigalgs;
 };
+
+/* The keys, in the order of enum key. */
+enum key { KEY_BACKEND, KEY_PLUGIN_PATH, KEY_GROUPS, KEY_SIGALGS };
+static const char *const key_names[] = {
+	"backend", "plugin_path", "groups", "sigalgs",
+};
+
+static struct tlsplug__conf_entry *
+key_entry(struct section_values *v, enum key k)
+{
+	switch (k) {
+	case KEY_BACKEND: return &v->backend;
+	case KEY_PLUGIN_PATH: return &v->plugin_path;
+	case KEY_GROUPS: return &v->groups;
+	default: return &v->sigalgs;
+	}
+}
 
 struct parser {
 	const char *filename;
@@ -234,6 +253,55 @@ check_plugin_path(struct parser *p, unsigned line, const char *v, size_t vlen)
 	return ok;
 }
 
+/* Checks a `groups` or `sigalgs` value: IANA names separated by commas,
+ * each known, none twice. */
+static bool
+check_names(struct parser *p, unsigned line, enum key k, const char *v,
+            size_t vlen)
+{
+	int (*lookup)(const char *, uint16_t *) = k == KEY_GROUPS ?
+	    tlsplug_group_from_name : tlsplug_sigalg_from_name;
+	const char *kind = k == KEY_GROUPS ? "group" : "signature algorithm";
+	uint16_t ids[256];
+	size_t n = 0, i = 0;
+
+	while (i <= vlen) {
+		size_t j = i, len;
+		const char *item;
+		char name[64];
+
+		while (j < vlen && v[j] != ',')
+			j++;
+		item = v + i;
+		len = j - i;
+		trim(&item, &len);
+		if (len == 0 || len >= sizeof(name)) {
+			diag(p, line, "%s: empty or overlong name in '%.*s'",
+			     key_names[k], (int)vlen, v);
+			return false;
+		}
+		memcpy(name, item, len);
+		name[len] = '\0';
+		if (n == sizeof(ids) / sizeof(ids[0]) ||
+		    lookup(name, &ids[n]) != TLSPLUG_OK) {
+			diag(p, line, "unknown %s '%s' in %s (IANA names%s)",
+			     kind, name, key_names[k], k == KEY_GROUPS ?
+			     ", such as x25519, secp256r1, X25519MLKEM768" :
+			     ", such as rsa_pss_rsae_sha256, ed25519");
+			return false;
+		}
+		for (size_t m = 0; m < n; m++)
+			if (ids[m] == ids[n]) {
+				diag(p, line, "%s '%s' listed twice in %s",
+				     kind, name, key_names[k]);
+				return false;
+			}
+		n++;
+		i = j + 1;
+	}
+	return true;
+}
+
 static void
 entry_clear(struct tlsplug__conf_entry *e)
 {
@@ -303,7 +371,8 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	size_t klen, vlen;
 	struct section_values *target = NULL;
 	struct tlsplug__conf_entry *e;
-	bool is_backend;
+	enum key k;
+	bool ok;
 
 	if (eq == NULL) {
 		diag(p, line, "expected 'key = value' or '[section]'");
@@ -318,11 +387,11 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "missing key before '='");
 		return;
 	}
-	if (klen == 7 && memcmp(key, "backend", 7) == 0) {
-		is_backend = true;
-	} else if (klen == 11 && memcmp(key, "plugin_path", 11) == 0) {
-		is_backend = false;
-	} else {
+	for (k = KEY_BACKEND; k <= KEY_SIGALGS; k++)
+		if (strlen(key_names[k]) == klen &&
+		    memcmp(key, key_names[k], klen) == 0)
+			break;
+	if (k > KEY_SIGALGS) {
 		diag(p, line, "unknown key '%.*s'", (int)klen, key);
 		return;
 	}
@@ -335,8 +404,13 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "empty value for '%.*s'", (int)klen, key);
 		return;
 	}
-	if (is_backend ? !check_backend_list(p, line, v, vlen)
-	               : !check_plugin_path(p, line, v, vlen))
+	if (k == KEY_BACKEND)
+		ok = check_backend_list(p, line, v, vlen);
+	else if (k == KEY_PLUGIN_PATH)
+		ok = check_plugin_path(p, line, v, vlen);
+	else
+		ok = check_names(p, line, k, v, vlen);
+	if (!ok)
 		return;
 	if (sec == SEC_DEFAULT)
 		target = &p->def;
@@ -344,7 +418,7 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		target = &p->app_values;
 	if (target == NULL)
 		return;
-	e = is_backend ? &target->backend : &target->plugin_path;
+	e = key_entry(target, k);
 	entry_set(p, e, line, v, vlen);
 }
 
@@ -394,10 +468,12 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 	resolve(&out->backend, &p.app_values.backend, &p.def.backend);
 	resolve(&out->plugin_path, &p.app_values.plugin_path,
 	        &p.def.plugin_path);
-	entry_clear(&p.def.backend);
-	entry_clear(&p.def.plugin_path);
-	entry_clear(&p.app_values.backend);
-	entry_clear(&p.app_values.plugin_path);
+	resolve(&out->groups, &p.app_values.groups, &p.def.groups);
+	resolve(&out->sigalgs, &p.app_values.sigalgs, &p.def.sigalgs);
+	for (enum key k = KEY_BACKEND; k <= KEY_SIGALGS; k++) {
+		entry_clear(key_entry(&p.def, k));
+		entry_clear(key_entry(&p.app_values, k));
+	}
 	if (p.nomem) {
 		tlsplug__conf_clear(out);
 		return TLSPLUG_ERR_NOMEM;
@@ -448,6 +524,8 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	tlsplug__free(c->path);
 	entry_clear(&c->backend);
 	entry_clear(&c->plugin_path);
+	entry_clear(&c->groups);
+	entry_clear(&c->sigalgs);
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);
 	tlsplug__free(c->diags);

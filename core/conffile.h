@@ -7,6 +7,8 @@
  *   [default]
  *   backend = openssl, gnutls     preference list, first available wins
  *   plugin_path = /opt/a:/opt/b   directories added to the plugin path
+ *   groups = x25519, secp256r1    default key-exchange groups (IANA names)
+ *   sigalgs = ed25519, ...        default signature algorithms
  *   [myapp]                       used when the application is "myapp";
  *   backend = gnutls              overrides [default] whatever the order
  *
@@ -36,6 +38,10 @@ struct tlsplug__conf {
 	bool present;              /* the file exists */
 	struct tlsplug__conf_entry backend;
 	struct tlsplug__conf_entry plugin_path;
+	/* Default key-exchange groups and signature algorithms (IANA names,
+	 * checked) for contexts whose config sets none. */
+	struct tlsplug__conf_entry groups;
+	struct tlsplug__conf_entry sigalgs;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
 };

@@ -36,6 +36,14 @@ struct settings {
 	struct tlsplug_trust_store *trust;   /* NULL: the system store */
 	tlsplug_sni_cb sni_cb;
 	void *sni_data;
+	/* Key logging, groups and signature algorithms. */
+	tlsplug_keylog_cb keylog_cb;
+	void *keylog_data;
+	char *keylog_file;                   /* NULL: none */
+	uint16_t *groups;                    /* IANA code points */
+	size_t ngroups;
+	uint16_t *sigalgs;
+	size_t nsigalgs;
 };
 
 struct tlsplug_config_builder {
@@ -95,6 +103,9 @@ settings_free(struct settings *s)
 	settings_clear_chains(s);
 	tlsplug__free(s->ciphers);
 	alpn_free(s->alpn, s->nalpn);
+	tlsplug__free(s->keylog_file);
+	tlsplug__free(s->groups);
+	tlsplug__free(s->sigalgs);
 	tlsplug_trust_store_unref(s->trust);
 	memset(s, 0, sizeof(*s));
 }
@@ -121,6 +132,21 @@ alpn_copy(char *const *src, size_t n, char ***out)
 	return TLSPLUG_OK;
 }
 
+/* A copy of n code points (NULL for none); returns -1 when out of
+ * memory. */
+static int
+ids_copy(const uint16_t *src, size_t n, uint16_t **out)
+{
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	*out = tlsplug__calloc(n, sizeof(uint16_t));
+	if (*out == NULL)
+		return -1;
+	memcpy(*out, src, n * sizeof(uint16_t));
+	return 0;
+}
+
 /* Deep copy (new references on the handles). */
 static int
 settings_copy(struct settings *dst, const struct settings *src)
@@ -131,6 +157,9 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->chains = NULL;
 	dst->nciphers = dst->nalpn = dst->nchains = 0;
 	dst->trust = NULL;
+	dst->keylog_file = NULL;
+	dst->groups = dst->sigalgs = NULL;
+	dst->ngroups = dst->nsigalgs = 0;
 
 	if (src->nciphers > 0) {
 		dst->ciphers = tlsplug__calloc(src->nciphers, sizeof(uint16_t));
@@ -159,6 +188,17 @@ settings_copy(struct settings *dst, const struct settings *src)
 		dst->nchains = src->nchains;
 	}
 	dst->trust = tlsplug_trust_store_ref(src->trust);
+	if (src->keylog_file != NULL) {
+		dst->keylog_file = tlsplug__strdup(src->keylog_file);
+		if (dst->keylog_file == NULL)
+			goto nomem;
+	}
+	if (ids_copy(src->groups, src->ngroups, &dst->groups) != 0)
+		goto nomem;
+	dst->ngroups = src->ngroups;
+	if (ids_copy(src->sigalgs, src->nsigalgs, &dst->sigalgs) != 0)
+		goto nomem;
+	dst->nsigalgs = src->nsigalgs;
 	return TLSPLUG_OK;
 nomem:
 	settings_free(dst);
@@ -394,6 +434,102 @@ tlsplug_config_builder_set_sni_callback(struct tlsplug_config_builder *b,
 	return TLSPLUG_OK;
 }
 
+/* ---- key logging, groups, signature algorithms ----------------------- */
+
+int
+tlsplug_config_builder_set_keylog_callback(struct tlsplug_config_builder *b,
+                                           tlsplug_keylog_cb cb,
+                                           void *user_data)
+{
+	BUILDER_CHECK(b);
+	b->s.keylog_cb = cb;
+	b->s.keylog_data = cb != NULL ? user_data : NULL;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_config_builder_set_keylog_file(struct tlsplug_config_builder *b,
+                                       const char *path)
+{
+	char *copy = NULL;
+
+	BUILDER_CHECK(b);
+	if (path != NULL && strlen(path) > 4095)
+		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
+		    "key log file: the path is %zu bytes long (at most 4095)",
+		    strlen(path));
+	if (path != NULL && *path != '\0') {
+		copy = tlsplug__strdup(path);
+		if (copy == NULL)
+			return nomem(b, "key log file");
+	}
+	tlsplug__free(b->s.keylog_file);
+	b->s.keylog_file = copy;
+	return TLSPLUG_OK;
+}
+
+/* Sets a list of names as code points, looked up by lookup(); `what` is
+ * the setting ("groups"), `kind` one entry ("group"). */
+static int
+set_named_ids(struct tlsplug_config_builder *b, const char *const *names,
+              size_t n, int (*lookup)(const char *, uint16_t *),
+              const char *what, const char *kind, uint16_t **ids,
+              size_t *nids)
+{
+	uint16_t *copy = NULL;
+
+	if (names == NULL && n > 0)
+		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
+		    "%s: name list is NULL but count is %zu", what, n);
+	if (n > 256)
+		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
+		    "%s: %zu names is more than 256", what, n);
+	if (n > 0) {
+		copy = tlsplug__calloc(n, sizeof(*copy));
+		if (copy == NULL)
+			return nomem(b, what);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (names[i] == NULL || lookup(names[i], &copy[i]) !=
+		    TLSPLUG_OK) {
+			tlsplug__free(copy);
+			return tlsplug__error_set(&b->error,
+			    TLSPLUG_ERR_INVALID, "%s: unknown %s \"%s\"",
+			    what, kind, names[i] != NULL ? names[i] : "(null)");
+		}
+		for (size_t j = 0; j < i; j++)
+			if (copy[j] == copy[i]) {
+				tlsplug__free(copy);
+				return tlsplug__error_set(&b->error,
+				    TLSPLUG_ERR_INVALID, "%s: %s \"%s\" is "
+				    "listed twice", what, kind, names[i]);
+			}
+	}
+	tlsplug__free(*ids);
+	*ids = copy;
+	*nids = n;
+	return TLSPLUG_OK;
+}
+
+int
+tlsplug_config_builder_set_groups(struct tlsplug_config_builder *b,
+                                  const char *const *names, size_t n)
+{
+	BUILDER_CHECK(b);
+	return set_named_ids(b, names, n, tlsplug_group_from_name, "groups",
+	                     "group", &b->s.groups, &b->s.ngroups);
+}
+
+int
+tlsplug_config_builder_set_sigalgs(struct tlsplug_config_builder *b,
+                                   const char *const *names, size_t n)
+{
+	BUILDER_CHECK(b);
+	return set_named_ids(b, names, n, tlsplug_sigalg_from_name,
+	                     "sigalgs", "signature algorithm", &b->s.sigalgs,
+	                     &b->s.nsigalgs);
+}
+
 /* ---- hashing and equality ------------------------------------------- */
 
 #define FNV_OFFSET UINT64_C(0xcbf29ce484222325)
@@ -471,6 +607,14 @@ hash_settings(const struct settings *s)
 		h = hash_blob(h, &bt.pem);
 	h = fnv(h, &s->sni_cb, sizeof(s->sni_cb));
 	h = fnv(h, &s->sni_data, sizeof(s->sni_data));
+	h = fnv(h, &s->keylog_cb, sizeof(s->keylog_cb));
+	h = fnv(h, &s->keylog_data, sizeof(s->keylog_data));
+	if (s->keylog_file != NULL)
+		h = fnv(h, s->keylog_file, strlen(s->keylog_file) + 1);
+	h = fnv_size(h, s->ngroups);
+	h = fnv(h, s->groups, s->ngroups * sizeof(uint16_t));
+	h = fnv_size(h, s->nsigalgs);
+	h = fnv(h, s->sigalgs, s->nsigalgs * sizeof(uint16_t));
 	return h;
 }
 
@@ -546,6 +690,16 @@ settings_equal(const struct settings *a, const struct settings *b)
 	for (size_t i = 0; i < a->nalpn; i++)
 		if (strcmp(a->alpn[i], b->alpn[i]) != 0)
 			return 0;
+	if (a->keylog_cb != b->keylog_cb || a->keylog_data != b->keylog_data ||
+	    (a->keylog_file == NULL) != (b->keylog_file == NULL) ||
+	    (a->keylog_file != NULL &&
+	     strcmp(a->keylog_file, b->keylog_file) != 0) ||
+	    a->ngroups != b->ngroups || a->nsigalgs != b->nsigalgs ||
+	    (a->ngroups > 0 && memcmp(a->groups, b->groups,
+	                              a->ngroups * sizeof(uint16_t)) != 0) ||
+	    (a->nsigalgs > 0 && memcmp(a->sigalgs, b->sigalgs,
+	                               a->nsigalgs * sizeof(uint16_t)) != 0))
+		return 0;
 	for (size_t i = 0; i < a->nchains; i++)
 		if (!cert_equal(a->chains[i].cert, b->chains[i].cert) ||
 		    !cert_equal(a->chains[i].extra, b->chains[i].extra) ||
@@ -680,6 +834,10 @@ build_view(struct tlsplug_config *c)
 	    TLSPLUG_CLIENT_CERT_NONE;
 	v->session_tickets = 1;
 	v->ticket_lifetime = 7200;
+	v->groups = s->groups;
+	v->ngroups = s->ngroups;
+	v->sigalgs = s->sigalgs;
+	v->nsigalgs = s->nsigalgs;
 	return TLSPLUG_OK;
 }
 
@@ -821,6 +979,36 @@ size_t
 tlsplug_config_cert_chain_count(const struct tlsplug_config *c)
 {
 	return c == NULL ? 0 : c->s.nchains;
+}
+
+const char *
+tlsplug_config_keylog_file(const struct tlsplug_config *c)
+{
+	return c == NULL ? NULL : c->s.keylog_file;
+}
+
+size_t
+tlsplug_config_groups(const struct tlsplug_config *c, const uint16_t **ids)
+{
+	if (ids != NULL)
+		*ids = c == NULL ? NULL : c->s.groups;
+	return c == NULL ? 0 : c->s.ngroups;
+}
+
+size_t
+tlsplug_config_sigalgs(const struct tlsplug_config *c, const uint16_t **ids)
+{
+	if (ids != NULL)
+		*ids = c == NULL ? NULL : c->s.sigalgs;
+	return c == NULL ? 0 : c->s.nsigalgs;
+}
+
+tlsplug_keylog_cb
+tlsplug__config_keylog_cb(const struct tlsplug_config *c, void **user_data)
+{
+	if (user_data != NULL)
+		*user_data = c->s.keylog_data;
+	return c->s.keylog_cb;
 }
 
 const struct tlsplug_bconfig *

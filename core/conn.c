@@ -824,3 +824,40 @@ tlsplug_conn_error(const struct tlsplug_conn *conn)
 {
 	return conn == NULL ? NULL : conn->error;
 }
+
+/* ---- for the core's features on top of the entry points ---------------- */
+
+void *
+tlsplug__conn_done_priv(const struct tlsplug_conn *conn,
+                        const struct tlsplug_backend_descriptor **d)
+{
+	if (conn == NULL || !conn->handshake_done || conn->fatal != 0)
+		return NULL;
+	*d = conn->desc;
+	return conn->priv;
+}
+
+void
+tlsplug__conn_error_init(const struct tlsplug_conn *conn,
+                         struct tlsplug_error *e)
+{
+	rec_init(conn, e);
+}
+
+int
+tlsplug__conn_keep_error(struct tlsplug_conn *conn,
+                         const struct tlsplug_error *e)
+{
+	keep(conn, e);
+	return e->code;
+}
+
+uint16_t
+tlsplug_conn_group(const struct tlsplug_conn *conn)
+{
+	if (conn == NULL || !conn->handshake_done ||
+	    !(conn->desc->caps & TLSPLUG_CAP_GROUPS) ||
+	    !TLSPLUG_OPS_HAS(conn->desc, conn, 1, group))
+		return 0;
+	return conn->ops->group(conn->priv);
+}

@@ -24,8 +24,11 @@ struct sni_slot {
 	 * context_ops.release_slot. */
 	void *value;
 	/* ABI 1.1 plugins (select_server): the plugin context the core built
-	 * from config with context_ops.init, released with fini. */
+	 * from config with context_ops.init, released with fini; bcfg is
+	 * the view it was built from (config's, with the context's default
+	 * groups and signature algorithms). */
 	void *priv;
+	struct tlsplug_bconfig bcfg;
 };
 
 struct tlsplug_context {
@@ -42,6 +45,12 @@ struct tlsplug_context {
 	struct sni_slot **slots;  /* pointers, so slot addresses stay put */
 	size_t nslots;
 	size_t slots_cap;
+	/* Key log destinations (NULL: off) and why a file would not open. */
+	struct tlsplug__keylog *keylog;
+	struct tlsplug_error keylog_error;
+	/* Groups and signature algorithms from the configuration files, for
+	 * configs that set none (bcfg and the SNI configs' views). */
+	struct tlsplug__key_defaults keydef;
 };
 
 static const char *
@@ -138,7 +147,7 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 	if (role == TLSPLUG_SERVER && v->nchains == 0 && !v->has_sni_callback)
 		return tlsplug__error_set(e, TLSPLUG_ERR_INVALID,
 		    "a server config needs a certificate chain");
-	return TLSPLUG_OK;
+	return tlsplug__check_key_settings(b, config, v, e);
 }
 
 static const struct tlsplug_backend *
@@ -171,6 +180,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
                     struct tlsplug_context **out, struct tlsplug_error **err)
 {
 	struct tlsplug_error e = { .alert = -1 };
+	struct tlsplug__key_defaults kd;
 	struct tlsplug_context *ctx;
 	int rc;
 
@@ -204,17 +214,23 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	if (b == NULL)
 		return tlsplug__error_export(&e, err);
 	rc = check_config(b, role, config, &e);
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug__key_defaults_load(b, tlsplug__config_bview(config),
+		                                &kd, &e);
 	if (rc != TLSPLUG_OK)
 		return tlsplug__error_export(&e, err);
 
 	ctx = tlsplug__calloc(1, sizeof(*ctx));
-	if (ctx == NULL)
+	if (ctx == NULL) {
+		tlsplug__key_defaults_free(&kd);
 		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 		                          "out of memory");
+	}
 	/* calloc memory is aligned for any type, as backend.h promises. */
 	ctx->priv = tlsplug__calloc(1, b->d->ctx_priv_size);
 	if (ctx->priv == NULL ||
 	    pthread_mutex_init(&ctx->lock, NULL) != 0) {
+		tlsplug__key_defaults_free(&kd);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
 		return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
@@ -229,8 +245,11 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	ctx->bcfg = *tlsplug__config_bview(config);
 	if (role == TLSPLUG_CLIENT)
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
+	ctx->keydef = kd;
+	tlsplug__key_defaults_apply(&ctx->keydef, &ctx->bcfg);
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
+	tlsplug__error_clear(&ctx->keylog_error);
 
 	rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
 	if (rc != TLSPLUG_OK) {
@@ -244,11 +263,15 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		rc = ctx->error.code;
 		/* init cleans up after itself when it fails: no fini. */
 		tlsplug_config_unref(ctx->config);
+		tlsplug__key_defaults_free(&ctx->keydef);
 		pthread_mutex_destroy(&ctx->lock);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
 		return rc;
 	}
+	/* After init: a context that fails opens no key log file. */
+	tlsplug__keylog_open(config, (b->d->caps & TLSPLUG_CAP_KEYLOG) != 0,
+	                     &ctx->keylog, &ctx->keylog_error);
 	*out = ctx;
 	return TLSPLUG_OK;
 }
@@ -280,7 +303,9 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 		tlsplug__free(s);
 	}
 	tlsplug__free(ctx->slots);
+	tlsplug__keylog_close(ctx->keylog);
 	ctx->ops->fini(ctx->priv);
+	tlsplug__key_defaults_free(&ctx->keydef);
 	tlsplug__free(ctx->priv);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
@@ -303,6 +328,20 @@ enum tlsplug_role
 tlsplug_context_role(const struct tlsplug_context *ctx)
 {
 	return ctx == NULL ? (enum tlsplug_role)0 : ctx->role;
+}
+
+const struct tlsplug_error *
+tlsplug_context_keylog_error(const struct tlsplug_context *ctx)
+{
+	if (ctx == NULL || ctx->keylog_error.code == TLSPLUG_OK)
+		return NULL;
+	return &ctx->keylog_error;
+}
+
+struct tlsplug__keylog *
+tlsplug__context_keylog(const struct tlsplug_context *ctx)
+{
+	return ctx == NULL ? NULL : ctx->keylog;
 }
 
 void *
@@ -385,8 +424,9 @@ slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
 		return tlsplug__error_set(err, TLSPLUG_ERR_NOMEM,
 		    "out of memory building the context for the server name "
 		    "callback's config");
-	rc = ctx->ops->init(priv, TLSPLUG_SERVER,
-	                    tlsplug__config_bview(slot->config), err);
+	slot->bcfg = *tlsplug__config_bview(slot->config);
+	tlsplug__key_defaults_apply(&ctx->keydef, &slot->bcfg);
+	rc = ctx->ops->init(priv, TLSPLUG_SERVER, &slot->bcfg, err);
 	if (rc != TLSPLUG_OK) {
 		tlsplug__free(priv);
 		if (rc > 0 || err->code == TLSPLUG_OK)
@@ -556,7 +596,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		pthread_mutex_unlock(&ctx->lock);
 		if (rc != TLSPLUG_OK)
 			return rc;
-		choice.cfg = tlsplug__config_bview(slot->config);
+		choice.cfg = &slot->bcfg;
 		choice.ctx_priv = slot->priv;
 		choice.chain = tlsplug__config_pick_chain(slot->config,
 		                                          server_name);

@@ -260,6 +260,81 @@ void tlsplug__conn_set_source(struct tlsplug_conn *conn,
  * internationalized name; TLSPLUG_ERR_NOMEM. */
 int tlsplug__idna_to_ascii(const char *host, char **out, const char **why);
 
+/* ---- code points (cipher.c) ------------------------------------------ */
+
+/* A raw 16-bit code point written "0x" and 1 to 4 hex digits: 1 and *id
+ * set; 0 when name does not start with "0x"; -1 when the digits are
+ * bad. */
+int tlsplug__parse_hex16(const char *name, uint16_t *id);
+
+/* ---- key logging, exporters, groups (keylog.c, exporter.c, groups.c) - */
+
+/* The config's key log callback (NULL: none). */
+tlsplug_keylog_cb tlsplug__config_keylog_cb(const struct tlsplug_config *c,
+                                            void **user_data);
+
+/* Where a context's key log lines go: the config's callback and file,
+ * SSLKEYLOGFILE. */
+struct tlsplug__keylog;
+/* Opens the destinations for a context created from config on a backend
+ * with (has_cap 1) or without TLSPLUG_CAP_KEYLOG: *out NULL when there are
+ * none (or no memory: key logging is a debugging aid and never fails a
+ * context).  A file that cannot be opened is skipped and described in
+ * *warn (TLSPLUG_ERR_IO, the first such failure). */
+void tlsplug__keylog_open(const struct tlsplug_config *config, int has_cap,
+                          struct tlsplug__keylog **out,
+                          struct tlsplug_error *warn);
+void tlsplug__keylog_close(struct tlsplug__keylog *k);
+/* The context's destinations (NULL: key logging off). */
+struct tlsplug__keylog *tlsplug__context_keylog(
+	const struct tlsplug_context *ctx);
+/* core->keylog: formats and delivers one line for conn. */
+void tlsplug__keylog_secret(struct tlsplug_conn *conn, const char *label,
+                            const unsigned char *client_random,
+                            size_t random_len, const unsigned char *secret,
+                            size_t secret_len);
+
+/* Refuses (TLSPLUG_ERR_UNSUPPORTED, naming the setting, the first entry
+ * and the backend) groups, signature algorithms or key logging in view v
+ * (and the config's key log settings) that backend b cannot honour. */
+int tlsplug__check_key_settings(const struct tlsplug_backend *b,
+                                const struct tlsplug_config *config,
+                                const struct tlsplug_bconfig *v,
+                                struct tlsplug_error *e);
+
+/* Default groups and signature algorithms from the configuration files
+ * (tlsplug.conf `groups`, `sigalgs`), for a context whose config sets
+ * none: code points the backend has, in the file's order. */
+struct tlsplug__key_defaults {
+	uint16_t *groups;            /* NULL: none */
+	size_t ngroups;
+	uint16_t *sigalgs;
+	size_t nsigalgs;
+};
+/* Fills *d for a context on backend b (from b's registry's files) whose
+ * config view is v; entries the backend lacks are skipped.  Errors:
+ * TLSPLUG_ERR_UNSUPPORTED (a list of which the backend has nothing; the
+ * message names the file and line), TLSPLUG_ERR_NOMEM. */
+int tlsplug__key_defaults_load(const struct tlsplug_backend *b,
+                               const struct tlsplug_bconfig *v,
+                               struct tlsplug__key_defaults *d,
+                               struct tlsplug_error *e);
+/* Points v's empty groups / sigalgs at d's. */
+void tlsplug__key_defaults_apply(const struct tlsplug__key_defaults *d,
+                                 struct tlsplug_bconfig *v);
+void tlsplug__key_defaults_free(struct tlsplug__key_defaults *d);
+
+/* For the core's features built on the plugin's connection entry points:
+ * the plugin's state and descriptor, NULL until the handshake is done. */
+void *tlsplug__conn_done_priv(const struct tlsplug_conn *conn,
+                              const struct tlsplug_backend_descriptor **d);
+/* Makes e conn's last error without ending the connection; returns
+ * e->code.  rec_init-style: a clean record owned by conn's backend. */
+int tlsplug__conn_keep_error(struct tlsplug_conn *conn,
+                             const struct tlsplug_error *e);
+void tlsplug__conn_error_init(const struct tlsplug_conn *conn,
+                              struct tlsplug_error *e);
+
 /* ---- hostname matching (hostname.c) --------------------------------- */
 
 int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,

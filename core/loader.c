@@ -53,8 +53,8 @@ static const struct abi_sizes {
 	[1] = {
 		THROUGH(tlsplug_backend_descriptor, info),
 		THROUGH(tlsplug_context_ops, release_slot),
-		THROUGH(tlsplug_conn_ops, verified_cert),
-		THROUGH(tlsplug_info_ops, sha256),
+		THROUGH(tlsplug_conn_ops, group),
+		THROUGH(tlsplug_info_ops, sigalgs),
 	},
 };
 #undef THROUGH
@@ -323,6 +323,19 @@ check_entry_points(const struct tlsplug_backend_descriptor *d, char *reason,
 	    !TLSPLUG_OPS_HAS(d, info, 1, sha256))
 		return say(reason, size, "declares capability pinning but has "
 		           "no info->sha256");
+	if ((d->caps & TLSPLUG_CAP_EXPORTER) &&
+	    !TLSPLUG_OPS_HAS(d, conn, 1, export_keying_material))
+		return say(reason, size, "declares capability exporter but "
+		           "has no conn->export_keying_material");
+	if ((d->caps & TLSPLUG_CAP_GROUPS) &&
+	    (!TLSPLUG_OPS_HAS(d, conn, 1, group) ||
+	     !TLSPLUG_OPS_HAS(d, info, 1, groups)))
+		return say(reason, size, "declares capability groups but has "
+		           "no conn->group and info->groups");
+	if ((d->caps & TLSPLUG_CAP_SIGALGS) &&
+	    !TLSPLUG_OPS_HAS(d, info, 1, sigalgs))
+		return say(reason, size, "declares capability sigalgs but has "
+		           "no info->sigalgs");
 	if ((d->caps & TLSPLUG_CAP_CLIENT) && d->client_context == NULL)
 		return say(reason, size, "declares capability client but has "
 		           "no client_context");

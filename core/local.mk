@@ -27,6 +27,9 @@ core_libtlsplug_core_la_SOURCES = \
 	core/registry.c core/registry.h \
 	core/choose.c \
 	core/backend_info.c \
+	core/keylog.c \
+	core/exporter.c \
+	core/groups.c \
 	core/socket.c core/socket_net.c core/socket_priv.h
 core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)

@@ -106,6 +106,15 @@ svc_select_server(struct tlsplug_conn *conn, const char *server_name,
 	                                      ctx_priv, chain, err);
 }
 
+static void
+svc_keylog(struct tlsplug_conn *conn, const char *label,
+           const unsigned char *client_random, size_t random_len,
+           const unsigned char *secret, size_t secret_len)
+{
+	tlsplug__keylog_secret(conn, label, client_random, random_len, secret,
+	                       secret_len);
+}
+
 static const struct tlsplug_core core_services = {
 	.abi_major = TLSPLUG_CORE_ABI_MAJOR,
 	.abi_minor = TLSPLUG_CORE_ABI_MINOR,
@@ -121,6 +130,7 @@ static const struct tlsplug_core core_services = {
 	.match_hostname = svc_match_hostname,
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
+	.keylog = svc_keylog,
 };
 
 const struct tlsplug_core *

@@ -52,7 +52,7 @@ static const struct engine engines[] = {
 	{ "openssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
-	  "ed25519",
+	  "ed25519 keylog exporter groups sigalgs",
 	  { { "tls1_0", "OpenSSL 3 refuses TLS 1.0 at security level 1 and "
 	              "above (SHA-1/MD5 handshake signatures); lowering the "
 	              "level would weaken every other connection too" },
@@ -61,7 +61,7 @@ static const struct engine engines[] = {
 	{ "gnutls",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust client_cert key_password multi_chain ed25519 "
-	  "tls1_0 tls1_1",
+	  "tls1_0 tls1_1 keylog exporter groups sigalgs",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" },
@@ -73,6 +73,10 @@ static const struct engine engines[] = {
 	  { { "tls1_0", "Debian's wolfSSL is built without "
 	              "WOLFSSL_ALLOW_TLSV10: it has no TLS 1.0 at all (a "
 	              "build with it declares the bit)" },
+	    { "keylog", "not implemented by this plugin yet" },
+	    { "exporter", "not implemented by this plugin yet" },
+	    { "groups", "not implemented by this plugin yet" },
+	    { "sigalgs", "not implemented by this plugin yet" },
 	    NOT_YET } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))

@@ -218,6 +218,46 @@ temp_path(const char *name)
 	return path;
 }
 
+START_TEST(test_groups_and_sigalgs)
+{
+	struct tlsplug__conf c;
+
+	parse("[default]\n"
+	      "groups = x25519, secp256r1,X25519MLKEM768\n"
+	      "sigalgs = ed25519, rsa_pss_rsae_sha256\n"
+	      "[myapp]\n"
+	      "groups = ffdhe2048\n", "myapp", &c);
+	ck_assert_uint_eq(c.ndiags, 0);
+	ck_assert_str_eq(c.groups.value, "ffdhe2048");
+	ck_assert_str_eq(c.groups.source, "t.conf:5");
+	ck_assert_str_eq(c.sigalgs.value, "ed25519, rsa_pss_rsae_sha256");
+	ck_assert_str_eq(c.sigalgs.source, "t.conf:3");
+	tlsplug__conf_clear(&c);
+	ck_assert_ptr_null(c.groups.value);
+
+	/* One precise diagnostic per bad line; the value is not kept. */
+	parse("[default]\n"
+	      "groups = x25519, x25591\n"
+	      "groups = x25519,,secp256r1\n"
+	      "groups = x25519, X25519\n"
+	      "sigalgs = rsa-sha256\n", NULL, &c);
+	ck_assert_uint_eq(c.ndiags, 4);
+	ck_assert_str_eq(c.diags[0], "t.conf:2: unknown group 'x25591' in "
+	                 "groups (IANA names, such as x25519, secp256r1, "
+	                 "X25519MLKEM768)");
+	ck_assert_str_eq(c.diags[1], "t.conf:3: groups: empty or overlong "
+	                 "name in 'x25519,,secp256r1'");
+	ck_assert_str_eq(c.diags[2], "t.conf:4: group 'X25519' listed twice "
+	                 "in groups");
+	ck_assert_str_eq(c.diags[3], "t.conf:5: unknown signature algorithm "
+	                 "'rsa-sha256' in sigalgs (IANA names, such as "
+	                 "rsa_pss_rsae_sha256, ed25519)");
+	ck_assert_ptr_null(c.groups.value);
+	ck_assert_ptr_null(c.sigalgs.value);
+	tlsplug__conf_clear(&c);
+}
+END_TEST
+
 START_TEST(test_read_file)
 {
 	struct tlsplug__conf c = { 0 };
@@ -384,6 +424,7 @@ conffile_suite(void)
 	tcase_add_test(tc, test_parsing_goes_on_after_errors);
 	tcase_add_test(tc, test_name_syntax);
 	tcase_add_test(tc, test_split_list);
+	tcase_add_test(tc, test_groups_and_sigalgs);
 	tcase_add_test(tc, test_out_of_memory);
 	suite_add_tcase(s, tc);
 

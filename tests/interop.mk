@@ -15,7 +15,9 @@ INTEROP_TESTS = \
 	tests/interop-connect-gnutls.sh \
 	tests/interop-serve-openssl.sh \
 	tests/interop-serve-gnutls.sh \
-	tests/interop-serve-curl.sh
+	tests/interop-serve-curl.sh \
+	tests/interop-keys.sh \
+	tests/interop-keylog.sh
 TESTS += $(INTEROP_TESTS)
 dist_check_SCRIPTS += $(INTEROP_TESTS)
 EXTRA_DIST += tests/interop-lib.sh

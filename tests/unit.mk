@@ -9,6 +9,8 @@ UNIT_TESTS = \
 	tests/check_handles \
 	tests/check_config \
 	tests/check_conn \
+	tests/check_keylog \
+	tests/check_exporter \
 	tests/check_x509
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -52,6 +54,18 @@ tests_check_conn_SOURCES = tests/check_conn.c \
 tests_check_conn_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_conn_CFLAGS = $(UNIT_CFLAGS)
 tests_check_conn_LDADD = $(UNIT_LDADD)
+tests_check_keylog_SOURCES = tests/check_keylog.c \
+	tests/conn_testlib.c tests/conn_testlib.h
+tests_check_keylog_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_keylog_CFLAGS = $(UNIT_CFLAGS)
+tests_check_keylog_LDADD = $(UNIT_LDADD)
+
+tests_check_exporter_SOURCES = tests/check_exporter.c \
+	tests/conn_testlib.c tests/conn_testlib.h
+tests_check_exporter_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_exporter_CFLAGS = $(UNIT_CFLAGS)
+tests_check_exporter_LDADD = $(UNIT_LDADD)
+
 tests_check_x509_SOURCES = tests/check_x509.c
 tests_check_x509_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_x509_CFLAGS = $(UNIT_CFLAGS)

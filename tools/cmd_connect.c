@@ -18,6 +18,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "keyopts.h"
 #include "tlsopts.h"
 
 #define RELAY_BUFSIZE 16384
@@ -32,10 +33,13 @@ connect_usage(FILE *f)
 	      "NAME,...]\n"
 	      "         [--cert FILE --key FILE [--pass PASSWORD]] "
 	      "[--timeout SECONDS]\n"
+	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
+	      " [--sigalgs S,...]\n"
 	      "\n"
 	      "Connects to a TLS server, prints one status line on stderr,\n"
-	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME alpn=PROTO|none "
-	      "peer=\"SUBJECT\"|none\n"
+	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME group=NAME|none "
+	      "alpn=PROTO|none\n"
+	      "  peer=\"SUBJECT\"|none [exporter=HEX]\n"
 	      "then relays stdin to the server and the server's data to stdout "
 	      "until\n"
 	      "either side ends.  IPv6 addresses go in brackets: [::1]:443.\n"
@@ -57,6 +61,7 @@ connect_usage(FILE *f)
 	      "  --pass PASSWORD      password of an encrypted key\n"
 	      "  --timeout SECONDS    give up connecting and handshaking after "
 	      "this long\n"
+	      KEYOPTS_HELP
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 success, 1 TLS failure (\"tlsplug: CATEGORY: "
@@ -255,6 +260,7 @@ cmd_connect(int argc, char **argv)
 		{ "key", required_argument, NULL, 'K' },
 		{ "pass", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
+		KEYOPTS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -293,6 +299,8 @@ cmd_connect(int argc, char **argv)
 			connect_usage(stdout);
 			return 0;
 		default:
+			if (keyopts_option(&o, c, optarg))
+				break;
 			return EXIT_USAGE;
 		}
 	}
@@ -330,6 +338,8 @@ cmd_connect(int argc, char **argv)
 		                         &err);
 		if (rc != TLSPLUG_OK)
 			status = tlsopts_fail(NULL, rc, err);
+		else
+			keyopts_warn(ctx);
 	}
 	if (status == 0) {
 		rc = tlsplug_socket_connect(ctx, host, port, servername,
@@ -345,6 +355,7 @@ cmd_connect(int argc, char **argv)
 	if (status == 0) {
 		fprintf(stderr, "backend=%s ", tlsplug_backend_name(backend));
 		tlsopts_print_params(stderr, tlsplug_socket_conn(sock));
+		keyopts_print_exporter(stderr, tlsplug_socket_conn(sock), &o);
 		fputc('\n', stderr);
 		fflush(stderr);
 		/* The timeout was for connecting and the handshake. */

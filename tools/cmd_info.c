@@ -12,6 +12,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "keyopts.h"
 
 static void
 info_usage(FILE *f)
@@ -101,7 +102,9 @@ print_json(const struct tlsplug_backend *b, const uint16_t *ids, size_t n)
 		cli_json_string(stdout, tlsplug_cipher_suite_name(ids[i]));
 		fputs("}", stdout);
 	}
-	fputs("]}\n", stdout);
+	fputs("]", stdout);
+	keyopts_info_json(b);
+	fputs("}\n", stdout);
 }
 
 static void
@@ -133,6 +136,7 @@ print_text(const struct tlsplug_backend *b, const uint16_t *ids, size_t n)
 	for (i = 0; i < n; i++)
 		printf("  0x%04X  %s\n", ids[i],
 		       suite_name(ids[i], buf, sizeof(buf)));
+	keyopts_info_text(b);
 }
 
 int

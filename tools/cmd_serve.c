@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "serve_http.h"
 #include "serve_sni.h"
+#include "keyopts.h"
 #include "tlsopts.h"
 
 #define CLIENT_BUFSIZE 16384
@@ -47,6 +48,7 @@ struct client {
 
 struct server {
 	struct tlsplug_context *ctx;
+	const struct tlsopts *opts;
 	const char *backend;
 	bool echo;
 	bool http;
@@ -73,12 +75,15 @@ serve_usage(FILE *f)
 	      " [--echo | --http]\n"
 	      "         [--min-version V] [--max-version V] [--ciphers "
 	      "NAME,...]\n"
+	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
+	      " [--sigalgs S,...]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
 	      "on stderr once ready, then for each client a line\n"
-	      "  client=ADDR:PORT version=... cipher=... alpn=... sni=... "
-	      "peer=...\n"
+	      "  client=ADDR:PORT backend=... version=... cipher=... group=... "
+	      "alpn=...\n"
+	      "  peer=... [exporter=HEX] sni=...\n"
 	      "Stops cleanly on SIGINT or SIGTERM.\n"
 	      "\n"
 	      "  --port N             port to listen on (0: any free port, "
@@ -107,6 +112,7 @@ serve_usage(FILE *f)
 	      "(for curl)\n"
 	      "  --min-version V, --max-version V, --ciphers NAME,...  as for "
 	      "connect\n"
+	      KEYOPTS_HELP
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 after a signal, 1 TLS or socket failure, 2 usage "
@@ -206,6 +212,7 @@ client_status(FILE *f, const struct server *s, struct client *c)
 
 	fprintf(f, "client=%s backend=%s ", c->addr, s->backend);
 	tlsopts_print_params(f, conn);
+	keyopts_print_exporter(f, conn, s->opts);
 	fprintf(f, " sni=%s\n", sni != NULL ? sni : "none");
 	fflush(f);
 }
@@ -509,6 +516,7 @@ cmd_serve(int argc, char **argv)
 		{ "min-version", required_argument, NULL, 'm' },
 		{ "max-version", required_argument, NULL, 'M' },
 		{ "ciphers", required_argument, NULL, 'c' },
+		KEYOPTS_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -560,6 +568,8 @@ cmd_serve(int argc, char **argv)
 			serve_usage(stdout);
 			return 0;
 		default:
+			if (keyopts_option(&o, c, optarg))
+				break;
 			serve_sni_free(sni);
 			return EXIT_USAGE;
 		}
@@ -606,6 +616,9 @@ cmd_serve(int argc, char **argv)
 		                         &err);
 		if (rc != TLSPLUG_OK)
 			status = tlsopts_fail(NULL, rc, err);
+		else
+			keyopts_warn(s.ctx);
+		s.opts = &o;
 	}
 	if (status == 0) {
 		s.listen_fd = open_listener(bind_addr, port, where,

@@ -8,16 +8,13 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "keyopts.h"
 #include "tlsopts.h"
 
-#define MAX_LIST 64   /* ALPN protocols or cipher suites on one line */
+#define MAX_LIST TLSOPTS_MAX_LIST
 
-/*
- * Splits a comma-separated list in place into at most MAX_LIST items.
- * Returns the count, or -1 for an empty item or too many.
- */
-static int
-split_list(char *text, char **items)
+int
+tlsopts_split_list(char *text, char **items)
 {
 	int n = 0;
 	char *p = text;
@@ -47,7 +44,7 @@ parse_ciphers(const struct tlsopts *o, uint16_t *ids, size_t *n)
 		cli_error("out of memory");
 		return EXIT_TLS_FAILURE;
 	}
-	count = split_list(copy, items);
+	count = tlsopts_split_list(copy, items);
 	if (count < 0) {
 		free(copy);
 		return cli_usage_error(o->cmd, "bad --ciphers list '%s'",
@@ -99,7 +96,7 @@ tlsopts_check(const struct tlsopts *o)
 	if (o->alpn != NULL) {
 		char *copy = strdup(o->alpn);
 		char *items[MAX_LIST];
-		int count = copy == NULL ? -1 : split_list(copy, items);
+		int count = copy == NULL ? -1 : tlsopts_split_list(copy, items);
 		int i;
 
 		for (i = 0; i < count; i++)
@@ -116,7 +113,7 @@ tlsopts_check(const struct tlsopts *o)
 		return cli_usage_error(o->cmd, "--cert and --key go together");
 	if (o->pass != NULL && o->key == NULL)
 		return cli_usage_error(o->cmd, "--pass needs --key");
-	return 0;
+	return keyopts_check(o);
 }
 
 int
@@ -201,7 +198,7 @@ tlsopts_builder(const struct tlsopts *o, struct tlsplug_config_builder **out)
 	if (o->alpn != NULL) {
 		char *copy = strdup(o->alpn);
 		char *items[MAX_LIST];
-		int count = copy == NULL ? -1 : split_list(copy, items);
+		int count = copy == NULL ? -1 : tlsopts_split_list(copy, items);
 
 		rc = count < 0 ? TLSPLUG_ERR_INVALID :
 		     tlsplug_config_builder_set_alpn(b,
@@ -236,6 +233,8 @@ tlsopts_builder(const struct tlsopts *o, struct tlsplug_config_builder **out)
 	}
 	if (o->cert != NULL &&
 	    tlsopts_add_chain(b, o->cert, o->key, o->pass) != 0)
+		goto fail;
+	if (keyopts_apply(o, b) != 0)
 		goto fail;
 	*out = b;
 	return 0;
@@ -300,12 +299,20 @@ tlsopts_print_params(FILE *f, struct tlsplug_conn *conn)
 	const char *vname = tlsplug_version_name(tlsplug_conn_version(conn));
 	const char *alpn = tlsplug_conn_alpn(conn);
 	const char *peer = tlsplug_conn_peer_subject(conn);
+	uint16_t group = tlsplug_conn_group(conn);
+	const char *gname = tlsplug_group_name(group);
 
 	fprintf(f, "version=%s", vname != NULL ? vname : "none");
 	if (csname != NULL)
 		fprintf(f, " cipher=%s", csname);
 	else
 		fprintf(f, " cipher=0x%04X", (unsigned)cs);
+	if (group == 0)
+		fputs(" group=none", f);
+	else if (gname != NULL)
+		fprintf(f, " group=%s", gname);
+	else
+		fprintf(f, " group=0x%04x", (unsigned)group);
 	fprintf(f, " alpn=%s peer=", alpn != NULL ? alpn : "none");
 	if (peer != NULL)
 		print_quoted(f, peer);

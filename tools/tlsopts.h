@@ -24,7 +24,17 @@ struct tlsopts {
 	const char *key;
 	const char *pass;
 	bool no_verify;
+	/* keyopts.c: --keylog, --exporter (LABEL:LEN), --groups, --sigalgs */
+	const char *keylog;
+	const char *exporter;
+	const char *groups;
+	const char *sigalgs;
 };
+
+/* Splits a comma-separated list in place into at most TLSOPTS_MAX_LIST
+ * items.  Returns the count, or -1 for an empty item or too many. */
+#define TLSOPTS_MAX_LIST 64
+int tlsopts_split_list(char *text, char **items);
 
 /* Checks the option values that need no file access (versions, cipher
  * names, ALPN list, --cert/--key pairing).  Prints a usage error and
@@ -61,8 +71,8 @@ int tlsopts_backend(const char *name, struct tlsplug_registry **reg,
 int tlsopts_fail(const char *prefix, int code, const struct tlsplug_error *e);
 
 /* Writes the negotiated parameters of conn as key=value pairs:
- * `version=TLSv1.3 cipher=TLS_AES_128_GCM_SHA256 alpn=h2 peer="CN=..."`
- * (alpn=none, peer=none when absent). */
+ * `version=TLSv1.3 cipher=TLS_AES_128_GCM_SHA256 group=x25519 alpn=h2
+ * peer="CN=..."` (group=none, alpn=none, peer=none when absent). */
 void tlsopts_print_params(FILE *f, struct tlsplug_conn *conn);
 
 #endif

@@ -165,6 +165,15 @@ struct tlsplug_bconfig {
 	const unsigned char *ticket_key;
 	size_t ticket_key_len;
 	uint32_t ticket_lifetime;  /* seconds */
+	/* Key-exchange groups (TLSPLUG_CAP_GROUPS) and signature algorithms
+	 * (TLSPLUG_CAP_SIGALGS) as IANA code points, in preference order;
+	 * n == 0: the engine's default.  The core has checked each one
+	 * against info_ops.groups / info_ops.sigalgs: the plugin sets exactly
+	 * these, in this order. */
+	const uint16_t *groups;
+	size_t ngroups;
+	const uint16_t *sigalgs;
+	size_t nsigalgs;
 	/* Append only below, behind a minor fence. */
 };
 
@@ -319,6 +328,22 @@ struct tlsplug_core {
 	int (*session_ready)(struct tlsplug_conn *conn,
 	                     const unsigned char *data, size_t len,
 	                     uint32_t lifetime, int single_use);
+
+	/*
+	 * TLSPLUG_CAP_KEYLOG: the engine derived a secret (TLS 1.3: each
+	 * traffic, handshake and exporter secret; TLS 1.2: the master
+	 * secret, label "CLIENT_RANDOM").  label: the NSS key log label
+	 * ([A-Z0-9_]+); client_random: the ClientHello's random (32 bytes);
+	 * secret: 1 to 64 bytes.  The core writes the NSS key log line where
+	 * the connection's context says (callback, files, SSLKEYLOGFILE), or
+	 * drops it at once when key logging is off: the plugin hooks every
+	 * connection and never writes key logs itself (it turns its engine's
+	 * own key logging off).  Nothing to return: a line that cannot be
+	 * delivered is dropped.
+	 */
+	void (*keylog)(struct tlsplug_conn *conn, const char *label,
+	               const unsigned char *client_random, size_t random_len,
+	               const unsigned char *secret, size_t secret_len);
 };
 
 /* True when core services table `core` carries service `member`, added in
@@ -425,6 +450,22 @@ struct tlsplug_conn_ops {
 	 * one; 0 past its end or when none was built. */
 	ssize_t (*verified_cert)(void *conn_priv, size_t index,
 	                         unsigned char *buf, size_t size);
+	/* required with TLSPLUG_CAP_EXPORTER: after the handshake, len bytes
+	 * of keying material (RFC 5705 / RFC 8446 7.5) for label (label_len
+	 * bytes) and, when use_context, the context (context_len bytes, maybe
+	 * 0; context NULL only when context_len is 0) into out.  The core has
+	 * checked the label, the lengths and that the handshake is done.  OK,
+	 * or an error recorded in err. */
+	int (*export_keying_material)(void *conn_priv, const char *label,
+	                              size_t label_len,
+	                              const unsigned char *context,
+	                              size_t context_len, int use_context,
+	                              unsigned char *out, size_t len,
+	                              struct tlsplug_error *err);
+	/* required with TLSPLUG_CAP_GROUPS: the IANA code point of the
+	 * key-exchange group negotiated, 0 when none (before the handshake,
+	 * TLS 1.2 without (EC)DHE). */
+	uint16_t (*group)(void *conn_priv);
 	/* Append only below, behind a minor fence. */
 };
 
@@ -440,6 +481,12 @@ struct tlsplug_info_ops {
 	/* required with TLSPLUG_CAP_PINNING: SHA-256 of len bytes at data
 	 * into out (32 bytes).  Returns 0, or -1 on failure. */
 	int (*sha256)(const void *data, size_t len, unsigned char *out);
+	/* required with TLSPLUG_CAP_GROUPS / TLSPLUG_CAP_SIGALGS: the groups
+	 * / signature schemes (IANA code points) the engine can use, its
+	 * default preference first; returns the total, fills at most max.
+	 * The core refuses a config naming one not listed. */
+	size_t (*groups)(uint16_t *ids, size_t max);
+	size_t (*sigalgs)(uint16_t *ids, size_t max);
 	/* Append only below, behind a minor fence. */
 };
 

@@ -613,8 +613,19 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 /* A server can ask for a client certificate without requiring one
  * (set_client_cert_mode(TLSPLUG_CLIENT_CERT_REQUEST)). */
 #define TLSPLUG_CAP_OPTIONAL_CLIENT_CERT (UINT64_C(1) << 19)
+/* Key logging: set_keylog_callback(), set_keylog_file() and the
+ * SSLKEYLOGFILE environment variable get the NSS key log lines. */
+#define TLSPLUG_CAP_KEYLOG           (UINT64_C(1) << 20)
+/* tlsplug_conn_export_keying_material() and tlsplug_conn_channel_binding()
+ * (RFC 5705, RFC 8446 section 7.5, RFC 9266). */
+#define TLSPLUG_CAP_EXPORTER         (UINT64_C(1) << 21)
+/* set_groups() is honoured in its order; tlsplug_conn_group() says which
+ * key-exchange group was negotiated. */
+#define TLSPLUG_CAP_GROUPS           (UINT64_C(1) << 22)
+/* set_sigalgs() is honoured. */
+#define TLSPLUG_CAP_SIGALGS          (UINT64_C(1) << 23)
 /* The highest bit named so far (for iteration). */
-#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_OPTIONAL_CLIENT_CERT
+#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_SIGALGS
 
 /* The TLSPLUG_CAP_* bits the backend declares (0 unless
  * TLSPLUG_BACKEND_OK). */
@@ -741,6 +752,152 @@ TLSPLUG_API struct tlsplug_context *tlsplug_conn_context(
 /* The last error on conn, or NULL. */
 TLSPLUG_API const struct tlsplug_error *tlsplug_conn_error(
 	const struct tlsplug_conn *conn);
+
+/* ------------------------------------------------------------------------
+ * Key logging, exporters, groups and signature algorithms
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Key logging (TLSPLUG_CAP_KEYLOG), for debugging with tools such as
+ * Wireshark: the secrets of every handshake, as lines of the NSS key log
+ * format ("LABEL CLIENT_RANDOM_HEX SECRET_HEX"; TLS 1.3:
+ * CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET,
+ * CLIENT_TRAFFIC_SECRET_0, SERVER_TRAFFIC_SECRET_0, EXPORTER_SECRET, ...;
+ * TLS 1.2: CLIENT_RANDOM with the master secret).  Anyone holding these
+ * lines can decrypt the connections: never enable it in production.
+ *
+ * Three destinations, each independent of the others:
+ *   - the config's callback (set_keylog_callback), once per line;
+ *   - the config's file (set_keylog_file);
+ *   - the file named by the environment variable SSLKEYLOGFILE, read with
+ *     secure_getenv() (so never in setuid or setgid programs) when a
+ *     context is created, on a backend with TLSPLUG_CAP_KEYLOG (on one
+ *     without it the variable is ignored, with no error).
+ * Files are opened when the context is created (appending, created with
+ * mode 0600, close-on-exec); one line is one write(2) ending in "\n", so
+ * several processes may share a file.  When the config's file and
+ * SSLKEYLOGFILE name the same file, it gets each line once.  An engine's
+ * own key logging (GnuTLS honours SSLKEYLOGFILE itself) is turned off:
+ * every line is written by tlsplug, once.
+ *
+ * A file that cannot be opened does not fail the context: the context
+ * works without writing that file, and tlsplug_context_keylog_error() says
+ * once which file and why.  A config with a callback or a file on a backend
+ * without TLSPLUG_CAP_KEYLOG is refused at context creation
+ * (TLSPLUG_ERR_UNSUPPORTED, "key logging").
+ */
+
+/* Called with one key log line (no newline; valid during the call) from
+ * the thread driving conn's handshake. */
+typedef void (*tlsplug_keylog_cb)(const struct tlsplug_conn *conn,
+	const char *line, void *user_data);
+/* Sets the key log callback (NULL: none).  user_data is compared by
+ * equal(). */
+TLSPLUG_API int tlsplug_config_builder_set_keylog_callback(
+	struct tlsplug_config_builder *b, tlsplug_keylog_cb cb,
+	void *user_data);
+/* Sets the key log file (copied; NULL or "": none).  TLSPLUG_ERR_INVALID
+ * for a path longer than 4095 bytes. */
+TLSPLUG_API int tlsplug_config_builder_set_keylog_file(
+	struct tlsplug_config_builder *b, const char *path);
+/* The config's key log file, or NULL. */
+TLSPLUG_API const char *tlsplug_config_keylog_file(
+	const struct tlsplug_config *c);
+/* Why a key log file (the config's, or SSLKEYLOGFILE's) could not be
+ * opened when ctx was created (TLSPLUG_ERR_IO, the message names the file
+ * and the reason; with two failures, the first), or NULL when every file
+ * opened.  Owned by ctx. */
+TLSPLUG_API const struct tlsplug_error *tlsplug_context_keylog_error(
+	const struct tlsplug_context *ctx);
+
+/*
+ * Keying material exporters (TLSPLUG_CAP_EXPORTER): RFC 5705 (TLS 1.2) and
+ * RFC 8446 section 7.5 (TLS 1.3).  Once the handshake is done, writes len
+ * bytes derived from the connection's secrets, the label and the context
+ * into out: both ends of a connection get the same bytes.
+ *   label    1 to 249 bytes of text (NUL-terminated); the labels TLS 1.2
+ *            uses itself ("client finished", "server finished", "master
+ *            secret", "key expansion", "extended master secret") are
+ *            refused;
+ *   context  NULL: no context; else context_len bytes (0 to 65535; with
+ *            TLS 1.2 an empty context differs from none, with TLS 1.3 it
+ *            does not);
+ *   len      1 to TLSPLUG_EXPORTER_MAX bytes.
+ * Returns TLSPLUG_OK, TLSPLUG_ERR_MISUSE (NULL conn or out, handshake not
+ * done), TLSPLUG_ERR_INVALID (bad label, context or length),
+ * TLSPLUG_ERR_UNSUPPORTED (the backend lacks TLSPLUG_CAP_EXPORTER), or the
+ * engine's failure; recorded as the connection's error (tlsplug_conn_error)
+ * without ending the connection.
+ */
+#define TLSPLUG_EXPORTER_MAX 8160  /* 255 x 32: HKDF-Expand with SHA-256 */
+TLSPLUG_API int tlsplug_conn_export_keying_material(
+	struct tlsplug_conn *conn, const char *label, const void *context,
+	size_t context_len, void *out, size_t len);
+
+/*
+ * Channel binding data of type `type` for conn into out (size bytes);
+ * *len gets its length.  Types: "tls-exporter" (RFC 9266: the exporter
+ * with label "EXPORTER-Channel-Binding", an empty context, 32 bytes;
+ * defined for TLS 1.3 only, so a TLS 1.2 connection gets
+ * TLSPLUG_ERR_UNSUPPORTED).  Errors as export_keying_material, plus
+ * TLSPLUG_ERR_NOT_FOUND (unknown type) and TLSPLUG_ERR_INVALID (size too
+ * small).
+ */
+#define TLSPLUG_CHANNEL_BINDING_TLS_EXPORTER "tls-exporter"
+TLSPLUG_API int tlsplug_conn_channel_binding(struct tlsplug_conn *conn,
+	const char *type, void *out, size_t size, size_t *len);
+
+/*
+ * Key-exchange groups (TLSPLUG_CAP_GROUPS) and signature algorithms
+ * (TLSPLUG_CAP_SIGALGS), by their IANA names (TLS Supported Groups and TLS
+ * SignatureScheme registries), in preference order:
+ *   groups   x25519, x448, secp256r1, secp384r1, secp521r1, ffdhe2048,
+ *            ffdhe3072, ffdhe4096, ffdhe6144, ffdhe8192,
+ *            brainpoolP256r1tls13, ..., and the post-quantum ones
+ *            X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024,
+ *            MLKEM512, MLKEM768, MLKEM1024 (also P-256, P-384, P-521);
+ *   sigalgs  rsa_pss_rsae_sha256, ecdsa_secp256r1_sha256, ed25519,
+ *            rsa_pkcs1_sha256, ..., mldsa44, mldsa65, mldsa87.
+ * Names are matched case-blind; "0x11ec" gives any code point by number.
+ * An unknown name, or one listed twice, is TLSPLUG_ERR_INVALID naming it
+ * (n == 0: the engine's default).  At context creation a backend refuses
+ * (TLSPLUG_ERR_UNSUPPORTED, naming the setting and the first group or
+ * algorithm it lacks) what it does not have: whether an engine has a
+ * post-quantum group depends on its version, and
+ * tlsplug_backend_groups() tells.  A config that sets none gets the
+ * `groups` / `sigalgs` of the configuration files (tlsplug.conf(5)) when
+ * its backend comes from a registry: the entries its engine has, in the
+ * file's order (none of them: TLSPLUG_ERR_UNSUPPORTED naming file:line).
+ */
+TLSPLUG_API int tlsplug_config_builder_set_groups(
+	struct tlsplug_config_builder *b, const char *const *names, size_t n);
+TLSPLUG_API int tlsplug_config_builder_set_sigalgs(
+	struct tlsplug_config_builder *b, const char *const *names, size_t n);
+/* The config's groups / signature algorithms as IANA code points. */
+TLSPLUG_API size_t tlsplug_config_groups(const struct tlsplug_config *c,
+                                         const uint16_t **ids);
+TLSPLUG_API size_t tlsplug_config_sigalgs(const struct tlsplug_config *c,
+                                          const uint16_t **ids);
+/* IANA name of a group / signature scheme code point, or NULL when not in
+ * tlsplug's table. */
+TLSPLUG_API const char *tlsplug_group_name(uint16_t id);
+TLSPLUG_API const char *tlsplug_sigalg_name(uint16_t id);
+/* Code point of a name (case-blind, or "0x1d").  TLSPLUG_OK or
+ * TLSPLUG_ERR_NOT_FOUND. */
+TLSPLUG_API int tlsplug_group_from_name(const char *name, uint16_t *id);
+TLSPLUG_API int tlsplug_sigalg_from_name(const char *name, uint16_t *id);
+/* 1 when group id is post-quantum (ML-KEM, alone or in a hybrid). */
+TLSPLUG_API int tlsplug_group_is_post_quantum(uint16_t id);
+/* The key-exchange group the handshake used (IANA code point), 0 before
+ * the handshake, without one (TLS 1.2 RSA key exchange) or on a backend
+ * without TLSPLUG_CAP_GROUPS. */
+TLSPLUG_API uint16_t tlsplug_conn_group(const struct tlsplug_conn *conn);
+/* The groups / signature algorithms the engine has (IANA code points, its
+ * default preference first); returns the total, filling at most max. */
+TLSPLUG_API size_t tlsplug_backend_groups(const struct tlsplug_backend *b,
+                                          uint16_t *ids, size_t max);
+TLSPLUG_API size_t tlsplug_backend_sigalgs(const struct tlsplug_backend *b,
+                                           uint16_t *ids, size_t max);
 
 /* Sockets (PEP 543 TLSWrappedSocket). */
 #include <tlsplug/socket.h>

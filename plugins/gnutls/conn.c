@@ -301,6 +301,7 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	/* The caller paces the handshake: no wall-clock limit. */
 	gnutls_handshake_set_timeout(c->session, 0);
 	gnutls_session_set_verify_function(c->session, gtls_verify_cb);
+	gtls_keylog_apply(c->session);
 
 	ret = gtls_engine_apply(eng, c->session);
 	if (ret >= 0 && eng->nalpn > 0)
@@ -583,4 +584,6 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.alpn = gtls_conn_alpn,
 	.server_name = gtls_conn_server_name,
 	.peer_cert = gtls_conn_peer_cert,
+	.export_keying_material = gtls_conn_export,
+	.group = gtls_conn_group,
 };

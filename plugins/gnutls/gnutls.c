@@ -20,7 +20,13 @@
  *               peer's chain as DER;
  *   hello.c     the server's ClientHello hooks: the SNI name,
  *               core->select_server, the switch to the chosen engine; the
- *               versions the client offers (to name a version mismatch).
+ *               versions the client offers (to name a version mismatch);
+ *   keys.c      the key log function (to core->keylog, in place of
+ *               GnuTLS's own SSLKEYLOGFILE writer) and the keying
+ *               material exporter;
+ *   groups.c    key-exchange groups and signature algorithms: IANA code
+ *               points to GnuTLS names, what this GnuTLS has, their part
+ *               of the priority string, the negotiated group.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until fini; an engine context (struct gtls_engine) is
@@ -66,6 +72,7 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
+	gtls_groups_init();
 	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",
 	         gnutls_check_version(NULL));
 	return TLSPLUG_OK;
@@ -118,6 +125,8 @@ gtls_system_trust_source(void)
 static const struct tlsplug_info_ops gtls_info_ops = {
 	.cipher_suites = gtls_cipher_suites,
 	.system_trust_source = gtls_system_trust_source,
+	.groups = gtls_info_groups,
+	.sigalgs = gtls_info_sigalgs,
 };
 
 TLSPLUG_BACKEND_EXPORT
@@ -133,7 +142,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_TLS1_3 | TLSPLUG_CAP_NO_VALIDATION |
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CLIENT_CERT |
 	        TLSPLUG_CAP_KEY_PASSWORD | TLSPLUG_CAP_MULTI_CHAIN |
-	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1,
+	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1 |
+	        TLSPLUG_CAP_KEYLOG | TLSPLUG_CAP_EXPORTER | TLSPLUG_CAP_GROUPS |
+	        TLSPLUG_CAP_SIGALGS,
 	.ctx_priv_size = sizeof(struct gtls_ctx),
 	.conn_priv_size = sizeof(struct gtls_conn),
 	.init = gtls_init,

@@ -152,6 +152,32 @@ int gtls_verify_cb(gnutls_session_t session);
 ssize_t gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
                             size_t size);
 
+/* ---- keys.c ---- */
+
+/* Hooks session s to core->keylog (GnuTLS's own key log is off then). */
+void gtls_keylog_apply(gnutls_session_t s);
+/* conn_ops.export_keying_material. */
+int gtls_conn_export(void *priv, const char *label, size_t label_len,
+                     const unsigned char *context, size_t context_len,
+                     int use_context, unsigned char *out, size_t len,
+                     struct tlsplug_error *err);
+
+/* ---- groups.c ---- */
+
+/* Probes (at plugin init) which groups and signature algorithms this
+ * GnuTLS has. */
+void gtls_groups_init(void);
+/* info_ops.groups / info_ops.sigalgs. */
+size_t gtls_info_groups(uint16_t *ids, size_t max);
+size_t gtls_info_sigalgs(uint16_t *ids, size_t max);
+/* Appends cfg's groups and signature algorithms to the priority string in
+ * buf (at *pos). */
+int gtls_groups_priority(const struct tlsplug_bconfig *cfg, char *buf,
+                         size_t size, size_t *pos,
+                         struct tlsplug_error *err);
+/* conn_ops.group. */
+uint16_t gtls_conn_group(void *priv);
+
 /* ---- conn.c ---- */
 
 /* The connection entry points. */

@@ -348,6 +348,9 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
 			"ciphers: cannot express the list as a GnuTLS "
 			"priority string");
+	ret = gtls_groups_priority(cfg, buf, sizeof(buf), &pos, err);
+	if (ret != TLSPLUG_OK)
+		return ret;
 	/* The server applies its own preference order, as OpenSSL servers
 	 * configured by tlsplug do. */
 	if (role == TLSPLUG_SERVER &&
@@ -362,6 +365,9 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, ret,
 			"%s: GnuTLS rejected priority \"%s\": %s",
 			cfg->nciphers > 0 ? "ciphers" :
+			gtls_core->abi_minor >= 1 && cfg->ngroups > 0 ?
+			"groups" : gtls_core->abi_minor >= 1 &&
+			cfg->nsigalgs > 0 ? "sigalgs" :
 			"min_version/max_version", buf, gnutls_strerror(ret));
 	}
 	if (cfg->nciphers > 0) {

@@ -555,4 +555,6 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.alpn = osslp_conn_alpn,
 	.server_name = osslp_conn_server_name,
 	.peer_cert = osslp_conn_peer_cert,
+	.export_keying_material = osslp_conn_export,
+	.group = osslp_conn_group,
 };

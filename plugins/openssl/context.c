@@ -107,8 +107,9 @@ osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
 		                      "cannot create SSL_CTX");
 		return NULL;
 	}
-	if (osslp_apply_params(s, e) != 0)
+	if (osslp_apply_params(s, e) != 0 || osslp_groups_apply(s, e) != 0)
 		goto fail;
+	osslp_keylog_apply(s);
 	SSL_CTX_set_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	                    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	/* Post-handshake messages must not make read block; the read
@@ -176,6 +177,8 @@ osslp_engine_fini(struct osslp_engine *e)
 	osslp_core->free(e->sctx);
 	osslp_core->free(e->ciphers12);
 	osslp_core->free(e->ciphers13);
+	osslp_core->free(e->groups);
+	osslp_core->free(e->sigalgs);
 	memset(e, 0, sizeof *e);
 }
 
@@ -219,6 +222,8 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 	rc = osslp_ciphers_build(e, err);
 	if (rc == TLSPLUG_OK)
 		rc = osslp_ciphers_check(e, err);
+	if (rc == TLSPLUG_OK)
+		rc = osslp_groups_build(e, err);
 	if (rc != TLSPLUG_OK)
 		goto fail;
 

@@ -70,7 +70,7 @@ osslp_apply_ssl(SSL *ssl, const struct osslp_engine *from,
 			return -1;
 	}
 	SSL_set_verify(ssl, e->verify_mode, osslp_verify_cb);
-	return 0;
+	return osslp_groups_apply_ssl(ssl, from, e);
 }
 
 int

@@ -18,7 +18,12 @@
  *   verify.c   the verify callback (chain, then core->check_peer), the
  *              peer's chain as DER, X509 results to categories;
  *   hello.c    the server's ClientHello hook: the SNI name,
- *              core->select_server, the switch to the chosen SSL_CTX.
+ *              core->select_server, the switch to the chosen SSL_CTX;
+ *   keys.c     the key log callback (to core->keylog) and the keying
+ *              material exporter;
+ *   groups.c   key-exchange groups and signature algorithms: IANA code
+ *              points to OpenSSL names, what this OpenSSL has, the
+ *              negotiated group.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)
@@ -147,6 +152,7 @@ osslp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 			(long)ERR_get_error(), "OpenSSL initialisation failed");
 	if (osslp_bio_method_new() != 0 || osslp_ciphers_init() != 0)
 		goto fail;
+	osslp_groups_init();
 	osslp_trust_source_init();
 	ERR_clear_error();
 	return TLSPLUG_OK;
@@ -159,6 +165,8 @@ fail:
 static const struct tlsplug_info_ops osslp_info_ops = {
 	.cipher_suites = osslp_cipher_suites,
 	.system_trust_source = osslp_system_trust_source,
+	.groups = osslp_info_groups,
+	.sigalgs = osslp_info_sigalgs,
 };
 
 /* TLS 1.0 and 1.1 are not declared: see the top of this file. */
@@ -175,7 +183,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_TLS1_3 | TLSPLUG_CAP_NO_VALIDATION |
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CIPHER_ORDER |
 	        TLSPLUG_CAP_CLIENT_CERT | TLSPLUG_CAP_KEY_PASSWORD |
-	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519,
+	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519 |
+	        TLSPLUG_CAP_KEYLOG | TLSPLUG_CAP_EXPORTER | TLSPLUG_CAP_GROUPS |
+	        TLSPLUG_CAP_SIGALGS,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,

@@ -37,6 +37,10 @@ struct osslp_engine {
 	int verify_mode;
 	char *ciphers12;           /* NULL: engine default */
 	char *ciphers13;
+	/* Groups and signature algorithms as OpenSSL lists ("a:b"), NULL:
+	 * the engine's default. */
+	char *groups;
+	char *sigalgs;
 	/* One SSL_CTX per certificate chain (an SSL_CTX holds one chain per
 	 * key type), at least one; the core picks which serves a client. */
 	SSL_CTX **sctx;
@@ -134,6 +138,39 @@ ssize_t osslp_conn_peer_cert(void *conn_priv, size_t index,
 /* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
+
+/* ---- keys.c ------------------------------------------------------------- */
+
+/* Hooks s's connections to core->keylog (when the core has it). */
+void osslp_keylog_apply(SSL_CTX *s);
+/* conn_ops.export_keying_material. */
+int osslp_conn_export(void *conn_priv, const char *label, size_t label_len,
+                      const unsigned char *context, size_t context_len,
+                      int use_context, unsigned char *out, size_t len,
+                      struct tlsplug_error *err);
+
+/* ---- groups.c ----------------------------------------------------------- */
+
+/* OpenSSL 3.0's default group list, for an SSL leaving an engine context
+ * that set its own. */
+#define OSSLP_DEFAULT_GROUPS \
+	"x25519:secp256r1:x448:secp521r1:secp384r1:ffdhe2048:ffdhe3072:" \
+	"ffdhe4096:ffdhe6144:ffdhe8192"
+/* Probes (at plugin init) which groups and signature algorithms this
+ * OpenSSL has. */
+void osslp_groups_init(void);
+/* info_ops.groups / info_ops.sigalgs. */
+size_t osslp_info_groups(uint16_t *ids, size_t max);
+size_t osslp_info_sigalgs(uint16_t *ids, size_t max);
+/* e->groups and e->sigalgs from e->cfg. */
+int osslp_groups_build(struct osslp_engine *e, struct tlsplug_error *err);
+/* Sets e's groups and signature algorithms on s; 0, or -1. */
+int osslp_groups_apply(SSL_CTX *s, const struct osslp_engine *e);
+/* Moves an SSL that started on engine `from` to e's groups; 0, or -1. */
+int osslp_groups_apply_ssl(SSL *ssl, const struct osslp_engine *from,
+                           const struct osslp_engine *e);
+/* conn_ops.group. */
+uint16_t osslp_conn_group(void *conn_priv);
 
 /* ---- conn.c ------------------------------------------------------------- */
 

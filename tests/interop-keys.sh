@@ -1,0 +1,224 @@
+#!/bin/sh
+# Key logging, exporters and groups through `tlsplug connect` and `tlsplug
+# serve`, for every client backend x server backend pair, TLS 1.2 and 1.3:
+#   - exporter= on the client's status line equals the server's for the
+#     same connection, and `openssl s_client -keymatexport` against serve
+#     gets the same bytes serve reports;
+#   - --groups: the one group both ends allow is negotiated, and both
+#     status lines say group=NAME; --sigalgs restricts what is accepted;
+#   - --keylog: both ends' files hold the same lines (each once), and
+#     SSLKEYLOGFILE works for connect too;
+#   - default groups from tlsplug.conf (skipped where the engine lacks
+#     them, refused naming file:line when none is left, --groups wins);
+#   - bad input: an unknown group name (usage error naming it), a
+#     post-quantum group on an engine without it (refused naming it, or
+#     negotiated where the engine has it), a key log path that cannot be
+#     opened (one warning, the connection works).
+. "${top_srcdir:-.}/tests/interop-lib.sh"
+gen_certs
+
+LABEL=EXPERIMENTAL-tlsplug-interop
+
+# The value of key $2 in the last line of file $1 that starts with $3.
+field() {
+	grep "^$3" "$1" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# Waits until serve has logged $1 client lines (10 s at most).
+wait_clients() {
+	i=0
+	while [ "$(grep -c '^client=' "$tmp/$serve_name.err")" -lt "$1" ] &&
+	      [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+for sb in $BACKENDS; do
+	rm -f "$tmp/serve-$sb.keys"
+	# An RSA chain: in TLS 1.2 the client's groups also restrict the
+	# curve of an ECDSA server certificate (RFC 8422).
+	start_serve "serve-$sb" --backend "$sb" --echo \
+		--cert "$C/rsa.pem" --key "$C/rsa.key" \
+		--exporter "$LABEL:48" --groups secp384r1,x25519 \
+		--keylog "$tmp/serve-$sb.keys" || continue
+	served=0
+	for cb in $BACKENDS; do
+		for v in 1.2 1.3; do
+			n=$cb-to-$sb-tls$v
+			printf 'ping\n' >"$tmp/$n.in"
+			connect "$n" "127.0.0.1:$serve_port" --backend "$cb" \
+				--cafile "$C/ca.pem" --servername localhost \
+				--min-version "$v" --max-version "$v" \
+				--exporter "$LABEL:48" --groups secp384r1 \
+				--keylog "$tmp/client-$sb.keys"
+			expect_ok "$n" || continue
+			served=$((served + 1))
+			wait_clients "$served"
+			ce=$(field "$tmp/$n.err" exporter backend=)
+			se=$(field "$tmp/serve-$sb.err" exporter client=)
+			if [ ${#ce} -eq 96 ] && [ "$ce" = "$se" ]; then
+				pass "$n exporter agrees"
+			else
+				fail "$n: exporter client '$ce' server '$se'" \
+					"$tmp/$n.err" "$tmp/serve-$sb.err"
+			fi
+			cg=$(field "$tmp/$n.err" group backend=)
+			sg=$(field "$tmp/serve-$sb.err" group client=)
+			if [ "$cg" = secp384r1 ] && [ "$sg" = secp384r1 ]; then
+				pass "$n group"
+			else
+				fail "$n: group client '$cg' server '$sg'" \
+					"$tmp/$n.err" "$tmp/serve-$sb.err"
+			fi
+		done
+	done
+
+	# openssl s_client's exporter (RFC 5705, no context) against serve.
+	for v in 1_2 1_3; do
+		n=openssl-to-$sb-tls$v
+		"$OPENSSL" s_client -connect "127.0.0.1:$serve_port" \
+			-CAfile "$C/ca.pem" -verify_return_error -servername \
+			localhost -tls$v -keymatexport "$LABEL" \
+			-keymatexportlen 48 </dev/null >"$tmp/$n.out" \
+			2>"$tmp/$n.err"
+		served=$((served + 1))
+		wait_clients "$served"
+		oe=$(sed -n 's/^ *Keying material: *//p' "$tmp/$n.out" |
+			tr 'A-F' 'a-f')
+		se=$(field "$tmp/serve-$sb.err" exporter client=)
+		if [ ${#oe} -eq 96 ] && [ "$oe" = "$se" ]; then
+			pass "$n: s_client -keymatexport agrees"
+		else
+			fail "$n: s_client '$oe' serve '$se'" "$tmp/$n.out" \
+				"$tmp/serve-$sb.err"
+		fi
+	done
+	stop_serve
+	expect_serve_backend "serve-$sb" "$sb"
+
+	# Both ends logged the same secrets, each once (the server also
+	# logged the s_client connections: more lines, never fewer).
+	sort "$tmp/client-$sb.keys" >"$tmp/c.sorted"
+	sort "$tmp/serve-$sb.keys" >"$tmp/s.sorted"
+	missing_lines=$(comm -23 "$tmp/c.sorted" "$tmp/s.sorted" | wc -l)
+	dups=$(sort "$tmp/serve-$sb.keys" | uniq -d | wc -l)
+	c13=$(grep -c '^CLIENT_TRAFFIC_SECRET_0 ' "$tmp/client-$sb.keys")
+	c12=$(grep -c '^CLIENT_RANDOM ' "$tmp/client-$sb.keys")
+	nb=$(echo $BACKENDS | wc -w)
+	if [ "$missing_lines" -eq 0 ] && [ "$dups" -eq 0 ] &&
+	   [ "$c13" -eq "$nb" ] && [ "$c12" -eq "$nb" ]; then
+		pass "$sb: both ends logged the same keys, each once"
+	else
+		fail "$sb: key logs: $missing_lines client lines missing on \
+the server, $dups duplicates, $c13 TLS 1.3 and $c12 TLS 1.2 connections \
+logged (want $nb each)" "$tmp/client-$sb.keys" "$tmp/serve-$sb.keys"
+	fi
+done
+
+for b in $BACKENDS; do
+	# --sigalgs: an ECDSA server refused by a client accepting RSA-PSS
+	# only, accepted by one taking ECDSA.
+	start_serve "sig-$b" --backend "$b" --echo --cert "$C/ecdsa.pem" \
+		--key "$C/ecdsa.key" || continue
+	n=$b-sigalgs-ecdsa
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost --min-version 1.3 \
+		--sigalgs ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256
+	expect_ok "$n"
+	n=$b-sigalgs-none
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost --min-version 1.3 \
+		--sigalgs rsa_pss_rsae_sha256
+	[ "$status" -eq 1 ] && pass "$n (refused)" ||
+		fail "$n: exit $status, want 1" "$tmp/$n.err"
+
+	# SSLKEYLOGFILE names the file for connect too.
+	n=$b-sslkeylogfile
+	SSLKEYLOGFILE=$tmp/env-$b.keys
+	export SSLKEYLOGFILE
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	unset SSLKEYLOGFILE
+	expect_ok "$n" &&
+	[ "$(grep -c '^CLIENT_TRAFFIC_SECRET_0 ' "$tmp/env-$b.keys")" -eq 1 ] &&
+		pass "$n wrote the keys" ||
+		fail "$n: SSLKEYLOGFILE holds no one set of keys" \
+			"$tmp/env-$b.keys"
+
+	# A key log file that cannot be opened: one warning, naming it.
+	n=$b-keylog-unopenable
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost \
+		--keylog "$tmp/no/such/dir/keys"
+	if expect_ok "$n" &&
+	   [ "$(grep -c '^tlsplug: warning: ' "$tmp/$n.err")" -eq 1 ]; then
+		expect_err_has "$n" "$tmp/no/such/dir/keys: cannot open"
+	else
+		fail "$n: want exit 0 and one warning" "$tmp/$n.err"
+	fi
+	stop_serve
+
+	# Post-quantum hybrid: refused naming it where the engine lacks it.
+	n=$b-pq
+	if "$TLSPLUG" info "$b" | grep -q ' X25519MLKEM768$'; then
+		start_serve "pq-$b" --backend "$b" --echo \
+			--cert "$C/ecdsa.pem" --key "$C/ecdsa.key" \
+			--groups X25519MLKEM768 || continue
+		connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--groups X25519MLKEM768
+		expect_ok "$n" && expect_err_has "$n" "group=X25519MLKEM768"
+		stop_serve
+	else
+		connect "$n" 127.0.0.1:9 --backend "$b" --groups X25519MLKEM768
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" X25519MLKEM768
+	fi
+done
+
+# Default groups from the configuration file (tlsplug.conf `groups`): a
+# group the engine lacks is skipped, a list of only such groups is
+# refused naming the file and line, an explicit --groups wins.
+printf '[default]\ngroups = X25519MLKEM768, secp384r1\n' >"$tmp/groups.conf"
+printf '[default]\ngroups = X25519MLKEM768\n' >"$tmp/pq.conf"
+for b in $BACKENDS; do
+	start_serve "conf-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key" || continue
+	TLSPLUG_CONF=$tmp/groups.conf
+	export TLSPLUG_CONF
+	pq=no
+	"$TLSPLUG" info "$b" | grep -q ' X25519MLKEM768$' && pq=yes
+	n=$b-conf-groups
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	want=secp384r1
+	[ $pq = yes ] && want=X25519MLKEM768
+	expect_ok "$n" && expect_err_has "$n" " group=$want "
+	n=$b-conf-groups-overridden
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost --groups x25519
+	expect_ok "$n" && expect_err_has "$n" " group=x25519 "
+	TLSPLUG_CONF=$tmp/pq.conf
+	n=$b-conf-groups-none-usable
+	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	if [ $pq = no ]; then
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" "groups ($tmp/pq.conf:2)"
+	else
+		expect_ok "$n"
+	fi
+	unset TLSPLUG_CONF
+	stop_serve
+done
+
+# An unknown group name: a usage error naming it.
+n=unknown-group
+connect "$n" 127.0.0.1:9 --groups x25519,x25591
+if [ "$status" -eq 2 ]; then
+	expect_err_has "$n" "unknown group 'x25591'"
+else
+	fail "$n: exit $status, want 2" "$tmp/$n.err"
+fi
+finish
