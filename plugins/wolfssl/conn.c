@@ -119,14 +119,18 @@ wolfp_eof(struct wolfp_conn *c, enum wolfp_phase phase, long native)
 }
 
 /*
- * Two handshake failures after which wolfSSL does not tell the peer,
- * which then waits: a TLS 1.2 server that required a client certificate
- * and got none (wolfSSL notices at the ClientKeyExchange), and a client
- * whose server chose a version outside its bounds (at the ServerHello).
- * Send the alert other engines send there (handshake_failure,
- * protocol_version), as wolfSSL would: neither side has sent its
- * ChangeCipherSpec (TLS 1.2) or keys (a refused ServerHello) yet, so the
- * record is plaintext.
+ * Handshake failures after which wolfSSL does not tell the peer, which
+ * then waits: a TLS 1.2 server that required a client certificate and got
+ * none (wolfSSL notices at the ClientKeyExchange), a client whose server
+ * chose a version outside its bounds (at the ServerHello), a server that
+ * fails on its own (no group in common, say: wolfSSL asks for a key share
+ * the client never offered, answers with a ServerHello anyway and then
+ * fails deriving keys).  Send the alert other engines send there
+ * (handshake_failure, protocol_version) if wolfSSL sent none.  The record
+ * is plaintext: right where no keys are in use yet (TLS 1.2 before the
+ * ChangeCipherSpec, TLS 1.3 before the ServerHello is accepted), and
+ * elsewhere still the end of the handshake for a peer that expected
+ * encrypted records.
  */
 static void
 wolfp_send_alert(struct wolfp_conn *c, unsigned char description)
@@ -197,8 +201,12 @@ wolfp_status(struct wolfp_conn *c, int ret, enum wolfp_phase phase)
 	if (cat == TLSPLUG_ERR_PEER_NO_CERT && c->role == TLSPLUG_SERVER &&
 	    wolfSSL_version(c->ssl) == 0x0303)
 		wolfp_send_alert(c, handshake_failure);
-	if (cat == TLSPLUG_ERR_NO_SHARED_VERSION && c->role == TLSPLUG_CLIENT)
+	else if (cat == TLSPLUG_ERR_NO_SHARED_VERSION &&
+	         c->role == TLSPLUG_CLIENT)
 		wolfp_send_alert(c, protocol_version);
+	else if (phase == WOLFP_HANDSHAKE && c->role == TLSPLUG_SERVER &&
+	         cat != TLSPLUG_ERR_ALERT_RECEIVED && cat != TLSPLUG_ERR_NOMEM)
+		wolfp_send_alert(c, handshake_failure);
 	if (cat == TLSPLUG_ERR_ALERT_RECEIVED) {
 		if (wolfSSL_get_alert_history(c->ssl, &h) == WOLFSSL_SUCCESS &&
 		    h.last_rx.level == alert_fatal)
@@ -545,4 +553,6 @@ const struct tlsplug_conn_ops wolfp_conn_ops = {
 	.peer_cert = wolfp_conn_peer_cert,
 	.set_session = wolfp_conn_set_session,
 	.resumed = wolfp_conn_resumed,
+	.export_keying_material = wolfp_conn_export,
+	.group = wolfp_conn_group,
 };

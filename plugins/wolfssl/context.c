@@ -141,7 +141,7 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 	if (w == NULL)
 		return wolfp_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
 		                             "cannot create WOLFSSL_CTX");
-	if (wolfp_apply_params(w, e) != 0)
+	if (wolfp_apply_params(w, e) != 0 || wolfp_groups_apply(w, e) != 0)
 		goto fail;
 	wolfSSL_CTX_SetIORecv(w, wolfp_io_recv);
 	wolfSSL_CTX_SetIOSend(w, wolfp_io_send);
@@ -195,6 +195,8 @@ wolfp_engine_fini(struct wolfp_engine *e)
 		wolfSSL_CTX_free(e->wctx[i]);
 	wolfp_core->free(e->wctx);
 	wolfp_core->free(e->suites);
+	wolfp_core->free(e->groups);
+	wolfp_core->free(e->sigalgs);
 	memset(e, 0, sizeof *e);
 }
 
@@ -237,6 +239,8 @@ wolfp_engine_init(struct wolfp_engine *e, enum tlsplug_role role,
 			"a server needs a certificate chain");
 
 	rc = wolfp_ciphers_build(e, err);
+	if (rc == TLSPLUG_OK)
+		rc = wolfp_groups_build(e, err);
 	if (rc != TLSPLUG_OK)
 		goto fail;
 

@@ -87,9 +87,15 @@ wolfp_hello_msg_cb(int write_p, int version, int content_type,
 
 	(void)version;
 	(void)arg;
+	if (c == NULL || content_type != 22)
+		return;
+	if (write_p) {
+		/* What we send: the group of our ServerHello. */
+		wolfp_groups_server_hello(c, m, len);
+		return;
+	}
 	/* A received handshake message: ClientHello (type 1). */
-	if (c == NULL || c->hello_done || write_p || content_type != 22 ||
-	    len < off || m[0] != 1)
+	if (c->hello_done || len < off || m[0] != 1)
 		return;
 	if (wolfp_skip(m, len, &off, 1) != 0 ||       /* session id */
 	    wolfp_skip(m, len, &off, 2) != 0 ||       /* cipher suites */
@@ -182,7 +188,8 @@ wolfp_hello_cb(WOLFSSL *ssl, int *alert, void *arg)
 	 * WOLFSSL takes the WOLFSSL_CTX's chain and key, and rebuilds its
 	 * suites for them. */
 	if (wolfSSL_set_SSL_CTX(ssl, e->wctx[chain]) == NULL ||
-	    wolfp_apply_ssl(ssl, e) != 0)
+	    wolfp_apply_ssl(ssl, e) != 0 ||
+	    (e != base && wolfp_groups_apply_ssl(ssl, e) != 0))
 		goto fail;
 	if (e != base)
 		wolfSSL_set_verify(ssl, e->verify_mode, wolfp_verify_cb);

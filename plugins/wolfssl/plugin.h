@@ -44,6 +44,11 @@ struct wolfp_engine {
 	 * version bounds rule out. */
 	unsigned char *suites;
 	size_t suites_len;
+	/* Groups (IANA ids, as wolfSSL takes them) and signature algorithms
+	 * (wolfSSL's list syntax) the config names; NULL: the defaults. */
+	int *groups;
+	int ngroups;
+	char *sigalgs;
 	/* One WOLFSSL_CTX per certificate chain (a WOLFSSL_CTX holds one
 	 * chain), at least one; the core picks which serves a client. */
 	WOLFSSL_CTX **wctx;
@@ -75,6 +80,8 @@ struct wolfp_conn {
 	 * extension offers (bit n: TLS 1.n, 0x03(n+1)), when it has one. */
 	unsigned sv_seen : 1;
 	unsigned char sv_mask;
+	/* server: the group of the ServerHello's key_share (groups.c). */
+	uint16_t group;
 	int cb_status;                /* error recorded by a callback */
 
 	/* First certificate verification failure (a wolfSSL error code, or
@@ -113,6 +120,35 @@ int wolfp_apply_params(WOLFSSL_CTX *w, const struct wolfp_engine *e);
 int wolfp_apply_ssl(WOLFSSL *ssl, const struct wolfp_engine *e);
 /* info_ops.cipher_suites: the suites offered by default. */
 size_t wolfp_cipher_suites(uint16_t *ids, size_t max);
+
+/* ---- groups.c ----------------------------------------------------------- */
+
+/* Probes which groups and signature algorithms this wolfSSL has (plugin
+ * init). */
+void wolfp_groups_init(void);
+/* info_ops.groups / info_ops.sigalgs. */
+size_t wolfp_info_groups(uint16_t *ids, size_t max);
+size_t wolfp_info_sigalgs(uint16_t *ids, size_t max);
+/* Builds e's group and signature algorithm lists from its config. */
+int wolfp_groups_build(struct wolfp_engine *e, struct tlsplug_error *err);
+/* Sets e's lists on a WOLFSSL_CTX, or on a WOLFSSL after a switch of
+ * engine; 0, or -1. */
+int wolfp_groups_apply(WOLFSSL_CTX *w, const struct wolfp_engine *e);
+int wolfp_groups_apply_ssl(WOLFSSL *ssl, const struct wolfp_engine *e);
+/* Server: notes the group of the ServerHello c sends (m, len: what the
+ * message callback got). */
+void wolfp_groups_server_hello(struct wolfp_conn *c, const unsigned char *m,
+                               size_t len);
+/* conn_ops.group. */
+uint16_t wolfp_conn_group(void *conn_priv);
+
+/* ---- keys.c ------------------------------------------------------------- */
+
+/* conn_ops.export_keying_material. */
+int wolfp_conn_export(void *conn_priv, const char *label, size_t label_len,
+                      const unsigned char *context, size_t context_len,
+                      int use_context, unsigned char *out, size_t len,
+                      struct tlsplug_error *err);
 
 /* ---- load.c ------------------------------------------------------------- */
 

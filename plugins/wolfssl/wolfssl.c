@@ -23,7 +23,11 @@
  *   verify.c   the verify callback (chain, then core->check_peer), the
  *              peer's chain as DER, verification results to categories;
  *   hello.c    the server's ClientHello hook: the SNI name,
- *              core->select_server, the switch to the chosen WOLFSSL_CTX.
+ *              core->select_server, the switch to the chosen WOLFSSL_CTX;
+ *              the versions the client offers;
+ *   groups.c   key-exchange groups and signature algorithms: IANA code
+ *              points as wolfSSL takes them, the group negotiated;
+ *   keys.c     the keying material exporter.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct wolfp_engine)
@@ -44,6 +48,12 @@
  *   - TLSPLUG_CAP_TLS1_0: Debian's wolfSSL is built without
  *     WOLFSSL_ALLOW_TLSV10 (it has no TLS 1.0 at all); a build that has
  *     it gets the bit.
+ *   - TLSPLUG_CAP_KEYLOG: Debian's wolfSSL is built without
+ *     HAVE_SECRET_CALLBACK, so the TLS 1.3 secrets never reach the plugin
+ *     (keys.c).
+ *   - TLSPLUG_CAP_SESSIONS, _VERIFIED_CHAIN, _PINNING, _VERIFY_CALLBACK,
+ *     _OPTIONAL_CLIENT_CERT: the core side is not there yet (conn.c has
+ *     the session entry points ready).
  * SSLv2 and SSLv3 are refused as version bounds (context.c).
  */
 #include "config.h"
@@ -169,6 +179,7 @@ wolfp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 			"cannot create a thread-specific key");
 	}
 	wolfp_thread_key_made = 1;
+	wolfp_groups_init();
 	snprintf(wolfp_version_text, sizeof wolfp_version_text,
 	         "wolfSSL %s", wolfSSL_lib_version());
 	wolfp_trust_source_init();
@@ -178,6 +189,8 @@ wolfp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 static const struct tlsplug_info_ops wolfp_info_ops = {
 	.cipher_suites = wolfp_cipher_suites,
 	.system_trust_source = wolfp_system_trust_source,
+	.groups = wolfp_info_groups,
+	.sigalgs = wolfp_info_sigalgs,
 };
 
 #ifdef WOLFSSL_ALLOW_TLSV10
@@ -210,7 +223,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_SYSTEM_TRUST | TLSPLUG_CAP_CIPHER_ORDER |
 	        TLSPLUG_CAP_CLIENT_CERT | TLSPLUG_CAP_KEY_PASSWORD |
 	        TLSPLUG_CAP_MULTI_CHAIN | WOLFP_CAP_ED25519 |
-	        WOLFP_CAP_TLS1_0 | WOLFP_CAP_TLS1_1,
+	        WOLFP_CAP_TLS1_0 | WOLFP_CAP_TLS1_1 | TLSPLUG_CAP_EXPORTER |
+	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
 	.init = wolfp_init,
