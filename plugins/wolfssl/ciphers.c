@@ -6,8 +6,8 @@
  * they cover), and the version bounds.
  *
  * Why a default list of our own: the Debian wolfSSL is built with RC4,
- * NULL, anonymous and PSK suites compiled in, and its built-in list
- * offers some of them.  The plugin offers the compiled-in suites minus
+ * NULL, anonymous and PSK suites compiled in, and the list a fresh client
+ * WOLFSSL holds (wolfSSL_get_ciphers_compat) includes some of them.  The plugin offers the compiled-in suites minus
  * those (and minus 3DES, the TLS 1.3 integrity-only suites, CCM-8 and the
  * pre-RFC ChaCha20 ids), in wolfSSL's own order.
  */
@@ -119,7 +119,6 @@ wolfp_version_text(int v)
 	switch (v) {
 	case 0:
 		return "engine limit";
-	case WOLFSSL_TLSV1_1:
 	case 0x0302:
 		return "TLSv1.1";
 	case 0x0303:

@@ -24,7 +24,7 @@
 #include "plugin.h"
 
 #if !defined(WOLFSSL_ALWAYS_VERIFY_CB) || !defined(SESSION_CERTS)
-#error "the plugin needs wolfSSL built with WOLFSSL_ALWAYS_VERIFY_CB and SESSION_CERTS"
+#error "the plugin needs wolfSSL with WOLFSSL_ALWAYS_VERIFY_CB, SESSION_CERTS"
 #endif
 
 int
