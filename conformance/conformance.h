@@ -90,11 +90,25 @@ struct conf_side {
 	size_t nalpn;
 	tlsplug_sni_cb sni;
 	void *sni_data;
+	/* Identity (cases_identity.c): pins as files in certdir holding
+	 * one sha256//BASE64 line each ("rsa.pin,ecdsa.pin"), pins as text,
+	 * a verify callback, a server's client-certificate mode. */
+	const char *pin_files;
+	const char *pins;
+	tlsplug_verify_cb verify;
+	void *verify_data;
+	enum tlsplug_client_cert_mode client_cert;
 };
 
 /* Builds a config from a side description. */
 int conf_config(const struct conf_env *env, const struct conf_side *side,
                 struct tlsplug_config **out, char *why, size_t whylen);
+/* Applies side's identity settings (pins, verify callback, client
+ * certificate mode) to b (cases_identity.c). */
+int conf_config_identity(const struct conf_env *env,
+                         struct tlsplug_config_builder *b,
+                         const struct conf_side *side, char *why,
+                         size_t whylen);
 /* Loads a chain + key from certdir and adds it to b. */
 int conf_add_chain(const struct conf_env *env,
                    struct tlsplug_config_builder *b, const char *chain,
@@ -356,6 +370,26 @@ CONF_CASE(case_shutdown_server_first);
 CONF_CASE(case_shutdown_tls12);
 CONF_CASE(case_ragged_eof_client);
 CONF_CASE(case_ragged_eof_server);
+CONF_CASE(case_peer_chain_as_sent);
+CONF_CASE(case_peer_chain_client_cert);
+CONF_CASE(case_verified_chain);
+CONF_CASE(case_pin_match);
+CONF_CASE(case_pin_mismatch);
+CONF_CASE(case_pin_no_validation);
+CONF_CASE(case_pin_keeps_validation);
+CONF_CASE(case_verify_cb_accepts);
+CONF_CASE(case_verify_cb_rejects);
+CONF_CASE(case_verify_cb_cannot_rescue);
+CONF_CASE(case_verify_cb_no_validation);
+CONF_CASE(case_verify_cb_server);
+CONF_CASE(case_verify_cb_sni_config);
+CONF_CASE(case_client_cert_request_with);
+CONF_CASE(case_client_cert_request_without);
+CONF_CASE(case_client_cert_request_untrusted);
+CONF_CASE(case_client_cert_require_without);
+CONF_CASE(case_client_cert_none);
+CONF_CASE(case_idna_sni);
+CONF_CASE(case_interop_idna_sni_same_bytes);
 
 /* Interop-only cases (interop.c). */
 CONF_CASE(case_interop_tls12_rsa);

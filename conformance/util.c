@@ -195,6 +195,8 @@ conf_config(const struct conf_env *env, const struct conf_side *side,
 		if (rc != TLSPLUG_OK)
 			goto fail;
 	}
+	if (conf_config_identity(env, b, side, why, whylen) != 0)
+		goto fail_quiet;
 	what = "build";
 	rc = tlsplug_config_builder_build(b, out);
 	if (rc != TLSPLUG_OK)

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "conffile.h"
+#include "peer.h"
 
 enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
 
@@ -17,12 +19,16 @@ struct section_values {
 	struct tlsplug__conf_entry plugin_path;
 	struct tlsplug__conf_entry groups;
 	struct tlsplug__conf_entry sigalgs;
+	struct tlsplug__conf_entry client_cert;
+	struct tlsplug__conf_pin *pins;
+	size_t npins;
 };
 
 /* The keys, in the order of enum key. */
-enum key { KEY_BACKEND, KEY_PLUGIN_PATH, KEY_GROUPS, KEY_SIGALGS };
+enum key { KEY_BACKEND, KEY_PLUGIN_PATH, KEY_GROUPS, KEY_SIGALGS,
+           KEY_CLIENT_CERT, KEY_PIN };
 static const char *const key_names[] = {
-	"backend", "plugin_path", "groups", "sigalgs",
+	"backend", "plugin_path", "groups", "sigalgs", "client_cert", "pin",
 };
 
 static struct tlsplug__conf_entry *
@@ -32,7 +38,8 @@ key_entry(struct section_values *v, enum key k)
 	case KEY_BACKEND: return &v->backend;
 	case KEY_PLUGIN_PATH: return &v->plugin_path;
 	case KEY_GROUPS: return &v->groups;
-	default: return &v->sigalgs;
+	case KEY_SIGALGS: return &v->sigalgs;
+	default: return &v->client_cert;   /* KEY_PIN has no single entry */
 	}
 }
 
@@ -331,6 +338,132 @@ entry_set(struct parser *p, struct tlsplug__conf_entry *e, unsigned line,
 	e->line = line;
 }
 
+/* ---- identity keys: client_cert, pin ---------------------------------- */
+
+static bool
+check_client_cert(struct parser *p, unsigned line, const char *v, size_t vlen)
+{
+	enum tlsplug_client_cert_mode m;
+	char text[16];
+
+	if (vlen < sizeof(text)) {
+		memcpy(text, v, vlen);
+		text[vlen] = '\0';
+		if (tlsplug_client_cert_mode_parse(text, &m) == TLSPLUG_OK)
+			return true;
+	}
+	diag(p, line, "client_cert '%.*s' is not none, request, require or "
+	     "auto", vlen > 64 ? 64 : (int)vlen, v);
+	return false;
+}
+
+static void
+pins_clear(struct tlsplug__conf_pin *pins, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		tlsplug__free(pins[i].host);
+		entry_clear(&pins[i].pins);
+	}
+	tlsplug__free(pins);
+}
+
+/* A `pin = HOST PINS` line: the host and a checked pin list; a later line
+ * for the same host (case-blind) replaces the earlier one. */
+static void
+parse_pin(struct parser *p, unsigned line, const char *v, size_t vlen,
+          struct section_values *target)
+{
+	struct tlsplug_error e = { .alert = -1 };
+	const char *list;
+	size_t hlen = 0, llen, i;
+	unsigned char (*hashes)[32];
+	struct tlsplug__conf_pin *grown;
+	char *text;
+	size_t n;
+
+	while (hlen < vlen && !is_blank(v[hlen]))
+		hlen++;
+	list = v + hlen;
+	llen = vlen - hlen;
+	trim(&list, &llen);
+	if (llen == 0) {
+		diag(p, line, "pin: expected 'pin = HOST sha256//BASE64[,...]'");
+		return;
+	}
+	text = strndup_core(list, llen);
+	if (text == NULL) {
+		p->nomem = true;
+		return;
+	}
+	if (tlsplug__pins_parse(text, &hashes, &n, &e) != TLSPLUG_OK) {
+		if (e.code == TLSPLUG_ERR_NOMEM)
+			p->nomem = true;
+		else
+			diag(p, line, "pin for %.*s: %s", (int)hlen, v,
+			     e.message);
+		tlsplug__free(text);
+		return;
+	}
+	tlsplug__free(hashes);
+	tlsplug__free(text);
+	if (target == NULL)
+		return;
+	for (i = 0; i < target->npins; i++)
+		if (strlen(target->pins[i].host) == hlen &&
+		    strncasecmp(target->pins[i].host, v, hlen) == 0)
+			break;
+	if (i == target->npins) {
+		grown = tlsplug__realloc(target->pins,
+		                         (i + 1) * sizeof(*grown));
+		if (grown == NULL) {
+			p->nomem = true;
+			return;
+		}
+		target->pins = grown;
+		memset(&grown[i], 0, sizeof(grown[i]));
+		grown[i].host = strndup_core(v, hlen);
+		if (grown[i].host == NULL) {
+			p->nomem = true;
+			return;
+		}
+		target->npins++;
+	}
+	entry_set(p, &target->pins[i].pins, line, list, llen);
+}
+
+/* The application's pins, then [default]'s for the other hosts. */
+static void
+resolve_pins(struct parser *p, struct tlsplug__conf *out)
+{
+	struct section_values *app = &p->app_values, *def = &p->def;
+	size_t n = app->npins;
+
+	out->pins = app->pins;
+	out->npins = app->npins;
+	app->pins = NULL;
+	app->npins = 0;
+	for (size_t i = 0; i < def->npins; i++) {
+		struct tlsplug__conf_pin *grown;
+		bool shadowed = false;
+
+		for (size_t j = 0; j < n; j++)
+			if (strcasecmp(out->pins[j].host, def->pins[i].host) ==
+			    0)
+				shadowed = true;
+		if (shadowed)
+			continue;
+		grown = tlsplug__realloc(out->pins,
+		                         (out->npins + 1) * sizeof(*grown));
+		if (grown == NULL) {
+			p->nomem = true;
+			return;
+		}
+		out->pins = grown;
+		out->pins[out->npins++] = def->pins[i];
+		memset(&def->pins[i], 0, sizeof(def->pins[i]));
+	}
+}
+
 static void
 parse_section(struct parser *p, unsigned line, const char *s, size_t len,
               enum section *sec)
@@ -387,11 +520,11 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "missing key before '='");
 		return;
 	}
-	for (k = KEY_BACKEND; k <= KEY_SIGALGS; k++)
+	for (k = KEY_BACKEND; k <= KEY_PIN; k++)
 		if (strlen(key_names[k]) == klen &&
 		    memcmp(key, key_names[k], klen) == 0)
 			break;
-	if (k > KEY_SIGALGS) {
+	if (k > KEY_PIN) {
 		diag(p, line, "unknown key '%.*s'", (int)klen, key);
 		return;
 	}
@@ -408,6 +541,10 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		ok = check_backend_list(p, line, v, vlen);
 	else if (k == KEY_PLUGIN_PATH)
 		ok = check_plugin_path(p, line, v, vlen);
+	else if (k == KEY_CLIENT_CERT)
+		ok = check_client_cert(p, line, v, vlen);
+	else if (k == KEY_PIN)
+		ok = true;     /* parse_pin checks and reports */
 	else
 		ok = check_names(p, line, k, v, vlen);
 	if (!ok)
@@ -416,6 +553,10 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		target = &p->def;
 	else if (sec == SEC_APP)
 		target = &p->app_values;
+	if (k == KEY_PIN) {
+		parse_pin(p, line, v, vlen, target);
+		return;
+	}
 	if (target == NULL)
 		return;
 	e = key_entry(target, k);
@@ -470,10 +611,15 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 	        &p.def.plugin_path);
 	resolve(&out->groups, &p.app_values.groups, &p.def.groups);
 	resolve(&out->sigalgs, &p.app_values.sigalgs, &p.def.sigalgs);
-	for (enum key k = KEY_BACKEND; k <= KEY_SIGALGS; k++) {
+	resolve(&out->client_cert, &p.app_values.client_cert,
+	        &p.def.client_cert);
+	resolve_pins(&p, out);
+	for (enum key k = KEY_BACKEND; k <= KEY_CLIENT_CERT; k++) {
 		entry_clear(key_entry(&p.def, k));
 		entry_clear(key_entry(&p.app_values, k));
 	}
+	pins_clear(p.def.pins, p.def.npins);
+	pins_clear(p.app_values.pins, p.app_values.npins);
 	if (p.nomem) {
 		tlsplug__conf_clear(out);
 		return TLSPLUG_ERR_NOMEM;
@@ -526,6 +672,8 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	entry_clear(&c->plugin_path);
 	entry_clear(&c->groups);
 	entry_clear(&c->sigalgs);
+	entry_clear(&c->client_cert);
+	pins_clear(c->pins, c->npins);
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);
 	tlsplug__free(c->diags);

@@ -9,6 +9,9 @@
  *   plugin_path = /opt/a:/opt/b   directories added to the plugin path
  *   groups = x25519, secp256r1    default key-exchange groups (IANA names)
  *   sigalgs = ed25519, ...        default signature algorithms
+ *   client_cert = request         a server's client-certificate mode
+ *   pin = example.com sha256//B64,sha256//B64   public-key pins for a host
+ *                                 (one line per host)
  *   [myapp]                       used when the application is "myapp";
  *   backend = gnutls              overrides [default] whatever the order
  *
@@ -32,6 +35,12 @@ struct tlsplug__conf_entry {
 	unsigned line;
 };
 
+/* One `pin = HOST PINS` line: the host, and the pin list as value. */
+struct tlsplug__conf_pin {
+	char *host;
+	struct tlsplug__conf_entry pins;
+};
+
 /* What one file says for one application. */
 struct tlsplug__conf {
 	char *path;                /* the file read (NULL: none) */
@@ -42,6 +51,11 @@ struct tlsplug__conf {
 	 * checked) for contexts whose config sets none. */
 	struct tlsplug__conf_entry groups;
 	struct tlsplug__conf_entry sigalgs;
+	struct tlsplug__conf_entry client_cert;   /* checked mode name */
+	/* Pins by host (checked lists): the application's section's, then
+	 * [default]'s for the other hosts. */
+	struct tlsplug__conf_pin *pins;
+	size_t npins;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
 };

@@ -15,6 +15,7 @@
 
 #include "identity.h"
 #include "internal.h"
+#include "peer.h"
 
 struct chain {
 	struct tlsplug_certificate *cert;
@@ -44,6 +45,7 @@ struct settings {
 	size_t ngroups;
 	uint16_t *sigalgs;
 	size_t nsigalgs;
+	struct tlsplug__ident ident;         /* pins, verify cb, client certs */
 };
 
 struct tlsplug_config_builder {
@@ -107,6 +109,7 @@ settings_free(struct settings *s)
 	tlsplug__free(s->groups);
 	tlsplug__free(s->sigalgs);
 	tlsplug_trust_store_unref(s->trust);
+	tlsplug__ident_free(&s->ident);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -160,7 +163,11 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->keylog_file = NULL;
 	dst->groups = dst->sigalgs = NULL;
 	dst->ngroups = dst->nsigalgs = 0;
+	dst->ident.pins = NULL;
+	dst->ident.npins = 0;
 
+	if (tlsplug__ident_copy(&dst->ident, &src->ident) != TLSPLUG_OK)
+		goto nomem;
 	if (src->nciphers > 0) {
 		dst->ciphers = tlsplug__calloc(src->nciphers, sizeof(uint16_t));
 		if (dst->ciphers == NULL)
@@ -615,7 +622,7 @@ hash_settings(const struct settings *s)
 	h = fnv(h, s->groups, s->ngroups * sizeof(uint16_t));
 	h = fnv_size(h, s->nsigalgs);
 	h = fnv(h, s->sigalgs, s->nsigalgs * sizeof(uint16_t));
-	return h;
+	return tlsplug__ident_hash(h, &s->ident);
 }
 
 static int
@@ -682,7 +689,8 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->max_version != b->max_version ||
 	    a->nciphers != b->nciphers || a->nalpn != b->nalpn ||
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
-	    a->sni_data != b->sni_data)
+	    a->sni_data != b->sni_data ||
+	    !tlsplug__ident_equal(&a->ident, &b->ident))
 		return 0;
 	if (a->nciphers > 0 &&
 	    memcmp(a->ciphers, b->ciphers, a->nciphers * sizeof(uint16_t)) != 0)
@@ -727,6 +735,7 @@ static struct tlsplug_config default_config = {
 	.view = {
 		.validate = 1,
 		.verify_peer = 0,
+		.client_cert = TLSPLUG_CLIENT_CERT_NONE,
 		.min_version = TLSPLUG_VERSION_TLSv1_2,
 		.max_version = TLSPLUG_VERSION_MAXIMUM_SUPPORTED,
 		.trust = &default_config.btrust,
@@ -778,8 +787,13 @@ build_view(struct tlsplug_config *c)
 	struct tlsplug_bconfig *v = &c->view;
 
 	v->validate = s->validate;
-	/* Server rule; context.c adjusts it for clients. */
-	v->verify_peer = s->validate && s->trust != NULL;
+	/* Server: ask for (and verify) a client certificate; context.c
+	 * adjusts it for clients. */
+	v->client_cert = tlsplug__ident_effective(&s->ident, s->validate,
+	                                          s->trust != NULL);
+	v->verify_peer = v->client_cert != TLSPLUG_CLIENT_CERT_NONE;
+	v->check_peer_always = s->ident.npins > 0 ||
+	                       s->ident.verify_cb != NULL;
 	v->min_version = s->min_version;
 	v->max_version = s->max_version;
 	v->ciphers = s->ciphers;
@@ -830,8 +844,6 @@ build_view(struct tlsplug_config *c)
 	tlsplug__trust_store_btrust(s->trust, &c->btrust);
 	v->trust = &c->btrust;
 	v->has_sni_callback = s->sni_cb != NULL;
-	v->client_cert = v->verify_peer ? TLSPLUG_CLIENT_CERT_REQUIRE :
-	    TLSPLUG_CLIENT_CERT_NONE;
 	v->session_tickets = 1;
 	v->ticket_lifetime = 7200;
 	v->groups = s->groups;
@@ -899,6 +911,9 @@ tlsplug_config_builder_build(const struct tlsplug_config_builder *cb,
 		    "lowest version %s is above highest version %s",
 		    tlsplug_version_name(b->s.min_version),
 		    tlsplug_version_name(b->s.max_version));
+	rc = tlsplug__ident_check(&b->s.ident, b->s.validate, &b->error);
+	if (rc != TLSPLUG_OK)
+		return rc;
 	c = tlsplug__calloc(1, sizeof(*c));
 	if (c == NULL)
 		return nomem(b, "build");
@@ -1023,6 +1038,24 @@ tlsplug__config_sni_cb(const struct tlsplug_config *c, void **user_data)
 	if (user_data != NULL)
 		*user_data = c->s.sni_data;
 	return c->s.sni_cb;
+}
+
+struct tlsplug__ident *
+tlsplug__builder_ident(struct tlsplug_config_builder *b)
+{
+	return &b->s.ident;
+}
+
+struct tlsplug_error *
+tlsplug__builder_error(struct tlsplug_config_builder *b)
+{
+	return &b->error;
+}
+
+const struct tlsplug__ident *
+tlsplug__config_ident(const struct tlsplug_config *c)
+{
+	return &c->s.ident;
 }
 
 int

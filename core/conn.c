@@ -25,6 +25,7 @@
 
 #include "buffer.h"
 #include "internal.h"
+#include "peer.h"
 #include "x509.h"
 
 struct tlsplug_conn {
@@ -66,6 +67,9 @@ struct tlsplug_conn {
 	bool sni_selected;
 	char *sni_name;
 	struct tlsplug__sni_choice sni_choice;
+	/* The peer's chains as read, and the verify callback's state
+	 * (peer.c); NULL until needed. */
+	struct tlsplug__peer *peer;
 };
 
 /* The plugin's private state follows the connection in one allocation. */
@@ -305,6 +309,7 @@ tlsplug_conn_free(struct tlsplug_conn *conn)
 	tlsplug__free(conn->server_name);
 	tlsplug__free(conn->peer_subject);
 	tlsplug__free(conn->sni_name);
+	tlsplug__peer_free(conn->peer);
 	tlsplug__free(conn->errbuf);
 	tlsplug_context_unref(conn->ctx);
 	tlsplug__free(conn);
@@ -731,6 +736,45 @@ tlsplug__conn_peer_cert(const struct tlsplug_conn *conn, size_t index,
 	}
 	*der = *heap;
 	return n;
+}
+
+ssize_t
+tlsplug__conn_cert_raw(const struct tlsplug_conn *conn, int verified,
+                       size_t index, unsigned char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (verified) {
+		if (!TLSPLUG_OPS_HAS(conn->desc, conn, 1, verified_cert) ||
+		    !(conn->desc->caps & TLSPLUG_CAP_VERIFIED_CHAIN))
+			return -2;
+		n = conn->ops->verified_cert(conn->priv, index, buf, size);
+	} else {
+		if (!TLSPLUG_OPS_HAS(conn->desc, conn, 1, peer_cert))
+			return -2;
+		n = conn->ops->peer_cert(conn->priv, index, buf, size);
+	}
+	return n < 0 ? -1 : n;
+}
+
+struct tlsplug__peer **
+tlsplug__conn_peer_slot(struct tlsplug_conn *conn)
+{
+	return &conn->peer;
+}
+
+int
+tlsplug__conn_handshake_done(const struct tlsplug_conn *conn)
+{
+	return conn->handshake_done;
+}
+
+const struct tlsplug_config *
+tlsplug__conn_config(const struct tlsplug_conn *conn)
+{
+	if (conn->sni_selected && conn->sni_choice.config != NULL)
+		return conn->sni_choice.config;
+	return tlsplug_context_config(conn->ctx);
 }
 
 const char *

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "peer.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -84,7 +85,7 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 	const char *name = b->name;
 	uint64_t caps = d->caps;
 	enum tlsplug_version lo, hi;
-	int any = 0;
+	int any = 0, rc;
 
 	if (role == TLSPLUG_CLIENT ?
 	    d->client_context == NULL || !(caps & TLSPLUG_CAP_CLIENT) :
@@ -129,7 +130,8 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 	    !(caps & TLSPLUG_CAP_CLIENT_CERT))
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s cannot verify client certificates "
-		    "(trust store in a validating server config)", name);
+		    "(client certificate mode \"%s\")", name,
+		    tlsplug_client_cert_mode_name(v->client_cert));
 	if (role == TLSPLUG_CLIENT && v->validate && v->trust->system &&
 	    !(caps & TLSPLUG_CAP_SYSTEM_TRUST))
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
@@ -144,6 +146,9 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s does not support several certificate chains "
 		    "(%zu configured)", name, v->nchains);
+	rc = tlsplug__ident_check_caps(b, role, config, e);
+	if (rc != TLSPLUG_OK)
+		return rc;
 	if (role == TLSPLUG_SERVER && v->nchains == 0 && !v->has_sni_callback)
 		return tlsplug__error_set(e, TLSPLUG_ERR_INVALID,
 		    "a server config needs a certificate chain");
@@ -537,6 +542,7 @@ tlsplug__context_sni_select(struct tlsplug_conn *conn,
 	memset(&choice, 0, sizeof(choice));
 	choice.cfg = slot->config == ctx->config ? &ctx->bcfg :
 	    tlsplug__config_bview(slot->config);
+	choice.config = slot->config;
 	choice.slot = &slot->value;
 	tlsplug__conn_sni_remember(conn, server_name, &choice);
 	*cfg = choice.cfg;
@@ -572,6 +578,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		/* No callback: the context's own config; nothing to
 		 * remember, the choice is the same every time. */
 		choice.cfg = &ctx->bcfg;
+		choice.config = ctx->config;
 		choice.ctx_priv = ctx->priv;
 		choice.chain = tlsplug__config_pick_chain(ctx->config,
 		                                          server_name);
@@ -584,6 +591,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		/* The same settings: the context's own engine serves. */
 		tlsplug_config_unref(chosen);
 		choice.cfg = &ctx->bcfg;
+		choice.config = ctx->config;
 		choice.ctx_priv = ctx->priv;
 		choice.chain = tlsplug__config_pick_chain(ctx->config,
 		                                          server_name);
@@ -597,6 +605,7 @@ tlsplug__context_select_server(struct tlsplug_conn *conn,
 		if (rc != TLSPLUG_OK)
 			return rc;
 		choice.cfg = &slot->bcfg;
+		choice.config = slot->config;
 		choice.ctx_priv = slot->priv;
 		choice.chain = tlsplug__config_pick_chain(slot->config,
 		                                          server_name);

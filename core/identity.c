@@ -5,7 +5,8 @@
  * subjectAltName entries), so the core can pick the chain for a client's
  * server name.  The peer: core->check_peer reads the peer's leaf through the
  * plugin's conn_ops.peer_cert and checks the host name by RFC 9525
- * (hostname.c), so no plugin extracts names or matches them itself.
+ * (hostname.c), so no plugin extracts names or matches them itself; then
+ * the pins and the verify callback (peer.c).
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 
 #include "identity.h"
 #include "internal.h"
+#include "peer.h"
 #include "pem.h"
 #include "x509.h"
 
@@ -216,18 +218,21 @@ tlsplug__conn_check_peer(struct tlsplug_conn *conn, int verdict,
 {
 	struct tlsplug_context *ctx = tlsplug_conn_context(conn);
 	const char *host;
+	int rc = TLSPLUG_OK;
 
 	if (ctx == NULL)
 		return tlsplug__error_set_owner(err, TLSPLUG_ERR_MISUSE, 0,
 		    "check_peer: missing connection");
-	/* The engine's failure stands (its message is in err). */
+	/* The engine's failure stands (its message is in err); the verify
+	 * callback still sees it. */
 	if (verdict != TLSPLUG_OK)
-		return verdict < 0 ? verdict : TLSPLUG_ERR_CERT_INVALID;
-	/* Validation off: the host name is not checked. */
-	if (!tlsplug__context_bconfig(ctx)->validate)
-		return TLSPLUG_OK;
+		return tlsplug__peer_checks(conn, verdict < 0 ? verdict :
+		                            TLSPLUG_ERR_CERT_INVALID, err);
+	/* Validation off: the host name is not checked (pins and the verify
+	 * callback, when set, decide alone). */
 	host = tlsplug__conn_hostname(conn);
-	if (tlsplug_context_role(ctx) == TLSPLUG_CLIENT && host != NULL)
-		return check_host(conn, host, err);
-	return TLSPLUG_OK;
+	if (tlsplug__context_bconfig(ctx)->validate &&
+	    tlsplug_context_role(ctx) == TLSPLUG_CLIENT && host != NULL)
+		rc = check_host(conn, host, err);
+	return tlsplug__peer_checks(conn, rc, err);
 }

@@ -185,6 +185,8 @@ const struct tlsplug_bconfig *tlsplug__context_bconfig(
  * cfg and slot, select_server cfg, ctx_priv and chain). */
 struct tlsplug__sni_choice {
 	const struct tlsplug_bconfig *cfg;
+	/* The config cfg is the view of (held by the context). */
+	const struct tlsplug_config *config;
 	void **slot;
 	void *ctx_priv;
 	size_t chain;
@@ -207,6 +209,23 @@ ssize_t tlsplug__conn_peer_cert(const struct tlsplug_conn *conn,
                                 size_t index, unsigned char *buf,
                                 size_t size, unsigned char **der,
                                 unsigned char **heap);
+/* Certificate `index` of the peer's chain as sent (verified 0) or as the
+ * engine verified it (verified 1), straight from the plugin: the length
+ * (the DER copied into buf when it fits in size), 0 past the end, -1 when
+ * the plugin cannot say, -2 when the plugin has no such entry point (ABI
+ * 1.0, or no TLSPLUG_CAP_VERIFIED_CHAIN). */
+ssize_t tlsplug__conn_cert_raw(const struct tlsplug_conn *conn, int verified,
+                               size_t index, unsigned char *buf,
+                               size_t size);
+/* Where conn keeps its struct tlsplug__peer (peer.c). */
+struct tlsplug__peer;
+struct tlsplug__peer **tlsplug__conn_peer_slot(struct tlsplug_conn *conn);
+/* 1 once conn's handshake is done. */
+int tlsplug__conn_handshake_done(const struct tlsplug_conn *conn);
+/* The config serving conn: on a server, the one the SNI selection chose
+ * once it ran, else the context's. */
+const struct tlsplug_config *tlsplug__conn_config(
+	const struct tlsplug_conn *conn);
 /* The host name a client connection checks (NULL: none, or a server). */
 const char *tlsplug__conn_hostname(const struct tlsplug_conn *conn);
 /* core->check_peer: the core's checks on the peer's identity (identity.c,

@@ -12,6 +12,7 @@ core_libtlsplug_core_la_SOURCES = \
 	core/hostname.c \
 	core/idna.c \
 	core/identity.c core/identity.h \
+	core/peer.c core/peer.h core/pin.c core/config_ident.c \
 	core/readfile.c \
 	core/der.c core/der.h \
 	core/pem.c core/pem.h \
@@ -30,6 +31,7 @@ core_libtlsplug_core_la_SOURCES = \
 	core/keylog.c \
 	core/exporter.c \
 	core/groups.c \
+	core/registry_ident.c \
 	core/socket.c core/socket_net.c core/socket_priv.h
 core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)

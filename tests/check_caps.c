@@ -42,17 +42,14 @@ struct engine {
 
 /* ABI 1.1 capabilities the shipped plugins do not implement yet. */
 #define NOT_YET \
-	{ "sessions", "not implemented by this plugin yet" }, \
-	{ "verified_chain", "not implemented by this plugin yet" }, \
-	{ "pinning", "not implemented by this plugin yet" }, \
-	{ "verify_callback", "not implemented by this plugin yet" }, \
-	{ "optional_client_cert", "not implemented by this plugin yet" }
+	{ "sessions", "not implemented by this plugin yet" }
 
 static const struct engine engines[] = {
 	{ "openssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
-	  "ed25519 keylog exporter groups sigalgs",
+	  "ed25519 keylog exporter groups sigalgs verified_chain pinning "
+	  "verify_callback optional_client_cert",
 	  { { "tls1_0", "OpenSSL 3 refuses TLS 1.0 at security level 1 and "
 	              "above (SHA-1/MD5 handshake signatures); lowering the "
 	              "level would weaken every other connection too" },
@@ -61,7 +58,8 @@ static const struct engine engines[] = {
 	{ "gnutls",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust client_cert key_password multi_chain ed25519 "
-	  "tls1_0 tls1_1 keylog exporter groups sigalgs",
+	  "tls1_0 tls1_1 keylog exporter groups sigalgs verified_chain "
+	  "pinning verify_callback optional_client_cert",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" },

@@ -39,3 +39,4 @@ include $(srcdir)/tests/conformance.mk
 include $(srcdir)/tests/bench.mk
 include $(srcdir)/tests/interop.mk
 include $(srcdir)/tests/robust.mk
+include $(srcdir)/tests/identity.mk

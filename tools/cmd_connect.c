@@ -19,6 +19,7 @@
 
 #include "commands.h"
 #include "keyopts.h"
+#include "identopts.h"
 #include "tlsopts.h"
 
 #define RELAY_BUFSIZE 16384
@@ -35,6 +36,7 @@ connect_usage(FILE *f)
 	      "[--timeout SECONDS]\n"
 	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
 	      " [--sigalgs S,...]\n"
+	      "         [--pin sha256//BASE64[,...]] [--peer-chain FILE]\n"
 	      "\n"
 	      "Connects to a TLS server, prints one status line on stderr,\n"
 	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME group=NAME|none "
@@ -62,6 +64,14 @@ connect_usage(FILE *f)
 	      "  --timeout SECONDS    give up connecting and handshaking after "
 	      "this long\n"
 	      KEYOPTS_HELP
+	      "  --pin sha256//B64,...  the server's public key must match "
+	      "one of these\n"
+	      "                       SHA-256 SubjectPublicKeyInfo hashes "
+	      "(besides validation;\n"
+	      "                       with --no-verify, instead of it)\n"
+	      "  --peer-chain FILE    write the chain the server sent (PEM, "
+	      "leaf first;\n"
+	      "                       - for stdout)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 success, 1 TLS failure (\"tlsplug: CATEGORY: "
@@ -261,6 +271,8 @@ cmd_connect(int argc, char **argv)
 		{ "pass", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		KEYOPTS_LONGOPTS,
+		{ "pin", required_argument, NULL, 'P' },
+		{ "peer-chain", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -272,7 +284,7 @@ cmd_connect(int argc, char **argv)
 	struct tlsplug_context *ctx = NULL;
 	struct tlsplug_socket *sock = NULL;
 	struct tlsplug_error *err = NULL;
-	const char *servername = NULL;
+	const char *servername = NULL, *pins = NULL, *chain_file = NULL;
 	char *target, *host, *port;
 	unsigned long timeout = 0;
 	int c, rc, status;
@@ -290,6 +302,8 @@ cmd_connect(int argc, char **argv)
 		case 'E': o.cert = optarg; break;
 		case 'K': o.key = optarg; break;
 		case 'p': o.pass = optarg; break;
+		case 'P': pins = optarg; break;
+		case 'W': chain_file = optarg; break;
 		case 't':
 			if (cli_parse_uint(optarg, 86400, &timeout) != 0)
 				return cli_usage_error("connect", "bad --timeout "
@@ -321,6 +335,8 @@ cmd_connect(int argc, char **argv)
 		return rc;
 	}
 	status = tlsopts_check(&o);
+	if (status == 0 && pins != NULL)
+		status = identopts_check_pins("connect", pins);
 	if (status != 0) {
 		free(target);
 		return status;
@@ -331,6 +347,11 @@ cmd_connect(int argc, char **argv)
 	status = tlsopts_backend(o.backend, &reg, &backend);
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
+	/* Without --pin, the configuration files' pins for the name. */
+	if (status == 0 && pins == NULL)
+		pins = tlsplug_registry_conf_pins(reg, servername);
+	if (status == 0 && pins != NULL)
+		status = identopts_add_pins("connect", b, pins);
 	if (status == 0)
 		status = tlsopts_build(b, &cfg);
 	if (status == 0) {
@@ -358,6 +379,11 @@ cmd_connect(int argc, char **argv)
 		keyopts_print_exporter(stderr, tlsplug_socket_conn(sock), &o);
 		fputc('\n', stderr);
 		fflush(stderr);
+		if (chain_file != NULL)
+			status = identopts_write_chain(
+			    tlsplug_socket_conn(sock), chain_file);
+	}
+	if (status == 0) {
 		/* The timeout was for connecting and the handshake. */
 		tlsplug_socket_set_timeout(sock, 0);
 		status = relay(sock);

@@ -24,6 +24,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "identopts.h"
 #include "serve_http.h"
 #include "serve_sni.h"
 #include "keyopts.h"
@@ -71,7 +72,9 @@ serve_usage(FILE *f)
 	fputs("usage: tlsplug serve --port N [--bind ADDR] --cert FILE "
 	      "--key FILE [--pass P]\n"
 	      "         [--sni NAME=CERT,KEY ...] [--alpn P1,P2]\n"
-	      "         [--cafile FILE --require-client-cert] [--backend NAME]"
+	      "         [--cafile FILE --require-client-cert | "
+	      "--request-client-cert]\n"
+	      "         [--backend NAME]"
 	      " [--echo | --http]\n"
 	      "         [--min-version V] [--max-version V] [--ciphers "
 	      "NAME,...]\n"
@@ -100,6 +103,9 @@ serve_usage(FILE *f)
 	      "  --cafile FILE        verify client certificates against FILE\n"
 	      "  --require-client-cert  ask every client for a certificate "
 	      "(needs --cafile)\n"
+	      "  --request-client-cert  ask for one, accept clients without; "
+	      "one that is\n"
+	      "                       sent must verify (needs --cafile)\n"
 	      "  --backend NAME       use this backend\n"
 	      "  --echo               send each client's data back to it "
 	      "(default: print it);\n"
@@ -510,6 +516,7 @@ cmd_serve(int argc, char **argv)
 		{ "alpn", required_argument, NULL, 'a' },
 		{ "cafile", required_argument, NULL, 'C' },
 		{ "require-client-cert", no_argument, NULL, 'R' },
+		{ "request-client-cert", no_argument, NULL, 'Q' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "echo", no_argument, NULL, 'e' },
 		{ "http", no_argument, NULL, 'H' },
@@ -530,7 +537,8 @@ cmd_serve(int argc, char **argv)
 	struct tlsplug_error *err = NULL;
 	const char *port = NULL, *bind_addr = "127.0.0.1";
 	char where[NI_MAXHOST + NI_MAXSERV + 4];
-	bool require_cert = false;
+	bool require_cert = false, request_cert = false;
+	enum tlsplug_client_cert_mode mode = TLSPLUG_CLIENT_CERT_AUTO;
 	unsigned long portnum;
 	struct sigaction sa;
 	int c, rc, status;
@@ -549,7 +557,14 @@ cmd_serve(int argc, char **argv)
 		case 'p': o.pass = optarg; break;
 		case 'a': o.alpn = optarg; break;
 		case 'C': o.cafile = optarg; break;
-		case 'R': require_cert = true; break;
+		case 'R':
+			require_cert = true;
+			mode = TLSPLUG_CLIENT_CERT_REQUIRE;
+			break;
+		case 'Q':
+			request_cert = true;
+			mode = TLSPLUG_CLIENT_CERT_REQUEST;
+			break;
 		case 'b': o.backend = optarg; break;
 		case 'e': s.echo = true; break;
 		case 'H': s.http = true; break;
@@ -588,15 +603,16 @@ cmd_serve(int argc, char **argv)
 	else if (o.cert == NULL || o.key == NULL)
 		status = cli_usage_error("serve", "--cert and --key are "
 		                         "required");
+	else if (require_cert && request_cert)
+		status = cli_usage_error("serve", "--require-client-cert and "
+		                         "--request-client-cert exclude each "
+		                         "other");
 	else if (require_cert && o.cafile == NULL)
 		status = cli_usage_error("serve", "--require-client-cert needs "
 		                         "--cafile");
-	else if (o.cafile != NULL && !require_cert)
-		/* A server config with a trust store asks for client
-		 * certificates: say so rather than do it silently. */
-		status = cli_usage_error("serve", "--cafile verifies client "
-		                         "certificates: add "
-		                         "--require-client-cert");
+	else if (request_cert && o.cafile == NULL)
+		status = cli_usage_error("serve", "--request-client-cert needs "
+		                         "--cafile");
 	else
 		status = tlsopts_check(&o);
 	if (status != 0) {
@@ -605,8 +621,21 @@ cmd_serve(int argc, char **argv)
 	}
 
 	status = tlsopts_backend(o.backend, &reg, &backend);
+	/* No flag: the configuration files' client_cert, if any. */
+	if (status == 0 && !require_cert && !request_cert)
+		mode = tlsplug_registry_conf_client_cert(reg);
+	if (status == 0 && o.cafile != NULL && !require_cert &&
+	    !request_cert && mode == TLSPLUG_CLIENT_CERT_AUTO)
+		/* A server config with a trust store asks for client
+		 * certificates: say so rather than do it silently. */
+		status = cli_usage_error("serve", "--cafile verifies client "
+		                         "certificates: add "
+		                         "--require-client-cert or "
+		                         "--request-client-cert");
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
+	if (status == 0 && mode != TLSPLUG_CLIENT_CERT_AUTO)
+		status = identopts_client_cert(b, mode);
 	if (status == 0)
 		status = serve_sni_configure(sni, b);
 	if (status == 0)

@@ -7,6 +7,7 @@ tools_tlsplug_SOURCES = \
 	tools/tlsopts.c tools/tlsopts.h tools/serve_sni.c tools/serve_sni.h \
 	tools/keyopts.c tools/keyopts.h \
 	tools/serve_http.c tools/serve_http.h \
+	tools/identopts.c tools/identopts.h \
 	tools/cmd_check_backend.c tools/cmd_bench.c
 tools_tlsplug_LDADD = conformance/libtlsplug-conformance.la \
 	libtlsplug.la

@@ -130,8 +130,10 @@ struct tlsplug_btrust {
 
 struct tlsplug_bconfig {
 	int validate;              /* verify the peer (chain + hostname) */
-	/* server: request, require and verify a client certificate (validate
-	 * && explicit trust store).  client: always equal to validate. */
+	/* server: ask for a client certificate and verify one that is sent
+	 * (client_cert below is REQUEST or REQUIRE; in core minor 0: require
+	 * one, the rule "validate && explicit trust store").  client: always
+	 * equal to validate. */
 	int verify_peer;
 	enum tlsplug_version min_version;  /* may be MINIMUM_SUPPORTED */
 	enum tlsplug_version max_version;  /* may be MAXIMUM_SUPPORTED */
@@ -149,8 +151,10 @@ struct tlsplug_bconfig {
 	int has_sni_callback;      /* the server must call core->sni_select */
 
 	/* --- core minor 1 --- */
-	/* server: what to ask of clients.  verify_peer above stays "ask and
-	 * verify" (client_cert != NONE). */
+	/* server: what to ask of clients: NONE, REQUEST (a client may send
+	 * none; TLSPLUG_CAP_OPTIONAL_CLIENT_CERT) or REQUIRE (fail with
+	 * TLSPLUG_ERR_PEER_NO_CERT without one).  verify_peer above stays
+	 * "ask and verify" (client_cert != NONE). */
 	enum tlsplug_client_cert_mode client_cert;  /* never AUTO here */
 	/* Call core->check_peer even with validation off: the config has
 	 * pins or a verify callback, which then decide alone. */

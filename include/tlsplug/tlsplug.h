@@ -333,7 +333,8 @@ TLSPLUG_API void tlsplug_trust_store_unref(struct tlsplug_trust_store *t);
  *
  * Defaults: certificate validation on; the engine's secure default cipher
  * suites; no ALPN; lowest version TLS 1.2; highest MAXIMUM_SUPPORTED; the
- * system trust store; no certificate chain; no SNI callback.
+ * system trust store; no certificate chain; no SNI callback; no public-key
+ * pins; no verify callback; client-certificate mode AUTO.
  *
  * Mutual TLS rule (the same on every backend), unless
  * tlsplug_config_builder_set_client_cert_mode() says otherwise: a server
@@ -606,7 +607,7 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 /* tlsplug_conn_verified_chain(): the chain the engine built to a trust
  * anchor. */
 #define TLSPLUG_CAP_VERIFIED_CHAIN   (UINT64_C(1) << 16)
-/* Public-key pins (add_pin()) are checked. */
+/* Public-key pins (tlsplug_config_builder_add_pins()) are checked. */
 #define TLSPLUG_CAP_PINNING          (UINT64_C(1) << 17)
 /* The application's verify callback (set_verify_callback()) is run. */
 #define TLSPLUG_CAP_VERIFY_CALLBACK  (UINT64_C(1) << 18)
@@ -898,6 +899,154 @@ TLSPLUG_API size_t tlsplug_backend_groups(const struct tlsplug_backend *b,
                                           uint16_t *ids, size_t max);
 TLSPLUG_API size_t tlsplug_backend_sigalgs(const struct tlsplug_backend *b,
                                            uint16_t *ids, size_t max);
+
+/* ------------------------------------------------------------------------
+ * The peer's certificates, pins, verify callback, client-certificate mode
+ *
+ * The core checks the peer's identity the same way on every engine: after
+ * the engine has validated the chain against the trust store, it matches
+ * the host name (RFC 9525), then the public-key pins, then runs the
+ * application's verify callback.  Each step can only turn success into
+ * failure, never the reverse.  With validation off
+ * (set_insecure_no_validation) the engine's chain and host name checks are
+ * skipped and the pins and the callback, when set, decide alone.
+ * On a server whose SNI callback returned another config, that config's
+ * pins, verify callback and client-certificate mode apply.
+ * ------------------------------------------------------------------------ */
+
+/* One DER certificate: len bytes at data. */
+struct tlsplug_der {
+	const unsigned char *data;
+	size_t len;
+};
+
+/*
+ * The peer's certificate chain as the peer sent it, leaf first: *certs
+ * points to *n entries (0 when the peer sent no certificate, as a client
+ * may).  On a server, the client's certificate when one was presented.
+ * The array and the bytes belong to conn and stay valid until it is freed.
+ * Call after the handshake, or from the verify callback.  Errors:
+ * TLSPLUG_ERR_MISUSE (conn, certs or n NULL, or the handshake is not done),
+ * TLSPLUG_ERR_UNSUPPORTED (an ABI 1.0 plugin cannot hand the chain over),
+ * TLSPLUG_ERR_NOMEM.  Nothing is recorded on conn: the status says it.
+ */
+TLSPLUG_API int tlsplug_conn_peer_chain(struct tlsplug_conn *conn,
+	const struct tlsplug_der **certs, size_t *n);
+/*
+ * The chain the engine built and verified, from the peer's leaf to the
+ * trust anchor (anchor last), as tlsplug_conn_peer_chain() gives the sent
+ * one.  *n is 0 when nothing was verified (validation off, no peer
+ * certificate).  Errors as tlsplug_conn_peer_chain(), and
+ * TLSPLUG_ERR_UNSUPPORTED when the backend lacks
+ * TLSPLUG_CAP_VERIFIED_CHAIN.
+ */
+TLSPLUG_API int tlsplug_conn_verified_chain(struct tlsplug_conn *conn,
+	const struct tlsplug_der **certs, size_t *n);
+
+/*
+ * Public-key pins (needs TLSPLUG_CAP_PINNING): SHA-256 hashes of the
+ * peer's SubjectPublicKeyInfo in curl's form "sha256//BASE64" (44 base64
+ * characters: 32 bytes).  When a config has pins, the peer's leaf must
+ * match one of them, on every engine alike, after the normal validation
+ * (a pin never replaces it; with validation off the pins decide alone).
+ * A mismatch fails the handshake with TLSPLUG_ERR_CERT_PIN; the message
+ * names the pins and the key's actual "sha256//..." hash.  On a server
+ * the pins apply to a client certificate when one is sent.
+ *
+ * add_pins takes one pin or a list separated by ',' or ';' (blanks around
+ * items are ignored); every pin is added, or none.  Errors (recorded in
+ * tlsplug_config_builder_error(), naming the pin): TLSPLUG_ERR_INVALID
+ * for an empty list or an empty item ("item 2 of the pin list is
+ * empty"), a pin without the "sha256//" prefix, one that is not base64,
+ * one that does not decode to 32 bytes; TLSPLUG_ERR_MISUSE (b NULL),
+ * TLSPLUG_ERR_NOMEM.
+ */
+TLSPLUG_API int tlsplug_config_builder_add_pins(
+	struct tlsplug_config_builder *b, const char *pins);
+/* Adds one pin given as its 32 raw bytes. */
+TLSPLUG_API int tlsplug_config_builder_add_pin_sha256(
+	struct tlsplug_config_builder *b, const unsigned char hash[32]);
+/* Removes every pin. */
+TLSPLUG_API int tlsplug_config_builder_clear_pins(
+	struct tlsplug_config_builder *b);
+/* The config's pins: returns how many, *hashes (may be NULL) the 32-byte
+ * hashes, owned by c. */
+TLSPLUG_API size_t tlsplug_config_pins(const struct tlsplug_config *c,
+	const unsigned char (**hashes)[32]);
+
+/*
+ * Verify callback (needs TLSPLUG_CAP_VERIFY_CALLBACK).  Runs once per
+ * handshake in which the peer presented a certificate (either role), after
+ * the engine's validation, the host name check and the pins, with:
+ *   chain, n   the chain as the peer sent it, leaf first (n >= 1); valid
+ *              only during the call (tlsplug_conn_peer_chain() and
+ *              tlsplug_conn_verified_chain() may also be called on conn);
+ *   verdict    TLSPLUG_OK, or the category the checks failed with.
+ * Return TLSPLUG_OK to accept, or a negative TLSPLUG_ERR_* category to
+ * reject (anything else negative counts as TLSPLUG_ERR_CERT_INVALID): the
+ * handshake then fails with that category and the message "certificate
+ * rejected by the verify callback".  A failed verdict stands whatever the
+ * callback returns: it can never turn a failure into success.
+ * Threads: called on the thread that drives the handshake, inside
+ * tlsplug_conn_handshake() (or the read, write or socket call that runs
+ * it).  The callback must not free conn nor call its handshake, read,
+ * write or shutdown; it must not keep pointers into chain.  user_data
+ * belongs to the caller and must outlive every config holding it; configs
+ * compare it by address (tlsplug_config_equal()).
+ */
+typedef int (*tlsplug_verify_cb)(struct tlsplug_conn *conn,
+	const struct tlsplug_der *chain, size_t n, int verdict,
+	void *user_data);
+/* Sets the verify callback (NULL: none). */
+TLSPLUG_API int tlsplug_config_builder_set_verify_callback(
+	struct tlsplug_config_builder *b, tlsplug_verify_cb cb,
+	void *user_data);
+
+/*
+ * What a server asks of clients (enum tlsplug_client_cert_mode above;
+ * clients ignore it).  REQUEST and REQUIRE verify a certificate that is
+ * sent against the config's trust store (the system store if none was
+ * set), and need validation on: build() fails with TLSPLUG_ERR_INVALID
+ * otherwise.  REQUEST needs TLSPLUG_CAP_OPTIONAL_CLIENT_CERT, REQUEST and
+ * REQUIRE TLSPLUG_CAP_CLIENT_CERT (context creation refuses them with
+ * TLSPLUG_ERR_UNSUPPORTED).  Errors: TLSPLUG_ERR_INVALID (not a mode).
+ */
+TLSPLUG_API int tlsplug_config_builder_set_client_cert_mode(
+	struct tlsplug_config_builder *b, enum tlsplug_client_cert_mode mode);
+/* The mode as set (AUTO unless changed). */
+TLSPLUG_API enum tlsplug_client_cert_mode tlsplug_config_client_cert_mode(
+	const struct tlsplug_config *c);
+/* What a server context made from c does: NONE, REQUEST or REQUIRE (AUTO
+ * resolved by its rule). */
+TLSPLUG_API enum tlsplug_client_cert_mode
+	tlsplug_config_client_cert_effective(const struct tlsplug_config *c);
+/* Parses "none", "request", "require" or "auto" (case-blind).  Returns
+ * TLSPLUG_OK or TLSPLUG_ERR_INVALID. */
+TLSPLUG_API int tlsplug_client_cert_mode_parse(const char *text,
+	enum tlsplug_client_cert_mode *out);
+/* "auto", "none", "request", "require"; NULL for another value. */
+TLSPLUG_API const char *tlsplug_client_cert_mode_name(
+	enum tlsplug_client_cert_mode mode);
+
+/*
+ * What the configuration files say (tlsplug.conf(5)), for programs that
+ * apply it; the library applies nothing by itself, a config holds only
+ * what its builder was given.  Lines with bad values are diagnostics
+ * (tlsplug_registry_diagnostic(); tlsplug_registry_choose() then fails
+ * with TLSPLUG_ERR_CONFIG_FILE naming file:line) and count as not set.
+ * The user's file comes before the system's; in a file, the
+ * application's section before [default].
+ *
+ * tlsplug_registry_conf_pins: the pin list a `pin = HOST PINS` line gives
+ * for host (case-blind, a trailing dot ignored), ready for
+ * tlsplug_config_builder_add_pins(); owned by r; NULL when none.
+ * tlsplug_registry_conf_client_cert: the `client_cert` mode, AUTO when
+ * none is set.
+ */
+TLSPLUG_API const char *tlsplug_registry_conf_pins(
+	const struct tlsplug_registry *r, const char *host);
+TLSPLUG_API enum tlsplug_client_cert_mode tlsplug_registry_conf_client_cert(
+	const struct tlsplug_registry *r);
 
 /* Sockets (PEP 543 TLSWrappedSocket). */
 #include <tlsplug/socket.h>

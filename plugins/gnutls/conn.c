@@ -177,7 +177,7 @@ gtls_category(struct gtls_conn *c, int ret)
 		return TLSPLUG_ERR_NO_SHARED_CIPHER;
 	case GNUTLS_E_NO_CERTIFICATE_FOUND:
 	case GNUTLS_E_CERTIFICATE_REQUIRED:
-		return c->eng->role == TLSPLUG_SERVER && c->eng->verify_peer ?
+		return c->eng->role == TLSPLUG_SERVER && c->eng->require_cert ?
 			TLSPLUG_ERR_PEER_NO_CERT : TLSPLUG_ERR_PROTOCOL;
 	case GNUTLS_E_MEMORY_ERROR:
 	case GNUTLS_E_PUSH_ERROR:
@@ -346,6 +346,7 @@ gtls_conn_fini(void *priv)
 	if (c->session != NULL)
 		gnutls_deinit(c->session);
 	gtls_core->free(c->sni);
+	gtls_vchain_free(c);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -586,4 +587,5 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.peer_cert = gtls_conn_peer_cert,
 	.export_keying_material = gtls_conn_export,
 	.group = gtls_conn_group,
+	.verified_cert = gtls_conn_verified_cert,
 };

@@ -83,6 +83,14 @@ gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
 	eng->validate = cfg->validate;
 	eng->verify_peer = role == TLSPLUG_SERVER && cfg->validate &&
 	                   cfg->verify_peer;
+	/* Members of core minor 1, read only from a core that has them. */
+	if (core->abi_minor >= 1) {
+		eng->require_cert = eng->verify_peer &&
+		    cfg->client_cert != TLSPLUG_CLIENT_CERT_REQUEST;
+		eng->check_always = cfg->check_peer_always;
+	} else {
+		eng->require_cert = eng->verify_peer;
+	}
 
 	st = gtls_priority_build(cfg, role, &eng->prio, &eng->vmin,
 	                         &eng->vmax, err);
@@ -157,8 +165,10 @@ gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s)
 		ret = gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE,
 		                             eng->cred);
 	if (ret >= 0 && eng->role == TLSPLUG_SERVER)
-		gnutls_certificate_server_set_request(s, eng->verify_peer ?
-			GNUTLS_CERT_REQUIRE : GNUTLS_CERT_IGNORE);
+		gnutls_certificate_server_set_request(s,
+			!eng->verify_peer ? GNUTLS_CERT_IGNORE :
+			eng->require_cert ? GNUTLS_CERT_REQUIRE :
+			GNUTLS_CERT_REQUEST);
 	return ret;
 }
 

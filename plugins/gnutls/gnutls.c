@@ -17,7 +17,8 @@
  *               negotiated values, error mapping, the connection entry
  *               points;
  *   verify.c    the verify function (chain, then core->check_peer), the
- *               peer's chain as DER;
+ *               peer's chain as sent and as verified (walked as the
+ *               verifier walks it, to the trust list's anchor), as DER;
  *   hello.c     the server's ClientHello hooks: the SNI name,
  *               core->select_server, the switch to the chosen engine; the
  *               versions the client offers (to name a version mismatch);
@@ -45,6 +46,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
 #include <tlsplug/backend.h>
@@ -122,11 +124,20 @@ gtls_system_trust_source(void)
 	       "trust module chosen when GnuTLS was built)";
 }
 
+/* info_ops.sha256, for the core's public-key pins. */
+static int
+gtls_sha256(const void *data, size_t len, unsigned char *out)
+{
+	return gnutls_hash_fast(GNUTLS_DIG_SHA256, data, len, out) < 0 ?
+	       -1 : 0;
+}
+
 static const struct tlsplug_info_ops gtls_info_ops = {
 	.cipher_suites = gtls_cipher_suites,
 	.system_trust_source = gtls_system_trust_source,
 	.groups = gtls_info_groups,
 	.sigalgs = gtls_info_sigalgs,
+	.sha256 = gtls_sha256,
 };
 
 TLSPLUG_BACKEND_EXPORT
@@ -144,7 +155,10 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_KEY_PASSWORD | TLSPLUG_CAP_MULTI_CHAIN |
 	        TLSPLUG_CAP_ED25519 | TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1 |
 	        TLSPLUG_CAP_KEYLOG | TLSPLUG_CAP_EXPORTER | TLSPLUG_CAP_GROUPS |
-	        TLSPLUG_CAP_SIGALGS,
+	        TLSPLUG_CAP_SIGALGS |
+	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
+	        TLSPLUG_CAP_VERIFY_CALLBACK |
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
 	.ctx_priv_size = sizeof(struct gtls_ctx),
 	.conn_priv_size = sizeof(struct gtls_conn),
 	.init = gtls_init,

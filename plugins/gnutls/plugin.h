@@ -40,7 +40,11 @@ struct gtls_engine {
 	gnutls_datum_t *alpn;      /* points into cfg->alpn */
 	unsigned int nalpn;
 	int validate;
-	int verify_peer;           /* server: require a client certificate */
+	int verify_peer;           /* server: ask for a client certificate */
+	int require_cert;          /* server: ... and fail without one */
+	/* Check the peer through the core even with validation off
+	 * (bconfig check_peer_always: pins, a verify callback). */
+	int check_always;
 	gnutls_protocol_t vmin, vmax;   /* versions the priority enables */
 };
 
@@ -71,6 +75,12 @@ struct gtls_conn {
 	int failed_alert;                /* ALERT_RECEIVED: which alert */
 	long failed_native;
 	uint16_t cipher_id;              /* cached after the handshake */
+	/* GnuTLS validated the peer's chain; the chain it verified, built
+	 * when first asked for (verify.c), then kept until fini. */
+	int verified_ok;
+	int vchain_done;
+	gnutls_datum_t *vchain;
+	unsigned nvchain;
 	/* Framing of the incoming records, followed byte by byte in pull:
 	 * TLS 1.3 peers (OpenSSL) send an alert about our certificate in
 	 * plaintext, before they switch to handshake keys, and GnuTLS, which
@@ -151,6 +161,11 @@ int gtls_verify_cb(gnutls_session_t session);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t gtls_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
                             size_t size);
+/* conn_ops.verified_cert: the same of the chain GnuTLS verified. */
+ssize_t gtls_conn_verified_cert(void *priv, size_t index,
+                                unsigned char *buf, size_t size);
+/* Frees the verified chain built for c (fini). */
+void gtls_vchain_free(struct gtls_conn *c);
 
 /* ---- keys.c ---- */
 

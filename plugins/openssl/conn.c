@@ -557,4 +557,5 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.peer_cert = osslp_conn_peer_cert,
 	.export_keying_material = osslp_conn_export,
 	.group = osslp_conn_group,
+	.verified_cert = osslp_conn_verified_cert,
 };

@@ -91,6 +91,23 @@ osslp_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 
 /* ---- SSL_CTX ----------------------------------------------------------- */
 
+/* The bconfig members of core minor 1, read only from a core that has
+ * them. */
+static int
+osslp_check_always(const struct tlsplug_bconfig *cfg)
+{
+	return osslp_core->abi_minor >= 1 && cfg->check_peer_always;
+}
+
+static enum tlsplug_client_cert_mode
+osslp_client_cert_mode(const struct tlsplug_bconfig *cfg)
+{
+	if (osslp_core->abi_minor >= 1)
+		return cfg->client_cert;
+	return cfg->verify_peer ? TLSPLUG_CLIENT_CERT_REQUIRE :
+	                          TLSPLUG_CLIENT_CERT_NONE;
+}
+
 static SSL_CTX *
 osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
                STACK_OF(X509_NAME) *ca_names, struct tlsplug_error *err)
@@ -116,6 +133,9 @@ osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
 	 * entry point retries itself while input is available. */
 	SSL_CTX_clear_mode(s, SSL_MODE_AUTO_RETRY);
 	SSL_CTX_set_verify(s, e->verify_mode, osslp_verify_cb);
+	if (!cfg->validate && osslp_check_always(cfg))
+		SSL_CTX_set_cert_verify_callback(s, osslp_unvalidated_cb,
+		                                 NULL);
 	if (e->role == TLSPLUG_SERVER) {
 		SSL_CTX_set_options(s, SSL_OP_CIPHER_SERVER_PREFERENCE);
 		SSL_CTX_set_dh_auto(s, 1);
@@ -208,12 +228,17 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 		return osslp_core->set_error(err, TLSPLUG_ERR_INVALID, 0,
 			"min_version is above max_version");
 	if (role == TLSPLUG_SERVER)
-		e->verify_mode = cfg->validate && cfg->verify_peer ?
-			SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT :
-			SSL_VERIFY_NONE;
+		e->verify_mode = !cfg->validate || !cfg->verify_peer ?
+			SSL_VERIFY_NONE :
+			osslp_client_cert_mode(cfg) ==
+			TLSPLUG_CLIENT_CERT_REQUEST ? SSL_VERIFY_PEER :
+			SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 	else
-		e->verify_mode = cfg->validate ? SSL_VERIFY_PEER :
-		                                 SSL_VERIFY_NONE;
+		/* With validation off, the peer is still checked when the
+		 * core has pins or a verify callback (osslp_unvalidated_cb),
+		 * and a failure must end the handshake. */
+		e->verify_mode = cfg->validate || osslp_check_always(cfg) ?
+			SSL_VERIFY_PEER : SSL_VERIFY_NONE;
 	if (role == TLSPLUG_SERVER && cfg->nchains == 0 &&
 	    !cfg->has_sni_callback)
 		return osslp_core->set_error(err, TLSPLUG_ERR_INVALID, 0,

@@ -16,7 +16,8 @@
  *              buffers, handshake, read, write, shutdown, negotiated
  *              values, error mapping, the connection entry points;
  *   verify.c   the verify callback (chain, then core->check_peer), the
- *              peer's chain as DER, X509 results to categories;
+ *              peer's chain as sent and as verified, as DER, X509
+ *              results to categories;
  *   hello.c    the server's ClientHello hook: the SNI name,
  *              core->select_server, the switch to the chosen SSL_CTX;
  *   keys.c     the key log callback (to core->keylog) and the keying
@@ -45,6 +46,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/opensslv.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -162,11 +164,23 @@ fail:
 	                       "cannot set up OpenSSL objects");
 }
 
+/* info_ops.sha256, for the core's public-key pins. */
+static int
+osslp_sha256(const void *data, size_t len, unsigned char *out)
+{
+	unsigned int n = 0;
+	int ok = EVP_Digest(data, len, out, &n, EVP_sha256(), NULL);
+
+	ERR_clear_error();
+	return ok == 1 && n == 32 ? 0 : -1;
+}
+
 static const struct tlsplug_info_ops osslp_info_ops = {
 	.cipher_suites = osslp_cipher_suites,
 	.system_trust_source = osslp_system_trust_source,
 	.groups = osslp_info_groups,
 	.sigalgs = osslp_info_sigalgs,
+	.sha256 = osslp_sha256,
 };
 
 /* TLS 1.0 and 1.1 are not declared: see the top of this file. */
@@ -185,7 +199,10 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_CLIENT_CERT | TLSPLUG_CAP_KEY_PASSWORD |
 	        TLSPLUG_CAP_MULTI_CHAIN | TLSPLUG_CAP_ED25519 |
 	        TLSPLUG_CAP_KEYLOG | TLSPLUG_CAP_EXPORTER | TLSPLUG_CAP_GROUPS |
-	        TLSPLUG_CAP_SIGALGS,
+	        TLSPLUG_CAP_SIGALGS |
+	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
+	        TLSPLUG_CAP_VERIFY_CALLBACK |
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,

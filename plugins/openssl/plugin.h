@@ -80,6 +80,9 @@ struct osslp_conn {
 	/* The chain being verified while the verify callback asks the core
 	 * to check it (conn_ops.peer_cert reads it), else NULL. */
 	X509_STORE_CTX *verifying;
+	/* OpenSSL validated the chain (the verified chain is worth
+	 * handing out). */
+	unsigned verified_ok : 1;
 };
 
 /* ---- context.c ---------------------------------------------------------- */
@@ -135,6 +138,12 @@ int osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t osslp_conn_peer_cert(void *conn_priv, size_t index,
                              unsigned char *buf, size_t size);
+/* conn_ops.verified_cert: the same of the chain OpenSSL verified. */
+ssize_t osslp_conn_verified_cert(void *conn_priv, size_t index,
+                                 unsigned char *buf, size_t size);
+/* Certificate verification function for validation off when the core
+ * still checks the peer (bconfig check_peer_always). */
+int osslp_unvalidated_cb(X509_STORE_CTX *store, void *arg);
 /* RFC 4514 text of a name into buf (NUL-terminated, truncated to size);
  * returns the full length, or -1. */
 int osslp_name_text(const X509_NAME *name, char *buf, size_t size);

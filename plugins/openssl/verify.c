@@ -2,7 +2,10 @@
  * verify.c -- peer certificate verification: the verify callback that
  * records the first failure and, once OpenSSL has validated the chain, has
  * the core check the peer's identity (host name by RFC 9525, never
- * OpenSSL's own check); the peer's chain as DER for the core; and the
+ * OpenSSL's own check; pins; the application's verify callback, which also
+ * sees a failure); with validation off and pins or a verify callback set,
+ * a certificate verification function that runs only the core's checks;
+ * the peer's chain, as sent and as verified, as DER for the core; and the
  * mapping of X509 verify results to tlsplug's categories and messages.
  */
 #include "config.h"
@@ -102,11 +105,14 @@ osslp_verify_failure(struct osslp_conn *c, int x509_error, long native,
 }
 
 /* Records the first failure, with its message, in the call's error
- * record (the handshake fails right after, in this call). */
+ * record (the handshake fails right after, in this call), and gives the
+ * core that verdict (the application's verify callback sees it). */
 static void
-osslp_verify_record(struct osslp_conn *c, int error, int depth, X509 *cert)
+osslp_verify_record(struct osslp_conn *c, X509_STORE_CTX *store, int error,
+                    int depth, X509 *cert)
 {
 	char subject[OSSLP_SUBJECT_MAX];
+	int verdict;
 
 	if (c->verify_error != 0)
 		return;
@@ -115,7 +121,10 @@ osslp_verify_record(struct osslp_conn *c, int error, int depth, X509 *cert)
 	if (cert != NULL)
 		osslp_name_text(X509_get_subject_name(cert), subject,
 		                sizeof subject);
-	osslp_verify_failure(c, error, error, depth, subject);
+	verdict = osslp_verify_failure(c, error, error, depth, subject);
+	c->verifying = store;
+	(void)osslp_core->check_peer(c->host, verdict, c->err);
+	c->verifying = NULL;
 }
 
 /* The peer's certificate at index: the chain being verified during the
@@ -128,6 +137,7 @@ osslp_peer_at(struct osslp_conn *c, size_t index)
 	X509 *leaf;
 
 	if (c->verifying != NULL) {
+		/* The chain as the peer sent it (leaf first). */
 		sk = X509_STORE_CTX_get0_untrusted(c->verifying);
 		if (sk != NULL)
 			return index < (size_t)sk_X509_num(sk) ?
@@ -148,12 +158,29 @@ osslp_peer_at(struct osslp_conn *c, size_t index)
 	    sk_X509_value(sk, (int)(index - 1)) : NULL;
 }
 
-ssize_t
-osslp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
-                     size_t size)
+/* The chain OpenSSL built from the leaf to the trust anchor: while the
+ * core checks a chain that verified, the store's; after the handshake, the
+ * connection's when its verification succeeded.  NULL otherwise. */
+static X509 *
+osslp_verified_at(struct osslp_conn *c, size_t index)
 {
-	struct osslp_conn *c = conn_priv;
-	X509 *x = osslp_peer_at(c, index);
+	STACK_OF(X509) *sk = NULL;
+
+	if (c->verifying != NULL) {
+		if (c->verified_ok)
+			sk = X509_STORE_CTX_get0_chain(c->verifying);
+	} else if (c->ssl != NULL && c->verified_ok &&
+	           SSL_get_verify_result(c->ssl) == X509_V_OK) {
+		sk = SSL_get0_verified_chain(c->ssl);
+	}
+	return sk != NULL && index < (size_t)sk_X509_num(sk) ?
+	    sk_X509_value(sk, (int)index) : NULL;
+}
+
+/* DER of x into buf when it fits; its length, 0 for no x, -1. */
+static ssize_t
+osslp_der(X509 *x, unsigned char *buf, size_t size)
+{
 	unsigned char *p = buf;
 	int n;
 
@@ -167,27 +194,31 @@ osslp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
 	return n > 0 ? n : -1;
 }
 
-int
-osslp_verify_cb(int ok, X509_STORE_CTX *store)
+ssize_t
+osslp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
+                     size_t size)
 {
-	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
-		SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct osslp_conn *c = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
-	int depth = X509_STORE_CTX_get_error_depth(store);
-	X509 *cert = X509_STORE_CTX_get_current_cert(store);
+	struct osslp_conn *c = conn_priv;
+
+	return osslp_der(osslp_peer_at(c, index), buf, size);
+}
+
+ssize_t
+osslp_conn_verified_cert(void *conn_priv, size_t index, unsigned char *buf,
+                         size_t size)
+{
+	struct osslp_conn *c = conn_priv;
+
+	return osslp_der(osslp_verified_at(c, index), buf, size);
+}
+
+/* Has the core check what it owns; on failure sets store's error so that
+ * OpenSSL fails the handshake with the alert for it. */
+static int
+osslp_core_check(struct osslp_conn *c, X509_STORE_CTX *store)
+{
 	int r;
 
-	if (c == NULL || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE)
-		return ok;
-	if (!ok) {
-		osslp_verify_record(c, X509_STORE_CTX_get_error(store), depth,
-		                    cert);
-		return 0;
-	}
-	if (depth != 0)
-		return 1;
-	/* The chain up to the leaf verified: now the core's identity
-	 * checks, the same on every engine. */
 	c->verifying = store;
 	r = osslp_core->check_peer(c->host, TLSPLUG_OK, c->err);
 	c->verifying = NULL;
@@ -199,5 +230,50 @@ osslp_verify_cb(int ok, X509_STORE_CTX *store)
 	    X509_V_ERR_HOSTNAME_MISMATCH : r == TLSPLUG_ERR_NOMEM ?
 	    X509_V_ERR_OUT_OF_MEM : X509_V_ERR_APPLICATION_VERIFICATION;
 	X509_STORE_CTX_set_error(store, c->verify_error);
+	return 0;
+}
+
+int
+osslp_unvalidated_cb(X509_STORE_CTX *store, void *arg)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+		SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct osslp_conn *c = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
+
+	(void)arg;
+	if (c == NULL)
+		return 0;
+	/* Validation is off: no chain check, only the core's (pins, the
+	 * verify callback). */
+	return osslp_core_check(c, store);
+}
+
+int
+osslp_verify_cb(int ok, X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+		SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct osslp_conn *c = ssl != NULL ? SSL_get_app_data(ssl) : NULL;
+	int depth = X509_STORE_CTX_get_error_depth(store);
+	X509 *cert = X509_STORE_CTX_get_current_cert(store);
+
+	if (c == NULL || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE)
+		return ok;
+	if (!ok) {
+		osslp_verify_record(c, store, X509_STORE_CTX_get_error(store),
+		                    depth, cert);
+		return 0;
+	}
+	if (depth != 0)
+		return 1;
+	/* The chain up to the leaf verified (an earlier failure would have
+	 * stopped it): now the core's identity checks, the same on every
+	 * engine. */
+	if (c->verify_error != 0)
+		return 0;
+	c->verified_ok = 1;
+	if (osslp_core_check(c, store))
+		return 1;
+	c->verified_ok = 0;
 	return 0;
 }
