@@ -74,6 +74,10 @@ static const struct engine engines[] = {
 	    { "keylog", "Debian's wolfSSL is built without "
 	              "HAVE_SECRET_CALLBACK: the TLS 1.3 secrets never reach "
 	              "the plugin, so it cannot log them" },
+	    { "verified_chain", "not implemented by this plugin yet" },
+	    { "pinning", "not implemented by this plugin yet" },
+	    { "verify_callback", "not implemented by this plugin yet" },
+	    { "optional_client_cert", "not implemented by this plugin yet" },
 	    NOT_YET } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
