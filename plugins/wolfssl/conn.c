@@ -235,6 +235,7 @@ wolfp_conn_init(void *conn_priv, void *ctx_priv, struct tlsplug_conn *host,
 
 	memset(c, 0, sizeof *c);
 	c->ctx = ctx;
+	c->eng = &ctx->eng;
 	c->host = host;
 	c->err = err;
 	c->role = ctx->eng.role;

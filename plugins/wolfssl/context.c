@@ -123,6 +123,25 @@ wolfp_alpn_check(const struct tlsplug_bconfig *cfg, struct tlsplug_error *err)
 	return TLSPLUG_OK;
 }
 
+/* ---- verification ------------------------------------------------------ */
+
+/* The bconfig members of core minor 1, read only from a core that has
+ * them. */
+static int
+wolfp_check_always(const struct tlsplug_bconfig *cfg)
+{
+	return wolfp_core->abi_minor >= 1 && cfg->check_peer_always;
+}
+
+static enum tlsplug_client_cert_mode
+wolfp_client_cert_mode(const struct tlsplug_bconfig *cfg)
+{
+	if (wolfp_core->abi_minor >= 1)
+		return cfg->client_cert;
+	return cfg->verify_peer ? TLSPLUG_CLIENT_CERT_REQUIRE :
+	                          TLSPLUG_CLIENT_CERT_NONE;
+}
+
 /* ---- WOLFSSL_CTX ------------------------------------------------------- */
 
 /* A new WOLFSSL_CTX for e in *out (chain not loaded yet). */
@@ -226,13 +245,18 @@ wolfp_engine_init(struct wolfp_engine *e, enum tlsplug_role role,
 		return wolfp_core->set_error(err, TLSPLUG_ERR_INVALID, 0,
 			"min_version is above max_version");
 	if (role == TLSPLUG_SERVER)
-		e->verify_mode = cfg->validate && cfg->verify_peer ?
+		e->verify_mode = !cfg->validate || !cfg->verify_peer ?
+			WOLFSSL_VERIFY_NONE :
+			wolfp_client_cert_mode(cfg) ==
+			TLSPLUG_CLIENT_CERT_REQUEST ? WOLFSSL_VERIFY_PEER :
 			WOLFSSL_VERIFY_PEER |
-			WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT :
-			WOLFSSL_VERIFY_NONE;
+			WOLFSSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 	else
-		e->verify_mode = cfg->validate ? WOLFSSL_VERIFY_PEER :
-		                                 WOLFSSL_VERIFY_NONE;
+		/* With validation off, the peer is still checked when the
+		 * core has pins or a verify callback (verify.c), and a
+		 * failure must end the handshake. */
+		e->verify_mode = cfg->validate || wolfp_check_always(cfg) ?
+			WOLFSSL_VERIFY_PEER : WOLFSSL_VERIFY_NONE;
 	if (role == TLSPLUG_SERVER && cfg->nchains == 0 &&
 	    !cfg->has_sni_callback)
 		return wolfp_core->set_error(err, TLSPLUG_ERR_INVALID, 0,

@@ -182,6 +182,7 @@ wolfp_hello_cb(WOLFSSL *ssl, int *alert, void *arg)
 	}
 	if (chain >= e->nchains)
 		chain = 0;
+	c->eng = e;
 	if (wolfSSL_get_SSL_CTX(ssl) == e->wctx[chain])
 		return WOLFP_SNI_OK;
 	/* Another chain (maybe of another key type) or another config: the

@@ -64,6 +64,9 @@ struct wolfp_ctx {
 struct wolfp_conn {
 	WOLFSSL *ssl;
 	struct wolfp_ctx *ctx;
+	/* The engine serving the connection: its context's, or the one
+	 * the ClientHello hook switched to. */
+	const struct wolfp_engine *eng;
 	struct tlsplug_conn *host;
 	struct tlsplug_error *err;    /* the current call's error record */
 	enum tlsplug_role role;

@@ -1,9 +1,12 @@
 /*
  * verify.c -- peer certificate verification: the verify callback that
- * records the first failure and, once wolfSSL has validated the chain up
- * to the leaf, has the core check the peer's identity (host name by
- * RFC 9525, never wolfSSL's own check); the peer's chain as DER for the
- * core; and the mapping of verification results to tlsplug's categories.
+ * records the first failure (and gives it to the core, whose verify
+ * callback sees it) and, once wolfSSL has validated the chain up to the
+ * leaf, has the core check the peer's identity (host name by RFC 9525,
+ * never wolfSSL's own check; pins; the application's verify callback);
+ * with validation off and pins or a verify callback set, only the core's
+ * checks; the peer's chain as DER for the core; and the mapping of
+ * verification results to tlsplug's categories.
  *
  * This wolfSSL is built with WOLFSSL_ALWAYS_VERIFY_CB and
  * WOLFSSL_VERIFY_CB_ALL_CERTS: the callback runs for every certificate of
@@ -128,14 +131,42 @@ wolfp_verify_failure(struct wolfp_conn *c, int code, int depth)
 }
 
 /* Records the first failure, with its message, in the call's error
- * record (the handshake fails right after, in this call). */
+ * record (the handshake fails right after, in this call), and gives the
+ * core that verdict (the application's verify callback sees it, and
+ * cannot change it). */
 static void
-wolfp_verify_record(struct wolfp_conn *c, int code, int depth)
+wolfp_verify_record(struct wolfp_conn *c, WOLFSSL_X509_STORE_CTX *store,
+                    int code, int depth)
 {
+	int verdict;
+
 	if (c->verify_error != 0)
 		return;
 	c->verify_error = code != 0 ? code : VERIFY_CERT_ERROR;
-	wolfp_verify_failure(c, c->verify_error, depth);
+	verdict = wolfp_verify_failure(c, c->verify_error, depth);
+	c->verifying = store;
+	(void)wolfp_core->check_peer(c->host, verdict, c->err);
+	c->verifying = NULL;
+}
+
+/* Has the core check what it owns (host name, pins, the application's
+ * verify callback) on a chain that verified, or that is not validated;
+ * on failure sets store's error so that wolfSSL fails the handshake. */
+static int
+wolfp_core_check(struct wolfp_conn *c, WOLFSSL_X509_STORE_CTX *store)
+{
+	int r;
+
+	c->verifying = store;
+	r = wolfp_core->check_peer(c->host, TLSPLUG_OK, c->err);
+	c->verifying = NULL;
+	if (r == TLSPLUG_OK)
+		return 1;
+	/* The core recorded why. */
+	c->cb_status = r;
+	c->verify_error = X509_V_ERR_APPLICATION_VERIFICATION;
+	store->error = X509_V_ERR_APPLICATION_VERIFICATION;
+	return 0;
 }
 
 ssize_t
@@ -178,7 +209,6 @@ wolfp_verify_cb(int ok, WOLFSSL_X509_STORE_CTX *store)
 		wolfSSL_get_ex_data_X509_STORE_CTX_idx());
 	struct wolfp_conn *c = ssl != NULL ? wolfSSL_get_app_data(ssl) : NULL;
 	int depth = store->error_depth;
-	int r;
 
 	if (c == NULL)
 		return ok;
@@ -188,22 +218,21 @@ wolfp_verify_cb(int ok, WOLFSSL_X509_STORE_CTX *store)
 	 * the handshake itself when one was required. */
 	if (store->totalCerts == 0)
 		return ok;
+	if (!c->eng->cfg->validate) {
+		/* Validation off, but pins or a verify callback set
+		 * (check_peer_always): no chain check, only the core's, on
+		 * the leaf. */
+		if (depth != 0 || c->verify_error != 0)
+			return c->verify_error == 0;
+		return wolfp_core_check(c, store);
+	}
 	if (!ok) {
-		wolfp_verify_record(c, store->error, depth);
+		wolfp_verify_record(c, store, store->error, depth);
 		return 0;
 	}
 	if (depth != 0 || c->verify_error != 0)
 		return c->verify_error == 0;
 	/* The chain up to the leaf verified: now the core's identity
 	 * checks, the same on every engine. */
-	c->verifying = store;
-	r = wolfp_core->check_peer(c->host, TLSPLUG_OK, c->err);
-	c->verifying = NULL;
-	if (r == TLSPLUG_OK)
-		return 1;
-	/* The core recorded why. */
-	c->cb_status = r;
-	c->verify_error = X509_V_ERR_APPLICATION_VERIFICATION;
-	store->error = X509_V_ERR_APPLICATION_VERIFICATION;
-	return 0;
+	return wolfp_core_check(c, store);
 }

@@ -51,8 +51,10 @@
  *   - TLSPLUG_CAP_KEYLOG: Debian's wolfSSL is built without
  *     HAVE_SECRET_CALLBACK, so the TLS 1.3 secrets never reach the plugin
  *     (keys.c).
- *   - TLSPLUG_CAP_SESSIONS, _VERIFIED_CHAIN, _PINNING, _VERIFY_CALLBACK,
- *     _OPTIONAL_CLIENT_CERT: the core side is not there yet (conn.c has
+ *   - TLSPLUG_CAP_VERIFIED_CHAIN: wolfSSL 5.5.4 keeps no chain to the
+ *     trust anchor after the handshake (wolfSSL_get0_verified_chain gives
+ *     the chain as sent); not done yet.
+ *   - TLSPLUG_CAP_SESSIONS: the core side is not there yet (conn.c has
  *     the session entry points ready).
  * SSLv2 and SSLv3 are refused as version bounds (context.c).
  */
@@ -65,6 +67,7 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/sha256.h>
 
 #include <tlsplug/backend.h>
 
@@ -186,11 +189,21 @@ wolfp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 	return TLSPLUG_OK;
 }
 
+/* info_ops.sha256, for the core's public-key pins. */
+static int
+wolfp_sha256(const void *data, size_t len, unsigned char *out)
+{
+	if (len > UINT32_MAX)
+		return -1;
+	return wc_Sha256Hash(data, (word32)len, out) == 0 ? 0 : -1;
+}
+
 static const struct tlsplug_info_ops wolfp_info_ops = {
 	.cipher_suites = wolfp_cipher_suites,
 	.system_trust_source = wolfp_system_trust_source,
 	.groups = wolfp_info_groups,
 	.sigalgs = wolfp_info_sigalgs,
+	.sha256 = wolfp_sha256,
 };
 
 #ifdef WOLFSSL_ALLOW_TLSV10
@@ -224,7 +237,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_CLIENT_CERT | TLSPLUG_CAP_KEY_PASSWORD |
 	        TLSPLUG_CAP_MULTI_CHAIN | WOLFP_CAP_ED25519 |
 	        WOLFP_CAP_TLS1_0 | WOLFP_CAP_TLS1_1 | TLSPLUG_CAP_EXPORTER |
-	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS,
+	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS |
+	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
 	.init = wolfp_init,
