@@ -270,6 +270,7 @@ wolfp_conn_fini(void *conn_priv)
 {
 	struct wolfp_conn *c = conn_priv;
 
+	wolfp_vchain_free(c);
 	wolfSSL_free(c->ssl);
 	c->ssl = NULL;
 	wolfSSL_ERR_clear_error();
@@ -554,6 +555,7 @@ const struct tlsplug_conn_ops wolfp_conn_ops = {
 	.peer_cert = wolfp_conn_peer_cert,
 	.set_session = wolfp_conn_set_session,
 	.resumed = wolfp_conn_resumed,
+	.verified_cert = wolfp_conn_verified_cert,
 	.export_keying_material = wolfp_conn_export,
 	.group = wolfp_conn_group,
 };

@@ -60,6 +60,12 @@ struct wolfp_ctx {
 	struct wolfp_engine eng;
 };
 
+/* A certificate's DER, owned. */
+struct wolfp_der {
+	unsigned char *data;
+	size_t len;
+};
+
 /* Per connection private state. */
 struct wolfp_conn {
 	WOLFSSL *ssl;
@@ -83,6 +89,12 @@ struct wolfp_conn {
 	 * extension offers (bit n: TLS 1.n, 0x03(n+1)), when it has one. */
 	unsigned sv_seen : 1;
 	unsigned char sv_mask;
+	unsigned verified_ok : 1;     /* wolfSSL verified the peer's chain */
+	unsigned vchain_done : 1;     /* vchain below is built */
+	/* The chain verified, leaf to anchor, built when first asked for
+	 * (verify.c). */
+	struct wolfp_der *vchain;
+	unsigned char nvchain;
 	/* server: the group of the ServerHello's key_share (groups.c). */
 	uint16_t group;
 	int cb_status;                /* error recorded by a callback */
@@ -191,6 +203,11 @@ int wolfp_verify_failure(struct wolfp_conn *c, int code, int depth);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t wolfp_conn_peer_cert(void *conn_priv, size_t index,
                              unsigned char *buf, size_t size);
+/* conn_ops.verified_cert: certificate `index` of the chain verified. */
+ssize_t wolfp_conn_verified_cert(void *conn_priv, size_t index,
+                                 unsigned char *buf, size_t size);
+/* Frees the verified chain's copies (connection fini). */
+void wolfp_vchain_free(struct wolfp_conn *c);
 
 /* ---- conn.c ------------------------------------------------------------- */
 

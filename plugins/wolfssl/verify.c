@@ -142,6 +142,7 @@ wolfp_verify_record(struct wolfp_conn *c, WOLFSSL_X509_STORE_CTX *store,
 
 	if (c->verify_error != 0)
 		return;
+	c->verified_ok = 0;
 	c->verify_error = code != 0 ? code : VERIFY_CERT_ERROR;
 	verdict = wolfp_verify_failure(c, c->verify_error, depth);
 	c->verifying = store;
@@ -169,37 +170,212 @@ wolfp_core_check(struct wolfp_conn *c, WOLFSSL_X509_STORE_CTX *store)
 	return 0;
 }
 
+/* DER of the peer's certificate `index` as sent: the chain being
+ * verified inside the verify callback, else the one the handshake
+ * received.  0 past its end. */
+static int
+wolfp_peer_der(struct wolfp_conn *c, size_t index, const unsigned char **der)
+{
+	WOLFSSL_X509_CHAIN *chain;
+
+	*der = NULL;
+	if (c->verifying != NULL) {
+		if (c->verifying->certs == NULL ||
+		    index >= (size_t)c->verifying->totalCerts)
+			return 0;
+		*der = c->verifying->certs[index].buffer;
+		return (int)c->verifying->certs[index].length;
+	}
+	if (c->ssl == NULL)
+		return 0;
+	chain = wolfSSL_get_peer_chain(c->ssl);
+	if (chain == NULL || index >= (size_t)wolfSSL_get_chain_count(chain))
+		return 0;
+	*der = wolfSSL_get_chain_cert(chain, (int)index);
+	return *der != NULL ? wolfSSL_get_chain_length(chain, (int)index) : 0;
+}
+
+/* Copies len bytes of der into buf when they fit; returns len. */
+static ssize_t
+wolfp_der_out(const unsigned char *der, int len, unsigned char *buf,
+              size_t size)
+{
+	if (der == NULL || len <= 0)
+		return 0;
+	if ((size_t)len <= size)
+		memcpy(buf, der, (size_t)len);
+	return len;
+}
+
 ssize_t
 wolfp_conn_peer_cert(void *conn_priv, size_t index, unsigned char *buf,
                      size_t size)
 {
 	struct wolfp_conn *c = conn_priv;
 	const unsigned char *der;
-	WOLFSSL_X509_CHAIN *chain;
-	int len;
+	int len = wolfp_peer_der(c, index, &der);
 
-	if (c->verifying != NULL) {
-		/* The chain being verified, as the peer sent it. */
-		if (c->verifying->certs == NULL ||
-		    index >= (size_t)c->verifying->totalCerts)
-			return 0;
-		der = c->verifying->certs[index].buffer;
-		len = (int)c->verifying->certs[index].length;
-	} else {
-		if (c->ssl == NULL)
-			return 0;
-		chain = wolfSSL_get_peer_chain(c->ssl);
-		if (chain == NULL ||
-		    index >= (size_t)wolfSSL_get_chain_count(chain))
-			return 0;
-		der = wolfSSL_get_chain_cert(chain, (int)index);
-		len = wolfSSL_get_chain_length(chain, (int)index);
-	}
+	return wolfp_der_out(der, len, buf, size);
+}
+
+/* ---- the verified chain ------------------------------------------------- */
+
+/* Longest chain walked. */
+#define WOLFP_VCHAIN_MAX 16
+
+void
+wolfp_vchain_free(struct wolfp_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nvchain; i++)
+		wolfp_core->free(c->vchain[i].data);
+	wolfp_core->free(c->vchain);
+	c->vchain = NULL;
+	c->nvchain = 0;
+	c->vchain_done = 0;
+}
+
+/* Appends a copy of len bytes at der to c->vchain; 0, or -1. */
+static int
+wolfp_vchain_add(struct wolfp_conn *c, const unsigned char *der, int len)
+{
+	unsigned char *copy;
+
 	if (der == NULL || len <= 0)
+		return -1;
+	copy = wolfp_core->alloc((size_t)len);
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, der, (size_t)len);
+	c->vchain[c->nvchain].data = copy;
+	c->vchain[c->nvchain].len = (size_t)len;
+	c->nvchain++;
+	return 0;
+}
+
+/* The issuer of x in the trust store of the WOLFSSL_CTX now serving c,
+ * or NULL (to be freed with wolfSSL_X509_free). */
+static WOLFSSL_X509 *
+wolfp_anchor_of(struct wolfp_conn *c, WOLFSSL_X509 *x)
+{
+	WOLFSSL_X509_STORE *store =
+		wolfSSL_CTX_get_cert_store(wolfSSL_get_SSL_CTX(c->ssl));
+	WOLFSSL_X509_STORE_CTX *sx;
+	WOLFSSL_X509 *issuer = NULL;
+
+	if (store == NULL)
+		return NULL;
+	sx = wolfSSL_X509_STORE_CTX_new();
+	if (sx != NULL &&
+	    wolfSSL_X509_STORE_CTX_init(sx, store, x, NULL) ==
+	    WOLFSSL_SUCCESS &&
+	    wolfSSL_X509_STORE_CTX_get1_issuer(&issuer, sx, x) !=
+	    WOLFSSL_SUCCESS)
+		issuer = NULL;
+	wolfSSL_X509_STORE_CTX_free(sx);
+	wolfSSL_ERR_clear_error();
+	return issuer;
+}
+
+/*
+ * wolfSSL keeps no chain to the anchor after the handshake
+ * (wolfSSL_get0_verified_chain gives the chain as sent), so the path is
+ * walked as the GnuTLS plugin walks it: from the leaf, through the
+ * peer's certificates, each issued by the next
+ * (wolfSSL_X509_check_issued), to the last one the peer sent on that
+ * path, whose issuer in the trust store (wolfSSL_X509_STORE_CTX_get1_
+ * issuer, which this wolfSSL answers from the certificate manager:
+ * WOLFSSL_SIGNER_DER_CERT) is the anchor that ends the chain (a trusted
+ * self-signed certificate is its own anchor).  The peer's certificates
+ * come first because wolfSSL adds the intermediates it verified to that
+ * certificate manager, so the store alone would end the chain at one.
+ * Only after wolfSSL verified the chain.  0, or -1.
+ */
+static int
+wolfp_vchain_build(struct wolfp_conn *c)
+{
+	WOLFSSL_X509 *x[WOLFP_VCHAIN_MAX] = { NULL };
+	unsigned char used[WOLFP_VCHAIN_MAX] = { 0 };
+	const unsigned char *der[WOLFP_VCHAIN_MAX];
+	int len[WOLFP_VCHAIN_MAX];
+	size_t i, n, cur = 0, next;
+	int rc = -1;
+
+	for (n = 0; n < WOLFP_VCHAIN_MAX - 1; n++) {
+		len[n] = wolfp_peer_der(c, n, &der[n]);
+		if (len[n] <= 0)
+			break;
+	}
+	if (n == 0)
 		return 0;
-	if ((size_t)len <= size)
-		memcpy(buf, der, (size_t)len);
-	return len;
+	c->vchain = wolfp_core->alloc((n + 1) * sizeof *c->vchain);
+	if (c->vchain == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		x[i] = wolfSSL_X509_d2i(NULL, der[i], len[i]);
+		if (x[i] == NULL)
+			goto out;
+	}
+	if (wolfp_vchain_add(c, der[0], len[0]) != 0)
+		goto out;
+	used[0] = 1;
+	while (c->nvchain <= n) {
+		WOLFSSL_X509 *issuer;
+
+		for (next = 0; next < n; next++)
+			if (!used[next] &&
+			    wolfSSL_X509_check_issued(x[next], x[cur]) ==
+			    X509_V_OK)
+				break;
+		if (next < n) {
+			used[next] = 1;
+			cur = next;
+			if (wolfp_vchain_add(c, der[cur], len[cur]) != 0)
+				goto out;
+			continue;
+		}
+		issuer = wolfp_anchor_of(c, x[cur]);
+		if (issuer != NULL) {
+			int alen = 0;
+			const unsigned char *a = wolfSSL_X509_get_der(issuer,
+			                                              &alen);
+			int same = a != NULL && alen == len[cur] &&
+			           memcmp(a, der[cur], (size_t)alen) == 0;
+
+			rc = same ? 0 : wolfp_vchain_add(c, a, alen);
+			wolfSSL_X509_free(issuer);
+			goto out;
+		}
+		break;    /* verified, yet no anchor found: stop here */
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		wolfSSL_X509_free(x[i]);
+	wolfSSL_ERR_clear_error();
+	return rc;
+}
+
+ssize_t
+wolfp_conn_verified_cert(void *conn_priv, size_t index, unsigned char *buf,
+                         size_t size)
+{
+	struct wolfp_conn *c = conn_priv;
+
+	if (!c->verified_ok)
+		return 0;
+	if (!c->vchain_done) {
+		if (wolfp_vchain_build(c) != 0) {
+			wolfp_vchain_free(c);
+			return -1;
+		}
+		c->vchain_done = 1;
+	}
+	if (index >= c->nvchain)
+		return 0;
+	return wolfp_der_out(c->vchain[index].data, (int)c->vchain[index].len,
+	                     buf, size);
 }
 
 int
@@ -234,5 +410,6 @@ wolfp_verify_cb(int ok, WOLFSSL_X509_STORE_CTX *store)
 		return c->verify_error == 0;
 	/* The chain up to the leaf verified: now the core's identity
 	 * checks, the same on every engine. */
+	c->verified_ok = 1;
 	return wolfp_core_check(c, store);
 }

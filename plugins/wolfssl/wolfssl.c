@@ -51,9 +51,6 @@
  *   - TLSPLUG_CAP_KEYLOG: Debian's wolfSSL is built without
  *     HAVE_SECRET_CALLBACK, so the TLS 1.3 secrets never reach the plugin
  *     (keys.c).
- *   - TLSPLUG_CAP_VERIFIED_CHAIN: wolfSSL 5.5.4 keeps no chain to the
- *     trust anchor after the handshake (wolfSSL_get0_verified_chain gives
- *     the chain as sent); not done yet.
  *   - TLSPLUG_CAP_SESSIONS: the core side is not there yet (conn.c has
  *     the session entry points ready).
  * SSLv2 and SSLv3 are refused as version bounds (context.c).
@@ -239,6 +236,7 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        WOLFP_CAP_TLS1_0 | WOLFP_CAP_TLS1_1 | TLSPLUG_CAP_EXPORTER |
 	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS |
 	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
+	        TLSPLUG_CAP_VERIFIED_CHAIN |
 	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
