@@ -7,9 +7,10 @@
  *
  * Why a default list of our own: the Debian wolfSSL is built with RC4,
  * NULL, anonymous and PSK suites compiled in, and the list a fresh client
- * WOLFSSL holds (wolfSSL_get_ciphers_compat) includes some of them.  The plugin offers the compiled-in suites minus
- * those (and minus 3DES, the TLS 1.3 integrity-only suites, CCM-8 and the
- * pre-RFC ChaCha20 ids), in wolfSSL's own order.
+ * WOLFSSL holds (wolfSSL_get_ciphers_compat) includes some of them.
+ * The plugin offers that list minus those (and minus 3DES, the TLS 1.3
+ * integrity-only suites, CCM-8 and the pre-RFC ChaCha20 ids), in
+ * wolfSSL's own order.
  */
 #include "config.h"
 
