@@ -115,6 +115,15 @@ struct bench_native {
 	/* Reads up to len bytes: the count, 0 at EOF, -1 on error. */
 	long (*fd_read)(void *c, void *buf, size_t len, char *err);
 	void (*fd_free)(void *c);
+
+	/* Resumption: the client's latest session of a pair whose handshake
+	 * is done into *sess (replacing and freeing what was there), a
+	 * session set on a new pair's client before its handshake, whether
+	 * the pair resumed, and freeing a session.  0 or -1. */
+	int (*pair_get_session)(void *pair, void **sess, char *err);
+	int (*pair_set_session)(void *pair, void *sess, char *err);
+	int (*pair_resumed)(void *pair);
+	void (*session_free)(void *sess);
 };
 
 /* The native halves built into this binary (NULL-terminated). */

@@ -156,19 +156,63 @@ one_handshake(const struct bench_native *s, void *cctx, void *sctx,
 	return rc;
 }
 
+/*
+ * A handshake resuming *sess (the first one, with *sess NULL, is full),
+ * keeping the connection's new session in *sess for the next: TLS 1.3
+ * tickets are used once, as clients use them.  A handshake that should
+ * have resumed and did not is an error, so the figure is what it says.
+ */
+static int
+one_resumed(const struct bench_native *s, void *cctx, void *sctx,
+            void **sess, char *err)
+{
+	void *p = s->pair_new(cctx, sctx, err);
+	int rc = 0;
+
+	if (p == NULL)
+		return -1;
+	if (*sess != NULL)
+		rc = s->pair_set_session(p, *sess, err);
+	if (rc == 0)
+		rc = s->pair_handshake(p, err);
+	if (rc == 0 && *sess != NULL && !s->pair_resumed(p)) {
+		snprintf(err, BENCH_ERRLEN, "%s: the handshake did not resume",
+		         s->name);
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = s->pair_get_session(p, sess, err);
+	s->pair_free(p, 3);
+	return rc;
+}
+
 static int
 handshake_rate(const struct bench_native *s, void *cctx, void *sctx,
-               double duration, double *out, char *err)
+               int resumed, double duration, double *out, char *err)
 {
-	uint64_t t0 = bench_now_ns();
-	uint64_t end = t0 + (uint64_t)(duration * 1e9);
+	uint64_t t0, end;
+	void *sess = NULL;
 	long n = 0;
+	int rc = 0;
 
+	/* The session to start from is made outside the timing. */
+	if (resumed && one_resumed(s, cctx, sctx, &sess, err) != 0) {
+		s->session_free(sess);
+		return -1;
+	}
+	t0 = bench_now_ns();
+	end = t0 + (uint64_t)(duration * 1e9);
 	do {
-		if (one_handshake(s, cctx, sctx, NULL, err) != 0)
-			return -1;
+		rc = resumed ? one_resumed(s, cctx, sctx, &sess, err) :
+		    one_handshake(s, cctx, sctx, NULL, err);
+		if (rc != 0)
+			break;
 		n++;
 	} while (bench_now_ns() < end);
+	if (resumed)
+		s->session_free(sess);
+	if (rc != 0)
+		return -1;
 	*out = (double)n / seconds_since(t0);
 	return 0;
 }
@@ -181,11 +225,17 @@ metric_handshake(const struct bench_opts *o, const struct bench_certs *certs,
 	static const struct {
 		enum bench_profile p;
 		const char *name, *label;
+		int resumed;
 	} cases[] = {
 		{ BENCH_TLS13_ECDSA, "tls1.3-ecdsa-p256",
-		  "full handshake TLS 1.3, ECDSA P-256" },
+		  "full handshake TLS 1.3, ECDSA P-256", 0 },
 		{ BENCH_TLS12_RSA, "tls1.2-ecdhe-rsa-aes128gcm",
-		  "full handshake TLS 1.2 ECDHE-RSA-AES128-GCM, RSA-2048" },
+		  "full handshake TLS 1.2 ECDHE-RSA-AES128-GCM, RSA-2048", 0 },
+		{ BENCH_TLS13_ECDSA, "tls1.3-resumed",
+		  "resumed handshake TLS 1.3 (ticket, PSK-DHE), ECDSA P-256",
+		  1 },
+		{ BENCH_TLS12_RSA, "tls1.2-resumed",
+		  "resumed handshake TLS 1.2 (ticket), RSA-2048", 1 },
 	};
 	size_t c;
 
@@ -201,6 +251,13 @@ metric_handshake(const struct bench_opts *o, const struct bench_certs *certs,
 		    cases[c].name, cases[c].label, "handshakes/s",
 		    BENCH_CMP_HIGHER, 0.97, nat != NULL);
 
+		if (cases[c].resumed &&
+		    (tp->pair_get_session == NULL ||
+		     (nat != NULL && nat->pair_get_session == NULL))) {
+			snprintf(r->error, sizeof(r->error),
+			         "a side cannot resume sessions");
+			continue;
+		}
 		if (sides_init(&sd, tp, nat, cases[c].p, certs, r->error) != 0)
 			continue;
 		/* Warm-up (first-use costs), and the native group. */
@@ -216,7 +273,8 @@ metric_handshake(const struct bench_opts *o, const struct bench_certs *certs,
 
 				i = side_at(&sd, round, k);
 				if (handshake_rate(sd.s[i], sd.cctx[i], sd.sctx[i],
-				    o->duration, &v, r->error) != 0)
+				    cases[c].resumed, o->duration, &v,
+				    r->error) != 0)
 					goto done;
 				store(r, round, i, v);
 			}

@@ -102,7 +102,13 @@ tp_ctx_new(enum bench_profile p, int server, const struct bench_certs *certs,
 		suite = TLSPLUG_CS_TLS_AES_128_GCM_SHA256;
 	else if (p == BENCH_TLS13_CHACHA20)
 		suite = TLSPLUG_CS_TLS_CHACHA20_POLY1305_SHA256;
-	rc = tlsplug_config_builder_set_min_version(b, v);
+	/* Every handshake measured is the kind the case says: the client
+	 * context's own session cache would turn full handshakes into
+	 * resumed ones (the resumed case sets sessions itself, as the native
+	 * halves do). */
+	rc = tlsplug_config_builder_set_session_cache(b, 0);
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug_config_builder_set_min_version(b, v);
 	if (rc == TLSPLUG_OK)
 		rc = tlsplug_config_builder_set_max_version(b, v);
 	if (rc == TLSPLUG_OK && suite != 0)
@@ -366,6 +372,49 @@ tp_fd_free(void *c)
 	tlsplug_socket_free(c);
 }
 
+/* ---- resumption ------------------------------------------------------ */
+
+static int
+tp_pair_get_session(void *vp, void **sess, char *err)
+{
+	struct tp_pair *p = vp;
+	struct tlsplug_session *s = tlsplug_conn_session(p->c[0]);
+
+	if (s == NULL) {
+		snprintf(err, BENCH_ERRLEN, "tlsplug: no session");
+		return -1;
+	}
+	tlsplug_session_unref(*sess);
+	*sess = s;
+	return 0;
+}
+
+static int
+tp_pair_set_session(void *vp, void *sess, char *err)
+{
+	struct tp_pair *p = vp;
+	int rc = tlsplug_conn_set_session(p->c[0], sess);
+
+	if (rc != TLSPLUG_OK)
+		return tp_err(err, "set_session", tlsplug_conn_error(p->c[0]),
+		              rc);
+	return 0;
+}
+
+static int
+tp_pair_resumed(void *vp)
+{
+	struct tp_pair *p = vp;
+
+	return tlsplug_conn_resumed(p->c[0]);
+}
+
+static void
+tp_session_free(void *sess)
+{
+	tlsplug_session_unref(sess);
+}
+
 static const struct bench_native tp_side = {
 	.name = "tlsplug",
 	.engine_version = tp_engine_version,
@@ -383,6 +432,10 @@ static const struct bench_native tp_side = {
 	.fd_write = tp_fd_write,
 	.fd_read = tp_fd_read,
 	.fd_free = tp_fd_free,
+	.pair_get_session = tp_pair_get_session,
+	.pair_set_session = tp_pair_set_session,
+	.pair_resumed = tp_pair_resumed,
+	.session_free = tp_session_free,
 };
 
 const struct bench_native *

@@ -390,6 +390,17 @@ CONF_CASE(case_client_cert_require_without);
 CONF_CASE(case_client_cert_none);
 CONF_CASE(case_idna_sni);
 CONF_CASE(case_interop_idna_sni_same_bytes);
+/* Session resumption (cases_session.c). */
+CONF_CASE(case_session_corrupt_refused);
+CONF_CASE(case_session_cross_backend_real);
+CONF_CASE(case_session_cross_backend_refused);
+CONF_CASE(case_session_other_config_refused);
+CONF_CASE(case_session_other_name_not_offered);
+CONF_CASE(case_session_resume_tls12);
+CONF_CASE(case_session_resume_tls13);
+CONF_CASE(case_session_ticket_key_shared);
+CONF_CASE(case_session_ticket_rotation);
+CONF_CASE(case_session_tickets_off);
 
 /* Interop-only cases (interop.c). */
 CONF_CASE(case_interop_tls12_rsa);

@@ -18,6 +18,7 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/cases_secrets.c \
 	conformance/cases_groups.c \
 	conformance/cases_identity.c \
+	conformance/cases_session.c \
 	conformance/table.c
 
 # Makes the certificates the suite needs; installed so that an installed

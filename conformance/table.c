@@ -130,6 +130,15 @@ const struct conf_case conf_cases[] = {
 	CASE(client_cert_require_without),
 	CASE(client_cert_none),
 	CASE(idna_sni),
+	CASE(session_resume_tls13),
+	CASE(session_resume_tls12),
+	CASE(session_cross_backend_refused),
+	CASE(session_other_name_not_offered),
+	CASE(session_corrupt_refused),
+	CASE(session_ticket_key_shared),
+	CASE(session_ticket_rotation),
+	CASE(session_tickets_off),
+	CASE(session_other_config_refused),
 };
 const size_t conf_case_count = sizeof(conf_cases) / sizeof(conf_cases[0]);
 
@@ -213,6 +222,15 @@ const struct conf_case conf_interop_cases[] = {
 	CASE(client_cert_require_without),
 	CASE(client_cert_none),
 	CASE(interop_idna_sni_same_bytes),
+	CASE(session_resume_tls13),
+	CASE(session_resume_tls12),
+	CASE(session_cross_backend_refused),
+	CASE(session_cross_backend_real),
+	CASE(session_other_name_not_offered),
+	CASE(session_corrupt_refused),
+	CASE(session_ticket_key_shared),
+	CASE(session_ticket_rotation),
+	CASE(session_other_config_refused),
 };
 const size_t conf_interop_case_count =
 	sizeof(conf_interop_cases) / sizeof(conf_interop_cases[0]);

@@ -91,7 +91,8 @@ PIN(tlsplug_conn_ops, resumed, 104);
 PIN(tlsplug_conn_ops, verified_cert, 112);
 PIN(tlsplug_conn_ops, export_keying_material, 120);
 PIN(tlsplug_conn_ops, group, 128);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 136,
+PIN(tlsplug_conn_ops, get_session, 136);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 144,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */

@@ -20,15 +20,20 @@ struct section_values {
 	struct tlsplug__conf_entry groups;
 	struct tlsplug__conf_entry sigalgs;
 	struct tlsplug__conf_entry client_cert;
+	struct tlsplug__conf_entry session_cache;
+	struct tlsplug__conf_entry ticket_lifetime;
+	struct tlsplug__conf_entry ticket_key_file;
 	struct tlsplug__conf_pin *pins;
 	size_t npins;
 };
 
 /* The keys, in the order of enum key. */
 enum key { KEY_BACKEND, KEY_PLUGIN_PATH, KEY_GROUPS, KEY_SIGALGS,
-           KEY_CLIENT_CERT, KEY_PIN };
+           KEY_CLIENT_CERT, KEY_SESSION_CACHE, KEY_TICKET_LIFETIME,
+           KEY_TICKET_KEY_FILE, KEY_PIN };
 static const char *const key_names[] = {
-	"backend", "plugin_path", "groups", "sigalgs", "client_cert", "pin",
+	"backend", "plugin_path", "groups", "sigalgs", "client_cert",
+	"session_cache", "ticket_lifetime", "ticket_key_file", "pin",
 };
 
 static struct tlsplug__conf_entry *
@@ -39,6 +44,9 @@ key_entry(struct section_values *v, enum key k)
 	case KEY_PLUGIN_PATH: return &v->plugin_path;
 	case KEY_GROUPS: return &v->groups;
 	case KEY_SIGALGS: return &v->sigalgs;
+	case KEY_SESSION_CACHE: return &v->session_cache;
+	case KEY_TICKET_LIFETIME: return &v->ticket_lifetime;
+	case KEY_TICKET_KEY_FILE: return &v->ticket_key_file;
 	default: return &v->client_cert;   /* KEY_PIN has no single entry */
 	}
 }
@@ -309,6 +317,41 @@ check_names(struct parser *p, unsigned line, enum key k, const char *v,
 	return true;
 }
 
+/* A decimal number lo..hi in v[0..len), else -1. */
+static long
+number_in(const char *v, size_t len, long lo, long hi)
+{
+	long n = 0;
+
+	if (len == 0 || len > 9)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	return n >= lo && n <= hi ? n : -1;
+}
+
+long
+tlsplug__conf_session_cache(const char *v, size_t len)
+{
+	if ((len == 2 && memcmp(v, "on", 2) == 0) ||
+	    (len == 3 && memcmp(v, "yes", 3) == 0))
+		return TLSPLUG_SESSION_CACHE_DEFAULT;
+	if ((len == 3 && memcmp(v, "off", 3) == 0) ||
+	    (len == 2 && memcmp(v, "no", 2) == 0) ||
+	    (len == 1 && v[0] == '0'))
+		return 0;
+	return number_in(v, len, 1, 1000000);
+}
+
+long
+tlsplug__conf_ticket_lifetime(const char *v, size_t len)
+{
+	return number_in(v, len, 1, 604800);
+}
+
 static void
 entry_clear(struct tlsplug__conf_entry *e)
 {
@@ -543,7 +586,24 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		ok = check_plugin_path(p, line, v, vlen);
 	else if (k == KEY_CLIENT_CERT)
 		ok = check_client_cert(p, line, v, vlen);
-	else if (k == KEY_PIN)
+	else if (k == KEY_SESSION_CACHE) {
+		ok = tlsplug__conf_session_cache(v, vlen) >= 0;
+		if (!ok)
+			diag(p, line, "session_cache must be on, off or a "
+			     "number of names (1 to 1000000), not '%.*s'",
+			     (int)vlen, v);
+	} else if (k == KEY_TICKET_LIFETIME) {
+		ok = tlsplug__conf_ticket_lifetime(v, vlen) >= 0;
+		if (!ok)
+			diag(p, line, "ticket_lifetime must be a number of "
+			     "seconds (1 to 604800), not '%.*s'", (int)vlen,
+			     v);
+	} else if (k == KEY_TICKET_KEY_FILE) {
+		ok = v[0] == '/';
+		if (!ok)
+			diag(p, line, "ticket_key_file '%.*s' is not an "
+			     "absolute path", (int)vlen, v);
+	} else if (k == KEY_PIN)
 		ok = true;     /* parse_pin checks and reports */
 	else
 		ok = check_names(p, line, k, v, vlen);
@@ -613,8 +673,14 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 	resolve(&out->sigalgs, &p.app_values.sigalgs, &p.def.sigalgs);
 	resolve(&out->client_cert, &p.app_values.client_cert,
 	        &p.def.client_cert);
+	resolve(&out->session_cache, &p.app_values.session_cache,
+	        &p.def.session_cache);
+	resolve(&out->ticket_lifetime, &p.app_values.ticket_lifetime,
+	        &p.def.ticket_lifetime);
+	resolve(&out->ticket_key_file, &p.app_values.ticket_key_file,
+	        &p.def.ticket_key_file);
 	resolve_pins(&p, out);
-	for (enum key k = KEY_BACKEND; k <= KEY_CLIENT_CERT; k++) {
+	for (enum key k = KEY_BACKEND; k <= KEY_TICKET_KEY_FILE; k++) {
 		entry_clear(key_entry(&p.def, k));
 		entry_clear(key_entry(&p.app_values, k));
 	}
@@ -673,6 +739,9 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	entry_clear(&c->groups);
 	entry_clear(&c->sigalgs);
 	entry_clear(&c->client_cert);
+	entry_clear(&c->session_cache);
+	entry_clear(&c->ticket_lifetime);
+	entry_clear(&c->ticket_key_file);
 	pins_clear(c->pins, c->npins);
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);

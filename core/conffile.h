@@ -14,6 +14,9 @@
  *                                 (one line per host)
  *   [myapp]                       used when the application is "myapp";
  *   backend = gnutls              overrides [default] whatever the order
+ *   session_cache = off           client session cache: on, off, or N
+ *   ticket_lifetime = 3600        server: ticket lifetime and key rotation
+ *   ticket_key_file = /etc/k      server: ticket master key (SESSIONS.md)
  *
  * Whitespace around names, keys and values is trimmed.  A later line for the
  * same key in the same section replaces the earlier one.  Sections other than
@@ -56,6 +59,12 @@ struct tlsplug__conf {
 	 * [default]'s for the other hosts. */
 	struct tlsplug__conf_pin *pins;
 	size_t npins;
+	/* Session settings (applied when a config leaves them unset):
+	 * session_cache = on | off | N (server names kept); ticket_lifetime
+	 * = seconds (1 to 604800); ticket_key_file = /absolute/path. */
+	struct tlsplug__conf_entry session_cache;
+	struct tlsplug__conf_entry ticket_lifetime;
+	struct tlsplug__conf_entry ticket_key_file;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
 };
@@ -84,6 +93,12 @@ int tlsplug__conf_read_file(const char *path, bool must_exist,
 
 /* Frees everything *c holds and zeroes it. */
 void tlsplug__conf_clear(struct tlsplug__conf *c);
+
+/* The value of a session_cache setting: on (-> TLSPLUG_SESSION_CACHE_DEFAULT),
+ * off (0) or a number of names 1..1000000; -1 when invalid. */
+long tlsplug__conf_session_cache(const char *v, size_t len);
+/* The value of a ticket_lifetime setting (1..604800), or -1. */
+long tlsplug__conf_ticket_lifetime(const char *v, size_t len);
 
 /* True when s[0..len) is a valid backend name: [a-z0-9_-]+. */
 bool tlsplug__backend_name_valid(const char *s, size_t len);

@@ -16,6 +16,7 @@
 #include "identity.h"
 #include "internal.h"
 #include "peer.h"
+#include "session.h"
 
 struct chain {
 	struct tlsplug_certificate *cert;
@@ -46,6 +47,7 @@ struct settings {
 	uint16_t *sigalgs;
 	size_t nsigalgs;
 	struct tlsplug__ident ident;         /* pins, verify cb, client certs */
+	struct tlsplug__sess_settings sess;   /* session_config.c */
 };
 
 struct tlsplug_config_builder {
@@ -74,6 +76,7 @@ struct tlsplug_config {
 	.validate = 1, \
 	.min_version = TLSPLUG_VERSION_TLSv1_2, \
 	.max_version = TLSPLUG_VERSION_MAXIMUM_SUPPORTED, \
+	.sess = TLSPLUG__SESS_SETTINGS_DEFAULT, \
 }
 
 /* ---- settings: copy and free ---------------------------------------- */
@@ -110,6 +113,7 @@ settings_free(struct settings *s)
 	tlsplug__free(s->sigalgs);
 	tlsplug_trust_store_unref(s->trust);
 	tlsplug__ident_free(&s->ident);
+	tlsplug__sess_settings_free(&s->sess);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -165,6 +169,9 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->ngroups = dst->nsigalgs = 0;
 	dst->ident.pins = NULL;
 	dst->ident.npins = 0;
+	dst->sess.key = NULL;
+	if (tlsplug__sess_settings_copy(&dst->sess, &src->sess) != TLSPLUG_OK)
+		goto nomem;
 
 	if (tlsplug__ident_copy(&dst->ident, &src->ident) != TLSPLUG_OK)
 		goto nomem;
@@ -622,7 +629,8 @@ hash_settings(const struct settings *s)
 	h = fnv(h, s->groups, s->ngroups * sizeof(uint16_t));
 	h = fnv_size(h, s->nsigalgs);
 	h = fnv(h, s->sigalgs, s->nsigalgs * sizeof(uint16_t));
-	return tlsplug__ident_hash(h, &s->ident);
+	h = tlsplug__ident_hash(h, &s->ident);
+	return tlsplug__sess_settings_hash(h, &s->sess);
 }
 
 static int
@@ -690,7 +698,8 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->nciphers != b->nciphers || a->nalpn != b->nalpn ||
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
 	    a->sni_data != b->sni_data ||
-	    !tlsplug__ident_equal(&a->ident, &b->ident))
+	    !tlsplug__ident_equal(&a->ident, &b->ident) ||
+	    !tlsplug__sess_settings_equal(&a->sess, &b->sess))
 		return 0;
 	if (a->nciphers > 0 &&
 	    memcmp(a->ciphers, b->ciphers, a->nciphers * sizeof(uint16_t)) != 0)
@@ -739,6 +748,8 @@ static struct tlsplug_config default_config = {
 		.min_version = TLSPLUG_VERSION_TLSv1_2,
 		.max_version = TLSPLUG_VERSION_MAXIMUM_SUPPORTED,
 		.trust = &default_config.btrust,
+		.session_tickets = 1,
+		.ticket_lifetime = TLSPLUG__TICKET_LIFETIME_DEFAULT,
 	},
 	.btrust = {
 		.system = 1,
@@ -844,12 +855,11 @@ build_view(struct tlsplug_config *c)
 	tlsplug__trust_store_btrust(s->trust, &c->btrust);
 	v->trust = &c->btrust;
 	v->has_sni_callback = s->sni_cb != NULL;
-	v->session_tickets = 1;
-	v->ticket_lifetime = 7200;
 	v->groups = s->groups;
 	v->ngroups = s->ngroups;
 	v->sigalgs = s->sigalgs;
 	v->nsigalgs = s->nsigalgs;
+	tlsplug__sess_settings_view(&s->sess, v);
 	return TLSPLUG_OK;
 }
 
@@ -1087,4 +1097,20 @@ tlsplug__config_needs_key_password(const struct tlsplug_config *c)
 			return 1;
 	}
 	return 0;
+}
+
+struct tlsplug__sess_settings *
+tlsplug__builder_sess(struct tlsplug_config_builder *b,
+                      struct tlsplug_error **e)
+{
+	if (b == NULL)
+		return NULL;
+	*e = &b->error;
+	return &b->s.sess;
+}
+
+const struct tlsplug__sess_settings *
+tlsplug__config_sess(const struct tlsplug_config *c)
+{
+	return &c->s.sess;
 }

@@ -26,6 +26,7 @@
 #include "buffer.h"
 #include "internal.h"
 #include "peer.h"
+#include "session.h"
 #include "x509.h"
 
 struct tlsplug_conn {
@@ -70,6 +71,7 @@ struct tlsplug_conn {
 	/* The peer's chains as read, and the verify callback's state
 	 * (peer.c); NULL until needed. */
 	struct tlsplug__peer *peer;
+	struct tlsplug__conn_sess sess;   /* session.c */
 };
 
 /* The plugin's private state follows the connection in one allocation. */
@@ -311,6 +313,7 @@ tlsplug_conn_free(struct tlsplug_conn *conn)
 	tlsplug__free(conn->sni_name);
 	tlsplug__peer_free(conn->peer);
 	tlsplug__free(conn->errbuf);
+	tlsplug__conn_sess_fini(&conn->sess);
 	tlsplug_context_unref(conn->ctx);
 	tlsplug__free(conn);
 }
@@ -443,10 +446,13 @@ do_handshake(struct tlsplug_conn *conn)
 		return TLSPLUG_OK;
 	if (conn->end != 0)
 		return conn->end;
+	if (!conn->sess.started)
+		tlsplug__session_before_handshake(conn);
 	rec_init(conn, &e);
 	rc = conn->ops->handshake(conn->priv, &e);
 	if (rc == TLSPLUG_OK) {
 		conn->handshake_done = true;
+		tlsplug__session_handshake_done(conn);
 		if (cache_negotiated(conn) != TLSPLUG_OK) {
 			tlsplug__error_set(&e, TLSPLUG_ERR_NOMEM,
 			                   "out of memory after the handshake");
@@ -904,4 +910,26 @@ tlsplug_conn_group(const struct tlsplug_conn *conn)
 	    !TLSPLUG_OPS_HAS(conn->desc, conn, 1, group))
 		return 0;
 	return conn->ops->group(conn->priv);
+}
+
+void
+tlsplug__conn_parts(struct tlsplug_conn *conn,
+                    struct tlsplug__conn_parts *out)
+{
+	out->ctx = conn->ctx;
+	out->desc = conn->desc;
+	out->priv = conn->priv;
+	out->hostname = conn->hostname;
+	out->handshake_done = conn->handshake_done;
+	out->sess = &conn->sess;
+}
+
+int
+tlsplug__conn_note_error(struct tlsplug_conn *conn,
+                         const struct tlsplug_error *e)
+{
+	struct tlsplug_error copy = *e;
+
+	keep(conn, &copy);
+	return conn->error->code;
 }

@@ -17,6 +17,7 @@
 
 #include "internal.h"
 #include "peer.h"
+#include "session.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -52,6 +53,7 @@ struct tlsplug_context {
 	/* Groups and signature algorithms from the configuration files, for
 	 * configs that set none (bcfg and the SNI configs' views). */
 	struct tlsplug__key_defaults keydef;
+	struct tlsplug__ctx_sess sess;   /* cache, key file (session_config.c) */
 };
 
 static const char *
@@ -256,7 +258,10 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	ctx->error.owner = b->name;
 	tlsplug__error_clear(&ctx->keylog_error);
 
-	rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
+	rc = tlsplug__ctx_sess_setup(b, role, config, &ctx->bcfg, &ctx->sess,
+	                             &ctx->error);
+	if (rc == TLSPLUG_OK)
+		rc = ctx->ops->init(ctx->priv, role, &ctx->bcfg, &ctx->error);
 	if (rc != TLSPLUG_OK) {
 		if (rc > 0 || ctx->error.code == TLSPLUG_OK) {
 			/* The plugin broke the contract: say so. */
@@ -267,6 +272,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		tlsplug__error_export(&ctx->error, err);
 		rc = ctx->error.code;
 		/* init cleans up after itself when it fails: no fini. */
+		tlsplug__ctx_sess_fini(&ctx->sess);
 		tlsplug_config_unref(ctx->config);
 		tlsplug__key_defaults_free(&ctx->keydef);
 		pthread_mutex_destroy(&ctx->lock);
@@ -312,6 +318,7 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 	ctx->ops->fini(ctx->priv);
 	tlsplug__key_defaults_free(&ctx->keydef);
 	tlsplug__free(ctx->priv);
+	tlsplug__ctx_sess_fini(&ctx->sess);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
 	tlsplug__free(ctx);
@@ -616,4 +623,10 @@ out:
 	*ctx_priv = choice.ctx_priv;
 	*chain = choice.chain;
 	return TLSPLUG_OK;
+}
+
+struct tlsplug__ctx_sess *
+tlsplug__context_sess(const struct tlsplug_context *ctx)
+{
+	return (struct tlsplug__ctx_sess *)&ctx->sess;
 }

@@ -23,6 +23,10 @@ core_libtlsplug_core_la_SOURCES = \
 	core/services.c \
 	core/context.c \
 	core/conn.c \
+	core/session.c core/session.h \
+	core/session_cache.c \
+	core/session_config.c \
+	core/ticket_key.c \
 	core/conffile.c core/conffile.h \
 	core/loader.c core/loader.h \
 	core/registry.c core/registry.h \

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "session.h"
 
 static void *
 svc_alloc(size_t size)
@@ -131,6 +132,7 @@ static const struct tlsplug_core core_services = {
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
 	.keylog = svc_keylog,
+	.session_ready = tlsplug__session_ready,
 };
 
 const struct tlsplug_core *

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "session.h"
 #include "socket_priv.h"
 
 /* Consecutive engine calls that neither progressed nor asked for I/O before
@@ -596,6 +597,9 @@ tlsplug_socket_new(struct tlsplug_context *ctx, int fd,
 		return rc;
 	}
 	sock->fd = fd;
+	/* The client's session cache keys on the peer's address too. */
+	if (tlsplug_context_role(ctx) == TLSPLUG_CLIENT)
+		tlsplug__session_peer_from_fd(sock->conn, fd);
 	tlsplug__error_clear(&sock->err);
 	*out = sock;
 	return TLSPLUG_OK;

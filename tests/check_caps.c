@@ -40,30 +40,24 @@ struct engine {
 	struct lack lacks[16];
 };
 
-/* ABI 1.1 capabilities the shipped plugins do not implement yet. */
-#define NOT_YET \
-	{ "sessions", "not implemented by this plugin yet" }
-
 static const struct engine engines[] = {
 	{ "openssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 keylog exporter groups sigalgs verified_chain pinning "
-	  "verify_callback optional_client_cert",
+	  "verify_callback optional_client_cert sessions",
 	  { { "tls1_0", "OpenSSL 3 refuses TLS 1.0 at security level 1 and "
 	              "above (SHA-1/MD5 handshake signatures); lowering the "
 	              "level would weaken every other connection too" },
-	    { "tls1_1", "as tls1_0" },
-	    NOT_YET } },
+	    { "tls1_1", "as tls1_0" } } },
 	{ "gnutls",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust client_cert key_password multi_chain ed25519 "
 	  "tls1_0 tls1_1 keylog exporter groups sigalgs verified_chain "
-	  "pinning verify_callback optional_client_cert",
+	  "pinning verify_callback optional_client_cert sessions",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
-	                    "can be reproduced (such lists are refused)" },
-	    NOT_YET } },
+	                    "can be reproduced (such lists are refused)" } } },
 	{ "wolfssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
@@ -75,7 +69,9 @@ static const struct engine engines[] = {
 	    { "keylog", "Debian's wolfSSL is built without "
 	              "HAVE_SECRET_CALLBACK: the TLS 1.3 secrets never reach "
 	              "the plugin, so it cannot log them" },
-	    NOT_YET } },
+	    { "sessions", "not implemented by this plugin yet (its "
+	                "set_session and resumed are ready; the server's "
+	                "ticket keys are not)" } } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 

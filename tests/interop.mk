@@ -17,7 +17,8 @@ INTEROP_TESTS = \
 	tests/interop-serve-gnutls.sh \
 	tests/interop-serve-curl.sh \
 	tests/interop-keys.sh \
-	tests/interop-keylog.sh
+	tests/interop-keylog.sh \
+	tests/interop-sessions.sh
 TESTS += $(INTEROP_TESTS)
 dist_check_SCRIPTS += $(INTEROP_TESTS)
 EXTRA_DIST += tests/interop-lib.sh

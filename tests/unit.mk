@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/check_conn \
 	tests/check_keylog \
 	tests/check_exporter \
-	tests/check_x509
+	tests/check_x509 \
+	tests/check_session
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -43,6 +44,11 @@ tests_check_handles_SOURCES = tests/check_handles.c
 tests_check_handles_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_handles_CFLAGS = $(UNIT_CFLAGS)
 tests_check_handles_LDADD = $(UNIT_LDADD)
+
+tests_check_session_SOURCES = tests/check_session.c
+tests_check_session_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_session_CFLAGS = $(UNIT_CFLAGS) -pthread
+tests_check_session_LDADD = $(UNIT_LDADD) -lpthread
 
 tests_check_config_SOURCES = tests/check_config.c
 tests_check_config_CPPFLAGS = $(UNIT_CPPFLAGS)

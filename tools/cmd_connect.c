@@ -18,8 +18,8 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
-#include "keyopts.h"
 #include "identopts.h"
+#include "keyopts.h"
 #include "tlsopts.h"
 
 #define RELAY_BUFSIZE 16384
@@ -37,11 +37,12 @@ connect_usage(FILE *f)
 	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
 	      " [--sigalgs S,...]\n"
 	      "         [--pin sha256//BASE64[,...]] [--peer-chain FILE]\n"
+	      "         [--reconnect] [--sess-in FILE] [--sess-out FILE]\n"
 	      "\n"
 	      "Connects to a TLS server, prints one status line on stderr,\n"
 	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME group=NAME|none "
 	      "alpn=PROTO|none\n"
-	      "  peer=\"SUBJECT\"|none [exporter=HEX]\n"
+	      "  peer=\"SUBJECT\"|none [exporter=HEX] resumed=yes|no\n"
 	      "then relays stdin to the server and the server's data to stdout "
 	      "until\n"
 	      "either side ends.  IPv6 addresses go in brackets: [::1]:443.\n"
@@ -72,6 +73,12 @@ connect_usage(FILE *f)
 	      "  --peer-chain FILE    write the chain the server sent (PEM, "
 	      "leaf first;\n"
 	      "                       - for stdout)\n"
+	      "  --reconnect          then connect again with the first "
+	      "connection's session\n"
+	      "                       (one status line per connection)\n"
+	      "  --sess-in FILE       resume the serialised session in FILE\n"
+	      "  --sess-out FILE      write the last connection's session to "
+	      "FILE (mode 0600)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 success, 1 TLS failure (\"tlsplug: CATEGORY: "
@@ -254,6 +261,68 @@ relay(struct tlsplug_socket *sock)
 	}
 }
 
+/*
+ * One connection on ctx: *session (if not NULL) is offered first, the
+ * status line printed, then the relay.  Afterwards *session is the
+ * connection's latest session when it made one (else it stays).
+ */
+static int
+one_connection(struct tlsplug_context *ctx,
+               const struct tlsplug_backend *backend, const char *host,
+               const char *port, const char *servername, int timeout,
+               const struct tlsopts *o, const char *chain_file,
+               struct tlsplug_session **session)
+{
+	struct tlsplug_socket *sock = NULL;
+	struct tlsplug_error *err = NULL;
+	struct tlsplug_session *got;
+	struct tlsplug_conn *conn;
+	int rc, status = 0;
+
+	rc = tlsplug_socket_connect(ctx, host, port, servername,
+	                            timeout * 1000, &sock, &err);
+	if (rc != TLSPLUG_OK) {
+		status = tlsopts_fail(NULL, rc, err);
+		tlsplug_error_free(err);
+		return status;
+	}
+	conn = tlsplug_socket_conn(sock);
+	if (*session != NULL) {
+		rc = tlsplug_conn_set_session(conn, *session);
+		if (rc != TLSPLUG_OK)
+			status = tlsopts_fail(NULL, rc,
+			                      tlsplug_conn_error(conn));
+	}
+	if (status == 0) {
+		rc = tlsplug_socket_handshake(sock);
+		if (rc != TLSPLUG_OK)
+			status = socket_fail(sock, rc);
+	}
+	if (status == 0) {
+		fprintf(stderr, "backend=%s ", tlsplug_backend_name(backend));
+		tlsopts_print_params(stderr, conn);
+		keyopts_print_exporter(stderr, conn, o);
+		fprintf(stderr, " resumed=%s\n",
+		        tlsplug_conn_resumed(conn) ? "yes" : "no");
+		fflush(stderr);
+		if (chain_file != NULL)
+			status = identopts_write_chain(conn, chain_file);
+	}
+	if (status == 0) {
+		/* The timeout was for connecting and the handshake. */
+		tlsplug_socket_set_timeout(sock, 0);
+		status = relay(sock);
+	}
+	/* TLS 1.3 tickets arrive after the handshake: the relay read them. */
+	got = tlsplug_conn_session(conn);
+	if (got != NULL) {
+		tlsplug_session_unref(*session);
+		*session = got;
+	}
+	tlsplug_socket_free(sock);
+	return status;
+}
+
 int
 cmd_connect(int argc, char **argv)
 {
@@ -273,6 +342,9 @@ cmd_connect(int argc, char **argv)
 		KEYOPTS_LONGOPTS,
 		{ "pin", required_argument, NULL, 'P' },
 		{ "peer-chain", required_argument, NULL, 'W' },
+		{ "reconnect", no_argument, NULL, 'r' },
+		{ "sess-in", required_argument, NULL, 'i' },
+		{ "sess-out", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -282,9 +354,11 @@ cmd_connect(int argc, char **argv)
 	struct tlsplug_config_builder *b = NULL;
 	struct tlsplug_config *cfg = NULL;
 	struct tlsplug_context *ctx = NULL;
-	struct tlsplug_socket *sock = NULL;
+	struct tlsplug_session *session = NULL;
 	struct tlsplug_error *err = NULL;
-	const char *servername = NULL, *pins = NULL, *chain_file = NULL;
+	const char *servername = NULL, *sess_in = NULL, *sess_out = NULL;
+	const char *pins = NULL, *chain_file = NULL;
+	bool reconnect = false;
 	char *target, *host, *port;
 	unsigned long timeout = 0;
 	int c, rc, status;
@@ -304,6 +378,9 @@ cmd_connect(int argc, char **argv)
 		case 'p': o.pass = optarg; break;
 		case 'P': pins = optarg; break;
 		case 'W': chain_file = optarg; break;
+		case 'r': reconnect = true; break;
+		case 'i': sess_in = optarg; break;
+		case 'o': sess_out = optarg; break;
 		case 't':
 			if (cli_parse_uint(optarg, 86400, &timeout) != 0)
 				return cli_usage_error("connect", "bad --timeout "
@@ -344,7 +421,15 @@ cmd_connect(int argc, char **argv)
 	if (servername == NULL)
 		servername = host;
 
-	status = tlsopts_backend(o.backend, &reg, &backend);
+	/* A session file that cannot serve is an error before any
+	 * connection (one line naming the file and why). */
+	if (sess_in != NULL) {
+		rc = tlsplug_session_from_file(sess_in, &session, &err);
+		if (rc != TLSPLUG_OK)
+			status = tlsopts_fail(NULL, rc, err);
+	}
+	if (status == 0)
+		status = tlsopts_backend(o.backend, &reg, &backend);
 	if (status == 0)
 		status = tlsopts_builder(&o, &b);
 	/* Without --pin, the configuration files' pins for the name. */
@@ -362,34 +447,33 @@ cmd_connect(int argc, char **argv)
 		else
 			keyopts_warn(ctx);
 	}
-	if (status == 0) {
-		rc = tlsplug_socket_connect(ctx, host, port, servername,
-		                            (int)timeout * 1000, &sock, &err);
-		if (rc != TLSPLUG_OK)
-			status = tlsopts_fail(NULL, rc, err);
+	if (status == 0)
+		status = one_connection(ctx, backend, host, port, servername,
+		                        (int)timeout, &o, chain_file, &session);
+	if (status == 0 && reconnect) {
+		if (session == NULL) {
+			cli_error("--reconnect: the first connection gave no "
+			          "resumable session (the server issued none)");
+			status = EXIT_TLS_FAILURE;
+		} else {
+			status = one_connection(ctx, backend, host, port,
+			                        servername, (int)timeout, &o,
+			                        chain_file, &session);
+		}
 	}
-	if (status == 0) {
-		rc = tlsplug_socket_handshake(sock);
-		if (rc != TLSPLUG_OK)
-			status = socket_fail(sock, rc);
-	}
-	if (status == 0) {
-		fprintf(stderr, "backend=%s ", tlsplug_backend_name(backend));
-		tlsopts_print_params(stderr, tlsplug_socket_conn(sock));
-		keyopts_print_exporter(stderr, tlsplug_socket_conn(sock), &o);
-		fputc('\n', stderr);
-		fflush(stderr);
-		if (chain_file != NULL)
-			status = identopts_write_chain(
-			    tlsplug_socket_conn(sock), chain_file);
-	}
-	if (status == 0) {
-		/* The timeout was for connecting and the handshake. */
-		tlsplug_socket_set_timeout(sock, 0);
-		status = relay(sock);
+	if (status == 0 && sess_out != NULL) {
+		if (session == NULL) {
+			cli_error("--sess-out %s: the server issued no "
+			          "resumable session", sess_out);
+			status = EXIT_TLS_FAILURE;
+		} else {
+			rc = tlsplug_session_to_file(session, sess_out, &err);
+			if (rc != TLSPLUG_OK)
+				status = tlsopts_fail(NULL, rc, err);
+		}
 	}
 	tlsplug_error_free(err);
-	tlsplug_socket_free(sock);
+	tlsplug_session_unref(session);
 	tlsplug_context_unref(ctx);
 	tlsplug_config_unref(cfg);
 	tlsplug_config_builder_free(b);

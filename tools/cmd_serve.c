@@ -80,13 +80,15 @@ serve_usage(FILE *f)
 	      "NAME,...]\n"
 	      "         [--keylog FILE] [--exporter LABEL:LEN] [--groups G,...]"
 	      " [--sigalgs S,...]\n"
+	      "         [--ticket-key FILE] [--ticket-lifetime SECONDS] "
+	      "[--no-tickets]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
 	      "on stderr once ready, then for each client a line\n"
 	      "  client=ADDR:PORT backend=... version=... cipher=... group=... "
 	      "alpn=...\n"
-	      "  peer=... [exporter=HEX] sni=...\n"
+	      "  peer=... [exporter=HEX] sni=... resumed=yes|no\n"
 	      "Stops cleanly on SIGINT or SIGTERM.\n"
 	      "\n"
 	      "  --port N             port to listen on (0: any free port, "
@@ -119,6 +121,14 @@ serve_usage(FILE *f)
 	      "  --min-version V, --max-version V, --ciphers NAME,...  as for "
 	      "connect\n"
 	      KEYOPTS_HELP
+	      "  --ticket-key FILE    session ticket master key (64 bytes or "
+	      "128 hex digits,\n"
+	      "                       mode 0600; see tlsplug.conf(5)): "
+	      "servers sharing it\n"
+	      "                       resume each other's sessions\n"
+	      "  --ticket-lifetime SECONDS  ticket lifetime and key rotation "
+	      "(default 7200)\n"
+	      "  --no-tickets         issue no session tickets\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 after a signal, 1 TLS or socket failure, 2 usage "
@@ -219,7 +229,8 @@ client_status(FILE *f, const struct server *s, struct client *c)
 	fprintf(f, "client=%s backend=%s ", c->addr, s->backend);
 	tlsopts_print_params(f, conn);
 	keyopts_print_exporter(f, conn, s->opts);
-	fprintf(f, " sni=%s\n", sni != NULL ? sni : "none");
+	fprintf(f, " sni=%s resumed=%s\n", sni != NULL ? sni : "none",
+	        tlsplug_conn_resumed(conn) ? "yes" : "no");
 	fflush(f);
 }
 
@@ -503,6 +514,25 @@ serve_loop(struct server *s)
 	return status;
 }
 
+/* The session ticket settings.  Returns 0, or prints the failure and
+ * returns EXIT_TLS_FAILURE. */
+static int
+serve_tickets(struct tlsplug_config_builder *b, const char *key_file,
+              uint32_t lifetime, bool off)
+{
+	int rc = TLSPLUG_OK;
+
+	if (off)
+		rc = tlsplug_config_builder_set_session_tickets(b, 0);
+	if (rc == TLSPLUG_OK && key_file != NULL)
+		rc = tlsplug_config_builder_set_ticket_key_file(b, key_file);
+	if (rc == TLSPLUG_OK && lifetime != 0)
+		rc = tlsplug_config_builder_set_ticket_lifetime(b, lifetime);
+	if (rc != TLSPLUG_OK)
+		return tlsopts_fail(NULL, rc, tlsplug_config_builder_error(b));
+	return 0;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -524,6 +554,9 @@ cmd_serve(int argc, char **argv)
 		{ "max-version", required_argument, NULL, 'M' },
 		{ "ciphers", required_argument, NULL, 'c' },
 		KEYOPTS_LONGOPTS,
+		{ "ticket-key", required_argument, NULL, 'T' },
+		{ "ticket-lifetime", required_argument, NULL, 'L' },
+		{ "no-tickets", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -537,9 +570,10 @@ cmd_serve(int argc, char **argv)
 	struct tlsplug_error *err = NULL;
 	const char *port = NULL, *bind_addr = "127.0.0.1";
 	char where[NI_MAXHOST + NI_MAXSERV + 4];
-	bool require_cert = false, request_cert = false;
+	bool require_cert = false, request_cert = false, no_tickets = false;
 	enum tlsplug_client_cert_mode mode = TLSPLUG_CLIENT_CERT_AUTO;
-	unsigned long portnum;
+	const char *ticket_key = NULL;
+	unsigned long portnum, lifetime = 0;
 	struct sigaction sa;
 	int c, rc, status;
 
@@ -571,6 +605,17 @@ cmd_serve(int argc, char **argv)
 		case 'm': o.min_version = optarg; break;
 		case 'M': o.max_version = optarg; break;
 		case 'c': o.ciphers = optarg; break;
+		case 'T': ticket_key = optarg; break;
+		case 'N': no_tickets = true; break;
+		case 'L':
+			if (cli_parse_uint(optarg, 604800, &lifetime) != 0 ||
+			    lifetime == 0) {
+				serve_sni_free(sni);
+				return cli_usage_error("serve", "bad "
+				    "--ticket-lifetime '%s' (1 to 604800 "
+				    "seconds)", optarg);
+			}
+			break;
 		case 'S':
 			if (serve_sni_add_arg(sni, optarg) != 0) {
 				serve_sni_free(sni);
@@ -597,6 +642,9 @@ cmd_serve(int argc, char **argv)
 		status = cli_usage_error("serve", "--port is required");
 	else if (cli_parse_uint(port, 65535, &portnum) != 0)
 		status = cli_usage_error("serve", "bad --port '%s'", port);
+	else if (no_tickets && (ticket_key != NULL || lifetime != 0))
+		status = cli_usage_error("serve", "--no-tickets excludes "
+		                         "--ticket-key and --ticket-lifetime");
 	else if (s.echo && s.http)
 		status = cli_usage_error("serve", "--echo and --http exclude "
 		                         "each other");
@@ -636,6 +684,9 @@ cmd_serve(int argc, char **argv)
 		status = tlsopts_builder(&o, &b);
 	if (status == 0 && mode != TLSPLUG_CLIENT_CERT_AUTO)
 		status = identopts_client_cert(b, mode);
+	if (status == 0)
+		status = serve_tickets(b, ticket_key, (uint32_t)lifetime,
+		                       no_tickets);
 	if (status == 0)
 		status = serve_sni_configure(sni, b);
 	if (status == 0)

@@ -191,6 +191,7 @@ struct gt_ctx {
 	gnutls_certificate_credentials_t cred;
 	gnutls_priority_t prio;
 	int server;
+	gnutls_datum_t ticket_key;   /* server: session tickets */
 };
 
 /* The start-up context, kept until exit as a program keeps it (volatile:
@@ -235,6 +236,7 @@ gt_ctx_free(void *vc)
 		gnutls_priority_deinit(c->prio);
 	if (c->cred != NULL)
 		gnutls_certificate_free_credentials(c->cred);
+	gnutls_free(c->ticket_key.data);
 	free(c);
 }
 
@@ -265,6 +267,10 @@ gt_ctx_new(enum bench_profile p, int server, const struct bench_certs *certs,
 		b.size = (unsigned)strlen(certs->key[kt]);
 		rc = gnutls_certificate_set_x509_key_mem2(c->cred, &a, &b,
 		    GNUTLS_X509_FMT_PEM, NULL, 0);
+		/* Tickets on, as the plugin's servers have them. */
+		if (rc >= 0)
+			rc = gnutls_session_ticket_key_generate(
+			    &c->ticket_key);
 	} else {
 		a.data = (unsigned char *)certs->ca;
 		a.size = (unsigned)strlen(certs->ca);
@@ -304,6 +310,13 @@ gt_session_new(struct gt_ctx *ctx, unsigned flags, char *err)
 	}
 	if (!ctx->server)
 		gnutls_session_set_verify_cert(s, BENCH_HOSTNAME, 0);
+	if (ctx->server && ctx->ticket_key.data != NULL &&
+	    (rc = gnutls_session_ticket_enable_server(s,
+	        &ctx->ticket_key)) < 0) {
+		gt_err(err, "tickets", rc);
+		gnutls_deinit(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -579,6 +592,61 @@ gt_fd_free(void *c)
 	}
 }
 
+/* ---- resumption ------------------------------------------------------ */
+
+static int
+gt_pair_get_session(void *vp, void **sess, char *err)
+{
+	struct gt_pair *p = vp;
+	gnutls_datum_t *d = calloc(1, sizeof(*d));
+	int rc;
+
+	if (d == NULL) {
+		snprintf(err, BENCH_ERRLEN, "out of memory");
+		return -1;
+	}
+	rc = gnutls_session_get_data2(p->end[0].s, d);
+	if (rc < 0) {
+		free(d);
+		return gt_err(err, "gnutls_session_get_data2", rc);
+	}
+	if (*sess != NULL) {
+		gnutls_free(((gnutls_datum_t *)*sess)->data);
+		free(*sess);
+	}
+	*sess = d;
+	return 0;
+}
+
+static int
+gt_pair_set_session(void *vp, void *sess, char *err)
+{
+	struct gt_pair *p = vp;
+	gnutls_datum_t *d = sess;
+	int rc = gnutls_session_set_data(p->end[0].s, d->data, d->size);
+
+	return rc < 0 ? gt_err(err, "gnutls_session_set_data", rc) : 0;
+}
+
+static int
+gt_pair_resumed(void *vp)
+{
+	struct gt_pair *p = vp;
+
+	return gnutls_session_is_resumed(p->end[0].s);
+}
+
+static void
+gt_session_free(void *sess)
+{
+	gnutls_datum_t *d = sess;
+
+	if (d == NULL)
+		return;
+	gnutls_free(d->data);
+	free(d);
+}
+
 const struct bench_native bench_native_gnutls = {
 	.name = "gnutls",
 	.engine_version = gt_engine_version,
@@ -591,6 +659,10 @@ const struct bench_native bench_native_gnutls = {
 	.pair_transfer = gt_pair_transfer,
 	.pair_free = gt_pair_free,
 	.pair_group = gt_pair_group,
+	.pair_get_session = gt_pair_get_session,
+	.pair_set_session = gt_pair_set_session,
+	.pair_resumed = gt_pair_resumed,
+	.session_free = gt_session_free,
 	.fd_new = gt_fd_new,
 	.fd_handshake = gt_fd_handshake,
 	.fd_write = gt_fd_write,

@@ -635,6 +635,53 @@ ossl_fd_free(void *c)
 	SSL_free(c);
 }
 
+/* ---- resumption ------------------------------------------------------ */
+
+static int
+ossl_pair_get_session(void *vp, void **sess, char *err)
+{
+	struct ossl_pair *p = vp;
+	/* A copy: SSL_free without a close_notify marks the connection's
+	 * own session not resumable, as a client caching sessions copes
+	 * with by holding its own (tlsplug keeps the serialised bytes). */
+	SSL_SESSION *s = SSL_get0_session(p->end[0].ssl) != NULL ?
+	    SSL_SESSION_dup(SSL_get0_session(p->end[0].ssl)) : NULL;
+
+	if (s == NULL) {
+		snprintf(err, BENCH_ERRLEN, "openssl: no session");
+		return -1;
+	}
+	SSL_SESSION_free(*sess);
+	*sess = s;
+	return 0;
+}
+
+static int
+ossl_pair_set_session(void *vp, void *sess, char *err)
+{
+	struct ossl_pair *p = vp;
+
+	if (SSL_set_session(p->end[0].ssl, sess) != 1) {
+		ossl_err(err, "SSL_set_session");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ossl_pair_resumed(void *vp)
+{
+	struct ossl_pair *p = vp;
+
+	return SSL_session_reused(p->end[0].ssl);
+}
+
+static void
+ossl_session_free(void *sess)
+{
+	SSL_SESSION_free(sess);
+}
+
 const struct bench_native bench_native_openssl = {
 	.name = "openssl",
 	.engine_version = ossl_engine_version,
@@ -647,6 +694,10 @@ const struct bench_native bench_native_openssl = {
 	.pair_transfer = ossl_pair_transfer,
 	.pair_free = ossl_pair_free,
 	.pair_group = ossl_pair_group,
+	.pair_get_session = ossl_pair_get_session,
+	.pair_set_session = ossl_pair_set_session,
+	.pair_resumed = ossl_pair_resumed,
+	.session_free = ossl_session_free,
 	.fd_new = ossl_fd_new,
 	.fd_handshake = ossl_fd_handshake,
 	.fd_write = ossl_fd_write,

@@ -324,10 +324,14 @@ struct tlsplug_core {
 	 * NewSessionTicket.  data: the engine's own serialisation, what
 	 * conn_ops.set_session takes back (maybe in another process);
 	 * lifetime: the seconds the server allows (0: unknown); single_use: 1
-	 * for a TLS 1.3 ticket (used once).  The core copies the bytes into a
-	 * tlsplug_session (the connection's latest) and the context's cache.
-	 * Returns TLSPLUG_OK or TLSPLUG_ERR_NOMEM; either way the connection
-	 * goes on.
+	 * for a TLS 1.3 ticket (used once).  The core copies the bytes into
+	 * the client context's cache (when it has one; a session made inside
+	 * the handshake enters it once the handshake is done) and remembers
+	 * lifetime and single_use as the connection's latest session, whose
+	 * bytes it asks for again with conn_ops.get_session when the
+	 * application wants them (a plugin without get_session has them
+	 * copied now).  Returns TLSPLUG_OK or TLSPLUG_ERR_NOMEM; either way
+	 * the connection goes on.
 	 */
 	int (*session_ready)(struct tlsplug_conn *conn,
 	                     const unsigned char *data, size_t len,
@@ -470,6 +474,16 @@ struct tlsplug_conn_ops {
 	 * key-exchange group negotiated, 0 when none (before the handshake,
 	 * TLS 1.2 without (EC)DHE). */
 	uint16_t (*group)(void *conn_priv);
+	/* optional with TLSPLUG_CAP_SESSIONS: client, after core->session_ready
+	 * was called: the engine's latest resumable session, the bytes
+	 * session_ready would be given for it (so the core need not keep a
+	 * copy per connection).  Copies them into buf when they fit in size
+	 * bytes and returns their length in any case (more than size: the
+	 * core calls again with a buffer that large); 0 when there is none,
+	 * -1 on failure.  Without it the core keeps the bytes session_ready
+	 * gave. */
+	ssize_t (*get_session)(void *conn_priv, unsigned char *buf,
+	                       size_t size);
 	/* Append only below, behind a minor fence. */
 };
 

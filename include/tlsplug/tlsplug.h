@@ -1048,6 +1048,141 @@ TLSPLUG_API const char *tlsplug_registry_conf_pins(
 TLSPLUG_API enum tlsplug_client_cert_mode tlsplug_registry_conf_client_cert(
 	const struct tlsplug_registry *r);
 
+/* ------------------------------------------------------------------------
+ * Session resumption (needs TLSPLUG_CAP_SESSIONS)
+ *
+ * Client: after a handshake, tlsplug_conn_session() gives the connection's
+ * latest resumable session (in TLS 1.3, the one from the newest ticket,
+ * which arrives after the handshake: read from the connection at least
+ * once first).  Give it to a new connection with tlsplug_conn_set_session()
+ * before that one's handshake; tlsplug_conn_resumed() then says whether the
+ * server accepted it.  Sessions serialise to bytes and back (for caches
+ * shared between processes; the format in doc/SESSIONS.md names the
+ * backend that made the session).
+ *
+ * Every client context also keeps a cache of its own: a connection with a
+ * server host name and no session set is offered the newest session the
+ * context got for that name (and peer address, for sockets), on by default
+ * with TLSPLUG_SESSION_CACHE_DEFAULT names, thread-safe; TLS 1.3 tickets
+ * are used once.  set_session_cache(b, 0), or `session_cache = off` in
+ * tlsplug.conf, turns it off.
+ *
+ * Server: session tickets are on by default, encrypted under keys derived
+ * from a master key (random per context unless set with set_ticket_key()
+ * or set_ticket_key_file(), which lets the processes of one service resume
+ * each other's sessions) and rotated every ticket lifetime (the previous
+ * period's key is still accepted).
+ *
+ * Safety: a session is offered only to the server name and the config
+ * (tlsplug_config_equal) it was made with, so resuming never skips a rule
+ * the full handshake checked; a session from another backend, a corrupt or
+ * truncated serialised session, or an expired one is refused with
+ * TLSPLUG_ERR_INVALID and a message saying which.
+ * ------------------------------------------------------------------------ */
+
+/* The ticket master key's size in bytes. */
+#define TLSPLUG_TICKET_KEY_SIZE 64
+/* Server names a client context's cache keeps by default. */
+#define TLSPLUG_SESSION_CACHE_DEFAULT 256
+
+/* A resumable session (immutable, refcounted, shareable between
+ * threads). */
+struct tlsplug_session;
+
+/* Client: the connection's latest resumable session, as a new reference
+ * (release with tlsplug_session_unref), or NULL when it has none (yet). */
+TLSPLUG_API struct tlsplug_session *tlsplug_conn_session(
+	struct tlsplug_conn *conn);
+/*
+ * Client: resume session s on conn's handshake (call before it starts;
+ * takes no reference: the bytes are handed to the engine at once).  s
+ * must come from the same backend, server host name and an equal config
+ * (tlsplug_config_equal), and must not have expired.  Errors (recorded on
+ * conn): TLSPLUG_ERR_MISUSE (a server connection, or the handshake
+ * started), TLSPLUG_ERR_UNSUPPORTED (the backend lacks
+ * TLSPLUG_CAP_SESSIONS), TLSPLUG_ERR_INVALID (another backend's session,
+ * another server name or config, expired, or bytes the engine refuses;
+ * the message says which).  After an error the connection can still do a
+ * full handshake.
+ */
+TLSPLUG_API int tlsplug_conn_set_session(struct tlsplug_conn *conn,
+	const struct tlsplug_session *s);
+/* Either role: 1 when the completed handshake resumed a session, else 0
+ * (also before the handshake and on backends without sessions). */
+TLSPLUG_API int tlsplug_conn_resumed(const struct tlsplug_conn *conn);
+
+TLSPLUG_API struct tlsplug_session *tlsplug_session_ref(
+	struct tlsplug_session *s);
+TLSPLUG_API void tlsplug_session_unref(struct tlsplug_session *s);
+
+/*
+ * Serialises s into buf (size bytes) and stores the length in *len; when
+ * buf is NULL or too small nothing is written, *len is still set and the
+ * result is TLSPLUG_ERR_INVALID (ask with buf NULL first).  The bytes hold
+ * the session's secrets: keep them as private as a key.  Errors:
+ * TLSPLUG_ERR_MISUSE (s or len NULL), TLSPLUG_ERR_INVALID.
+ */
+TLSPLUG_API int tlsplug_session_serialize(const struct tlsplug_session *s,
+	void *buf, size_t size, size_t *len);
+/* Reads a serialised session (len bytes at data, copied).  Errors:
+ * TLSPLUG_ERR_INVALID (not a tlsplug session, a format version this
+ * library cannot read, truncated, a failed checksum, trailing bytes; the
+ * message says which), TLSPLUG_ERR_MISUSE, TLSPLUG_ERR_NOMEM.  The
+ * engine's own bytes are checked by the engine when the session is set on
+ * a connection. */
+TLSPLUG_API int tlsplug_session_deserialize(const void *data, size_t len,
+	struct tlsplug_session **out, struct tlsplug_error **err);
+/* Reads a file written by tlsplug_session_to_file() (or holding
+ * serialised bytes).  Errors as deserialize, with the file's name in the
+ * message, and TLSPLUG_ERR_IO. */
+TLSPLUG_API int tlsplug_session_from_file(const char *path,
+	struct tlsplug_session **out, struct tlsplug_error **err);
+/* Writes s serialised to path (created with mode 0600, replaced
+ * atomically).  Errors: TLSPLUG_ERR_IO (naming the file),
+ * TLSPLUG_ERR_MISUSE, TLSPLUG_ERR_NOMEM. */
+TLSPLUG_API int tlsplug_session_to_file(const struct tlsplug_session *s,
+	const char *path, struct tlsplug_error **err);
+/* The name of the backend that made s ("openssl"), never NULL. */
+TLSPLUG_API const char *tlsplug_session_backend(
+	const struct tlsplug_session *s);
+/* The server host name s is for, or NULL. */
+TLSPLUG_API const char *tlsplug_session_server_name(
+	const struct tlsplug_session *s);
+/* The TLS version of the connection that made s (NONE if unknown). */
+TLSPLUG_API enum tlsplug_version tlsplug_session_version(
+	const struct tlsplug_session *s);
+/* Unix time after which the server no longer accepts s, 0 if unknown. */
+TLSPLUG_API uint64_t tlsplug_session_expires(const struct tlsplug_session *s);
+
+/*
+ * Session settings of a config (setters follow the builder's rules).
+ * Client: the context's cache keeps sessions for up to max_names server
+ * names (0: no cache).  Unset: the config file's session_cache, else
+ * TLSPLUG_SESSION_CACHE_DEFAULT.
+ */
+TLSPLUG_API int tlsplug_config_builder_set_session_cache(
+	struct tlsplug_config_builder *b, size_t max_names);
+/* Server: issue session tickets (default on; config file: none). */
+TLSPLUG_API int tlsplug_config_builder_set_session_tickets(
+	struct tlsplug_config_builder *b, int enabled);
+/* Server: the ticket master key, TLSPLUG_TICKET_KEY_SIZE bytes (copied;
+ * (NULL, 0): back to unset).  Unset: the config file's ticket_key_file,
+ * else a random key per context.  TLSPLUG_ERR_INVALID for another
+ * length. */
+TLSPLUG_API int tlsplug_config_builder_set_ticket_key(
+	struct tlsplug_config_builder *b, const void *key, size_t len);
+/* Server: the ticket master key from a key file (doc/SESSIONS.md: 64
+ * bytes, or 128 hex digits), read now.  TLSPLUG_ERR_IO (missing,
+ * unreadable, or readable by others; the message names the file),
+ * TLSPLUG_ERR_INVALID (not a key file). */
+TLSPLUG_API int tlsplug_config_builder_set_ticket_key_file(
+	struct tlsplug_config_builder *b, const char *path);
+/* Server: seconds a ticket is valid, which is also how often the ticket
+ * keys rotate: 1 to 604800 (7 days).  Unset: the config file's
+ * ticket_lifetime, else 7200. */
+TLSPLUG_API int tlsplug_config_builder_set_ticket_lifetime(
+	struct tlsplug_config_builder *b, uint32_t seconds);
+
 /* Sockets (PEP 543 TLSWrappedSocket). */
 #include <tlsplug/socket.h>
 

@@ -286,6 +286,7 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	c->eng = eng;
 	c->host = host;
 	flags = eng->role == TLSPLUG_CLIENT ? GNUTLS_CLIENT : GNUTLS_SERVER;
+	flags |= gtls_session_init_flags(eng);
 	ret = gnutls_init(&c->session, flags | GNUTLS_NONBLOCK);
 	if (ret < 0) {
 		c->session = NULL;
@@ -308,6 +309,8 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 		ret = gnutls_alpn_set_protocols(c->session, eng->alpn,
 			eng->nalpn, eng->role == TLSPLUG_SERVER ?
 			GNUTLS_ALPN_SERVER_PRECEDENCE : 0);
+	if (ret >= 0)
+		ret = gtls_session_conn_init(c);
 	if (ret < 0)
 		goto fail;
 
@@ -378,6 +381,7 @@ gtls_conn_handshake(void *priv, struct tlsplug_error *err)
 		if (ret == 0) {
 			c->handshake_done = 1;
 			c->cipher_id = gtls_session_cipher_id(c->session);
+			gtls_session_handshake_done(c);
 			return TLSPLUG_OK;
 		}
 		if (ret == GNUTLS_E_AGAIN) {
@@ -588,4 +592,7 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.export_keying_material = gtls_conn_export,
 	.group = gtls_conn_group,
 	.verified_cert = gtls_conn_verified_cert,
+	.set_session = gtls_conn_set_session,
+	.resumed = gtls_conn_resumed,
+	.get_session = gtls_conn_get_session,
 };

@@ -64,6 +64,7 @@ gtls_engine_fini(struct gtls_engine *eng)
 		gnutls_certificate_free_credentials(eng->cred);
 	if (eng->prio != NULL)
 		gnutls_priority_deinit(eng->prio);
+	gtls_session_engine_fini(eng);
 	memset(eng, 0, sizeof(*eng));
 }
 
@@ -143,6 +144,9 @@ gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
 		}
 		eng->nalpn = (unsigned)cfg->nalpn;
 	}
+	st = gtls_session_engine_init(eng, err);
+	if (st != TLSPLUG_OK)
+		goto fail;
 	return TLSPLUG_OK;
 fail:
 	gtls_engine_fini(eng);

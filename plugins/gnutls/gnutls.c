@@ -28,6 +28,8 @@
  *   groups.c    key-exchange groups and signature algorithms: IANA code
  *               points to GnuTLS names, what this GnuTLS has, their part
  *               of the priority string, the negotiated group.
+ *   session.c   session resumption: new sessions to core->session_ready,
+ *               set/resumed/get_session, the server's ticket key.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until fini; an engine context (struct gtls_engine) is
@@ -158,7 +160,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_SIGALGS |
 	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
 	        TLSPLUG_CAP_VERIFY_CALLBACK |
-	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
+	        TLSPLUG_CAP_SESSIONS,
 	.ctx_priv_size = sizeof(struct gtls_ctx),
 	.conn_priv_size = sizeof(struct gtls_conn),
 	.init = gtls_init,

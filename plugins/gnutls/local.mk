@@ -10,7 +10,8 @@ plugins_gnutls_tlsplug_gnutls_la_SOURCES = \
 	plugins/gnutls/verify.c \
 	plugins/gnutls/conn.c \
 	plugins/gnutls/keys.c \
-	plugins/gnutls/groups.c
+	plugins/gnutls/groups.c \
+	plugins/gnutls/session.c
 plugins_gnutls_tlsplug_gnutls_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 plugins_gnutls_tlsplug_gnutls_la_LIBADD = $(GNUTLS_LIBS)
 plugins_gnutls_tlsplug_gnutls_la_LDFLAGS = -module -avoid-version \
@@ -20,7 +21,8 @@ EXTRA_DIST += plugins/gnutls/plugin.h plugins/gnutls/gnutls.c \
 	plugins/gnutls/context.c plugins/gnutls/priority.c \
 	plugins/gnutls/load.c plugins/gnutls/hello.c \
 	plugins/gnutls/verify.c plugins/gnutls/conn.c \
-	plugins/gnutls/keys.c plugins/gnutls/groups.c
+	plugins/gnutls/keys.c plugins/gnutls/groups.c \
+	plugins/gnutls/session.c
 if BUILD_GNUTLS
 TEST_PLUGIN_PATH += $(abs_top_builddir)/plugins/gnutls/.libs
 TEST_BACKENDS += $(abs_top_builddir)/plugins/gnutls/.libs/tlsplug-gnutls.so

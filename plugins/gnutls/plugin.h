@@ -46,6 +46,9 @@ struct gtls_engine {
 	 * (bconfig check_peer_always: pins, a verify callback). */
 	int check_always;
 	gnutls_protocol_t vmin, vmax;   /* versions the priority enables */
+	/* Server: the ticket master key (session.c); data NULL when tickets
+	 * are off. */
+	gnutls_datum_t ticket_key;
 };
 
 /* Context private state (ctx_priv). */
@@ -103,6 +106,7 @@ struct gtls_conn {
 	 * only copies it out), or NULL */
 	char *sni;
 	int sni_done;                    /* server: SNI callback has run */
+	uint32_t ticket_life;            /* client: last ticket's lifetime */
 };
 
 /* ---- context.c ---- */
@@ -192,6 +196,26 @@ int gtls_groups_priority(const struct tlsplug_bconfig *cfg, char *buf,
                          struct tlsplug_error *err);
 /* conn_ops.group. */
 uint16_t gtls_conn_group(void *priv);
+
+/* ---- session.c ---- */
+
+/* Server: the ticket key of eng (the config's, or a new one). */
+int gtls_session_engine_init(struct gtls_engine *eng,
+                             struct tlsplug_error *err);
+void gtls_session_engine_fini(struct gtls_engine *eng);
+/* Flags for gnutls_init (GNUTLS_NO_TICKETS on a server without them). */
+unsigned gtls_session_init_flags(const struct gtls_engine *eng);
+/* Per session: the client's ticket hook, the server's tickets.  A GnuTLS
+ * code (< 0 on failure). */
+int gtls_session_conn_init(struct gtls_conn *c);
+/* After a completed handshake: the client's TLS 1.2 session. */
+void gtls_session_handshake_done(struct gtls_conn *c);
+/* conn_ops.set_session and conn_ops.resumed. */
+int gtls_conn_set_session(void *priv, const unsigned char *data, size_t len,
+                          struct tlsplug_error *err);
+int gtls_conn_resumed(void *priv);
+/* conn_ops.get_session: the session data (gnutls_session_get_data2). */
+ssize_t gtls_conn_get_session(void *priv, unsigned char *buf, size_t size);
 
 /* ---- conn.c ---- */
 

@@ -364,8 +364,10 @@ osslp_conn_handshake(void *conn_priv, struct tlsplug_error *err)
 	for (i = 0; i < OSSLP_RETRY_MAX; i++) {
 		osslp_begin(c, err);
 		r = SSL_do_handshake(c->ssl);
-		if (r == 1)
+		if (r == 1) {
+			osslp_session_handshake_done(c);
 			return TLSPLUG_OK;
+		}
 		rc = osslp_status(c, r, OSSLP_HANDSHAKE);
 		/* Retry while the transport still had input. */
 		if (rc != TLSPLUG_WANT_READ || c->would_block)
@@ -558,4 +560,7 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.export_keying_material = osslp_conn_export,
 	.group = osslp_conn_group,
 	.verified_cert = osslp_conn_verified_cert,
+	.set_session = osslp_conn_set_session,
+	.resumed = osslp_conn_resumed,
+	.get_session = osslp_conn_get_session,
 };

@@ -136,13 +136,11 @@ osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
 	if (!cfg->validate && osslp_check_always(cfg))
 		SSL_CTX_set_cert_verify_callback(s, osslp_unvalidated_cb,
 		                                 NULL);
+	if (osslp_session_setup(s, e) != 0)
+		goto fail;
 	if (e->role == TLSPLUG_SERVER) {
 		SSL_CTX_set_options(s, SSL_OP_CIPHER_SERVER_PREFERENCE);
 		SSL_CTX_set_dh_auto(s, 1);
-		/* Sessions resume only under the engine that made them. */
-		if (!SSL_CTX_set_session_id_context(s,
-		                (const unsigned char *)&e, sizeof e))
-			goto fail;
 		SSL_CTX_set_client_hello_cb(s, osslp_client_hello_cb, NULL);
 		if (cfg->nalpn > 0)
 			SSL_CTX_set_alpn_select_cb(s, osslp_alpn_select,

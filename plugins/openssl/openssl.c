@@ -25,6 +25,8 @@
  *   groups.c   key-exchange groups and signature algorithms: IANA code
  *              points to OpenSSL names, what this OpenSSL has, the
  *              negotiated group.
+ *   session.c  session resumption: new sessions to core->session_ready,
+ *              set/resumed/get_session, the server's ticket keys.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)
@@ -202,7 +204,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_SIGALGS |
 	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
 	        TLSPLUG_CAP_VERIFY_CALLBACK |
-	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
+	        TLSPLUG_CAP_SESSIONS,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,

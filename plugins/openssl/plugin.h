@@ -45,6 +45,11 @@ struct osslp_engine {
 	 * key type), at least one; the core picks which serves a client. */
 	SSL_CTX **sctx;
 	size_t nchains;
+	/* Server: the ticket master key (the config's or random) and the
+	 * session id context derived from it (session.c). */
+	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
+	unsigned char sid_ctx[32];
+	int keys_done;
 };
 
 /* Per context private state. */
@@ -66,6 +71,7 @@ struct osslp_conn {
 	unsigned push_failed : 1;     /* push ran out of memory */
 
 	unsigned hello_done : 1;      /* ClientHello hook ran already */
+	unsigned got_session : 1;     /* gave the core a session */
 	int cb_status;                /* error recorded by a callback */
 
 	/* First certificate verification failure (X509_V_ERR_*, 0: none);
@@ -180,6 +186,20 @@ int osslp_groups_apply_ssl(SSL *ssl, const struct osslp_engine *from,
                            const struct osslp_engine *e);
 /* conn_ops.group. */
 uint16_t osslp_conn_group(void *conn_priv);
+/* ---- session.c ---------------------------------------------------------- */
+
+/* Sets up s for sessions: the client's new-session hook, the server's
+ * tickets (keys, rotation, lifetime) and session id context.  0, or -1. */
+int osslp_session_setup(SSL_CTX *s, struct osslp_engine *e);
+/* After a completed handshake (client: a resumed TLS 1.2 session). */
+void osslp_session_handshake_done(struct osslp_conn *c);
+/* conn_ops.set_session and conn_ops.resumed. */
+int osslp_conn_set_session(void *conn_priv, const unsigned char *data,
+                           size_t len, struct tlsplug_error *err);
+int osslp_conn_resumed(void *conn_priv);
+/* conn_ops.get_session: the latest resumable session as i2d bytes. */
+ssize_t osslp_conn_get_session(void *conn_priv, unsigned char *buf,
+                               size_t size);
 
 /* ---- conn.c ------------------------------------------------------------- */
 
