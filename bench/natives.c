@@ -16,6 +16,9 @@ extern const struct bench_native bench_native_gnutls;
 #ifdef BENCH_HAVE_MBEDTLS
 extern const struct bench_native bench_native_mbedtls;
 #endif
+#ifdef BENCH_HAVE_WOLFSSL
+extern const struct bench_native bench_native_wolfssl;
+#endif
 
 const struct bench_native *const bench_natives[] = {
 #ifdef BENCH_HAVE_OPENSSL
@@ -26,6 +29,9 @@ const struct bench_native *const bench_natives[] = {
 #endif
 #ifdef BENCH_HAVE_MBEDTLS
 	&bench_native_mbedtls,
+#endif
+#ifdef BENCH_HAVE_WOLFSSL
+	&bench_native_wolfssl,
 #endif
 	NULL
 };

@@ -38,6 +38,14 @@ decrypted() {
 }
 
 for b in $BACKENDS; do
+	# A backend without key logging refuses it, naming it.
+	if ! has_cap "$b" keylog; then
+		n=$b-keylog-refused
+		connect "$n" 127.0.0.1:9 --backend "$b" --keylog "$tmp/$n.keys"
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" "key logging"
+		continue
+	fi
 	keys=$tmp/serve-$b.keys
 	start_serve "serve-$b" --backend "$b" --echo \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" --keylog "$keys" ||

@@ -34,14 +34,20 @@ wait_clients() {
 	done
 }
 
+# --keylog FILE where backend $1 logs keys (tests/check_caps pins which
+# do; one that does not refuses the option, checked below), else nothing.
+keylog_opt() {
+	has_cap "$1" keylog && echo "--keylog $2"
+}
+
 for sb in $BACKENDS; do
-	rm -f "$tmp/serve-$sb.keys"
+	rm -f "$tmp/serve-$sb.keys" "$tmp/client-$sb.keys"
 	# An RSA chain: in TLS 1.2 the client's groups also restrict the
 	# curve of an ECDSA server certificate (RFC 8422).
 	start_serve "serve-$sb" --backend "$sb" --echo \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" \
 		--exporter "$LABEL:48" --groups secp384r1,x25519 \
-		--keylog "$tmp/serve-$sb.keys" || continue
+		$(keylog_opt "$sb" "$tmp/serve-$sb.keys") || continue
 	served=0
 	for cb in $BACKENDS; do
 		for v in 1.2 1.3; do
@@ -51,7 +57,7 @@ for sb in $BACKENDS; do
 				--cafile "$C/ca.pem" --servername localhost \
 				--min-version "$v" --max-version "$v" \
 				--exporter "$LABEL:48" --groups secp384r1 \
-				--keylog "$tmp/client-$sb.keys"
+				$(keylog_opt "$cb" "$tmp/client-$sb.keys")
 			expect_ok "$n" || continue
 			served=$((served + 1))
 			wait_clients "$served"
@@ -98,14 +104,20 @@ for sb in $BACKENDS; do
 	expect_serve_backend "serve-$sb" "$sb"
 
 	# Both ends logged the same secrets, each once (the server also
-	# logged the s_client connections: more lines, never fewer).
+	# logged the s_client connections: more lines, never fewer): the
+	# clients that log keys, against a server that does.
+	has_cap "$sb" keylog || continue
+	touch "$tmp/client-$sb.keys"
 	sort "$tmp/client-$sb.keys" >"$tmp/c.sorted"
 	sort "$tmp/serve-$sb.keys" >"$tmp/s.sorted"
 	missing_lines=$(comm -23 "$tmp/c.sorted" "$tmp/s.sorted" | wc -l)
 	dups=$(sort "$tmp/serve-$sb.keys" | uniq -d | wc -l)
 	c13=$(grep -c '^CLIENT_TRAFFIC_SECRET_0 ' "$tmp/client-$sb.keys")
 	c12=$(grep -c '^CLIENT_RANDOM ' "$tmp/client-$sb.keys")
-	nb=$(echo $BACKENDS | wc -w)
+	nb=0
+	for cb in $BACKENDS; do
+		has_cap "$cb" keylog && nb=$((nb + 1))
+	done
 	if [ "$missing_lines" -eq 0 ] && [ "$dups" -eq 0 ] &&
 	   [ "$c13" -eq "$nb" ] && [ "$c12" -eq "$nb" ]; then
 		pass "$sb: both ends logged the same keys, each once"
@@ -133,29 +145,50 @@ for b in $BACKENDS; do
 	[ "$status" -eq 1 ] && pass "$n (refused)" ||
 		fail "$n: exit $status, want 1" "$tmp/$n.err"
 
-	# SSLKEYLOGFILE names the file for connect too.
+	# SSLKEYLOGFILE names the file for connect too; a backend without
+	# key logging leaves it alone (the variable is a debugging aid, not
+	# a setting to refuse) and still connects.
 	n=$b-sslkeylogfile
 	SSLKEYLOGFILE=$tmp/env-$b.keys
 	export SSLKEYLOGFILE
 	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost
 	unset SSLKEYLOGFILE
+	touch "$tmp/env-$b.keys"
+	if has_cap "$b" keylog; then
+		want=1
+	else
+		want=0
+	fi
 	expect_ok "$n" &&
-	[ "$(grep -c '^CLIENT_TRAFFIC_SECRET_0 ' "$tmp/env-$b.keys")" -eq 1 ] &&
-		pass "$n wrote the keys" ||
-		fail "$n: SSLKEYLOGFILE holds no one set of keys" \
+	[ "$(grep -c '^CLIENT_TRAFFIC_SECRET_0 ' "$tmp/env-$b.keys")" -eq \
+	  "$want" ] &&
+		pass "$n wrote $want set(s) of keys" ||
+		fail "$n: SSLKEYLOGFILE does not hold $want set(s) of keys" \
 			"$tmp/env-$b.keys"
 
-	# A key log file that cannot be opened: one warning, naming it.
-	n=$b-keylog-unopenable
-	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
-		--cafile "$C/ca.pem" --servername localhost \
-		--keylog "$tmp/no/such/dir/keys"
-	if expect_ok "$n" &&
-	   [ "$(grep -c '^tlsplug: warning: ' "$tmp/$n.err")" -eq 1 ]; then
-		expect_err_has "$n" "$tmp/no/such/dir/keys: cannot open"
+	if ! has_cap "$b" keylog; then
+		# A backend without key logging refuses --keylog, naming it.
+		n=$b-keylog-refused
+		connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--keylog "$tmp/$n.keys"
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" "key logging"
 	else
-		fail "$n: want exit 0 and one warning" "$tmp/$n.err"
+		# A key log file that cannot be opened: one warning, naming
+		# it.
+		n=$b-keylog-unopenable
+		connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--keylog "$tmp/no/such/dir/keys"
+		if expect_ok "$n" &&
+		   [ "$(grep -c '^tlsplug: warning: ' "$tmp/$n.err")" -eq 1 ]
+		then
+			expect_err_has "$n" "$tmp/no/such/dir/keys: cannot open"
+		else
+			fail "$n: want exit 0 and one warning" "$tmp/$n.err"
+		fi
 	fi
 	stop_serve
 

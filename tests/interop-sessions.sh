@@ -14,6 +14,13 @@
 need_prog gnutls-serv curl
 gen_certs
 
+# The backends with session resumption (tests/check_caps pins which; the
+# conformance suite checks that the others refuse session settings).
+SBACKENDS=
+for b in $BACKENDS; do
+	has_cap "$b" sessions && SBACKENDS="$SBACKENDS $b"
+done
+
 # The status lines of a connect, one per connection.
 lines() {
 	grep '^backend=' "$tmp/$1.err"
@@ -52,7 +59,7 @@ reconnect_s_server() {
 	stop_peer
 }
 
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	for v in 1.2 1.3; do
 		reconnect_s_server "$b-s_server-tls$v" "$b" -tls1_${v#*.}
 	done
@@ -67,7 +74,7 @@ for v in 1.2 1.3; do
 	start_gnutls_serv "g-tls$v" --echo --x509certfile "$C/rsa.pem" \
 		--x509keyfile "$C/rsa.key" \
 		--priority "NORMAL:-VERS-ALL:+VERS-TLS$v" || continue
-	for b in $BACKENDS; do
+	for b in $SBACKENDS; do
 		n=$b-gnutls-serv-tls$v
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost --reconnect
@@ -86,7 +93,7 @@ sc() {
 		-CAfile "$C/ca.pem" -verify_return_error "$@"
 }
 
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	start_serve "serve-$b" --backend "$b" --echo \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" || continue
 	for v in 1_2 1_3; do
@@ -131,7 +138,7 @@ done
 head -c 64 /dev/urandom >"$tmp/ticket.key"
 head -c 64 /dev/urandom >"$tmp/other.key"
 chmod 600 "$tmp/ticket.key" "$tmp/other.key"
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	start_serve "key1-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
 		--key "$C/rsa.key" --ticket-key "$tmp/ticket.key" || continue
 	p1=$serve_port
@@ -166,7 +173,7 @@ done
 
 # The same, with the key file named in tlsplug.conf (ticket_key_file) and
 # no option: the first backend is enough.
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	printf '[default]\nticket_key_file = %s\nticket_lifetime = 600\n' \
 		"$tmp/ticket.key" >"$tmp/keys.conf"
 	TLSPLUG_CONF=$tmp/keys.conf
@@ -220,7 +227,7 @@ fi
 # ---- connect --sess-out / --sess-in across processes; bad files --------------
 start_serve "serve-files" --echo --cert "$C/rsa.pem" --key "$C/rsa.key" ||
 	finish
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	n=$b-sess-out
 	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost \
@@ -275,8 +282,8 @@ for b in $BACKENDS; do
 done
 
 # A session made by one backend given to another: refused, naming both.
-for b in $BACKENDS; do
-	for o in $BACKENDS; do
+for b in $SBACKENDS; do
+	for o in $SBACKENDS; do
 		[ "$b" = "$o" ] && continue
 		n=$b-sess-from-$o
 		connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
