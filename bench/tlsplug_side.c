@@ -442,10 +442,20 @@ static const struct bench_native tp_side = {
 	.session_free = tp_session_free,
 };
 
+/* The same side without the session hooks, for a backend without
+ * TLSPLUG_CAP_SESSIONS (the resumed cases are then not run). */
+static struct bench_native tp_side_no_sessions;
+
 const struct bench_native *
 bench_tlsplug_side(const struct tlsplug_backend *b, const char *name)
 {
 	tp_backend = b;
 	tp_name = name;
-	return &tp_side;
+	if (b == NULL || (tlsplug_backend_caps(b) & TLSPLUG_CAP_SESSIONS))
+		return &tp_side;
+	tp_side_no_sessions = tp_side;
+	tp_side_no_sessions.pair_get_session = NULL;
+	tp_side_no_sessions.pair_set_session = NULL;
+	tp_side_no_sessions.pair_resumed = NULL;
+	return &tp_side_no_sessions;
 }
