@@ -165,6 +165,12 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 	wolfSSL_CTX_SetIORecv(w, wolfp_io_recv);
 	wolfSSL_CTX_SetIOSend(w, wolfp_io_send);
 	wolfSSL_CTX_set_verify(w, e->verify_mode, wolfp_verify_cb);
+	/* The system policy's DH floor (a peer's smaller DHE group fails the
+	 * handshake); wolfSSL's own default is lower. */
+	if (cfg->min_dh_bits > 0 &&
+	    wolfSSL_CTX_SetMinDhKey_Sz(w, (word16)(cfg->min_dh_bits > 65535 ?
+	    65535 : cfg->min_dh_bits)) != WOLFSSL_SUCCESS)
+		goto fail;
 	if (e->role == TLSPLUG_SERVER) {
 		if (wolfSSL_CTX_set_msg_callback(w, wolfp_hello_msg_cb) !=
 		    WOLFSSL_SUCCESS)
