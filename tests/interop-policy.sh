@@ -27,6 +27,9 @@ gen_certs
 
 etc=${TLSPLUG_TEST_SYSCONFDIR:?TLSPLUG_TEST_SYSCONFDIR must be set}
 mkdir -p "$tmp/etc" "$tmp/xdg"
+# A prefix that has no etc/ yet (make distcheck's _inst before install):
+# make the empty directory to mount over.
+[ -d "$etc" ] || mkdir -p "$etc" 2>/dev/null || true
 if [ ! -d "$etc" ] || ! mount --bind "$tmp/etc" "$etc"; then
 	echo "FAIL: cannot mount a scratch directory over $etc"
 	exit 1
