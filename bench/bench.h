@@ -124,6 +124,9 @@ struct bench_native {
 	/* Reads up to len bytes: the count, 0 at EOF, -1 on error. */
 	long (*fd_read)(void *c, void *buf, size_t len, char *err);
 	void (*fd_free)(void *c);
+	/* Optional: called by a thread the bench started, before it ends, for
+	 * an engine that keeps per-thread state the thread must release. */
+	void (*thread_end)(void);
 
 	/* Resumption: the client's latest session of a pair whose handshake
 	 * is done into *sess (replacing and freeing what was there), a

@@ -352,6 +352,8 @@ out:
 	if (sv->rc != 0)
 		shutdown(sv->fd, SHUT_RDWR);   /* unblock the client */
 	sv->s->fd_free(c);
+	if (sv->s->thread_end != NULL)
+		sv->s->thread_end();
 	return NULL;
 }
 
