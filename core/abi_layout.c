@@ -61,7 +61,8 @@ PIN(tlsplug_core, select_server, 88);
 PIN(tlsplug_core, session_ready, 96);
 PIN(tlsplug_core, keylog, 104);
 PIN(tlsplug_core, ocsp_staple, 112);
-_Static_assert(sizeof(struct tlsplug_core) == 120,
+PIN(tlsplug_core, alpn_select, 120);
+_Static_assert(sizeof(struct tlsplug_core) == 128,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
@@ -158,7 +159,8 @@ PIN(tlsplug_bconfig, ncrls, 168);
 PIN(tlsplug_bconfig, ocsp, 176);
 PIN(tlsplug_bconfig, min_dh_bits, 180);
 PIN(tlsplug_bconfig, ocsp_staple, 184);
-_Static_assert(sizeof(struct tlsplug_bconfig) == 192,
+PIN(tlsplug_bconfig, alpn_mismatch, 192);
+_Static_assert(sizeof(struct tlsplug_bconfig) == 200,
                "backend config view size changed: add members behind a "
                "fence");
 PIN(tlsplug_san, type, 0);

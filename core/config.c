@@ -54,6 +54,7 @@ struct settings {
 	/* set_min_version() was called: a policy floor may refuse the value
 	 * rather than raise it (policy.c) */
 	int min_version_set;
+	enum tlsplug_alpn_mismatch alpn_mismatch;   /* AUTO: the files' */
 };
 
 struct tlsplug_config_builder {
@@ -403,6 +404,25 @@ tlsplug_config_builder_set_alpn(struct tlsplug_config_builder *b,
 	return TLSPLUG_OK;
 }
 
+int
+tlsplug_config_builder_set_alpn_mismatch(struct tlsplug_config_builder *b,
+                                         enum tlsplug_alpn_mismatch mode)
+{
+	BUILDER_CHECK(b);
+	if (tlsplug_alpn_mismatch_name(mode) == NULL)
+		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
+		    "alpn_mismatch: %d is not auto, alert or continue",
+		    (int)mode);
+	b->s.alpn_mismatch = mode;
+	return TLSPLUG_OK;
+}
+
+enum tlsplug_alpn_mismatch
+tlsplug_config_alpn_mismatch(const struct tlsplug_config *c)
+{
+	return c == NULL ? TLSPLUG_ALPN_MISMATCH_AUTO : c->s.alpn_mismatch;
+}
+
 static int
 version_ok(enum tlsplug_version v)
 {
@@ -632,6 +652,7 @@ hash_settings(const struct settings *s)
 	h = fnv(h, &s->sni_cb, sizeof(s->sni_cb));
 	h = fnv(h, &s->sni_data, sizeof(s->sni_data));
 	h = fnv_size(h, (size_t)s->min_version_set);
+	h = fnv_size(h, (size_t)s->alpn_mismatch);
 	h = fnv_size(h, (size_t)tlsplug__revocation_hash(&s->rev));
 	h = fnv(h, &s->keylog_cb, sizeof(s->keylog_cb));
 	h = fnv(h, &s->keylog_data, sizeof(s->keylog_data));
@@ -711,6 +732,7 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
 	    a->sni_data != b->sni_data ||
 	    a->min_version_set != b->min_version_set ||
+	    a->alpn_mismatch != b->alpn_mismatch ||
 	    !tlsplug__revocation_equal(&a->rev, &b->rev) ||
 	    !tlsplug__ident_equal(&a->ident, &b->ident) ||
 	    !tlsplug__sess_settings_equal(&a->sess, &b->sess))
@@ -825,6 +847,8 @@ build_view(struct tlsplug_config *c)
 	v->nciphers = s->nciphers;
 	v->alpn = (const char *const *)s->alpn;
 	v->nalpn = s->nalpn;
+	/* AUTO stays until context.c reads the configuration files. */
+	v->alpn_mismatch = s->alpn_mismatch;
 	if (s->nalpn > 0) {
 		size_t len = 0, off = 0;
 

@@ -263,6 +263,7 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	ctx->bcfg = *tlsplug__config_bview(config);
 	if (role == TLSPLUG_CLIENT)
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
+	tlsplug__alpn_mismatch_resolve(b->registry, &ctx->bcfg);
 	ctx->keydef = kd;
 	tlsplug__key_defaults_apply(&ctx->keydef, &ctx->bcfg);
 	tlsplug__error_clear(&ctx->error);
@@ -478,6 +479,7 @@ slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
 		    "out of memory building the context for the server name "
 		    "callback's config");
 	slot->bcfg = *tlsplug__config_bview(slot->config);
+	tlsplug__alpn_mismatch_resolve(ctx->backend->registry, &slot->bcfg);
 	tlsplug__key_defaults_apply(&ctx->keydef, &slot->bcfg);
 	/* The system policy holds for the callback's config too. */
 	rc = tlsplug__policy_apply(ctx->policy, ctx->backend, TLSPLUG_SERVER,

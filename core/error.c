@@ -50,6 +50,7 @@ static const struct {
 	{ TLSPLUG_ERR_ALERT_RECEIVED, "ALERT_RECEIVED", "fatal alert received from the peer" },
 	{ TLSPLUG_ERR_PROTOCOL, "PROTOCOL", "TLS protocol error" },
 	{ TLSPLUG_ERR_HANDSHAKE_REFUSED, "HANDSHAKE_REFUSED", "handshake refused by the server name callback" },
+	{ TLSPLUG_ERR_NO_SHARED_ALPN, "NO_SHARED_ALPN", "no ALPN protocol in common with the peer" },
 };
 
 static size_t

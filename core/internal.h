@@ -364,4 +364,16 @@ void tlsplug__conn_error_init(const struct tlsplug_conn *conn,
 int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,
                             size_t nsans);
 
+/* ALPN (alpn.c).  core->alpn_select: the server's choice from the client's
+ * offer by cfg's list and rule (backend.h says what it returns). */
+int tlsplug__alpn_select(const struct tlsplug_bconfig *cfg,
+                         const unsigned char *offer, size_t offer_len,
+                         const unsigned char **out, size_t *out_len,
+                         struct tlsplug_error *err);
+/* Resolves v->alpn_mismatch when it is AUTO: the configuration files'
+ * `alpn_mismatch` (r's; r may be NULL), else ALERT. */
+struct tlsplug_registry;
+void tlsplug__alpn_mismatch_resolve(const struct tlsplug_registry *r,
+                                    struct tlsplug_bconfig *v);
+
 #endif /* TLSPLUG_CORE_INTERNAL_H */

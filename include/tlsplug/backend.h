@@ -208,6 +208,10 @@ struct tlsplug_bconfig {
 	 * core->ocsp_staple at each handshake whose client asks for one: it
 	 * may change while the context lives. */
 	const struct tlsplug_ocsp_source *ocsp_staple;
+	/* server: what core->alpn_select does when the client's ALPN offer
+	 * shares nothing with alpn (ALERT or CONTINUE, never AUTO here: the
+	 * core resolved it).  The core reads it; a plugin need not. */
+	enum tlsplug_alpn_mismatch alpn_mismatch;
 	/* Append only below, behind a minor fence. */
 };
 
@@ -394,6 +398,30 @@ struct tlsplug_core {
 	 */
 	ssize_t (*ocsp_staple)(const struct tlsplug_ocsp_source *src,
 	                       unsigned char *buf, size_t size);
+
+	/*
+	 * Server ALPN selection (RFC 7301), the same for every engine: call
+	 * it from the engine's ALPN hook whenever cfg (the config serving
+	 * this connection, after select_server) has ALPN protocols and the
+	 * client sent the extension.  offer: the client's ProtocolNameList
+	 * body (the bytes after its 2-byte length: 1-byte length then name,
+	 * repeated), as OpenSSL's and wolfSSL's select callbacks give it.
+	 * The core picks the first protocol of cfg->alpn the client offers.
+	 * Returns TLSPLUG_OK with *out (pointing into offer) and *out_len set
+	 * to the choice, or *out NULL and *out_len 0 to go on without ALPN
+	 * (cfg has none; cfg->alpn_mismatch is CONTINUE and nothing
+	 * matched).  Errors (recorded in err): TLSPLUG_ERR_NO_SHARED_ALPN
+	 * (nothing matched and the rule is ALERT): fail the handshake with a
+	 * fatal no_application_protocol alert (120); TLSPLUG_ERR_PROTOCOL
+	 * (a malformed list): fail it with decode_error (50).
+	 * Check TLSPLUG_CORE_HAS(core, 1, alpn_select) first; an older core
+	 * lacks it, and a plugin then serves without ALPN.
+	 */
+	int (*alpn_select)(struct tlsplug_conn *conn,
+	                   const struct tlsplug_bconfig *cfg,
+	                   const unsigned char *offer, size_t offer_len,
+	                   const unsigned char **out, size_t *out_len,
+	                   struct tlsplug_error *err);
 };
 
 /* True when core services table `core` carries service `member`, added in

@@ -133,7 +133,11 @@ enum tlsplug_status {
 	TLSPLUG_ERR_NO_SHARED_CIPHER = -51,
 	TLSPLUG_ERR_ALERT_RECEIVED = -52,   /* peer sent a fatal alert */
 	TLSPLUG_ERR_PROTOCOL = -53,         /* malformed or unexpected message */
-	TLSPLUG_ERR_HANDSHAKE_REFUSED = -54 /* the SNI callback refused */
+	TLSPLUG_ERR_HANDSHAKE_REFUSED = -54, /* the SNI callback refused */
+	/* No ALPN protocol in common (RFC 7301 3.2): the server's error, and
+	 * the client's on the server's no_application_protocol alert
+	 * (tlsplug_error_alert() then gives 120). */
+	TLSPLUG_ERR_NO_SHARED_ALPN = -55
 };
 
 /* Returns a static one-line description of a status code. */
@@ -402,6 +406,37 @@ TLSPLUG_API int tlsplug_config_builder_set_ciphers(
 /* ALPN protocols in preference order (n == 0: none).  Each 1..255 bytes. */
 TLSPLUG_API int tlsplug_config_builder_set_alpn(
 	struct tlsplug_config_builder *b, const char *const *protocols, size_t n);
+/*
+ * Server: what to do when the client offers ALPN and none of its protocols
+ * is in the config's list (RFC 7301 section 3.2).  The server always picks
+ * the first protocol of its own list that the client offers (the same on
+ * every engine); a client that offers no ALPN is served without it.
+ */
+enum tlsplug_alpn_mismatch {
+	/* The `alpn_mismatch` key of the configuration files (tlsplug.conf(5))
+	 * if one is set, else ALERT. */
+	TLSPLUG_ALPN_MISMATCH_AUTO = 0,
+	/* Fail the handshake with a fatal no_application_protocol alert
+	 * (TLSPLUG_ERR_NO_SHARED_ALPN on both ends): what RFC 7301 says. */
+	TLSPLUG_ALPN_MISMATCH_ALERT = 1,
+	/* Go on without ALPN (tlsplug_conn_alpn() gives NULL), as servers
+	 * that treat ALPN as a hint do. */
+	TLSPLUG_ALPN_MISMATCH_CONTINUE = 2
+};
+/* Sets the mismatch rule above (clients ignore it).  Errors:
+ * TLSPLUG_ERR_INVALID (not a rule). */
+TLSPLUG_API int tlsplug_config_builder_set_alpn_mismatch(
+	struct tlsplug_config_builder *b, enum tlsplug_alpn_mismatch mode);
+/* The rule as set (AUTO unless changed). */
+TLSPLUG_API enum tlsplug_alpn_mismatch tlsplug_config_alpn_mismatch(
+	const struct tlsplug_config *c);
+/* Parses "alert", "continue" or "auto" (case-blind).  Returns TLSPLUG_OK
+ * or TLSPLUG_ERR_INVALID. */
+TLSPLUG_API int tlsplug_alpn_mismatch_parse(const char *text,
+	enum tlsplug_alpn_mismatch *out);
+/* "auto", "alert", "continue"; NULL for another value. */
+TLSPLUG_API const char *tlsplug_alpn_mismatch_name(
+	enum tlsplug_alpn_mismatch mode);
 /* Version bounds.  MINIMUM_SUPPORTED / MAXIMUM_SUPPORTED mean the engine's
  * own limits.  build() fails if lowest > highest. */
 TLSPLUG_API int tlsplug_config_builder_set_min_version(

@@ -15,9 +15,11 @@
  *   - a client offering only TLS 1.3 (supported_versions) is refused
  *     with protocol_version, where mbedTLS 2.28, which ignores that
  *     extension, would answer with TLS 1.2;
- *   - a client whose ALPN list shares nothing with ours gets the engine's
- *     configuration without ALPN (no protocol chosen, as every other
- *     engine does), where mbedTLS would refuse the handshake.
+ *   - a client whose ALPN list shares nothing with ours gets what
+ *     core->alpn_select says, as on every engine: the fatal
+ *     no_application_protocol alert, or, when the config says to go on,
+ *     the engine's configuration without ALPN (no protocol chosen), where
+ *     mbedTLS would always refuse the handshake.
  * Anything that is not a well-formed ClientHello record is handed on
  * as it is, without running the SNI callback: mbedTLS rejects it with its
  * own error.
@@ -165,26 +167,28 @@ mbtp_version_shared(const struct mbtp_engine *eng, const struct mbtp_offer *o)
 	return 0;
 }
 
-/* Does the client's ALPN list share a protocol with eng's? */
+/* The core's ALPN choice for the client's list (core->alpn_select, the
+ * same on every engine): 1 when mbedTLS may negotiate with eng's list (it
+ * picks by our preference, as the core does), 0 to go on without ALPN,
+ * or a failure (recorded in err): nothing in common and the config wants
+ * the no_application_protocol alert. */
 static int
-mbtp_alpn_shared(const struct mbtp_engine *eng, const struct mbtp_offer *o)
+mbtp_alpn_choose(const struct mbtp_engine *eng, const struct mbtp_offer *o,
+                 struct mbtp_conn *c, struct tlsplug_error *err)
 {
-	const unsigned char *p = o->alpn, *end = o->alpn + o->alpn_len;
-	const char *const *ours;
+	const unsigned char *p = NULL;
+	size_t n = 0;
+	int st;
 
 	if (o->alpn == NULL || eng->alpn == NULL)
 		return 1;
-	while (p < end) {
-		size_t n = *p++;
-
-		if ((size_t)(end - p) < n)
-			break;
-		for (ours = eng->alpn; *ours != NULL; ours++)
-			if (strlen(*ours) == n && memcmp(*ours, p, n) == 0)
-				return 1;
-		p += n;
-	}
-	return 0;
+	if (!TLSPLUG_CORE_HAS(mbtp_core, 1, alpn_select))
+		return 0;
+	st = mbtp_core->alpn_select(c->host, eng->cfg, o->alpn, o->alpn_len,
+	                            &p, &n, err);
+	if (st != TLSPLUG_OK)
+		return st;
+	return p != NULL;
 }
 
 /* Reads the first record into c->hello.  Returns OK when it is whole (or
@@ -291,8 +295,12 @@ mbtp_hello_prepare(struct mbtp_conn *c, struct tlsplug_error *err)
 		return mbtp_refuse(c, TLSPLUG_ERR_NO_SHARED_VERSION,
 		                   MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION);
 	}
-	conf = eng->has_noalpn && !mbtp_alpn_shared(eng, &o) ?
-	       &eng->conf_noalpn : &eng->conf;
+	ret = mbtp_alpn_choose(eng, &o, c, err);
+	if (ret < 0)
+		return mbtp_refuse(c, ret, ret == TLSPLUG_ERR_NO_SHARED_ALPN ?
+		                   MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL :
+		                   MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR);
+	conf = eng->has_noalpn && ret == 0 ? &eng->conf_noalpn : &eng->conf;
 	if (conf != c->conf) {
 		/* Another engine context (SNI callback) or ALPN off: the
 		 * session starts again on that configuration. */

@@ -57,36 +57,31 @@ osslp_version(enum tlsplug_version v, const char *setting, int *out,
 
 /* ---- ALPN -------------------------------------------------------------- */
 
-/* Server: the first of our protocols (our preference) the client offers;
- * no overlap means no ALPN, not a failure. */
+/* Server: the core chooses (core->alpn_select: our preference; nothing in
+ * common is a fatal no_application_protocol alert unless the config says
+ * to go on without ALPN).  OpenSSL sends that alert on ALERT_FATAL. */
 static int
 osslp_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                   const unsigned char *in, unsigned int inlen, void *arg)
 {
 	const struct tlsplug_bconfig *cfg = arg;
-	size_t i, off;
+	struct osslp_conn *c = SSL_get_app_data(ssl);
+	const unsigned char *p = NULL;
+	size_t n = 0;
+	int rc;
 
-	(void)ssl;
-	for (i = 0; i + 1 <= cfg->alpn_wire_len;
-	     i += 1 + (size_t)cfg->alpn_wire[i]) {
-		const unsigned char *p = cfg->alpn_wire + i + 1;
-		size_t plen = cfg->alpn_wire[i];
-
-		if (i + 1 + plen > cfg->alpn_wire_len)
-			break;
-		for (off = 0; off < inlen; off += 1 + (size_t)in[off]) {
-			size_t l = in[off];
-
-			if (off + 1 + l > inlen)
-				break;
-			if (l == plen && memcmp(in + off + 1, p, l) == 0) {
-				*out = in + off + 1;
-				*outlen = (unsigned char)l;
-				return SSL_TLSEXT_ERR_OK;
-			}
-		}
+	if (c == NULL || !TLSPLUG_CORE_HAS(osslp_core, 1, alpn_select))
+		return SSL_TLSEXT_ERR_NOACK;
+	rc = osslp_core->alpn_select(c->host, cfg, in, inlen, &p, &n, c->err);
+	if (rc != TLSPLUG_OK) {
+		c->cb_status = rc;
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
 	}
-	return SSL_TLSEXT_ERR_NOACK;
+	if (p == NULL)
+		return SSL_TLSEXT_ERR_NOACK;
+	*out = p;
+	*outlen = (unsigned char)n;
+	return SSL_TLSEXT_ERR_OK;
 }
 
 /* ---- SSL_CTX ----------------------------------------------------------- */

@@ -68,6 +68,21 @@ wolfp_io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 		return WOLFSSL_CBIO_ERR_GENERAL;
 	if (sz == 0)
 		return 0;
+	if (c->alpn_refused) {
+		/* In place of what answers the ClientHello (wolfSSL went on
+		 * after the core refused the client's ALPN offer): the fatal
+		 * no_application_protocol alert, in plaintext as nothing is
+		 * encrypted yet; then the handshake fails with the reason the
+		 * core recorded.  Nothing else follows it. */
+		static const unsigned char alert[7] = {
+			21, 3, 3, 0, 2, 2, no_application_protocol };
+
+		if (c->cb_status == 0) {
+			c->cb_status = TLSPLUG_ERR_NO_SHARED_ALPN;
+			(void)wolfp_core->push(c->host, alert, sizeof(alert));
+		}
+		return WOLFSSL_CBIO_ERR_GENERAL;
+	}
 	n = wolfp_core->push(c->host, buf, (size_t)sz);
 	if (n < 0) {
 		c->push_failed = 1;

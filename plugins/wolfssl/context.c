@@ -73,37 +73,38 @@ wolfp_version(enum tlsplug_version v, const char *setting, int *out,
 
 /* ---- ALPN -------------------------------------------------------------- */
 
-/* Server: the first of our protocols (our preference) the client offers;
- * no overlap means no ALPN, not a failure. */
+/* Server: the core chooses (core->alpn_select: our preference; nothing in
+ * common is a fatal no_application_protocol alert unless the config says
+ * to go on without ALPN). */
 static int
 wolfp_alpn_select(WOLFSSL *ssl, const unsigned char **out,
                   unsigned char *outlen, const unsigned char *in,
                   unsigned int inlen, void *arg)
 {
 	const struct tlsplug_bconfig *cfg = arg;
-	size_t i, off;
+	struct wolfp_conn *c = wolfSSL_get_app_data(ssl);
+	const unsigned char *p = NULL;
+	size_t n = 0;
+	int rc;
 
-	(void)ssl;
-	for (i = 0; i + 1 <= cfg->alpn_wire_len;
-	     i += 1 + (size_t)cfg->alpn_wire[i]) {
-		const unsigned char *p = cfg->alpn_wire + i + 1;
-		size_t plen = cfg->alpn_wire[i];
-
-		if (i + 1 + plen > cfg->alpn_wire_len)
-			break;
-		for (off = 0; off < inlen; off += 1 + (size_t)in[off]) {
-			size_t l = in[off];
-
-			if (off + 1 + l > inlen)
-				break;
-			if (l == plen && memcmp(in + off + 1, p, l) == 0) {
-				*out = in + off + 1;
-				*outlen = (unsigned char)l;
-				return WOLFP_ALPN_OK;
-			}
-		}
+	if (c == NULL || !TLSPLUG_CORE_HAS(wolfp_core, 1, alpn_select))
+		return WOLFP_ALPN_NOACK;
+	rc = wolfp_core->alpn_select(c->host, cfg, in, inlen, &p, &n, c->err);
+	if (rc == TLSPLUG_ERR_NO_SHARED_ALPN) {
+		/* wolfSSL ignores a refusal from this callback (it goes on
+		 * without ALPN), and runs it after every ClientHello hook:
+		 * the transport then sends the alert instead of the server's
+		 * first flight and fails the handshake (wolfp_io_send). */
+		c->alpn_refused = 1;
+		return WOLFP_ALPN_NOACK;
 	}
-	return WOLFP_ALPN_NOACK;
+	/* Anything else (a malformed list, which wolfSSL checks itself):
+	 * no ALPN from us. */
+	if (rc != TLSPLUG_OK || p == NULL)
+		return WOLFP_ALPN_NOACK;
+	*out = p;
+	*outlen = (unsigned char)n;
+	return WOLFP_ALPN_OK;
 }
 
 /* wolfSSL keeps a client's ALPN list comma-separated: a protocol name

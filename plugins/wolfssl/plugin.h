@@ -83,6 +83,10 @@ struct wolfp_conn {
 	unsigned push_failed : 1;     /* push ran out of memory */
 
 	unsigned hello_done : 1;      /* ClientHello hook ran already */
+	/* The core refused the client's ALPN offer (its reason is in the
+	 * call's error record): the server's first flight becomes the fatal
+	 * no_application_protocol alert (conn.c, wolfp_io_send). */
+	unsigned alpn_refused : 1;
 	unsigned sent_close : 1;      /* our close_notify went out */
 	unsigned alert_sent : 1;      /* conn.c sent a fatal alert itself */
 	/* server: the versions the ClientHello's supported_versions
