@@ -39,7 +39,8 @@ core_libtlsplug_core_la_SOURCES = \
 	core/groups.c \
 	core/registry_ident.c \
 	core/alpn.c \
-	core/socket.c core/socket_net.c core/socket_priv.h
+	core/socket.c core/socket_net.c core/socket_priv.h \
+	core/socket_close.c
 core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)
 

@@ -344,6 +344,9 @@ begin(struct tlsplug_socket *sock)
 	if (sock->unwrapped)
 		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
 		    "the socket was unwrapped: TLS is over on fd %d", sock->fd);
+	if (sock->close_state != TLSPLUG__CLOSE_NONE)
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "the socket is closed (tlsplug_socket_close)");
 	sock->deadline = sock->timeout_ms > 0 ? now_ms() + sock->timeout_ms : 0;
 	return TLSPLUG_OK;
 }
@@ -610,9 +613,17 @@ tlsplug_socket_free(struct tlsplug_socket *sock)
 {
 	if (sock == NULL)
 		return;
+	/* A descriptor of ours is closed gracefully (socket_close.c): on a
+	 * blocking one within the linger time, else in one pass. */
+	if (sock->owns_fd && !sock->unwrapped &&
+	    sock->close_state != TLSPLUG__CLOSE_DONE) {
+		int flags = fcntl(sock->fd, F_GETFL);
+
+		(void)tlsplug__socket_close(sock,
+		    flags >= 0 && !(flags & O_NONBLOCK) ? TLSPLUG__CLOSE_WAIT :
+		                                          TLSPLUG__CLOSE_ONCE);
+	}
 	tlsplug_conn_free(sock->conn);
-	if (sock->owns_fd && !sock->unwrapped)
-		close(sock->fd);
 	tlsplug__free(sock);
 }
 
@@ -880,4 +891,12 @@ tlsplug_socket_error(const struct tlsplug_socket *sock)
 	if (sock == NULL || sock->err.code == TLSPLUG_OK)
 		return NULL;
 	return &sock->err;
+}
+
+int
+tlsplug__socket_flush_until(struct tlsplug_socket *sock, int64_t deadline,
+                            bool may_wait)
+{
+	sock->deadline = deadline;
+	return flush_out(sock, may_wait);
 }

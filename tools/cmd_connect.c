@@ -338,6 +338,10 @@ one_connection(struct tlsplug_context *ctx,
 		tlsplug_session_unref(*session);
 		*session = got;
 	}
+	/* Our last records (an alert after a failure, close_notify) reach
+	 * the server rather than a reset: write them, shut the write side,
+	 * read what it still sends for up to the linger time, then close. */
+	(void)tlsplug_socket_close(sock);
 	tlsplug_socket_free(sock);
 	return status;
 }

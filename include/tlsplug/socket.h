@@ -42,7 +42,8 @@
  *
  * Descriptor ownership: the socket never closes a descriptor it did not
  * open.  Descriptors opened by tlsplug_socket_connect() and
- * tlsplug_socket_accept() belong to the socket and are closed by
+ * tlsplug_socket_accept() belong to the socket and are closed (gracefully:
+ * see tlsplug_socket_close()) by tlsplug_socket_close() or
  * tlsplug_socket_free(), unless tlsplug_socket_unwrap() handed them back.
  *
  * Memory and copies: the socket allocates once, at creation.  After the
@@ -118,10 +119,58 @@ TLSPLUG_API int tlsplug_socket_accept(struct tlsplug_context *ctx,
 	int listen_fd, struct tlsplug_socket **out, struct tlsplug_error **err);
 
 /*
- * Frees the socket and its connection.  Closes the descriptor only if the
- * socket opened it (connect, accept) and unwrap did not hand it back.  Does
- * not send close_notify: call tlsplug_socket_shutdown() first for a clean
- * end.  NULL is a no-op.
+ * Closing.  A TCP socket closed while bytes from the peer wait unread makes
+ * the kernel send a reset, and the peer may then never read what we sent
+ * last: the alert that says why a handshake failed, session tickets, our
+ * close_notify.  So the socket closes gracefully: it writes the ciphertext
+ * still queued, shuts the write side down (shutdown(SHUT_WR): the peer
+ * reads everything, then EOF), reads and discards what the peer still
+ * sends until it closes too, the linger time passes, or
+ * TLSPLUG_SOCKET_LINGER_MAX_BYTES were read, and only then closes the
+ * descriptor.  The linger time bounds the whole close, from its first
+ * call; a peer that closes at once costs no wait.
+ */
+#define TLSPLUG_SOCKET_LINGER_DEFAULT_MS 1000
+#define TLSPLUG_SOCKET_LINGER_MAX_BYTES (256u * 1024)
+
+/*
+ * Ends the transport gracefully, as above (it sends no close_notify:
+ * call tlsplug_socket_shutdown() first for a clean TLS end; after a TLS
+ * error, the alert the engine queued is what gets written).  A descriptor
+ * the socket opened (connect, accept) is closed; one given to
+ * tlsplug_socket_new() is left open, its write side shut down, for the
+ * caller to close.  Afterwards only tlsplug_socket_free() and the queries
+ * may be called (the others fail with TLSPLUG_ERR_MISUSE).
+ * Blocking descriptor: returns when done, within the linger time.
+ * Non-blocking descriptor: TLSPLUG_WANT_WRITE or TLSPLUG_WANT_READ while
+ * it would wait: call again when the descriptor is ready or, at the
+ * latest, when the linger time since the first call is over (the call
+ * then finishes without waiting) -- an event loop keeps a timer for it.
+ * Returns TLSPLUG_OK once done (again OK on later calls; write and read
+ * errors only end the close early), or TLSPLUG_ERR_MISUSE (NULL, or the
+ * socket was unwrapped).
+ */
+TLSPLUG_API int tlsplug_socket_close(struct tlsplug_socket *sock);
+
+/*
+ * The time a close may take, in milliseconds (default
+ * TLSPLUG_SOCKET_LINGER_DEFAULT_MS); 0: no waiting at all (what fits in
+ * the send buffer is written, what already arrived is read, then the
+ * descriptor is closed).  Set it before the close starts.
+ * Errors: TLSPLUG_ERR_MISUSE (sock NULL), TLSPLUG_ERR_INVALID (ms < 0).
+ */
+TLSPLUG_API int tlsplug_socket_set_linger(struct tlsplug_socket *sock,
+                                          int ms);
+
+/*
+ * Frees the socket and its connection.  A descriptor the socket opened
+ * (connect, accept) and unwrap did not hand back is closed gracefully
+ * first, unless tlsplug_socket_close() finished already: on a blocking
+ * descriptor within the linger time; on a non-blocking one in a single
+ * pass that never waits (an event loop calls tlsplug_socket_close() until
+ * it gives TLSPLUG_OK first, for the full linger without blocking).  A
+ * caller's descriptor is not touched.  Does not send close_notify: call
+ * tlsplug_socket_shutdown() first for a clean end.  NULL is a no-op.
  */
 TLSPLUG_API void tlsplug_socket_free(struct tlsplug_socket *sock);
 
