@@ -98,6 +98,8 @@ struct conf_side {
 	tlsplug_verify_cb verify;
 	void *verify_data;
 	enum tlsplug_client_cert_mode client_cert;
+	/* server: the ALPN mismatch rule (0: AUTO, the default) */
+	enum tlsplug_alpn_mismatch alpn_mismatch;
 };
 
 /* Builds a config from a side description. */
@@ -205,8 +207,9 @@ struct conf_scenario {
 	int no_client_cert;        /* the server must see no client cert */
 	size_t exchange;           /* random bytes sent each way after */
 	size_t chunk;              /* ciphertext bytes moved per step, 0: all */
-	/* conf_scenario_fail() with ccode TLSPLUG_ERR_ALERT_RECEIVED: the
-	 * alert the client must have received (0: any). */
+	/* conf_scenario_fail(): the alert the client must have received
+	 * (0: any), checked when ccode is a category an alert gives
+	 * (TLSPLUG_ERR_ALERT_RECEIVED, TLSPLUG_ERR_NO_SHARED_ALPN). */
 	int client_alert;
 };
 
@@ -301,6 +304,8 @@ CONF_CASE(case_alpn_server_preference);
 CONF_CASE(case_alpn_no_overlap);
 CONF_CASE(case_alpn_server_none);
 CONF_CASE(case_alpn_tls12);
+CONF_CASE(case_alpn_no_overlap_tls12);
+CONF_CASE(case_alpn_mismatch_continue);
 CONF_CASE(case_cert_rsa_tls12);
 CONF_CASE(case_cert_rsa_tls13);
 CONF_CASE(case_cert_ecdsa_tls12);

@@ -188,6 +188,13 @@ conf_config(const struct conf_env *env, const struct conf_side *side,
 		if (rc != TLSPLUG_OK)
 			goto fail;
 	}
+	if (side->alpn_mismatch != TLSPLUG_ALPN_MISMATCH_AUTO) {
+		what = "set_alpn_mismatch";
+		rc = tlsplug_config_builder_set_alpn_mismatch(b,
+		                                              side->alpn_mismatch);
+		if (rc != TLSPLUG_OK)
+			goto fail;
+	}
 	if (side->sni != NULL) {
 		what = "set_sni_callback";
 		rc = tlsplug_config_builder_set_sni_callback(b, side->sni,
