@@ -49,6 +49,15 @@ for b in $BACKENDS; do
 	grep -q '^ALPN protocol: h2$' "$tmp/$n.out" && pass "$n" ||
 		fail "$n: server did not pick h2" "$tmp/$n.out"
 
+	# RFC 7301 3.2: nothing in common is the fatal alert, which the
+	# client reads (not a reset); serve logs NO_SHARED_ALPN (below).
+	n=$b-alpn-mismatch
+	sc -servername localhost -alpn foo,bar </dev/null \
+		>"$tmp/$n.out" 2>"$tmp/$n.err"
+	grep -q 'alert no application protocol' "$tmp/$n.err" && pass "$n" ||
+		fail "$n: s_client did not get no_application_protocol" \
+			"$tmp/$n.err"
+
 	for name in alpha beta localhost; do
 		n=$b-sni-$name
 		host=$name
@@ -71,6 +80,31 @@ for b in $BACKENDS; do
 	expect_serve_backend "serve-$b" "$b"
 	grep -q "sni=beta.example.test" "$tmp/serve-$b.err" ||
 		fail "$b: serve did not log the SNI name" "$tmp/serve-$b.err"
+	grep -q '^tlsplug: NO_SHARED_ALPN: client .*the client offers foo,bar' \
+		"$tmp/serve-$b.err" && pass "$b: serve logged the ALPN refusal" ||
+		fail "$b: serve did not log NO_SHARED_ALPN" "$tmp/serve-$b.err"
+
+	# alpn_mismatch = continue (tlsplug.conf): served without ALPN.
+	printf '[default]\nalpn_mismatch = continue\n' >"$tmp/continue.conf"
+	TLSPLUG_CONF=$tmp/continue.conf
+	export TLSPLUG_CONF
+	start_serve "alpn-continue-$b" --backend "$b" \
+		--cert "$C/ecdsa.pem" --key "$C/ecdsa.key" --alpn h2
+	unset TLSPLUG_CONF
+	if [ -n "$serve_port" ]; then
+		n=$b-alpn-continue
+		sc -servername localhost -alpn foo </dev/null \
+			>"$tmp/$n.out" 2>"$tmp/$n.err"
+		grep -q '^No ALPN negotiated$' "$tmp/$n.out" &&
+		grep -q '^Verify return code: 0 ' "$tmp/$n.out" && pass "$n" ||
+			fail "$n: not served without ALPN" "$tmp/$n.out" \
+				"$tmp/$n.err"
+		stop_serve
+		grep -q "^client=.* backend=$b .* alpn=none " \
+			"$tmp/alpn-continue-$b.err" ||
+			fail "$n: serve log has no client without ALPN" \
+				"$tmp/alpn-continue-$b.err"
+	fi
 	if no_v13 "$b"; then
 		grep -q '^tlsplug: NO_SHARED_VERSION: client ' \
 			"$tmp/serve-$b.err" && pass "$b: TLS 1.3 client refused" ||
@@ -170,6 +204,20 @@ for b in $BACKENDS; do
 		-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" -verify_return_error -nocommands -servername localhost -quiet -no_ign_eof
 	[ -s "$tmp/$n.out" ] &&
 		fail "$n: data echoed without a client certificate" "$tmp/$n.out"
+	if ! no_v13 "$b"; then
+		# TLS 1.3: the server refuses after the client's Finished,
+		# with 1 MiB of the client's data unread; closing must not
+		# turn its certificate_required alert into a reset.
+		n=$b-mtls-nocert-in-flight
+		(cat "$tmp/big"; sleep 2) | timeout -k 5 20 "$OPENSSL" s_client \
+			-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" \
+			-nocommands -servername localhost -quiet -no_ign_eof \
+			-tls1_3 >"$tmp/$n.out" 2>"$tmp/$n.err"
+		grep -q 'alert certificate required' "$tmp/$n.err" &&
+			pass "$n" ||
+			fail "$n: s_client did not read the server's alert" \
+				"$tmp/$n.err"
+	fi
 	stop_serve
 	expect_serve_backend "mtls-$b" "$b"
 	if grep -q 'peer="CN=tlsplug test client"' "$tmp/mtls-$b.err" &&
