@@ -41,6 +41,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "ck_run.h"
+#include "socket_testlib.h"
 
 #define MAX_BACKENDS 8
 /* What the in-flight server sends: it writes all of it before the client
@@ -495,52 +496,6 @@ END_TEST
 
 /* ---- main -------------------------------------------------------------- */
 
-static void
-load_backends(void)
-{
-	const char *list = getenv("TLSPLUG_TEST_BACKENDS");
-	char *copy, *tok, *save = NULL;
-
-	if (tlsplug_registry_new(NULL, &reg, NULL) != TLSPLUG_OK) {
-		fprintf(stderr, "check_close: no registry\n");
-		exit(99);
-	}
-	if (list == NULL)
-		return;
-	copy = strdup(list);
-	for (tok = strtok_r(copy, " ", &save); tok != NULL;
-	     tok = strtok_r(NULL, " ", &save)) {
-		const struct tlsplug_backend *b = NULL;
-		struct tlsplug_error *err = NULL;
-
-		if (nbackends == MAX_BACKENDS)
-			break;
-		if (tlsplug_registry_load_file(reg, tok, &b, &err) !=
-		    TLSPLUG_OK) {
-			fprintf(stderr, "check_close: %s: %s\n", tok,
-			        err ? tlsplug_error_message(err) : "?");
-			exit(99);
-		}
-		backends[nbackends++] = b;
-	}
-	free(copy);
-}
-
-static int
-make_certs(void)
-{
-	const char *srcdir = getenv("top_srcdir");
-	char cmd[PATH_MAX * 3];
-	char tmpl[] = "/tmp/tlsplug-check-close-XXXXXX";
-
-	if (mkdtemp(tmpl) == NULL)
-		return -1;
-	snprintf(certdir, sizeof(certdir), "%s", tmpl);
-	snprintf(cmd, sizeof(cmd), "sh '%s/tools/tlsplug-gen-test-certs' "
-	         "'%s' >/dev/null", srcdir ? srcdir : "..", certdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int
 main(void)
 {
@@ -548,15 +503,15 @@ main(void)
 	TCase *tc;
 	SRunner *sr;
 	int failed;
-	char cmd[PATH_MAX + 16];
 	const char *ci = getenv("CI");
 
-	load_backends();
+	nbackends = st_load_backends("check_close", &reg, backends,
+	                             MAX_BACKENDS);
 	if (nbackends == 0) {
 		fprintf(stderr, "check_close: no backend built\n");
 		return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
 	}
-	if (make_certs() != 0) {
+	if (st_make_certs("check-close", certdir, sizeof(certdir)) != 0) {
 		fprintf(stderr, "check_close: cannot make certificates "
 		        "(openssl missing?)\n");
 		return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
@@ -574,8 +529,7 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certdir);
-	(void)system(cmd);
+	st_remove_certs(certdir);
 	tlsplug_registry_free(reg);
 	return failed == 0 ? 0 : 1;
 }

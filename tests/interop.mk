@@ -4,12 +4,14 @@
 if HAVE_CHECK
 check_PROGRAMS += tests/check_socket
 TESTS += tests/check_socket
-tests_check_socket_SOURCES = tests/check_socket.c
+tests_check_socket_SOURCES = tests/check_socket.c \
+	tests/socket_testlib.c tests/socket_testlib.h
 tests_check_socket_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
 tests_check_socket_LDADD = libtlsplug.la $(CHECK_LIBS) -lpthread
 check_PROGRAMS += tests/check_close
 TESTS += tests/check_close
-tests_check_close_SOURCES = tests/check_close.c
+tests_check_close_SOURCES = tests/check_close.c \
+	tests/socket_testlib.c tests/socket_testlib.h
 tests_check_close_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -pthread
 tests_check_close_LDADD = libtlsplug.la $(CHECK_LIBS) -lpthread
 endif
