@@ -54,17 +54,6 @@ static struct tlsplug_registry *reg;
 static const struct tlsplug_backend *backends[MAX_BACKENDS];
 static int nbackends;
 
-static char *
-cert_path(const char *name)
-{
-	static char buf[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", certdir, name);
-	return buf[i];
-}
-
 static int64_t
 now_ms(void)
 {
@@ -77,45 +66,12 @@ now_ms(void)
 static struct tlsplug_context *
 make_ctx(const struct tlsplug_backend *be, enum tlsplug_role role, bool tls13)
 {
-	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
-	struct tlsplug_config *cfg = NULL;
-	struct tlsplug_context *ctx = NULL;
-	struct tlsplug_error *err = NULL;
-	int rc;
+	struct tlsplug_config_builder *b = st_builder(certdir, role);
 
-	ck_assert_ptr_nonnull(b);
-	if (role == TLSPLUG_SERVER) {
-		struct tlsplug_certificate *c = NULL;
-		struct tlsplug_private_key *k = NULL;
-
-		ck_assert_int_eq(tlsplug_certificate_from_file(
-		    cert_path("ecdsa.pem"), &c, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_private_key_from_file(
-		    cert_path("ecdsa.key"), &k, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_config_builder_add_cert_chain(b, c,
-		    NULL, k), TLSPLUG_OK);
-		tlsplug_certificate_unref(c);
-		tlsplug_private_key_unref(k);
-	} else {
-		struct tlsplug_trust_store *t = NULL;
-
-		ck_assert_int_eq(tlsplug_trust_store_from_file(
-		    cert_path("ca.pem"), &t, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_config_builder_set_trust_store(b, t),
-		                 TLSPLUG_OK);
-		tlsplug_trust_store_unref(t);
-	}
 	if (tls13)
 		ck_assert_int_eq(tlsplug_config_builder_set_min_version(b,
 		    TLSPLUG_VERSION_TLSv1_3), TLSPLUG_OK);
-	ck_assert_int_eq(tlsplug_config_builder_build(b, &cfg), TLSPLUG_OK);
-	tlsplug_config_builder_free(b);
-	rc = tlsplug_context_new(be, role, cfg, &ctx, &err);
-	ck_assert_msg(rc == TLSPLUG_OK, "context_new(%s): %s",
-	              tlsplug_backend_name(be),
-	              err ? tlsplug_error_message(err) : "?");
-	tlsplug_config_unref(cfg);
-	return ctx;
+	return st_context(be, role, b);
 }
 
 /* A listening loopback socket (blocking); *port gets its port. */

@@ -63,48 +63,15 @@ pattern(size_t i)
 static struct tlsplug_context *
 make_ctx(int bi, enum tlsplug_role role, const char *alpn)
 {
-	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
-	struct tlsplug_config *cfg = NULL;
-	struct tlsplug_context *ctx = NULL;
-	struct tlsplug_error *err = NULL;
-	int rc;
+	struct tlsplug_config_builder *b = st_builder(certdir, role);
 
-	ck_assert_ptr_nonnull(b);
-	if (role == TLSPLUG_SERVER) {
-		struct tlsplug_certificate *c = NULL;
-		struct tlsplug_private_key *k = NULL;
-
-		ck_assert_int_eq(tlsplug_certificate_from_file(
-		    cert_path("ecdsa.pem"), &c, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_private_key_from_file(
-		    cert_path("ecdsa.key"), &k, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_config_builder_add_cert_chain(b, c,
-		    NULL, k), TLSPLUG_OK);
-		tlsplug_certificate_unref(c);
-		tlsplug_private_key_unref(k);
-	} else {
-		struct tlsplug_trust_store *t = NULL;
-
-		ck_assert_int_eq(tlsplug_trust_store_from_file(
-		    cert_path("ca.pem"), &t, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_config_builder_set_trust_store(b, t),
-		                 TLSPLUG_OK);
-		tlsplug_trust_store_unref(t);
-	}
 	if (alpn != NULL) {
 		const char *p[] = { alpn };
 
 		ck_assert_int_eq(tlsplug_config_builder_set_alpn(b, p, 1),
 		                 TLSPLUG_OK);
 	}
-	ck_assert_int_eq(tlsplug_config_builder_build(b, &cfg), TLSPLUG_OK);
-	tlsplug_config_builder_free(b);
-	rc = tlsplug_context_new(backends[bi], role, cfg, &ctx, &err);
-	ck_assert_msg(rc == TLSPLUG_OK, "context_new(%s): %s",
-	              tlsplug_backend_name(backends[bi]),
-	              err ? tlsplug_error_message(err) : "?");
-	tlsplug_config_unref(cfg);
-	return ctx;
+	return st_context(backends[bi], role, b);
 }
 
 static void

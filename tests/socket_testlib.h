@@ -21,6 +21,17 @@ int st_load_backends(const char *prog, struct tlsplug_registry **reg,
  * with tools/tlsplug-gen-test-certs (from $top_srcdir).  Returns 0 or -1. */
 int st_make_certs(const char *prog, char *dir, size_t size);
 
+/* A config builder for role with the certificates in certdir: a server
+ * gets the ecdsa.pem chain, a client trusts ca.pem.  Fails the current
+ * Check test when they cannot be read. */
+struct tlsplug_config_builder *st_builder(const char *certdir,
+                                          enum tlsplug_role role);
+/* Builds b's config (freeing b) and a context on be for role from it;
+ * fails the current Check test when either fails. */
+struct tlsplug_context *st_context(const struct tlsplug_backend *be,
+                                   enum tlsplug_role role,
+                                   struct tlsplug_config_builder *b);
+
 /* Removes the directory st_make_certs made. */
 void st_remove_certs(const char *dir);
 
