@@ -327,15 +327,25 @@ record_remainder(const struct tlsplug_socket *sock)
 	return sizeof(sock->rec_hdr) - sock->rec_hdr_have;
 }
 
+/* How much fill_in() reads. */
+enum fill_size {
+	FILL_EXACT,     /* no more than the rest of the current record */
+	FILL_RECORD,    /* up to a whole record (handshake flights) */
+	FILL_AHEAD      /* up to TLSPLUG__SOCKET_READAHEAD (streaming) */
+};
+
 /*
  * Reads ciphertext from the descriptor straight into the connection's
- * incoming buffer (room for a whole record, so one recv() usually brings
- * one in), or (exact) no more than the rest of the current record.  At
- * EOF, tells the connection and sets sock->eof.
+ * incoming buffer: as much as `size` allows (a whole record, so one recv()
+ * usually brings one in, or several), or (FILL_EXACT) no more than the
+ * rest of the current record.  At EOF, tells the connection and sets
+ * sock->eof.
  */
 static int
-fill_in(struct tlsplug_socket *sock, bool exact)
+fill_in(struct tlsplug_socket *sock, enum fill_size size)
 {
+	bool exact = size == FILL_EXACT;
+
 	if (sock->read_errno != 0) {
 		/* direct_recv() met it: report it once, as recv() does. */
 		int e = sock->read_errno;
@@ -345,7 +355,8 @@ fill_in(struct tlsplug_socket *sock, bool exact)
 	}
 	for (;;) {
 		size_t want = exact ? record_remainder(sock) :
-		                      TLSPLUG__SOCKET_READAHEAD;
+		              size == FILL_AHEAD ? TLSPLUG__SOCKET_READAHEAD :
+		                                   TLSPLUG__SOCKET_BUFSIZE;
 		size_t avail;
 		void *space;
 		ssize_t r;
@@ -434,7 +445,7 @@ do_handshake(struct tlsplug_socket *sock)
 		if (rc == TLSPLUG_WANT_READ) {
 			if (sock->eof)
 				return peer_closed(sock, "during the handshake");
-			rc = fill_in(sock, false);
+			rc = fill_in(sock, FILL_RECORD);
 			if (rc != TLSPLUG_OK)
 				return rc;
 		} else if (rc != TLSPLUG_WANT_WRITE || ++spins > SPIN_LIMIT) {
@@ -538,7 +549,7 @@ do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
 		if (rc == TLSPLUG_WANT_READ) {
 			if (sock->eof)
 				return peer_closed(sock, "while sending");
-			rc = fill_in(sock, false);
+			rc = fill_in(sock, FILL_RECORD);
 			if (rc != TLSPLUG_OK)
 				return rc;
 		} else if (rc == TLSPLUG_CLOSED || rc == TLSPLUG_RAGGED_EOF) {
@@ -613,7 +624,7 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 			 * RAGGED_EOF; do not wait for bytes that never come. */
 			if (sock->eof)
 				return TLSPLUG_RAGGED_EOF;
-			rc = fill_in(sock, false);
+			rc = fill_in(sock, FILL_AHEAD);
 			if (rc != TLSPLUG_OK)
 				return rc;
 			break;
@@ -841,7 +852,7 @@ await_close(struct tlsplug_socket *sock)
 			if (sock->eof)
 				return peer_closed(sock,
 				                   "before its close_notify");
-			rc = fill_in(sock, true);
+			rc = fill_in(sock, FILL_EXACT);
 			if (rc != TLSPLUG_OK)
 				return rc;
 			spins = 0;
