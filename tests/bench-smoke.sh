@@ -67,7 +67,10 @@ cases = {
                    "socket-aes128gcm-syscalls",
                    "socket-chacha20poly1305-syscalls",
                    "socket-aes128gcm-1k-syscalls",
-                   "socket-chacha20poly1305-1k-syscalls"],
+                   "socket-chacha20poly1305-1k-syscalls",
+                   "socket-aes128gcm-cpu", "socket-chacha20poly1305-cpu",
+                   "socket-aes128gcm-1k-cpu",
+                   "socket-chacha20poly1305-1k-cpu"],
     "memory": ["rss-per-connection", "heap-client", "heap-server"],
     "startup": ["first-client-context"],
 }
