@@ -7,7 +7,9 @@
  * the same code and keeps the same error record.  Outgoing ciphertext stays
  * readable after it (it may hold the alert to send).  Once the handshake is
  * done, read and write do not allocate (the buffers have reached their
- * high-water mark after the first records).
+ * high-water mark after the first records) -- except that an idle
+ * connection gives its buffers back and takes them again at its next I/O
+ * (release_idle(): not while streaming).
  *
  * Memory: a connection that never fails holds no error record.  Each call
  * into the plugin gets a record on the stack; only when it reports an error
