@@ -68,7 +68,10 @@ endif
 bench_tlsplug_bench_SOURCES = \
 	bench/bench.c bench/bench.h bench/driver.h bench/side.h \
 	bench/certs.c bench/metrics.c bench/natives.c bench/queue.c \
-	bench/report.c bench/tlsplug_side.c
+	bench/report.c bench/syscount.c bench/tlsplug_side.c
+# -export-dynamic: syscount.c's read/recv/... must be what the libraries
+# call.
+bench_tlsplug_bench_LDFLAGS = -export-dynamic
 bench_tlsplug_bench_CPPFLAGS = $(BENCH_NATIVE_COMMON_CPPFLAGS) \
 	$(BENCH_NATIVE_CPPFLAGS)
 bench_tlsplug_bench_LDADD = libtlsplug.la $(BENCH_NATIVE_LIBS)

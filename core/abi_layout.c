@@ -95,7 +95,8 @@ PIN(tlsplug_conn_ops, export_keying_material, 120);
 PIN(tlsplug_conn_ops, group, 128);
 PIN(tlsplug_conn_ops, get_session, 136);
 PIN(tlsplug_conn_ops, ocsp_status, 144);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 152,
+PIN(tlsplug_conn_ops, release_buffers, 152);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 160,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */

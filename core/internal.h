@@ -252,14 +252,21 @@ ssize_t tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf,
 int tlsplug__conn_in_reserve(struct tlsplug_conn *conn, size_t min,
                              void **space, size_t *avail);
 void tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n);
+/* The incoming bytes not yet taken by the engine: *data points at them
+ * (valid until the next call that changes the buffer); returns their
+ * count. */
+size_t tlsplug__conn_in_peek(const struct tlsplug_conn *conn,
+                             const void **data);
 
-/* For the socket wrapper: an outgoing sink.  While one is set and nothing
- * is queued, core->push first offers the engine's bytes to sink(arg, buf,
- * len), which writes what it can (waiting only where the socket would wait
- * anyway) and returns how many bytes it took (0 if none); only the rest is
- * queued.  Order is kept: the sink is skipped while anything is queued.
+/* For the socket wrapper: an outgoing sink.  While one is set, core->push
+ * first offers the sink what is queued (queued, qlen: maybe 0) followed by
+ * the engine's bytes (buf, len), to be written in that order -- in one
+ * call, or not at all, as the sink chooses (waiting only where the socket
+ * would wait anyway); it returns how many bytes it took from the two
+ * together (0 if none).  What it did not take stays or gets queued.
  * NULL removes it. */
-typedef size_t (*tlsplug__conn_sink_fn)(void *arg, const void *buf,
+typedef size_t (*tlsplug__conn_sink_fn)(void *arg, const void *queued,
+                                        size_t qlen, const void *buf,
                                         size_t len);
 void tlsplug__conn_set_sink(struct tlsplug_conn *conn,
                             tlsplug__conn_sink_fn sink, void *arg);

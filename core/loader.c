@@ -53,7 +53,7 @@ static const struct abi_sizes {
 	[1] = {
 		THROUGH(tlsplug_backend_descriptor, info),
 		THROUGH(tlsplug_context_ops, release_slot),
-		THROUGH(tlsplug_conn_ops, ocsp_status),
+		THROUGH(tlsplug_conn_ops, release_buffers),
 		THROUGH(tlsplug_info_ops, sigalgs),
 	},
 };

@@ -14,6 +14,10 @@
  * recv() can bring a whole record in. */
 #define TLSPLUG__SOCKET_BUFSIZE (16384 + 2048 + 5)
 
+/* What a read asks the descriptor for at most: several records, so a busy
+ * stream costs one recv per batch of records, not two per record. */
+#define TLSPLUG__SOCKET_READAHEAD (4 * TLSPLUG__SOCKET_BUFSIZE)
+
 struct tlsplug_socket {
 	struct tlsplug_conn *conn;
 	int fd;
@@ -26,6 +30,7 @@ struct tlsplug_socket {
 	int write_errno;       /* send() failed for good: 0 or its errno */
 	int read_errno;        /* direct recv() failed: 0 or its errno */
 	bool in_send;          /* inside send: direct_send() may wait */
+	bool hold_output;      /* direct_send() queues: more records follow */
 	/* The descriptor's mode as last seen by wait_fd (SOCKET_FD_*): a
 	 * blocking one without a timeout then gets plain blocking calls. */
 	unsigned char fd_mode;

@@ -545,6 +545,9 @@ START_TEST(test_no_allocation_in_steady_state)
 	memset(msg, 'm', sizeof(msg));
 	pair_open(&p, "www.mock.test");
 	(void)tlsplug_conn_peer_subject(p.cl);
+	/* The warm-up has the loop's pattern, the read that finds nothing
+	 * included: the first one lets an idle connection's buffers go, and
+	 * getting them back at once marks the connection as streaming. */
 	for (int i = 0; i < 4; i++) {
 		ck_assert_int_eq(tlsplug_conn_write(p.cl, msg, sizeof(msg), &n),
 		                 TLSPLUG_OK);
@@ -555,6 +558,8 @@ START_TEST(test_no_allocation_in_steady_state)
 		                 TLSPLUG_OK);
 		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
 		                 TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+		                 TLSPLUG_WANT_READ);
 	}
 	tlsplug__alloc_fail_at(1);
 	for (int i = 0; i < 1000; i++) {
@@ -579,6 +584,37 @@ START_TEST(test_no_allocation_in_steady_state)
 	/* Still armed: nothing was allocated. */
 	ck_assert_ptr_null(tlsplug__malloc(1));
 	tlsplug__alloc_fail_at(0);
+	pair_close(&p);
+}
+END_TEST
+
+/* An idle connection (a read found nothing) gives its ciphertext buffers
+ * back: the next write has to allocate again. */
+START_TEST(test_idle_connection_releases_buffers)
+{
+	struct pair p;
+	unsigned char msg[64], buf[64];
+	size_t n;
+	void *q;
+	int rc;
+
+	memset(msg, 'm', sizeof(msg));
+	pair_open(&p, "www.mock.test");
+	ck_assert_int_eq(tlsplug_conn_write(p.sv, msg, sizeof(msg), &n),
+	                 TLSPLUG_OK);
+	pump(p.cl, p.sv);
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_WANT_READ);
+	tlsplug__alloc_fail_at(1);
+	rc = tlsplug_conn_write(p.cl, msg, sizeof(msg), &n);
+	/* The armed failure was met inside the write. */
+	q = tlsplug__malloc(1);
+	tlsplug__alloc_fail_at(0);
+	ck_assert_ptr_nonnull(q);
+	tlsplug__free(q);
+	ck_assert_int_ne(rc, TLSPLUG_OK);
 	pair_close(&p);
 }
 END_TEST
@@ -1233,6 +1269,7 @@ main(void)
 	tcase_add_test(tc, test_ragged_eof);
 	tcase_add_test(tc, test_misuse);
 	tcase_add_test(tc, test_no_allocation_in_steady_state);
+	tcase_add_test(tc, test_idle_connection_releases_buffers);
 	tcase_add_test(tc, test_caps_refused);
 	tcase_add_test(tc, test_caps_accepted);
 	tcase_add_test(tc, test_context_bad_arguments);

@@ -104,6 +104,8 @@ enum peer_mode {
 	PEER_UNWRAP,    /* "hello" -> "world", unwrap, plaintext both ways */
 	PEER_RAGGED,    /* send "x", then end the transport, no close_notify */
 	PEER_CLOSE,     /* send "x", then close_notify */
+	PEER_CLOSE_PLAIN, /* "x", close_notify, "PLAIN" in plaintext, then
+	                   * a byte on the go pipe; wait for the client */
 	PEER_LATE,      /* handshake, wait for the go pipe, send "late" */
 	PEER_RESET      /* handshake, wait for the go pipe, close the fd
 	                 * unread (the client then sees a reset) */
@@ -232,6 +234,18 @@ peer_main(void *arg)
 			PEER_FAIL(p, "ending: %s", sock_msg(s));
 		/* Wait for the client to finish before the fd goes. */
 		(void)tlsplug_socket_recv(s, buf, 16, &n);
+		break;
+	case PEER_CLOSE_PLAIN:
+		rc = tlsplug_socket_send_all(s, "x", 1, &n);
+		if (rc == TLSPLUG_OK)
+			rc = tlsplug_socket_shutdown(s);
+		if (rc != TLSPLUG_OK)
+			PEER_FAIL(p, "send x, close_notify: %s", sock_msg(s));
+		if (write(p->fd, "PLAIN", 5) != 5 || write(p->go, "g", 1) != 1)
+			PEER_FAIL(p, "plaintext write: %s", strerror(errno));
+		/* The client's close_notify: it is done with the fd. */
+		if (read(p->fd, buf, 16) <= 0)
+			PEER_FAIL(p, "no close_notify from the client");
 		break;
 	case PEER_LATE:
 		if (read(p->go, &c, 1) != 1)
@@ -519,6 +533,55 @@ START_TEST(test_unwrap_then_plaintext)
 	ck_assert_mem_eq(buf, "PLAIN", 5);
 	ck_assert_int_eq(write(fd, "CLIENT", 6), 6);
 	peer_join(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/*
+ * The peer's close_notify and the plaintext behind it arrive together, and
+ * a recv reads ahead: unwrap still succeeds, and the plaintext is handed
+ * over (tlsplug_socket_unwrapped_data), not lost.
+ */
+START_TEST(test_unwrap_after_read_ahead)
+{
+	struct peer p;
+	struct tlsplug_socket *s;
+	const void *left = NULL;
+	char buf[16];
+	size_t n, nleft;
+	int sv[2], go[2], fd = -1;
+	char c;
+
+	pair(sv);
+	ck_assert_int_eq(pipe(go), 0);
+	peer_start_go(&p, PEER_CLOSE_PLAIN, SERVER_B(_i), sv[1], go[1]);
+	s = client_socket(CLIENT_B(_i), sv[0], "localhost", NULL);
+	ck_assert_int_eq(tlsplug_socket_handshake(s), TLSPLUG_OK);
+	/* Everything the peer sends is in the socket before we read. */
+	ck_assert_int_eq(read(go[0], &c, 1), 1);
+	ck_assert_int_eq(tlsplug_socket_recv(s, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(buf[0], 'x');
+	ck_assert_int_eq(tlsplug_socket_recv(s, buf, sizeof(buf), &n),
+	                 TLSPLUG_CLOSED);
+	ck_assert_uint_eq(tlsplug_socket_unwrapped_data(s, &left), 0);
+	ck_assert_ptr_null(left);
+	ck_assert_msg(tlsplug_socket_unwrap(s, &fd) == TLSPLUG_OK,
+	              "unwrap: %s", sock_msg(s));
+	ck_assert_int_eq(fd, sv[0]);
+	/* One read took it all: the plaintext waits in the socket object,
+	 * and nothing is left on the descriptor. */
+	nleft = tlsplug_socket_unwrapped_data(s, &left);
+	ck_assert_uint_eq(nleft, 5);
+	ck_assert_mem_eq(left, "PLAIN", 5);
+	ck_assert_int_eq(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	ck_assert_uint_eq(tlsplug_socket_unwrapped_data(NULL, &left), 0);
+	peer_join(&p);
+	tlsplug_socket_free(s);
+	close(go[0]);
+	close(go[1]);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -1112,6 +1175,7 @@ main(void)
 	tcase_add_loop_test(tc, test_timeout, 0, nbackends);
 	tcase_add_loop_test(tc, test_refuses_non_stream, 0, nbackends);
 	tcase_add_loop_test(tc, test_unwrap_then_plaintext, 0, pairs);
+	tcase_add_loop_test(tc, test_unwrap_after_read_ahead, 0, pairs);
 	tcase_add_loop_test(tc, test_eof, 0, pairs);
 	tcase_add_loop_test(tc, test_reset_during_recv, 0, pairs);
 	tcase_add_loop_test(tc, test_tls_error_passes_through, 0, pairs);

@@ -558,6 +558,14 @@ struct tlsplug_conn_ops {
 	 * stapled OCSP response said about its certificate, as checked in
 	 * the handshake (NONE: no staple, mode OFF, or not checked yet). */
 	enum tlsplug_ocsp_status (*ocsp_status)(void *conn_priv);
+	/* optional: the connection is idle (handshake done, nothing queued
+	 * either way, the last read wanted more input): free the engine's
+	 * record buffers and whatever else it does not need until the next
+	 * read or write, which must get them back by itself (OpenSSL:
+	 * SSL_free_buffers).  Must keep anything not yet processed.  The
+	 * core does not call it while a connection is streaming, so the
+	 * next I/O's allocation is not paid per read or write. */
+	void (*release_buffers)(void *conn_priv);
 	/* Append only below, behind a minor fence. */
 };
 

@@ -46,13 +46,22 @@
  * see tlsplug_socket_close()) by tlsplug_socket_close() or
  * tlsplug_socket_free(), unless tlsplug_socket_unwrap() handed them back.
  *
- * Memory and copies: the socket allocates once, at creation.  After the
- * handshake, ciphertext the engine produces goes straight to the descriptor
- * when nothing is queued, and ciphertext it asks for is read from the
- * descriptor straight into the engine's buffer when nothing is buffered; only
- * what the descriptor could not take (or gave in excess) passes through the
- * connection's buffers, which stop growing at their high-water mark.  So
- * bulk data is copied no more often than when the engine owns the fd.
+ * Memory, copies and system calls: after the handshake, ciphertext the
+ * engine produces goes straight to the descriptor (one sendmsg() for all the
+ * records of one send), and a read takes the bytes the engine asks for
+ * straight into the engine's buffer together with whatever else the
+ * descriptor has (up to a few records) into the connection's incoming
+ * buffer, where the engine's next reads find it: a stream costs one recv
+ * per batch of records where an engine on its own descriptor makes two per
+ * record (header, body).  So a read may take bytes beyond the record it
+ * needs from the descriptor: read until WANT_READ before waiting for the
+ * descriptor to become readable, as for any TLS socket (the engine may hold
+ * decrypted data too), and see tlsplug_socket_unwrap() for the bytes that
+ * follow a close_notify.  The buffers stop growing at their high-water
+ * mark, so steady-state reads and writes do not allocate; an idle
+ * connection (a read found nothing to do) gives them, and the engine's
+ * record buffers, back until its next read or write, except while it
+ * streams (its reads and writes less than a second apart).
  *
  * Thread safety: a socket, like a connection, is used by one thread at a
  * time.
@@ -244,17 +253,30 @@ TLSPLUG_API int tlsplug_socket_shutdown(struct tlsplug_socket *sock);
  * Ends TLS on the socket and hands back its descriptor (PEP 543 unwrap):
  * sends close_notify and waits for the peer's, reading ciphertext one TLS
  * record at a time so that not a byte after the peer's close_notify is
- * taken from the descriptor -- whatever the peer sends next can be read in
- * plaintext.  Plaintext application data the peer sends before its
- * close_notify is discarded.  On TLSPLUG_OK, *fd (never NULL) receives the
- * descriptor, which then belongs to the caller whoever opened it; the socket
- * can only be freed.  WANT_* on a non-blocking descriptor (call again).
- * Errors: TLSPLUG_ERR_IO (the peer closed the connection without
- * close_notify; a socket error), TLSPLUG_ERR_PROTOCOL (bytes that followed
- * the peer's close_notify were already read and cannot be handed back),
- * TLSPLUG_ERR_TIMEOUT, TLS errors, TLSPLUG_ERR_MISUSE (already unwrapped).
+ * taken from the descriptor.  Plaintext application data the peer sends
+ * before its close_notify is discarded.  On TLSPLUG_OK, *fd (never NULL)
+ * receives the descriptor, which then belongs to the caller whoever opened
+ * it; the socket can only be freed.  What the peer sent after its
+ * close_notify is then, in order, first tlsplug_socket_unwrapped_data()
+ * (bytes an earlier tlsplug_socket_recv() had read ahead: it met the
+ * close_notify, and whatever followed it in the same read, before unwrap
+ * was called), then the descriptor.  WANT_* on a non-blocking descriptor
+ * (call again).  Errors: TLSPLUG_ERR_IO (the peer closed the connection
+ * without close_notify; a socket error), TLSPLUG_ERR_PROTOCOL (the engine
+ * read part of what followed the close_notify itself), TLSPLUG_ERR_TIMEOUT,
+ * TLS errors, TLSPLUG_ERR_MISUSE (already unwrapped).
  */
 TLSPLUG_API int tlsplug_socket_unwrap(struct tlsplug_socket *sock, int *fd);
+
+/*
+ * After a successful tlsplug_socket_unwrap(): the bytes the peer sent after
+ * its close_notify that had already been read from the descriptor.  Sets
+ * *data (never NULL) to them and returns their count; 0 and *data NULL when
+ * there are none, and before unwrap.  They stay valid until
+ * tlsplug_socket_free(); read them before reading the descriptor.
+ */
+TLSPLUG_API size_t tlsplug_socket_unwrapped_data(
+	const struct tlsplug_socket *sock, const void **data);
 
 /*
  * Writes queued outgoing ciphertext.  TLSPLUG_OK when nothing is left,
