@@ -175,12 +175,6 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 		if (wolfSSL_CTX_set_msg_callback(w, wolfp_hello_msg_cb) !=
 		    WOLFSSL_SUCCESS)
 			goto fail;
-		/* No resumption: the plugin does not declare sessions yet,
-		 * and wolfSSL would resume from its own cache and tickets
-		 * (its resumed() would then go unasked). */
-		wolfSSL_CTX_set_session_cache_mode(w, WOLFSSL_SESS_CACHE_OFF);
-		(void)wolfSSL_CTX_NoTicketTLSv12(w);
-		(void)wolfSSL_CTX_no_ticket_TLSv13(w);
 		/* Runs for every ClientHello, with or without SNI. */
 		wolfSSL_CTX_set_servername_callback(w, wolfp_hello_cb);
 		if (cfg->nalpn > 0)
@@ -193,11 +187,9 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 		                 (unsigned)cfg->alpn_wire_len) != 0)
 			goto fail;
 		need_trust = cfg->validate;
-		/* wolfp_session_new_cb (conn.c) goes here, with
-		 * wolfSSL_CTX_sess_set_new_cb, once the plugin declares
-		 * TLSPLUG_CAP_SESSIONS: until then the core gets no session
-		 * from it. */
 	}
+	if (wolfp_session_setup(w, e) != 0)
+		goto fail;
 	if (need_trust) {
 		if (cfg->trust != NULL && !cfg->trust->system)
 			rc = wolfp_trust_load(w, &cfg->trust->pem, err);

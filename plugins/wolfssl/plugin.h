@@ -53,6 +53,11 @@ struct wolfp_engine {
 	 * chain), at least one; the core picks which serves a client. */
 	WOLFSSL_CTX **wctx;
 	size_t nchains;
+	/* server: the ticket master key (the config's, or random) and the
+	 * session id context derived from it (session.c). */
+	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
+	unsigned char sid_ctx[32];
+	unsigned keys_done : 1;
 };
 
 /* Per context private state. */
@@ -85,6 +90,7 @@ struct wolfp_conn {
 	unsigned hello_done : 1;      /* ClientHello hook ran already */
 	unsigned sent_close : 1;      /* our close_notify went out */
 	unsigned alert_sent : 1;      /* conn.c sent a fatal alert itself */
+	unsigned got_session : 1;     /* client: gave the core a session */
 	/* server: the versions the ClientHello's supported_versions
 	 * extension offers (bit n: TLS 1.n, 0x03(n+1)), when it has one. */
 	unsigned sv_seen : 1;
@@ -209,13 +215,29 @@ ssize_t wolfp_conn_verified_cert(void *conn_priv, size_t index,
 /* Frees the verified chain's copies (connection fini). */
 void wolfp_vchain_free(struct wolfp_conn *c);
 
+/* ---- session.c ---------------------------------------------------------- */
+
+/* Sets up resumption on a WOLFSSL_CTX of e: client, the new-session
+ * callback; server, ticket keys (made once per engine), session id
+ * context, lifetime, or tickets off.  0, or -1. */
+int wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e);
+/* wolfSSL's new-session callback on client contexts: hands the session
+ * to core->session_ready (when the core has it). */
+int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
+/* Client, once the handshake is done: a resumed TLS 1.2 session that
+ * brought no new one is handed over again. */
+void wolfp_session_handshake_done(struct wolfp_conn *c);
+/* conn_ops.set_session, .resumed, .get_session. */
+int wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
+                           size_t len, struct tlsplug_error *err);
+int wolfp_conn_resumed(void *conn_priv);
+ssize_t wolfp_conn_get_session(void *conn_priv, unsigned char *buf,
+                               size_t size);
+
 /* ---- conn.c ------------------------------------------------------------- */
 
 /* The connection entry points. */
 extern const struct tlsplug_conn_ops wolfp_conn_ops;
-/* wolfSSL's new-session callback on client contexts: hands the session
- * to core->session_ready (when the core has it). */
-int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
 /* The transport callbacks, installed on every WOLFSSL_CTX. */
 int wolfp_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx);
 int wolfp_io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx);

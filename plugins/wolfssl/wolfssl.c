@@ -27,7 +27,11 @@
  *              the versions the client offers;
  *   groups.c   key-exchange groups and signature algorithms: IANA code
  *              points as wolfSSL takes them, the group negotiated;
- *   keys.c     the keying material exporter.
+ *   keys.c     the keying material exporter;
+ *   session.c  session resumption: the client's sessions to and from
+ *              the core, the server's ticket keys (derived from the
+ *              config's master key, rotated every ticket lifetime) and
+ *              session id context.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct wolfp_engine)
@@ -43,7 +47,7 @@
  * through the plugin is marked with a thread-specific key (created at
  * init, deleted at fini) whose destructor frees that cache when the
  * thread exits.  The plugin keeps nothing of its own there.
-  *
+ *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_TLS1_0: Debian's wolfSSL is built without
  *     WOLFSSL_ALLOW_TLSV10 (it has no TLS 1.0 at all); a build that has
@@ -51,8 +55,6 @@
  *   - TLSPLUG_CAP_KEYLOG: Debian's wolfSSL is built without
  *     HAVE_SECRET_CALLBACK, so the TLS 1.3 secrets never reach the plugin
  *     (keys.c).
- *   - TLSPLUG_CAP_SESSIONS: the core side is not there yet (conn.c has
- *     the session entry points ready).
  * SSLv2 and SSLv3 are refused as version bounds (context.c).
  */
 #include "config.h"
@@ -237,7 +239,7 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS |
 	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_VERIFIED_CHAIN |
-	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT | TLSPLUG_CAP_SESSIONS,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
 	.init = wolfp_init,
