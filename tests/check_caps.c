@@ -87,14 +87,14 @@ static const struct engine engines[] = {
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 tls1_1 exporter groups sigalgs pinning verify_callback "
-	  "optional_client_cert verified_chain sessions",
+	  "optional_client_cert verified_chain sessions crl",
 	  { { "tls1_0", "Debian's wolfSSL is built without "
 	              "WOLFSSL_ALLOW_TLSV10: it has no TLS 1.0 at all (a "
 	              "build with it declares the bit)" },
 	    { "keylog", "Debian's wolfSSL is built without "
 	              "HAVE_SECRET_CALLBACK: the TLS 1.3 secrets never reach "
 	              "the plugin, so it cannot log them" },
-	    { "crl", NOT_IN_PLUGIN }, { "ocsp_staple", NOT_IN_PLUGIN },
+	    { "ocsp_staple", NOT_IN_PLUGIN },
 	    { "ocsp_check", NOT_IN_PLUGIN } } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))

@@ -200,6 +200,8 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 			return rc;
 		}
 	}
+	if (wolfp_crls_apply(w, e) != 0)
+		goto fail;
 	wolfSSL_ERR_clear_error();
 	*out = w;
 	return TLSPLUG_OK;
@@ -222,6 +224,7 @@ wolfp_engine_fini(struct wolfp_engine *e)
 	wolfp_core->free(e->suites);
 	wolfp_core->free(e->groups);
 	wolfp_core->free(e->sigalgs);
+	wolfp_crls_free(e);
 	memset(e, 0, sizeof *e);
 }
 
@@ -271,6 +274,8 @@ wolfp_engine_init(struct wolfp_engine *e, enum tlsplug_role role,
 	rc = wolfp_ciphers_build(e, err);
 	if (rc == TLSPLUG_OK)
 		rc = wolfp_groups_build(e, err);
+	if (rc == TLSPLUG_OK)
+		rc = wolfp_crls_load(e, err);
 	if (rc != TLSPLUG_OK)
 		goto fail;
 

@@ -24,6 +24,12 @@
  * afterwards). */
 extern const struct tlsplug_core *wolfp_core;
 
+/* A certificate's DER, owned. */
+struct wolfp_der {
+	unsigned char *data;
+	size_t len;
+};
+
 /*
  * Everything built from one tlsplug_bconfig for one role.  The core builds
  * one per context, and one per config an SNI callback returns
@@ -58,17 +64,16 @@ struct wolfp_engine {
 	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
 	unsigned char sid_ctx[32];
 	unsigned keys_done : 1;
+	/* The config's CRLs, parsed, and the DER of each one's issuer
+	 * Name (revocation.c). */
+	WOLFSSL_X509_CRL **crls;
+	struct wolfp_der *crl_issuers;
+	size_t ncrls;
 };
 
 /* Per context private state. */
 struct wolfp_ctx {
 	struct wolfp_engine eng;
-};
-
-/* A certificate's DER, owned. */
-struct wolfp_der {
-	unsigned char *data;
-	size_t len;
 };
 
 /* Per connection private state. */
@@ -214,6 +219,20 @@ ssize_t wolfp_conn_verified_cert(void *conn_priv, size_t index,
                                  unsigned char *buf, size_t size);
 /* Frees the verified chain's copies (connection fini). */
 void wolfp_vchain_free(struct wolfp_conn *c);
+
+/* ---- revocation.c ------------------------------------------------------- */
+
+/* Parses the config's CRLs into e. */
+int wolfp_crls_load(struct wolfp_engine *e, struct tlsplug_error *err);
+/* Frees them (safe on an engine without). */
+void wolfp_crls_free(struct wolfp_engine *e);
+/* Adds e's CRLs to a WOLFSSL_CTX and turns checking on; 0, or -1. */
+int wolfp_crls_apply(WOLFSSL_CTX *w, const struct wolfp_engine *e);
+/* 1 when verification failure `code` on the certificate store is at
+ * (depth: its place in the chain) is only wolfSSL's "no CRL" for an
+ * issuer that has none here (not checked, as on other engines), else 0. */
+int wolfp_crl_missing_ok(const struct wolfp_conn *c, int code,
+                         WOLFSSL_X509_STORE_CTX *store, int depth);
 
 /* ---- session.c ---------------------------------------------------------- */
 

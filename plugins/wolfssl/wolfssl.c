@@ -31,7 +31,9 @@
  *   session.c  session resumption: the client's sessions to and from
  *              the core, the server's ticket keys (derived from the
  *              config's master key, rotated every ticket lifetime) and
- *              session id context.
+ *              session id context;
+ *   revocation.c CRLs parsed and added to every WOLFSSL_CTX, and what
+ *              wolfSSL's "no CRL" means for a certificate.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct wolfp_engine)
@@ -239,7 +241,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS |
 	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_VERIFIED_CHAIN |
-	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT | TLSPLUG_CAP_SESSIONS,
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT | TLSPLUG_CAP_SESSIONS |
+	        TLSPLUG_CAP_CRL,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
 	.init = wolfp_init,
