@@ -40,7 +40,9 @@
  * is read-only once context init has built it, and wolfSSL lets WOLFSSL
  * objects on several threads share a WOLFSSL_CTX (it locks its own
  * internals: reference counts, the session cache, the certificate
- * manager).  A WOLFSSL is used by one thread at a time.
+ * manager, to which wolfSSL adds the intermediates it verifies, and so
+ * does revocation.c in one case).  A WOLFSSL is used by one thread at a
+ * time.
  *
  * One exception, for wolfSSL's sake, not ours: built with FP_ECC (Debian's
  * is), wolfSSL keeps a cache of precomputed EC points per thread, which a
@@ -57,6 +59,26 @@
  *   - TLSPLUG_CAP_KEYLOG: Debian's wolfSSL is built without
  *     HAVE_SECRET_CALLBACK, so the TLS 1.3 secrets never reach the plugin
  *     (keys.c).
+ *   - TLSPLUG_CAP_OCSP_STAPLE: a wolfSSL server staples only what its
+ *     own OCSP machinery fetched and accepted: the response (from its
+ *     I/O callback, or the OpenSSL-style status callback) is decoded and
+ *     its signature checked against the server's own certificate manager
+ *     (a server without a trust store accepts none), an expired one is
+ *     dropped, and the status is cached until its nextUpdate (a replaced
+ *     staple file would not be seen).  There is no call that staples
+ *     given bytes as they are, which is what the capability promises
+ *     (whether the response fits is the client's check).  The core
+ *     refuses a server config with a staple ("OCSP stapling").
+ *   - TLSPLUG_CAP_OCSP_CHECK: a wolfSSL client that asks for a staple
+ *     checks it itself inside the handshake (ProcessCSR) and keeps no
+ *     copy a plugin can read (in TLS 1.3 the response comes inside the
+ *     encrypted Certificate message, which no callback shows), and it
+ *     fails every response that is neither "good" nor "revoked"
+ *     (unknown, for another certificate, expired, badly signed) with one
+ *     code, BAD_CERTIFICATE_STATUS_ERROR: the CHECK mode, where "unknown" lets
+ *     the handshake go on, and a refusal that says which check failed
+ *     cannot be honoured.  The core refuses a client config with an OCSP
+ *     mode ("OCSP check").
  * SSLv2 and SSLv3 are refused as version bounds (context.c).
  */
 #include "config.h"
