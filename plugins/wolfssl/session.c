@@ -1,8 +1,10 @@
 /*
  * session.c -- session resumption on wolfSSL.
  *
- * Client: wolfSSL's own client cache stays out of the way (the core keeps
- * the cache): the context keeps no session internally
+ * Client: asks for TLS 1.2 tickets (wolfSSL_CTX_UseSessionTicket: a
+ * wolfSSL client does not by default).  wolfSSL's own client cache stays
+ * out of the way (the core keeps the cache): the context keeps no session
+ * internally
  * (WOLFSSL_SESS_CACHE_NO_INTERNAL_STORE), and every new session (TLS 1.2:
  * once the handshake is done; TLS 1.3: each NewSessionTicket) goes from
  * the new-session callback to core->session_ready in wolfSSL's own
@@ -263,7 +265,11 @@ wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e)
 		    WOLFSSL_SESS_CACHE_CLIENT |
 		    WOLFSSL_SESS_CACHE_NO_INTERNAL_STORE);
 		wolfSSL_CTX_sess_set_new_cb(w, wolfp_session_new_cb);
-		return 0;
+		/* A wolfSSL client asks for TLS 1.2 tickets only when told
+		 * to (other engines always do; a server without a session
+		 * cache, as GnuTLS's, resumes nothing else). */
+		return wolfSSL_CTX_UseSessionTicket(w) == WOLFSSL_SUCCESS ? 0
+		                                                          : -1;
 	}
 	if (!e->keys_done) {
 		if (wolfp_engine_keys(e) != 0)
