@@ -62,7 +62,9 @@ struct wolfp_engine {
 	/* server: the ticket master key (the config's, or random) and the
 	 * session id context derived from it (session.c). */
 	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
-	unsigned char sid_ctx[32];
+	/* Shorter than wolfSSL's ID_LEN (32): wolfSSL stores a session's
+	 * context in it only when it is. */
+	unsigned char sid_ctx[20];
 	unsigned keys_done : 1;
 	/* The config's CRLs, parsed, and the DER of each one's issuer
 	 * Name (revocation.c). */
