@@ -73,29 +73,42 @@ wolfp_differ(const unsigned char *a, const unsigned char *b, size_t n)
 	return d != 0;
 }
 
+/* HMAC-SHA256 under key (klen bytes) of the n parts (part[i], len[i]
+ * bytes) one after the other, into out.  0, or -1. */
+static int
+wolfp_hmac(const unsigned char *key, size_t klen, size_t n,
+           const unsigned char *const part[], const size_t len[],
+           unsigned char out[WC_SHA256_DIGEST_SIZE])
+{
+	Hmac h;
+	size_t i;
+	int r;
+
+	if (wc_HmacInit(&h, NULL, INVALID_DEVID) != 0)
+		return -1;
+	r = wc_HmacSetKey(&h, WC_SHA256, key, (word32)klen);
+	for (i = 0; r == 0 && i < n; i++)
+		r = wc_HmacUpdate(&h, part[i], (word32)len[i]);
+	if (r == 0)
+		r = wc_HmacFinal(&h, out);
+	wc_HmacFree(&h);
+	return r == 0 ? 0 : -1;
+}
+
 /* HMAC-SHA256(e's master key, label || period as 8 bytes big-endian). */
 static int
 wolfp_derive(const struct wolfp_engine *e, const char *label,
              uint64_t period, unsigned char out[WC_SHA256_DIGEST_SIZE])
 {
-	unsigned char msg[32];
-	size_t n = strlen(label);
-	Hmac h;
-	int i, r;
+	unsigned char be[8];
+	const unsigned char *part[2] = { (const unsigned char *)label, be };
+	size_t len[2] = { strlen(label), sizeof be };
+	int i;
 
-	memcpy(msg, label, n);
 	for (i = 0; i < 8; i++)
-		msg[n + (size_t)i] = (unsigned char)(period >> (56 - 8 * i));
-	if (wc_HmacInit(&h, NULL, INVALID_DEVID) != 0)
-		return -1;
-	r = wc_HmacSetKey(&h, WC_SHA256, e->ticket_master,
-	                  sizeof e->ticket_master);
-	if (r == 0)
-		r = wc_HmacUpdate(&h, msg, (word32)(n + 8));
-	if (r == 0)
-		r = wc_HmacFinal(&h, out);
-	wc_HmacFree(&h);
-	return r == 0 ? 0 : -1;
+		be[i] = (unsigned char)(period >> (56 - 8 * i));
+	return wolfp_hmac(e->ticket_master, sizeof e->ticket_master, 2, part,
+	                  len, out);
 }
 
 /* The ticket MAC of period's keys over name, iv and the ciphertext. */
@@ -106,26 +119,16 @@ wolfp_ticket_mac(const struct wolfp_engine *e, uint64_t period,
                  unsigned char out[WOLFSSL_TICKET_MAC_SZ])
 {
 	unsigned char key[WC_SHA256_DIGEST_SIZE];
-	Hmac h;
+	const unsigned char *part[3] = { name, iv, ct };
+	size_t plen[3] = { WOLFSSL_TICKET_NAME_SZ, WOLFSSL_TICKET_IV_SZ,
+	                   (size_t)len };
 	int r;
 
 	if (wolfp_derive(e, "tlsplug ticket mac", period, key) != 0)
 		return -1;
-	r = wc_HmacInit(&h, NULL, INVALID_DEVID);
-	if (r == 0) {
-		r = wc_HmacSetKey(&h, WC_SHA256, key, sizeof key);
-		if (r == 0)
-			r = wc_HmacUpdate(&h, name, WOLFSSL_TICKET_NAME_SZ);
-		if (r == 0)
-			r = wc_HmacUpdate(&h, iv, WOLFSSL_TICKET_IV_SZ);
-		if (r == 0)
-			r = wc_HmacUpdate(&h, ct, (word32)len);
-		if (r == 0)
-			r = wc_HmacFinal(&h, out);
-		wc_HmacFree(&h);
-	}
+	r = wolfp_hmac(key, sizeof key, 3, part, plen, out);
 	wolfp_wipe(key, sizeof key);
-	return r == 0 ? 0 : -1;
+	return r;
 }
 
 /* AES-256-CTR of len bytes at buf, in place, under period's key. */
@@ -215,8 +218,9 @@ wolfp_engine_keys(struct wolfp_engine *e)
 	const struct tlsplug_bconfig *cfg = e->cfg;
 	unsigned char what[3];
 	unsigned char sid[WC_SHA256_DIGEST_SIZE];
+	const unsigned char *wp = what;
+	size_t wlen = sizeof what;
 	WC_RNG rng;
-	Hmac h;
 	int r;
 
 	if (cfg->ticket_key != NULL &&
@@ -235,17 +239,8 @@ wolfp_engine_keys(struct wolfp_engine *e)
 	what[0] = (unsigned char)cfg->validate;
 	what[1] = (unsigned char)cfg->verify_peer;
 	what[2] = (unsigned char)cfg->client_cert;
-	r = wc_HmacInit(&h, NULL, INVALID_DEVID);
-	if (r != 0)
-		return -1;
-	r = wc_HmacSetKey(&h, WC_SHA256, e->ticket_master,
-	                  sizeof e->ticket_master);
-	if (r == 0)
-		r = wc_HmacUpdate(&h, what, sizeof what);
-	if (r == 0)
-		r = wc_HmacFinal(&h, sid);
-	wc_HmacFree(&h);
-	if (r != 0)
+	if (wolfp_hmac(e->ticket_master, sizeof e->ticket_master, 1, &wp,
+	               &wlen, sid) != 0)
 		return -1;
 	memcpy(e->sid_ctx, sid, sizeof e->sid_ctx);
 	return 0;
