@@ -41,7 +41,7 @@ struct engine {
 };
 
 /* Capabilities of ABI 1.1 a plugin does not implement yet although its
- * engine could (wolfSSL: CRLs and OCSP stapling; mbedTLS 2.28: sessions,
+ * engine could (mbedTLS 2.28: sessions,
  * tickets, key export callbacks, RFC 5705 exporters, curve lists and
  * CRLs): the plugins were written before these entry points existed and
  * have not been extended to them yet. */
@@ -87,18 +87,21 @@ static const struct engine engines[] = {
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 tls1_1 exporter groups sigalgs pinning verify_callback "
-	  "optional_client_cert verified_chain",
+	  "optional_client_cert verified_chain sessions crl",
 	  { { "tls1_0", "Debian's wolfSSL is built without "
 	              "WOLFSSL_ALLOW_TLSV10: it has no TLS 1.0 at all (a "
 	              "build with it declares the bit)" },
 	    { "keylog", "Debian's wolfSSL is built without "
 	              "HAVE_SECRET_CALLBACK: the TLS 1.3 secrets never reach "
 	              "the plugin, so it cannot log them" },
-	    { "sessions", "not implemented by this plugin yet (its "
-	                "set_session and resumed are ready; the server's "
-	                "ticket keys are not)" },
-	    { "crl", NOT_IN_PLUGIN }, { "ocsp_staple", NOT_IN_PLUGIN },
-	    { "ocsp_check", NOT_IN_PLUGIN } } },
+	    { "ocsp_staple", "a wolfSSL server staples only a response it "
+	                   "fetched and accepted itself (against its own "
+	                   "trust store) and keeps it until nextUpdate: a "
+	                   "configured response cannot be sent as it is" },
+	    { "ocsp_check", "a wolfSSL client checks a staple inside the "
+	                  "handshake, keeps no copy the plugin can read and "
+	                  "fails unknown, mismatched or stale ones alike: "
+	                  "CHECK's \"unknown goes on\" cannot be honoured" } } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 

@@ -23,19 +23,9 @@ status_of() {	# the OCSP status s_client printed in FILE
 	sed -n 's/^ *Cert Status: *//p' "$1" | head -n 1
 }
 
-for b in $BACKENDS; do
-	if ! has_cap "$b" ocsp_check || ! has_cap "$b" ocsp_staple ||
-	   ! has_cap "$b" crl; then
-		# A backend without them refuses each option, naming it.
-		n=$b-refuses-ocsp
-		connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
-			--require-ocsp
-		if has_cap "$b" ocsp_check; then pass "$n (has it)"; else
-			expect_category "$n" UNSUPPORTED &&
-			expect_err_has "$n" "OCSP check"; fi
-		continue
-	fi
-
+# Client OCSP checks (TLSPLUG_CAP_OCSP_CHECK) of backend $1.
+ocsp_client() {
+	b=$1
 	# --- tlsplug connect against openssl s_server -status_file --------
 	for v in 1.2 1.3; do
 		t="-tls1_$(echo $v | cut -c3)"
@@ -65,14 +55,14 @@ for b in $BACKENDS; do
 	done
 
 	n=$b-check-missing
-	srv "s-$n" ecdsa || continue
+	srv "s-$n" ecdsa || return
 	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost --ocsp-check
 	expect_ok "$n" && expect_err_has "$n" " ocsp=none"
 	stop_peer
 
 	n=$b-check-other-cert
-	srv "s-$n" ecdsa -status_file "$C/rsa.ocsp" || continue
+	srv "s-$n" ecdsa -status_file "$C/rsa.ocsp" || return
 	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost --ocsp-check
 	expect_category "$n" CERT_INVALID &&
@@ -80,12 +70,16 @@ for b in $BACKENDS; do
 	stop_peer
 
 	n=$b-check-expired
-	srv "s-$n" ecdsa -status_file "$C/ecdsa-expired.ocsp" || continue
+	srv "s-$n" ecdsa -status_file "$C/ecdsa-expired.ocsp" || return
 	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost --ocsp-check
 	expect_category "$n" CERT_INVALID && expect_err_has "$n" "expired"
 	stop_peer
+}
 
+# Client CRL checks (TLSPLUG_CAP_CRL) of backend $1.
+crl_client() {
+	b=$1
 	# --- tlsplug connect --crl against s_server -------------------------
 	for c in revoked:int.crl.pem:CERT_REVOKED revint:crls.pem:CERT_REVOKED \
 	         revoked:int.crl.der:CERT_REVOKED ecdsa:crls.pem:ok; do
@@ -109,12 +103,16 @@ for b in $BACKENDS; do
 	connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
 		--crl "$C/bad.crl"
 	expect_category "$n" INVALID && expect_err_has "$n" "bad.crl"
+}
 
+# Server stapling (TLSPLUG_CAP_OCSP_STAPLE) of backend $1.
+staple_server() {
+	b=$1
 	# --- openssl s_client -status against tlsplug serve --ocsp-staple ---
 	cp "$C/ecdsa.ocsp" "$tmp/staple-$b.ocsp"
 	start_serve "serve-$b" --backend "$b" --echo --cert "$C/ecdsa.pem" \
 		--key "$C/ecdsa.key" --ocsp-staple "$tmp/staple-$b.ocsp" ||
-		continue
+		return
 	for v in 1_2 1_3; do
 		n=$b-s_client-status-tls$v
 		"$OPENSSL" s_client -connect "127.0.0.1:$serve_port" \
@@ -138,12 +136,16 @@ for b in $BACKENDS; do
 	grep -q 'OCSP response' "$tmp/$n.out" &&
 		fail "$n: a staple was sent unasked" "$tmp/$n.out" ||
 		pass "$n"
-	# Our own client, then a new response in place of the file: served
-	# from the next handshake on, without a restart.
-	n=$b-self-good
-	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
-		--cafile "$C/ca.pem" --servername localhost --require-ocsp
-	expect_ok "$n" && expect_err_has "$n" " ocsp=good"
+	# Our own client (when it checks staples), then a new response in
+	# place of the file: served from the next handshake on, without a
+	# restart.
+	if has_cap "$b" ocsp_check; then
+		n=$b-self-good
+		connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost \
+			--require-ocsp
+		expect_ok "$n" && expect_err_has "$n" " ocsp=good"
+	fi
 	sleep 1.1
 	cp "$C/rsa.ocsp" "$tmp/staple-$b.new" &&
 		mv "$tmp/staple-$b.new" "$tmp/staple-$b.ocsp"
@@ -162,7 +164,7 @@ for b in $BACKENDS; do
 
 	start_serve "serve-revoked-$b" --backend "$b" --echo \
 		--cert "$C/revoked.pem" --key "$C/revoked.key" \
-		--ocsp-staple "$C/revoked.ocsp" || continue
+		--ocsp-staple "$C/revoked.ocsp" || return
 	n=$b-s_client-revoked
 	"$OPENSSL" s_client -connect "127.0.0.1:$serve_port" \
 		-CAfile "$C/ca.pem" -nocommands -servername localhost -status \
@@ -179,5 +181,44 @@ for b in $BACKENDS; do
 	grep -q '^tlsplug: INVALID: --ocsp-staple: OCSP staple .*int.crl.der' \
 		"$tmp/$n.err" && pass "$n" ||
 		fail "$n: serve did not refuse a CRL as staple" "$tmp/$n.err"
+}
+
+# Each part runs on the backends that declare its capability; one without
+# it refuses the option, naming it.
+for b in $BACKENDS; do
+	if has_cap "$b" ocsp_check; then
+		ocsp_client "$b"
+	else
+		n=$b-refuses-ocsp-check
+		connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
+			--require-ocsp
+		expect_category "$n" UNSUPPORTED &&
+		expect_err_has "$n" "OCSP check"
+	fi
+	if has_cap "$b" crl; then
+		crl_client "$b"
+	else
+		n=$b-refuses-crl
+		connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
+			--crl "$C/crls.pem"
+		expect_category "$n" UNSUPPORTED && expect_err_has "$n" "CRL"
+	fi
+	if has_cap "$b" ocsp_staple; then
+		staple_server "$b"
+	else
+		n=$b-refuses-ocsp-staple
+		if try_serve "$n" --backend "$b" --cert "$C/ecdsa.pem" \
+		        --key "$C/ecdsa.key" --ocsp-staple "$C/ecdsa.ocsp"; then
+			stop_serve
+			fail "$n: serve started with a staple it cannot send" \
+				"$tmp/$n.err"
+		else
+			wait "$serve_pid" 2>/dev/null
+			grep -q '^tlsplug: UNSUPPORTED: .*OCSP stapling' \
+				"$tmp/$n.err" && pass "$n" ||
+				fail "$n: no refusal naming OCSP stapling" \
+				"$tmp/$n.err"
+		fi
+	fi
 done
 finish

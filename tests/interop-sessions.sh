@@ -134,6 +134,27 @@ for b in $SBACKENDS; do
 	fi
 done
 
+# TLS 1.2 session ids (s_client without tickets): resumed by the servers
+# that keep a session cache (GnuTLS keeps none: it resumes tickets only).
+for b in $SBACKENDS; do
+	case $b in openssl|wolfssl) ;; *) continue ;; esac
+	start_serve "serve-id-$b" --backend "$b" --echo \
+		--cert "$C/rsa.pem" --key "$C/rsa.key" || continue
+	n=$b-s_client-tls1_2-session-id
+	sc "$serve_port" -tls1_2 -no_ticket -sess_out "$tmp/$n.sess" \
+		>"$tmp/$n-1.out" 2>&1
+	sc "$serve_port" -tls1_2 -no_ticket -sess_in "$tmp/$n.sess" \
+		>"$tmp/$n-2.out" 2>&1
+	if grep -q '^Reused' "$tmp/$n-2.out" &&
+	   grep -q '^New' "$tmp/$n-1.out"; then
+		pass "$n: s_client reused the session id"
+	else
+		fail "$n: s_client did not reuse the session id" \
+			"$tmp/$n-1.out" "$tmp/$n-2.out"
+	fi
+	stop_serve
+done
+
 # ---- a ticket key shared by two serve processes ------------------------------
 head -c 64 /dev/urandom >"$tmp/ticket.key"
 head -c 64 /dev/urandom >"$tmp/other.key"

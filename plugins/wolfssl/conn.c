@@ -302,8 +302,10 @@ wolfp_conn_handshake(void *conn_priv, struct tlsplug_error *err)
 		wolfp_begin(c, err);
 		r = c->role == TLSPLUG_CLIENT ? wolfSSL_connect(c->ssl) :
 		                                wolfSSL_accept(c->ssl);
-		if (r == WOLFSSL_SUCCESS)
+		if (r == WOLFSSL_SUCCESS) {
+			wolfp_session_handshake_done(c);
 			return TLSPLUG_OK;
+		}
 		rc = wolfp_status(c, r, WOLFP_HANDSHAKE);
 		/* Retry while the transport still had input. */
 		if (rc != TLSPLUG_WANT_READ || c->would_block)
@@ -479,83 +481,6 @@ wolfp_conn_server_name(void *conn_priv)
 	return name != NULL && name[0] != '\0' ? name : NULL;
 }
 
-/* ---- sessions ---------------------------------------------------------- */
-
-/*
- * Prepared for TLSPLUG_CAP_SESSIONS, which the descriptor does not declare
- * yet (the core side is missing): a client's new sessions go to
- * core->session_ready in wolfSSL's own serialisation (wolfSSL_i2d_SSL_
- * SESSION, which keeps the peer's chain: SESSION_CERTS), and set_session
- * takes them back.  wolfSSL calls the new-session callback once a TLS 1.2
- * handshake is done and for each TLS 1.3 NewSessionTicket.
- */
-int
-wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess)
-{
-	struct wolfp_conn *c = wolfSSL_get_app_data(ssl);
-	unsigned char *buf, *p;
-	int n, v13;
-	unsigned long lifetime;
-
-	if (c == NULL || c->role != TLSPLUG_CLIENT ||
-	    !TLSPLUG_CORE_HAS(wolfp_core, 1, session_ready) ||
-	    !wolfSSL_SESSION_is_resumable(sess))
-		return 0;
-	n = wolfSSL_i2d_SSL_SESSION(sess, NULL);
-	if (n <= 0)
-		return 0;
-	buf = wolfp_core->alloc((size_t)n);
-	if (buf == NULL)
-		return 0;       /* the connection goes on without it */
-	p = buf;        /* wolfSSL writes at p without moving it */
-	if (wolfSSL_i2d_SSL_SESSION(sess, &p) == n) {
-		v13 = wolfSSL_version(ssl) == 0x0304;
-		lifetime = v13 ? wolfSSL_SESSION_get_ticket_lifetime_hint(sess)
-		               : (unsigned long)wolfSSL_SESSION_get_timeout(sess);
-		(void)wolfp_core->session_ready(c->host, buf, (size_t)n,
-			lifetime > UINT32_MAX ? UINT32_MAX : (uint32_t)lifetime,
-			v13);
-	}
-	wolfp_core->free(buf);
-	return 0;       /* wolfSSL keeps its reference */
-}
-
-static int
-wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
-                       size_t len, struct tlsplug_error *err)
-{
-	struct wolfp_conn *c = conn_priv;
-	const unsigned char *p = data;
-	WOLFSSL_SESSION *sess;
-	int r;
-
-	if (len == 0 || len > INT_MAX)
-		return wolfp_core->set_error(err, TLSPLUG_ERR_INVALID, 0,
-			"session data of %zu bytes cannot be wolfSSL's", len);
-	sess = wolfSSL_d2i_SSL_SESSION(NULL, &p, (long)len);
-	if (sess == NULL || p != data + len) {
-		wolfSSL_SESSION_free(sess);
-		wolfSSL_ERR_clear_error();
-		return wolfp_core->set_error(err, TLSPLUG_ERR_INVALID, 0,
-			"session data cannot be read by wolfSSL");
-	}
-	r = wolfSSL_set_session(c->ssl, sess);
-	wolfSSL_SESSION_free(sess);
-	wolfSSL_ERR_clear_error();
-	if (r != WOLFSSL_SUCCESS)
-		return wolfp_core->set_error(err, TLSPLUG_ERR_INVALID, r,
-			"wolfSSL cannot resume this session (expired?)");
-	return TLSPLUG_OK;
-}
-
-static int
-wolfp_conn_resumed(void *conn_priv)
-{
-	struct wolfp_conn *c = conn_priv;
-
-	return c->ssl != NULL && wolfSSL_session_reused(c->ssl) == 1;
-}
-
 const struct tlsplug_conn_ops wolfp_conn_ops = {
 	.init = wolfp_conn_init,
 	.fini = wolfp_conn_fini,
@@ -573,4 +498,5 @@ const struct tlsplug_conn_ops wolfp_conn_ops = {
 	.verified_cert = wolfp_conn_verified_cert,
 	.export_keying_material = wolfp_conn_export,
 	.group = wolfp_conn_group,
+	.get_session = wolfp_conn_get_session,
 };

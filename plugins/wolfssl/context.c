@@ -176,12 +176,6 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 		if (wolfSSL_CTX_set_msg_callback(w, wolfp_hello_msg_cb) !=
 		    WOLFSSL_SUCCESS)
 			goto fail;
-		/* No resumption: the plugin does not declare sessions yet,
-		 * and wolfSSL would resume from its own cache and tickets
-		 * (its resumed() would then go unasked). */
-		wolfSSL_CTX_set_session_cache_mode(w, WOLFSSL_SESS_CACHE_OFF);
-		(void)wolfSSL_CTX_NoTicketTLSv12(w);
-		(void)wolfSSL_CTX_no_ticket_TLSv13(w);
 		/* Runs for every ClientHello, with or without SNI. */
 		wolfSSL_CTX_set_servername_callback(w, wolfp_hello_cb);
 		if (cfg->nalpn > 0)
@@ -194,11 +188,9 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 		                 (unsigned)cfg->alpn_wire_len) != 0)
 			goto fail;
 		need_trust = cfg->validate;
-		/* wolfp_session_new_cb (conn.c) goes here, with
-		 * wolfSSL_CTX_sess_set_new_cb, once the plugin declares
-		 * TLSPLUG_CAP_SESSIONS: until then the core gets no session
-		 * from it. */
 	}
+	if (wolfp_session_setup(w, e) != 0)
+		goto fail;
 	if (need_trust) {
 		if (cfg->trust != NULL && !cfg->trust->system)
 			rc = wolfp_trust_load(w, &cfg->trust->pem, err);
@@ -209,6 +201,8 @@ wolfp_wctx_new(struct wolfp_engine *e, WOLFSSL_CTX **out,
 			return rc;
 		}
 	}
+	if (wolfp_crls_apply(w, e) != 0)
+		goto fail;
 	wolfSSL_ERR_clear_error();
 	*out = w;
 	return TLSPLUG_OK;
@@ -231,6 +225,7 @@ wolfp_engine_fini(struct wolfp_engine *e)
 	wolfp_core->free(e->suites);
 	wolfp_core->free(e->groups);
 	wolfp_core->free(e->sigalgs);
+	wolfp_crls_free(e);
 	memset(e, 0, sizeof *e);
 }
 
@@ -280,6 +275,8 @@ wolfp_engine_init(struct wolfp_engine *e, enum tlsplug_role role,
 	rc = wolfp_ciphers_build(e, err);
 	if (rc == TLSPLUG_OK)
 		rc = wolfp_groups_build(e, err);
+	if (rc == TLSPLUG_OK)
+		rc = wolfp_crls_load(e, err);
 	if (rc != TLSPLUG_OK)
 		goto fail;
 

@@ -24,6 +24,12 @@
  * afterwards). */
 extern const struct tlsplug_core *wolfp_core;
 
+/* A certificate's DER, owned. */
+struct wolfp_der {
+	unsigned char *data;
+	size_t len;
+};
+
 /*
  * Everything built from one tlsplug_bconfig for one role.  The core builds
  * one per context, and one per config an SNI callback returns
@@ -53,17 +59,23 @@ struct wolfp_engine {
 	 * chain), at least one; the core picks which serves a client. */
 	WOLFSSL_CTX **wctx;
 	size_t nchains;
+	/* server: the ticket master key (the config's, or random) and the
+	 * session id context derived from it (session.c). */
+	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
+	/* Shorter than wolfSSL's ID_LEN (32): wolfSSL stores a session's
+	 * context in it only when it is. */
+	unsigned char sid_ctx[20];
+	unsigned keys_done : 1;
+	/* The config's CRLs, parsed, and the DER of each one's issuer
+	 * Name (revocation.c). */
+	WOLFSSL_X509_CRL **crls;
+	struct wolfp_der *crl_issuers;
+	size_t ncrls;
 };
 
 /* Per context private state. */
 struct wolfp_ctx {
 	struct wolfp_engine eng;
-};
-
-/* A certificate's DER, owned. */
-struct wolfp_der {
-	unsigned char *data;
-	size_t len;
 };
 
 /* Per connection private state. */
@@ -89,6 +101,7 @@ struct wolfp_conn {
 	unsigned alpn_refused : 1;
 	unsigned sent_close : 1;      /* our close_notify went out */
 	unsigned alert_sent : 1;      /* conn.c sent a fatal alert itself */
+	unsigned got_session : 1;     /* client: gave the core a session */
 	/* server: the versions the ClientHello's supported_versions
 	 * extension offers (bit n: TLS 1.n, 0x03(n+1)), when it has one. */
 	unsigned sv_seen : 1;
@@ -213,13 +226,43 @@ ssize_t wolfp_conn_verified_cert(void *conn_priv, size_t index,
 /* Frees the verified chain's copies (connection fini). */
 void wolfp_vchain_free(struct wolfp_conn *c);
 
+/* ---- revocation.c ------------------------------------------------------- */
+
+/* Parses the config's CRLs into e. */
+int wolfp_crls_load(struct wolfp_engine *e, struct tlsplug_error *err);
+/* Frees them (safe on an engine without). */
+void wolfp_crls_free(struct wolfp_engine *e);
+/* Adds e's CRLs to a WOLFSSL_CTX and turns checking on; 0, or -1. */
+int wolfp_crls_apply(WOLFSSL_CTX *w, const struct wolfp_engine *e);
+/* 1 when verification failure `code` on the certificate store is at
+ * (depth: its place in the chain) is only wolfSSL's "no CRL" for an
+ * issuer that has none here (not checked, as on other engines), else 0. */
+int wolfp_crl_missing_ok(const struct wolfp_conn *c, int code,
+                         WOLFSSL_X509_STORE_CTX *store, int depth);
+
+/* ---- session.c ---------------------------------------------------------- */
+
+/* Sets up resumption on a WOLFSSL_CTX of e: client, the new-session
+ * callback; server, ticket keys (made once per engine), session id
+ * context, lifetime, or tickets off.  0, or -1. */
+int wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e);
+/* wolfSSL's new-session callback on client contexts: hands the session
+ * to core->session_ready (when the core has it). */
+int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
+/* Client, once the handshake is done: a resumed TLS 1.2 session that
+ * brought no new one is handed over again. */
+void wolfp_session_handshake_done(struct wolfp_conn *c);
+/* conn_ops.set_session, .resumed, .get_session. */
+int wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
+                           size_t len, struct tlsplug_error *err);
+int wolfp_conn_resumed(void *conn_priv);
+ssize_t wolfp_conn_get_session(void *conn_priv, unsigned char *buf,
+                               size_t size);
+
 /* ---- conn.c ------------------------------------------------------------- */
 
 /* The connection entry points. */
 extern const struct tlsplug_conn_ops wolfp_conn_ops;
-/* wolfSSL's new-session callback on client contexts: hands the session
- * to core->session_ready (when the core has it). */
-int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
 /* The transport callbacks, installed on every WOLFSSL_CTX. */
 int wolfp_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx);
 int wolfp_io_send(WOLFSSL *ssl, char *buf, int sz, void *ctx);

@@ -96,6 +96,10 @@ wolfp_verify_category(int code)
 static const char *
 wolfp_verify_text(int code, char *buf, size_t size)
 {
+	if (code == CRL_MISSING)
+		/* with a CRL of its issuer here (wolfp_crl_missing_ok) */
+		return "the CRL of its issuer cannot be used (past its "
+		       "nextUpdate, or its signature does not verify)";
 	switch (wolfp_verify_category(code)) {
 	case TLSPLUG_ERR_CERT_EXPIRED:
 		return "certificate has expired";
@@ -402,7 +406,7 @@ wolfp_verify_cb(int ok, WOLFSSL_X509_STORE_CTX *store)
 			return c->verify_error == 0;
 		return wolfp_core_check(c, store);
 	}
-	if (!ok) {
+	if (!ok && !wolfp_crl_missing_ok(c, store->error, store, depth)) {
 		wolfp_verify_record(c, store, store->error, depth);
 		return 0;
 	}

@@ -27,14 +27,22 @@
  *              the versions the client offers;
  *   groups.c   key-exchange groups and signature algorithms: IANA code
  *              points as wolfSSL takes them, the group negotiated;
- *   keys.c     the keying material exporter.
+ *   keys.c     the keying material exporter;
+ *   session.c  session resumption: the client's sessions to and from
+ *              the core, the server's ticket keys (derived from the
+ *              config's master key, rotated every ticket lifetime) and
+ *              session id context;
+ *   revocation.c CRLs parsed and added to every WOLFSSL_CTX, and what
+ *              wolfSSL's "no CRL" means for a certificate.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct wolfp_engine)
  * is read-only once context init has built it, and wolfSSL lets WOLFSSL
  * objects on several threads share a WOLFSSL_CTX (it locks its own
  * internals: reference counts, the session cache, the certificate
- * manager).  A WOLFSSL is used by one thread at a time.
+ * manager, to which wolfSSL adds the intermediates it verifies, and so
+ * does revocation.c in one case).  A WOLFSSL is used by one thread at a
+ * time.
  *
  * One exception, for wolfSSL's sake, not ours: built with FP_ECC (Debian's
  * is), wolfSSL keeps a cache of precomputed EC points per thread, which a
@@ -43,7 +51,7 @@
  * through the plugin is marked with a thread-specific key (created at
  * init, deleted at fini) whose destructor frees that cache when the
  * thread exits.  The plugin keeps nothing of its own there.
-  *
+ *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_TLS1_0: Debian's wolfSSL is built without
  *     WOLFSSL_ALLOW_TLSV10 (it has no TLS 1.0 at all); a build that has
@@ -51,8 +59,26 @@
  *   - TLSPLUG_CAP_KEYLOG: Debian's wolfSSL is built without
  *     HAVE_SECRET_CALLBACK, so the TLS 1.3 secrets never reach the plugin
  *     (keys.c).
- *   - TLSPLUG_CAP_SESSIONS: the core side is not there yet (conn.c has
- *     the session entry points ready).
+ *   - TLSPLUG_CAP_OCSP_STAPLE: a wolfSSL server staples only what its
+ *     own OCSP machinery fetched and accepted: the response (from its
+ *     I/O callback, or the OpenSSL-style status callback) is decoded and
+ *     its signature checked against the server's own certificate manager
+ *     (a server without a trust store accepts none), an expired one is
+ *     dropped, and the status is cached until its nextUpdate (a replaced
+ *     staple file would not be seen).  There is no call that staples
+ *     given bytes as they are, which is what the capability promises
+ *     (whether the response fits is the client's check).  The core
+ *     refuses a server config with a staple ("OCSP stapling").
+ *   - TLSPLUG_CAP_OCSP_CHECK: a wolfSSL client that asks for a staple
+ *     checks it itself inside the handshake (ProcessCSR) and keeps no
+ *     copy a plugin can read (in TLS 1.3 the response comes inside the
+ *     encrypted Certificate message, which no callback shows), and it
+ *     fails every response that is neither "good" nor "revoked"
+ *     (unknown, for another certificate, expired, badly signed) with one
+ *     code, BAD_CERTIFICATE_STATUS_ERROR: the CHECK mode, where "unknown" lets
+ *     the handshake go on, and a refusal that says which check failed
+ *     cannot be honoured.  The core refuses a client config with an OCSP
+ *     mode ("OCSP check").
  * SSLv2 and SSLv3 are refused as version bounds (context.c).
  */
 #include "config.h"
@@ -237,7 +263,8 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_GROUPS | TLSPLUG_CAP_SIGALGS |
 	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_VERIFIED_CHAIN |
-	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT,
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT | TLSPLUG_CAP_SESSIONS |
+	        TLSPLUG_CAP_CRL,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
 	.init = wolfp_init,
