@@ -171,22 +171,26 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 static const struct tlsplug_backend *
 usable_backend(const struct tlsplug_backend *b, struct tlsplug_error *e)
 {
-	/* A record listed but not opened yet: open it now. */
-	if (b->state == TLSPLUG_BACKEND_FOUND && b->registry != NULL &&
-	    b->name != NULL) {
+	const char *why;
+
+	/* A record listed but not opened yet: open it now.  The state is
+	 * read under the registry's lock (tlsplug_backend_state), as
+	 * another thread may be opening the same record. */
+	if (tlsplug_backend_state(b) == TLSPLUG_BACKEND_FOUND &&
+	    b->registry != NULL && b->name != NULL) {
 		const struct tlsplug_backend *found =
 		    tlsplug_registry_find(b->registry, b->name);
 
 		if (found != NULL)
 			b = found;
 	}
-	if (b->state != TLSPLUG_BACKEND_OK || b->d == NULL ||
+	if (tlsplug_backend_state(b) != TLSPLUG_BACKEND_OK || b->d == NULL ||
 	    b->d->conn == NULL) {
+		why = tlsplug_backend_reject_reason(b);
 		tlsplug__error_set(e, TLSPLUG_ERR_PLUGIN,
 		    "backend %s is not usable: %s",
 		    b->name != NULL ? b->name : "(unnamed)",
-		    b->reject_reason != NULL ? b->reject_reason :
-		    "not loaded");
+		    why != NULL ? why : "not loaded");
 		return NULL;
 	}
 	return b;
