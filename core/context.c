@@ -20,6 +20,7 @@
 #include "session.h"
 #include "policy.h"
 #include "revocation.h"
+#include "registry.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -220,17 +221,11 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		if (r == NULL)
 			return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 			    "out of memory creating the backend registry");
-		rc = tlsplug_registry_choose(r, NULL, &b, NULL, NULL);
-		if (rc != TLSPLUG_OK) {
-			const struct tlsplug_error *re =
-			    tlsplug_registry_error(r);
-
-			if (re != NULL && re->code != TLSPLUG_OK)
-				return tlsplug__error_export(re, err);
-			return tlsplug__error_out(err, rc,
-			    "no backend could be chosen: %s",
-			    tlsplug_strerror(rc));
-		}
+		/* The error is copied under the registry's lock: other
+		 * threads may be choosing from the default registry too. */
+		rc = tlsplug__registry_choose_err(r, &b, err);
+		if (rc != TLSPLUG_OK)
+			return rc;
 	}
 	b = usable_backend(b, &e);
 	if (b == NULL)
