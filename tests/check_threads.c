@@ -178,6 +178,12 @@ struct shared {
 	struct tlsplug_config *srv_rotate; /* short ticket lifetime */
 	struct tlsplug_config *cli[2];     /* [0] TLS 1.3, [1] TLS 1.2 only */
 	struct tlsplug_config *cli_nocache; /* cli[0] without session cache */
+	/* The server staples the OCSP response in this file (a copy of
+	 * ecdsa.ocsp) for its own chain, and the clients check it, when the
+	 * backend can; replacing the file makes every handshake after it
+	 * reread it (core/revocation.c). */
+	bool ocsp;
+	char staple[4200];
 	atomic_uint sni_calls;
 };
 
@@ -218,6 +224,33 @@ pick(struct tlsplug_conn *conn, const char *name,
 	if (strcmp(name, names[2].host) == 0)
 		return tlsplug_config_ref(s->srv_two);
 	return NULL;
+}
+
+/* Writes the staple file anew (a new file renamed over the old one, as a
+ * responder's client replaces it): the server's next handshakes see a
+ * changed file and read it again.  No Check calls: threads use it. */
+static bool
+replace_staple(const struct shared *s)
+{
+	char from[4200], tmp[4300];
+	FILE *in, *out;
+	char buf[4096];
+	size_t n;
+	bool ok;
+
+	path_of(from, sizeof(from), "ecdsa.ocsp");
+	snprintf(tmp, sizeof(tmp), "%s.%lu", s->staple,
+	         (unsigned long)pthread_self());
+	in = fopen(from, "rb");
+	out = fopen(tmp, "wb");
+	ok = in != NULL && out != NULL;
+	while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL && fclose(out) != 0)
+		ok = false;
+	return ok && rename(tmp, s->staple) == 0;
 }
 
 static struct tlsplug_config_builder *
@@ -268,9 +301,17 @@ shared_setup(struct shared *s, size_t backend)
 
 	s->srv_alpha = build(server_builder(s, 1, 1));
 	s->srv_two = build(server_builder(s, 1, 2));
+	s->ocsp = (s->caps & TLSPLUG_CAP_OCSP_STAPLE) &&
+	    (s->caps & TLSPLUG_CAP_OCSP_CHECK);
 	b = server_builder(s, 0, 1);
 	ck_assert_int_eq(tlsplug_config_builder_set_sni_callback(b, pick, s),
 	                 TLSPLUG_OK);
+	if (s->ocsp) {
+		path_of(s->staple, sizeof(s->staple), "staple.ocsp");
+		ck_assert_msg(replace_staple(s), "cannot write %s", s->staple);
+		ck_assert_int_eq(tlsplug_config_builder_set_ocsp_staple_file(b,
+		                 s->staple), TLSPLUG_OK);
+	}
 	s->srv = build(b);
 	b = server_builder(s, 0, 1);
 	if (s->caps & TLSPLUG_CAP_SESSIONS) {
@@ -279,6 +320,9 @@ shared_setup(struct shared *s, size_t backend)
 		ck_assert_int_eq(tlsplug_config_builder_set_ticket_lifetime(b,
 		                 TICKET_LIFETIME), TLSPLUG_OK);
 	}
+	if (s->ocsp)
+		ck_assert_int_eq(tlsplug_config_builder_set_ocsp_staple_file(b,
+		                 s->staple), TLSPLUG_OK);
 	s->srv_rotate = build(b);
 
 	for (int i = 0; i < 2; i++) {
@@ -289,6 +333,9 @@ shared_setup(struct shared *s, size_t backend)
 		if (i == 1)
 			ck_assert_int_eq(tlsplug_config_builder_set_max_version(
 			                 b, TLSPLUG_VERSION_TLSv1_2), TLSPLUG_OK);
+		if (s->ocsp)
+			ck_assert_int_eq(tlsplug_config_builder_set_ocsp_mode(b,
+			                 TLSPLUG_OCSP_CHECK), TLSPLUG_OK);
 		s->cli[i] = build(b);
 	}
 	b = tlsplug_config_edit(s->cli[0]);
@@ -490,6 +537,16 @@ check_pair(const struct shared *s, struct tlsplug_conn *cl,
 	if (tlsplug_conn_resumed(cl) != tlsplug_conn_resumed(sv)) {
 		failf(f, "%s: client says resumed=%d, server %d", what,
 		      tlsplug_conn_resumed(cl), tlsplug_conn_resumed(sv));
+		return false;
+	}
+	/* Only the localhost chain is stapled (the SNI callback's configs
+	 * staple nothing); a resumption sends no certificate, so no staple
+	 * either. */
+	if (s->ocsp && !tlsplug_conn_resumed(cl) &&
+	    tlsplug_conn_ocsp_status(cl) != (name == 0 ?
+	    TLSPLUG_OCSP_STATUS_GOOD : TLSPLUG_OCSP_STATUS_NONE)) {
+		failf(f, "%s: OCSP status %s", what, tlsplug_ocsp_status_name(
+		      tlsplug_conn_ocsp_status(cl)));
 		return false;
 	}
 	return true;
@@ -980,6 +1037,13 @@ buffers_thread(void *arg)
 
 		snprintf(msg, sizeof(msg), "thread %d iteration %d to %s",
 		         w->id, i, names[name].host);
+		/* Halfway, one thread replaces the staple file while the
+		 * others' handshakes read it. */
+		if (w->s->ocsp && w->id == 0 && i == iterations / 2 &&
+		    !replace_staple(w->s)) {
+			failf(&w->fail, "cannot replace %s", w->s->staple);
+			break;
+		}
 		if (!pair_once(w, tls12, name, offer, &got, msg))
 			break;
 		tlsplug_session_unref(*mine);
