@@ -21,8 +21,10 @@
  *              whose SNI callback answers with other configs (one with
  *              two chains, picked by name), two shared client contexts (TLS
  *              1.3 and 1.2) with their session caches, and sessions handed
- *              on explicitly; every handshake must end with the expected
- *              server name, certificate, version, resumption and echoed
+ *              on explicitly; where the backend can, an OCSP response
+ *              stapled from a file one thread replaces halfway; every
+ *              handshake must end with the expected server name,
+ *              certificate, version, resumption, OCSP status and echoed
  *              bytes;
  *   rotation   full handshakes and explicit resumptions on a server whose
  *              ticket keys rotate every TICKET_LIFETIME seconds, for long
