@@ -12,17 +12,6 @@
 #include "conformance.h"
 
 int
-conf_fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int
 conf_has(const struct tlsplug_backend *b, uint64_t cap)
 {
 	return (tlsplug_backend_caps(b) & cap) == cap;

@@ -517,6 +517,11 @@ cache_negotiated(struct tlsplug_conn *conn)
 		name = conn->ops->server_name(conn->priv);
 	else
 		name = conn->sni;
+	/* A server: the name the ClientHello carried, as the core saw it
+	 * when it chose the config, if the engine no longer says it
+	 * (OpenSSL forgets it on a resumed TLS 1.2 session). */
+	if (name == NULL && conn->sni_selected)
+		name = conn->sni_name;
 	if (name != NULL) {
 		conn->server_name = tlsplug__strdup(name);
 		if (conn->server_name == NULL)

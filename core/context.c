@@ -20,6 +20,7 @@
 #include "session.h"
 #include "policy.h"
 #include "revocation.h"
+#include "registry.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -171,22 +172,26 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 static const struct tlsplug_backend *
 usable_backend(const struct tlsplug_backend *b, struct tlsplug_error *e)
 {
-	/* A record listed but not opened yet: open it now. */
-	if (b->state == TLSPLUG_BACKEND_FOUND && b->registry != NULL &&
-	    b->name != NULL) {
+	const char *why;
+
+	/* A record listed but not opened yet: open it now.  The state is
+	 * read under the registry's lock (tlsplug_backend_state), as
+	 * another thread may be opening the same record. */
+	if (tlsplug_backend_state(b) == TLSPLUG_BACKEND_FOUND &&
+	    b->registry != NULL && b->name != NULL) {
 		const struct tlsplug_backend *found =
 		    tlsplug_registry_find(b->registry, b->name);
 
 		if (found != NULL)
 			b = found;
 	}
-	if (b->state != TLSPLUG_BACKEND_OK || b->d == NULL ||
+	if (tlsplug_backend_state(b) != TLSPLUG_BACKEND_OK || b->d == NULL ||
 	    b->d->conn == NULL) {
+		why = tlsplug_backend_reject_reason(b);
 		tlsplug__error_set(e, TLSPLUG_ERR_PLUGIN,
 		    "backend %s is not usable: %s",
 		    b->name != NULL ? b->name : "(unnamed)",
-		    b->reject_reason != NULL ? b->reject_reason :
-		    "not loaded");
+		    why != NULL ? why : "not loaded");
 		return NULL;
 	}
 	return b;
@@ -216,17 +221,11 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		if (r == NULL)
 			return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 			    "out of memory creating the backend registry");
-		rc = tlsplug_registry_choose(r, NULL, &b, NULL, NULL);
-		if (rc != TLSPLUG_OK) {
-			const struct tlsplug_error *re =
-			    tlsplug_registry_error(r);
-
-			if (re != NULL && re->code != TLSPLUG_OK)
-				return tlsplug__error_export(re, err);
-			return tlsplug__error_out(err, rc,
-			    "no backend could be chosen: %s",
-			    tlsplug_strerror(rc));
-		}
+		/* The error is copied under the registry's lock: other
+		 * threads may be choosing from the default registry too. */
+		rc = tlsplug__registry_choose_err(r, &b, err);
+		if (rc != TLSPLUG_OK)
+			return rc;
 	}
 	b = usable_backend(b, &e);
 	if (b == NULL)

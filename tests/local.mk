@@ -42,3 +42,4 @@ include $(srcdir)/tests/bench.mk
 include $(srcdir)/tests/interop.mk
 include $(srcdir)/tests/robust.mk
 include $(srcdir)/tests/identity.mk
+include $(srcdir)/tests/threads.mk

@@ -570,7 +570,11 @@ TLSPLUG_API const struct tlsplug_backend *tlsplug_registry_find(
 TLSPLUG_API int tlsplug_registry_choose(struct tlsplug_registry *r,
 	const char *name, const struct tlsplug_backend **out,
 	enum tlsplug_choice_rule *rule, const char **source);
-/* The registry's last error (from choose, find, load_file). */
+/* The registry's last error (from choose, find, load_file).  With
+ * several threads using one registry, another thread's call may replace
+ * it at any time: read it only where no other thread uses the registry
+ * (tlsplug_context_new() and load_file hand their errors out through
+ * `err` instead). */
 TLSPLUG_API const struct tlsplug_error *tlsplug_registry_error(
 	const struct tlsplug_registry *r);
 /* Plugin directories searched, in order. */
