@@ -31,8 +31,12 @@
  * sets is read-only until the process ends; an engine (struct mbtp_engine)
  * is read-only once context init has built it, and mbedTLS lets sessions
  * on several threads share an mbedtls_ssl_config with its certificates and
- * keys.  Random numbers come from getrandom(2), which needs no state.  A
- * session is used by one thread at a time.
+ * keys (the ticket callbacks only read their engine).  Random numbers
+ * come from getrandom(2), which needs no state.  A session is used by one
+ * thread at a time.  The one piece of per-thread state is keys.c's
+ * mbtp_running, the connection inside mbedtls_ssl_handshake on this
+ * thread, for the export-keys callback (which gets only its
+ * configuration).
  *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_TLS1_3: mbedTLS 2.28 has no TLS 1.3 (its experimental
