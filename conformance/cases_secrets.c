@@ -355,16 +355,21 @@ CONF_CASE(case_keylog_file_and_env)
 	char path[PATH_MAX];
 	int rc;
 
+	/* TLS 1.3 where both ends speak it, else TLS 1.2 alone. */
+	enum tlsplug_version v = conf_has(env->client, TLSPLUG_CAP_TLS1_3) &&
+	                         conf_has(env->server, TLSPLUG_CAP_TLS1_3) ?
+	                         V13 : V12;
+
 	conf_path(env, "keylog-env.txt", path);
 	unlink(path);
 	unsetenv("SSLKEYLOGFILE");
-	rc = keylog_run(env, V13, path, 1, why, whylen);
+	rc = keylog_run(env, v, path, 1, why, whylen);
 	if (rc != 0 || !conf_has(env->client, TLSPLUG_CAP_KEYLOG) ||
 	    !conf_has(env->server, TLSPLUG_CAP_KEYLOG))
 		goto out;
 	setenv("SSLKEYLOGFILE", path, 1);
 	unlink(path);
-	rc = keylog_run(env, V13, path, 2, why, whylen);
+	rc = keylog_run(env, v, path, 2, why, whylen);
 	if (rc == 0) {
 		unlink(path);
 		rc = keylog_run(env, V12, path, 2, why, whylen);
