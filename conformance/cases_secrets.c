@@ -560,8 +560,14 @@ CONF_CASE(case_exporter_channel_binding)
 	struct conf_pair p;
 	int result;
 
-	if (!export_pair(env, V13, &p, &result, why, whylen))
-		return result;
+	if (!export_pair(env, V13, &p, &result, why, whylen)) {
+		/* Refused (or failed): a side without TLS 1.3 still has the
+		 * TLS 1.2 half to pass. */
+		if (result != 0 || (conf_has(env->client, TLSPLUG_CAP_TLS1_3) &&
+		                    conf_has(env->server, TLSPLUG_CAP_TLS1_3)))
+			return result;
+		goto tls12;
+	}
 	if (tlsplug_conn_channel_binding(p.c, "tls-exporter", a, 32, &la) !=
 	    TLSPLUG_OK ||
 	    tlsplug_conn_channel_binding(p.s, "tls-exporter", b, 32, &lb) !=
@@ -579,6 +585,7 @@ CONF_CASE(case_exporter_channel_binding)
 	conf_pair_free(&p);
 	if (result != 0)
 		return result;
+tls12:
 	if (!export_pair(env, V12, &p, &result, why, whylen))
 		return result;
 	result = 0;

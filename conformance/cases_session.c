@@ -508,12 +508,13 @@ CONF_CASE(case_session_cross_backend_real)
 		const struct tlsplug_backend *b = env->all[i];
 		struct conf_env e2 = *env;
 		struct sess_ctx y;
-		struct sess_opts o = { .version = sess_version(&e2) };
+		struct sess_opts o;
 		struct sess_run r;
 
 		if (b == env->client || !conf_has(b, TLSPLUG_CAP_SESSIONS))
 			continue;
 		e2.client = b;
+		o = (struct sess_opts){ .version = sess_version(&e2) };
 		if (sess_ctx_new(&e2, &o, &o, &y, why, whylen) != 0) {
 			rc = -1;
 			break;
