@@ -40,21 +40,6 @@ struct engine {
 	struct lack lacks[16];
 };
 
-/* Capabilities of ABI 1.1 a plugin does not implement yet although its
- * engine could (mbedTLS 2.28: sessions,
- * tickets, key export callbacks, RFC 5705 exporters, curve lists and
- * CRLs): the plugins were written before these entry points existed and
- * have not been extended to them yet. */
-#define NOT_IN_PLUGIN "the engine could; not implemented in this plugin yet"
-#define MBEDTLS_NOT_YET \
-	{ "sessions", NOT_IN_PLUGIN }, { "verified_chain", NOT_IN_PLUGIN }, \
-	{ "pinning", NOT_IN_PLUGIN }, { "verify_callback", NOT_IN_PLUGIN }, \
-	{ "optional_client_cert", NOT_IN_PLUGIN }, \
-	{ "keylog", NOT_IN_PLUGIN }, { "exporter", NOT_IN_PLUGIN }, \
-	{ "groups", NOT_IN_PLUGIN }, { "sigalgs", NOT_IN_PLUGIN }, \
-	{ "crl", NOT_IN_PLUGIN }, { "ocsp_staple", NOT_IN_PLUGIN }, \
-	{ "ocsp_check", NOT_IN_PLUGIN }
-
 static const struct engine engines[] = {
 	{ "openssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
@@ -77,12 +62,17 @@ static const struct engine engines[] = {
 	                    "can be reproduced (such lists are refused)" } } },
 	{ "mbedtls",
 	  "client server alpn sni_callback tls1_2 no_validation system_trust "
-	  "cipher_order client_cert key_password multi_chain tls1_0 tls1_1",
+	  "cipher_order client_cert key_password multi_chain tls1_0 tls1_1 "
+	  "sessions verified_chain pinning verify_callback "
+	  "optional_client_cert keylog exporter groups sigalgs crl",
 	  { { "tls1_3", "mbedTLS 2.28 has no TLS 1.3 (only an experimental, "
 	              "incomplete prototype that distributions do not build)" },
 	    { "ed25519", "mbedTLS 2.28 has no EdDSA: Ed25519 keys and "
 	               "certificates are refused" },
-	    MBEDTLS_NOT_YET } },
+	    { "ocsp_check", "mbedTLS 2.28 has no API to ask for or read a "
+	                  "stapled OCSP response (status_request)" },
+	    { "ocsp_staple", "mbedTLS 2.28 has no API to send a stapled OCSP "
+	                   "response" } } },
 	{ "wolfssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "

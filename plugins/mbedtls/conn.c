@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <mbedtls/error.h>
+#include <mbedtls/platform_util.h>
 #include <mbedtls/ssl.h>
 
 #include <tlsplug/backend.h>
@@ -242,7 +243,8 @@ mbtp_conn_fini(void *priv)
 	mbedtls_ssl_free(&c->ssl);
 	mbtp_core->free(c->hello);
 	mbtp_core->free(c->sni);
-	memset(c, 0, sizeof(*c));
+	mbtp_core->free(c->vder);
+	mbedtls_platform_zeroize(c, sizeof(*c));
 }
 
 static int
@@ -267,9 +269,14 @@ mbtp_conn_handshake(void *priv, struct tlsplug_error *err)
 	}
 	for (i = 0; i < MBTP_RETRY_MAX; i++) {
 		c->pull_blocked = 0;
+		/* For the export-keys callback (keys.c); renegotiation is
+		 * off, so keys are derived only here. */
+		mbtp_running = c;
 		ret = mbedtls_ssl_handshake(&c->ssl);
+		mbtp_running = NULL;
 		if (ret == 0) {
 			c->handshake_done = 1;
+			mbtp_session_handshake_done(c);
 			return TLSPLUG_OK;
 		}
 		if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
@@ -465,4 +472,9 @@ const struct tlsplug_conn_ops mbtp_conn_ops = {
 	.alpn = mbtp_conn_alpn,
 	.server_name = mbtp_conn_server_name,
 	.peer_cert = mbtp_conn_peer_cert,
+	.set_session = mbtp_conn_set_session,
+	.resumed = mbtp_conn_resumed,
+	.verified_cert = mbtp_conn_verified_cert,
+	.export_keying_material = mbtp_conn_export,
+	.group = mbtp_conn_group,
 };

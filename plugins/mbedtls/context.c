@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include <mbedtls/platform_util.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ciphersuites.h>
 
@@ -151,20 +152,31 @@ mbtp_conf_build(struct mbtp_engine *eng, mbedtls_ssl_config *conf,
 	                             eng->vmax);
 	if (eng->suites != NULL)
 		mbedtls_ssl_conf_ciphersuites(conf, eng->suites);
-	/* Sessions are not offered (yet): no tickets asked for. */
+	/* Tickets as session.c says; the key log, exporter, resumed flag
+	 * and group from the export-keys callback (keys.c). */
 	mbedtls_ssl_conf_session_tickets(conf,
 	                                 MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+	mbtp_session_conf(eng, conf);
+	mbtp_keys_conf(conf);
+	if (eng->curves != NULL)
+		mbedtls_ssl_conf_curves(conf, eng->curves);
+	if (eng->hashes != NULL)
+		mbedtls_ssl_conf_sig_hashes(conf, eng->hashes);
 
 	if (eng->role == TLSPLUG_CLIENT)
 		mode = eng->validate ? MBEDTLS_SSL_VERIFY_REQUIRED :
 		       eng->check_peer ? MBEDTLS_SSL_VERIFY_OPTIONAL :
 		       MBEDTLS_SSL_VERIFY_NONE;
 	else
-		mode = eng->verify_peer ? MBEDTLS_SSL_VERIFY_REQUIRED :
-		       MBEDTLS_SSL_VERIFY_NONE;
+		mode = !eng->verify_peer ? MBEDTLS_SSL_VERIFY_NONE :
+		       eng->optional_cert ? MBEDTLS_SSL_VERIFY_OPTIONAL :
+		       MBEDTLS_SSL_VERIFY_REQUIRED;
 	mbedtls_ssl_conf_authmode(conf, mode);
+	/* mbedTLS checks each certificate against the CRLs of its issuer,
+	 * and only those: one whose issuer has none is not checked. */
 	if (mode != MBEDTLS_SSL_VERIFY_NONE)
-		mbedtls_ssl_conf_ca_chain(conf, &eng->trust, NULL);
+		mbedtls_ssl_conf_ca_chain(conf, &eng->trust,
+		                          eng->has_crl ? &eng->crl : NULL);
 
 	if (eng->nchains > 0) {
 		ret = mbedtls_ssl_conf_own_cert(conf, &eng->chains[0].crt,
@@ -185,6 +197,24 @@ mbtp_conf_build(struct mbtp_engine *eng, mbedtls_ssl_config *conf,
 	return TLSPLUG_OK;
 }
 
+/* OCSP: mbedTLS 2.28 has no API for a status request or a stapled
+ * response, so the plugin declares neither TLSPLUG_CAP_OCSP_CHECK nor
+ * TLSPLUG_CAP_OCSP_STAPLE and the core refuses those settings first;
+ * this is the plugin's own guard. */
+static int
+mbtp_unsupported(const struct tlsplug_bconfig *cfg, struct tlsplug_error *err)
+{
+	if (cfg->ocsp != TLSPLUG_OCSP_OFF)
+		return mbtp_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
+			"OCSP check (ocsp_check): mbedTLS 2.28 cannot ask for "
+			"or read a stapled OCSP response");
+	if (cfg->ocsp_staple != NULL)
+		return mbtp_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
+			"OCSP staple (ocsp_staple): mbedTLS 2.28 cannot "
+			"staple an OCSP response");
+	return TLSPLUG_OK;
+}
+
 /* Releases what mbtp_engine_init made (safe on a zeroed engine). */
 static void
 mbtp_engine_fini(struct mbtp_engine *eng)
@@ -199,9 +229,12 @@ mbtp_engine_fini(struct mbtp_engine *eng)
 		mbtp_chain_free(&eng->chains[i]);
 	mbtp_core->free(eng->chains);
 	mbedtls_x509_crt_free(&eng->trust);
+	mbedtls_x509_crl_free(&eng->crl);
 	mbtp_core->free(eng->suites);
 	mbtp_core->free(eng->alpn);
-	memset(eng, 0, sizeof(*eng));
+	mbtp_core->free(eng->curves);
+	mbtp_core->free(eng->hashes);
+	mbedtls_platform_zeroize(eng, sizeof(*eng));
 }
 
 static int
@@ -219,18 +252,33 @@ mbtp_engine_init(struct mbtp_engine *eng, enum tlsplug_role role,
 	                                  cfg->verify_peer);
 	eng->verify_peer = role == TLSPLUG_SERVER && cfg->validate &&
 	                   cfg->verify_peer;
-	eng->check_peer = eng->validate ||
-	                  (role == TLSPLUG_CLIENT && cfg->check_peer_always);
+	/* A server that only requests a client certificate lets a client
+	 * send none (MBEDTLS_SSL_VERIFY_OPTIONAL); one that is sent is
+	 * verified all the same (verify.c). */
+	eng->optional_cert = eng->verify_peer &&
+	                     cfg->client_cert == TLSPLUG_CLIENT_CERT_REQUEST;
+	eng->check_peer = eng->validate || cfg->check_peer_always;
 	mbedtls_x509_crt_init(&eng->trust);
+	mbedtls_x509_crl_init(&eng->crl);
 	mbedtls_ssl_config_init(&eng->conf);
 	mbedtls_ssl_config_init(&eng->conf_noalpn);
 	eng->conf_ready = 1;
 
-	st = mbtp_versions(eng, cfg, err);
+	st = mbtp_unsupported(cfg, err);
+	if (st == TLSPLUG_OK)
+		st = mbtp_versions(eng, cfg, err);
 	if (st == TLSPLUG_OK)
 		st = mbtp_suites(eng, cfg, err);
+	if (st == TLSPLUG_OK)
+		st = mbtp_groups_setup(eng, cfg, err);
+	if (st == TLSPLUG_OK)
+		st = mbtp_session_engine(eng, err);
 	if (st == TLSPLUG_OK && eng->validate)
 		st = mbtp_load_trust(&eng->trust, cfg->trust, err);
+	if (st == TLSPLUG_OK && eng->validate && cfg->ncrls > 0) {
+		st = mbtp_load_crls(&eng->crl, cfg, err);
+		eng->has_crl = st == TLSPLUG_OK;
+	}
 	if (st != TLSPLUG_OK)
 		goto fail;
 	if (cfg->nchains > 0) {

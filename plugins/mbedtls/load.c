@@ -495,3 +495,27 @@ mbtp_load_trust(mbedtls_x509_crt *out, const struct tlsplug_btrust *t,
 			t->pem.origin);
 	return TLSPLUG_OK;
 }
+
+int
+mbtp_load_crls(mbedtls_x509_crl *crl, const struct tlsplug_bconfig *cfg,
+               struct tlsplug_error *err)
+{
+	char text[128];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < cfg->ncrls; i++) {
+		const struct tlsplug_blob *b = &cfg->crls[i];
+
+		ret = mbedtls_x509_crl_parse(crl, b->data, mbtp_blob_len(b));
+		if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED)
+			return mbtp_core->set_error(err, TLSPLUG_ERR_NOMEM,
+				ret, "out of memory");
+		if (ret != 0)
+			return mbtp_core->set_error(err, TLSPLUG_ERR_INVALID,
+				ret, "CRL %s: mbedTLS cannot use it: %s",
+				b->origin, mbtp_strerror(ret, text,
+				                         sizeof(text)));
+	}
+	return TLSPLUG_OK;
+}

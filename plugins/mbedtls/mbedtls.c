@@ -20,14 +20,23 @@
  *              the peer's chain as DER, flags to categories;
  *   hello.c    the server's ClientHello, read before mbedTLS sees it: the
  *              SNI name, core->select_server, the versions and ALPN list
- *              offered, and the session set up on the chosen engine.
+ *              offered, and the session set up on the chosen engine;
+ *   keys.c     the export-keys callback: key log lines, the RFC 5705
+ *              exporter, the resumed flag and the group negotiated;
+ *   groups.c   groups (curves) and signature algorithms (hashes);
+ *   session.c  client sessions serialised and back, server tickets
+ *              under the core's ticket key.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until the process ends; an engine (struct mbtp_engine)
  * is read-only once context init has built it, and mbedTLS lets sessions
  * on several threads share an mbedtls_ssl_config with its certificates and
- * keys.  Random numbers come from getrandom(2), which needs no state.  A
- * session is used by one thread at a time.
+ * keys (the ticket callbacks only read their engine).  Random numbers
+ * come from getrandom(2), which needs no state.  A session is used by one
+ * thread at a time.  The one piece of per-thread state is keys.c's
+ * mbtp_running, the connection inside mbedtls_ssl_handshake on this
+ * thread, for the export-keys callback (which gets only its
+ * configuration).
  *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_TLS1_3: mbedTLS 2.28 has no TLS 1.3 (its experimental
@@ -37,14 +46,15 @@
  *     protocol_version (hello.c).
  *   - TLSPLUG_CAP_ED25519: mbedTLS 2.28 has no EdDSA; such a key or
  *     certificate is refused with TLSPLUG_ERR_UNSUPPORTED naming its file.
- *   - the session and identity capabilities (sessions, verified_chain,
- *     pinning, verify_callback, optional_client_cert): not implemented
- *     by this plugin yet.
+ *   - TLSPLUG_CAP_OCSP_CHECK, TLSPLUG_CAP_OCSP_STAPLE: mbedTLS 2.28 has
+ *     no API to ask for, read or send a stapled OCSP response (the core
+ *     refuses those settings naming them; context.c guards too).
  * SSLv2 and SSLv3 are refused as version bounds (mbedTLS 2.28 has
  * neither).
  */
 #include <stdio.h>
 
+#include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
 
@@ -115,9 +125,19 @@ mbtp_system_trust_source(void)
 	return mbtp_trust_text;
 }
 
+/* info_ops.sha256 (for the core's SPKI pins). */
+static int
+mbtp_sha256(const void *data, size_t len, unsigned char *out)
+{
+	return mbedtls_sha256_ret(data, len, out, 0) == 0 ? 0 : -1;
+}
+
 static const struct tlsplug_info_ops mbtp_info_ops = {
 	.cipher_suites = mbtp_cipher_suites,
 	.system_trust_source = mbtp_system_trust_source,
+	.sha256 = mbtp_sha256,
+	.groups = mbtp_groups,
+	.sigalgs = mbtp_sigalgs,
 };
 
 TLSPLUG_BACKEND_EXPORT
@@ -133,7 +153,12 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_NO_VALIDATION | TLSPLUG_CAP_SYSTEM_TRUST |
 	        TLSPLUG_CAP_CIPHER_ORDER | TLSPLUG_CAP_CLIENT_CERT |
 	        TLSPLUG_CAP_KEY_PASSWORD | TLSPLUG_CAP_MULTI_CHAIN |
-	        TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1,
+	        TLSPLUG_CAP_TLS1_0 | TLSPLUG_CAP_TLS1_1 |
+	        TLSPLUG_CAP_SESSIONS | TLSPLUG_CAP_VERIFIED_CHAIN |
+	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
+	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT | TLSPLUG_CAP_KEYLOG |
+	        TLSPLUG_CAP_EXPORTER | TLSPLUG_CAP_GROUPS |
+	        TLSPLUG_CAP_SIGALGS | TLSPLUG_CAP_CRL,
 	.ctx_priv_size = sizeof(struct mbtp_ctx),
 	.conn_priv_size = sizeof(struct mbtp_conn),
 	.init = mbtp_init,

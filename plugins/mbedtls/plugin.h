@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
 #include <tlsplug/backend.h>
@@ -50,14 +52,29 @@ struct mbtp_engine {
 	const char **alpn;         /* NULL-terminated, points into cfg */
 	int validate;              /* verify the peer's chain */
 	int check_peer;            /* call core->check_peer in verify */
-	int verify_peer;           /* server: require a client certificate */
+	int verify_peer;           /* server: ask for a client certificate */
+	int optional_cert;         /* server: a client may send none */
 	int vmin, vmax;            /* minor versions enabled (1: TLS 1.0) */
+	/* Revocation: the config's CRLs (has_crl: at least one). */
+	mbedtls_x509_crl crl;
+	int has_crl;
+	/* Groups (curves) and signature hashes, terminated lists for
+	 * mbedtls_ssl_conf_curves / _sig_hashes, or NULL: the defaults. */
+	mbedtls_ecp_group_id *curves;
+	int *hashes;
+	/* Server: the ticket master key (the config's, else random) and
+	 * what decides who may resume (see session.c). */
+	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
+	unsigned char ticket_rules[3];
 };
 
 /* Context private state (ctx_priv). */
 struct mbtp_ctx {
 	struct mbtp_engine eng;
 };
+
+/* The longest verified chain kept for conn_ops.verified_cert. */
+#define MBTP_VCHAIN_MAX 16
 
 /* Connection private state (conn_priv). */
 struct mbtp_conn {
@@ -90,6 +107,22 @@ struct mbtp_conn {
 	unsigned char *hello;
 	size_t hello_len, hello_cap, hello_off;
 	char *sni;                       /* server: the name received */
+	/* From the export-keys callback (keys.c): the master secret, the
+	 * randoms (client's then server's) and the PRF, for the exporter;
+	 * whether the handshake resumed, the group negotiated. */
+	unsigned char master[48];
+	unsigned char randoms[64];
+	mbedtls_tls_prf_types prf;
+	int have_keys;
+	int resumed;
+	uint16_t group;
+	/* The verified chain (leaf first): the DER of each certificate in
+	 * vder, certificate i at voff[i] .. voff[i + 1]; vcerts holds the
+	 * chain by depth while the verify callback runs. */
+	unsigned char *vder;
+	size_t voff[MBTP_VCHAIN_MAX + 1];
+	size_t nverified;
+	const mbedtls_x509_crt *vcerts[MBTP_VCHAIN_MAX];
 };
 
 /* ---- context.c ---- */
@@ -108,6 +141,10 @@ int mbtp_chain_load(struct mbtp_chain *ch, const struct tlsplug_bchain *bc,
                     struct tlsplug_error *err);
 void mbtp_chain_init(struct mbtp_chain *ch);
 void mbtp_chain_free(struct mbtp_chain *ch);
+/* Parses the config's CRLs into crl (initialised); reports errors naming
+ * the file. */
+int mbtp_load_crls(mbedtls_x509_crl *crl, const struct tlsplug_bconfig *cfg,
+                   struct tlsplug_error *err);
 /* Loads the trust store (t NULL or system: the system's CA bundle). */
 int mbtp_load_trust(mbedtls_x509_crt *out, const struct tlsplug_btrust *t,
                     struct tlsplug_error *err);
@@ -134,6 +171,53 @@ int mbtp_verify_category(uint32_t flags, const mbedtls_x509_crt *leaf);
 /* conn_ops.peer_cert: certificate `index` of the peer's chain as DER. */
 ssize_t mbtp_conn_peer_cert(void *priv, size_t index, unsigned char *buf,
                             size_t size);
+
+/* conn_ops.verified_cert: certificate `index` of the verified chain. */
+ssize_t mbtp_conn_verified_cert(void *priv, size_t index,
+                                unsigned char *buf, size_t size);
+
+/* ---- keys.c ---- */
+
+/* The connection whose mbedTLS call runs on this thread (set by conn.c
+ * around each call into mbedTLS): mbedTLS 2.28 hands the export-keys
+ * callback its configuration's pointer only, and a configuration serves
+ * many connections. */
+extern _Thread_local struct mbtp_conn *mbtp_running;
+/* Hooks conf's export-keys callback (key log, exporter, resumed flag and
+ * group). */
+void mbtp_keys_conf(mbedtls_ssl_config *conf);
+/* conn_ops.export_keying_material (RFC 5705, TLS 1.0 to 1.2). */
+int mbtp_conn_export(void *priv, const char *label, size_t label_len,
+                     const unsigned char *context, size_t context_len,
+                     int use_context, unsigned char *out, size_t len,
+                     struct tlsplug_error *err);
+/* conn_ops.resumed and conn_ops.group. */
+int mbtp_conn_resumed(void *priv);
+uint16_t mbtp_conn_group(void *priv);
+
+/* ---- groups.c ---- */
+
+/* info_ops.groups / info_ops.sigalgs. */
+size_t mbtp_groups(uint16_t *ids, size_t max);
+size_t mbtp_sigalgs(uint16_t *ids, size_t max);
+/* eng->curves and eng->hashes from the config (refusing what mbedTLS
+ * 2.28 cannot express). */
+int mbtp_groups_setup(struct mbtp_engine *eng,
+                      const struct tlsplug_bconfig *cfg,
+                      struct tlsplug_error *err);
+/* The IANA code point of curve id, 0 when it has none. */
+uint16_t mbtp_group_iana(mbedtls_ecp_group_id id);
+
+/* ---- session.c ---- */
+
+/* Server: the ticket keys; conf: tickets (both roles). */
+int mbtp_session_engine(struct mbtp_engine *eng, struct tlsplug_error *err);
+void mbtp_session_conf(struct mbtp_engine *eng, mbedtls_ssl_config *conf);
+/* Client, after a handshake: hands the session to the core. */
+void mbtp_session_handshake_done(struct mbtp_conn *c);
+/* conn_ops.set_session. */
+int mbtp_conn_set_session(void *priv, const unsigned char *data, size_t len,
+                          struct tlsplug_error *err);
 
 /* ---- conn.c ---- */
 

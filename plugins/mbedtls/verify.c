@@ -74,6 +74,35 @@ mbtp_flags_text(uint32_t flags, char *buf, size_t size)
 		*p = ';';
 }
 
+/* At the leaf of a chain that verified: copies the chain mbedTLS built
+ * (c->vcerts, leaf first, up to the trust anchor) for verified_cert.
+ * 0, or -1 when out of memory. */
+static int
+mbtp_keep_verified(struct mbtp_conn *c)
+{
+	size_t n = 0, total = 0, i;
+
+	while (n < MBTP_VCHAIN_MAX && c->vcerts[n] != NULL)
+		total += c->vcerts[n++]->raw.len;
+	mbtp_core->free(c->vder);
+	c->vder = NULL;
+	c->nverified = 0;
+	if (n == 0)
+		return 0;
+	c->vder = mbtp_core->alloc(total);
+	if (c->vder == NULL)
+		return -1;
+	c->voff[0] = 0;
+	for (i = 0; i < n; i++) {
+		memcpy(c->vder + c->voff[i], c->vcerts[i]->raw.p,
+		       c->vcerts[i]->raw.len);
+		c->voff[i + 1] = c->voff[i] + c->vcerts[i]->raw.len;
+	}
+	c->nverified = n;
+	memset(c->vcerts, 0, sizeof(c->vcerts));
+	return 0;
+}
+
 int
 mbtp_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
@@ -87,6 +116,8 @@ mbtp_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 	 * fallback) would only see the SNI name. */
 	*flags &= ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH;
 	c->vflags |= *flags;
+	if (depth >= 0 && depth < MBTP_VCHAIN_MAX)
+		c->vcerts[depth] = crt;
 	if (depth != 0)
 		return 0;
 
@@ -102,6 +133,9 @@ mbtp_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 		mbtp_core->set_error(c->err, verdict, (long)c->vflags,
 			"certificate verify failed: %s", text);
 	}
+	if (eng->validate && c->vflags == 0 && mbtp_keep_verified(c) != 0)
+		verdict = mbtp_core->set_error(c->err, TLSPLUG_ERR_NOMEM, 0,
+			"out of memory");
 	c->vflags = 0;
 	c->vchain = crt;
 	st = mbtp_core->check_peer(c->host, verdict, c->err);
@@ -110,14 +144,35 @@ mbtp_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 		return 0;
 	if (c->cb_status == 0)
 		c->cb_status = st;
+	if (st == TLSPLUG_ERR_NOMEM)
+		return MBEDTLS_ERR_X509_ALLOC_FAILED;
+	/* With MBEDTLS_SSL_VERIFY_OPTIONAL (validation off, or a server
+	 * that only requests a client certificate) a flag would not stop
+	 * the handshake: an error does. */
+	if (!eng->validate || eng->optional_cert) {
+		if (verdict == TLSPLUG_OK)
+			*flags |= MBEDTLS_X509_BADCERT_OTHER;
+		return MBEDTLS_ERR_X509_FATAL_ERROR;
+	}
 	if (verdict != TLSPLUG_OK)
 		return 0;      /* mbedTLS fails on its own flags */
 	*flags |= MBEDTLS_X509_BADCERT_OTHER;
-	if (st == TLSPLUG_ERR_NOMEM)
-		return MBEDTLS_ERR_X509_ALLOC_FAILED;
-	/* With validation off (MBEDTLS_SSL_VERIFY_OPTIONAL) a flag would
-	 * not stop the handshake: an error does. */
-	return eng->validate ? 0 : MBEDTLS_ERR_X509_FATAL_ERROR;
+	return 0;
+}
+
+ssize_t
+mbtp_conn_verified_cert(void *priv, size_t index, unsigned char *buf,
+                        size_t size)
+{
+	struct mbtp_conn *c = priv;
+	size_t len;
+
+	if (c->vder == NULL || index >= c->nverified)
+		return 0;
+	len = c->voff[index + 1] - c->voff[index];
+	if (len <= size)
+		memcpy(buf, c->vder + c->voff[index], len);
+	return (ssize_t)len;
 }
 
 ssize_t
