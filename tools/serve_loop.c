@@ -26,6 +26,8 @@
 /* Reads of one drain step, so one chatty closing peer cannot hold the
  * loop; level-triggered epoll brings it back. */
 #define DRAIN_READS 16
+/* Connections accepted per wake-up. */
+#define ACCEPT_BATCH 64
 
 enum client_state { ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_COUNT };
 enum close_phase { CL_SHUTDOWN, CL_FLUSH, CL_DRAIN };
@@ -533,12 +535,15 @@ listen_watch(struct loop *lp)
 	return true;
 }
 
-/* Accepts what the backlog holds, up to the connection limit.  Returns 0,
- * or -1 on a failure of the loop (printed). */
+/* Accepts what the backlog holds, up to the connection limit and
+ * ACCEPT_BATCH at a time: a burst of new connections then waits in the
+ * kernel's backlog, costing us nothing, while those already accepted get
+ * their turn.  Returns 0, or -1 on a failure of the loop (printed). */
 static int
 accept_clients(struct loop *lp)
 {
-	while (lp->nclients < lp->set->max_conns) {
+	for (int i = 0; i < ACCEPT_BATCH &&
+	     lp->nclients < lp->set->max_conns; i++) {
 		struct tlsplug_socket *sock = NULL;
 		struct tlsplug_error *err = NULL;
 		struct epoll_event e = { .events = EPOLLIN };
