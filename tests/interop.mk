@@ -16,6 +16,7 @@ INTEROP_TESTS = \
 	tests/interop-serve-openssl.sh \
 	tests/interop-serve-gnutls.sh \
 	tests/interop-serve-curl.sh \
+	tests/interop-serve-limits.sh \
 	tests/interop-keys.sh \
 	tests/interop-keylog.sh \
 	tests/interop-sessions.sh \
