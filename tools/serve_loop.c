@@ -12,6 +12,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "commands.h"
 #include "keyopts.h"
@@ -26,6 +29,8 @@
 /* Reads of one drain step, so one chatty closing peer cannot hold the
  * loop; level-triggered epoll brings it back. */
 #define DRAIN_READS 16
+/* Clients at once after which the last one leaving trims the heap. */
+#define TRIM_AFTER 256
 /* Connections accepted per wake-up. */
 #define ACCEPT_BATCH 64
 
@@ -63,6 +68,7 @@ struct loop {
 	int ep;
 	bool listening;               /* listener in the epoll set */
 	size_t nclients;
+	size_t peak;                  /* most clients since the last trim */
 	struct list lists[ST_COUNT];
 	struct client *again;         /* clients with work left (a stack) */
 	unsigned char rbuf[RECV_BUFSIZE];
@@ -174,6 +180,15 @@ client_free(struct loop *lp, struct client *c)
 	free(c->pend);
 	free(c);
 	lp->nclients--;
+#ifdef __GLIBC__
+	/* After a crowd has gone, give its memory back to the system: the
+	 * allocator keeps freed blocks between live ones otherwise, and a
+	 * long-running server would stay at its peak size for good. */
+	if (lp->nclients == 0 && lp->peak >= TRIM_AFTER) {
+		malloc_trim(0);
+		lp->peak = 0;
+	}
+#endif
 }
 
 /* Asks epoll for the events c waits for; false when that fails. */
@@ -583,6 +598,8 @@ accept_clients(struct loop *lp)
 			return -1;
 		}
 		lp->nclients++;
+		if (lp->nclients > lp->peak)
+			lp->peak = lp->nclients;
 		c->state = ST_HANDSHAKE;
 		c->deadline = now_ms() + lp->set->handshake_ms;
 		list_append(&lp->lists[ST_HANDSHAKE], c);
