@@ -29,8 +29,11 @@
 /* Reads of one drain step, so one chatty closing peer cannot hold the
  * loop; level-triggered epoll brings it back. */
 #define DRAIN_READS 16
-/* Clients at once after which the last one leaving trims the heap. */
-#define TRIM_AFTER 256
+/* Clients at once after which the last one leaving trims the heap (a
+ * malloc_trim() takes a millisecond or so). */
+#define TRIM_AFTER 32
+/* How long the listener rests after a failed accept (ms). */
+#define ACCEPT_PAUSE_MS 100
 /* Connections accepted per wake-up. */
 #define ACCEPT_BATCH 64
 
@@ -67,6 +70,7 @@ struct loop {
 	const struct serve_settings *set;
 	int ep;
 	bool listening;               /* listener in the epoll set */
+	uint64_t accept_pause;        /* no accepting before (monotonic ms) */
 	size_t nclients;
 	size_t peak;                  /* most clients since the last trim */
 	struct list lists[ST_COUNT];
@@ -532,11 +536,13 @@ format_peer(int fd, char *buf, size_t size)
 		         "%s:%s", host, serv);
 }
 
-/* Puts the listener in or out of the event set, as the limit allows. */
+/* Puts the listener in or out of the event set, as the limit (and a pause
+ * after a failed accept) allows. */
 static bool
 listen_watch(struct loop *lp)
 {
-	bool want = lp->nclients < lp->set->max_conns;
+	bool want = lp->nclients < lp->set->max_conns &&
+	            now_ms() >= lp->accept_pause;
 	struct epoll_event e = { .events = EPOLLIN, .data.ptr = NULL };
 
 	if (want == lp->listening)
@@ -571,9 +577,12 @@ accept_clients(struct loop *lp)
 			return 0;
 		if (rc != TLSPLUG_OK) {
 			/* Out of descriptors or the like: say so, keep
-			 * serving the clients we have. */
+			 * serving the clients we have, and leave the
+			 * listener alone for a moment (it stays readable,
+			 * and would make the loop spin). */
 			(void)tlsopts_fail("serve", rc, err);
 			tlsplug_error_free(err);
+			lp->accept_pause = now_ms() + ACCEPT_PAUSE_MS;
 			return 0;
 		}
 		c = calloc(1, sizeof(*c));
@@ -694,13 +703,19 @@ serve_loop_run(const struct serve_settings *set, volatile sig_atomic_t *stop)
 	sigdelset(&empty, SIGTERM);
 
 	while (*stop == 0 && status == 0) {
+		uint64_t now;
 		int n, timeout;
 
+		timeout = expire(lp);
 		if (!listen_watch(lp)) {
 			status = EXIT_TLS_FAILURE;
 			break;
 		}
-		timeout = expire(lp);
+		now = now_ms();
+		if (!lp->listening && lp->accept_pause > now &&
+		    (timeout < 0 || (uint64_t)timeout >
+		     lp->accept_pause - now))
+			timeout = (int)(lp->accept_pause - now) + 1;
 		if (lp->again != NULL)
 			timeout = 0;
 		n = epoll_pwait(lp->ep, ev, MAX_EVENTS, timeout, &empty);
