@@ -12,7 +12,8 @@ gen_certs
 
 # stall N SECONDS: opens N connections that send the start of a
 # ClientHello and nothing more; prints, for each, after how many seconds
-# the server closed it ("open" if it did not within SECONDS).
+# the server closed it ("open" if it did not within SECONDS), after a
+# line "connected" once all are connected.
 stall() {
 	python3 - "$serve_port" "$1" "$2" <<'EOF'
 import select, socket, sys, time
@@ -23,6 +24,7 @@ for _ in range(n):
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     s.sendall(bytes([0x16, 0x03, 0x01, 0x00, 0xc8, 0x01]))
     socks.append(s)
+print("connected", flush=True)
 closed = {}
 while len(closed) < n and time.monotonic() - start < limit:
     r, _, _ = select.select([s for s in socks if s not in closed], [], [],
@@ -46,7 +48,7 @@ for b in $BACKENDS; do
 	# never.
 	n=$b-handshake-timeout
 	start_serve "$n" $common --handshake-timeout 2 || continue
-	stall 3 20 >"$tmp/$n.times"
+	stall 3 20 | grep -v '^connected$' >"$tmp/$n.times"
 	if [ "$(grep -c . "$tmp/$n.times")" -eq 3 ] &&
 	   awk '$1 == "open" || $1 < 1.5 || $1 > 12 { bad = 1 }
 	        END { exit bad }' "$tmp/$n.times"; then
@@ -92,7 +94,8 @@ for b in $BACKENDS; do
 		--handshake-timeout 3 || continue
 	stall 2 20 >"$tmp/$n.times" &
 	stall_pid=$!
-	sleep 1
+	wait_for "$tmp/$n.times" '^connected$' ||
+		fail "$n: the stalled clients did not connect" "$tmp/$n.times"
 	printf 'after the limit\n' >"$tmp/$n-conn.in"
 	connect "$n-conn" "127.0.0.1:$serve_port" --cafile "$C/ca.pem" \
 		--servername localhost

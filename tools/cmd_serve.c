@@ -200,6 +200,34 @@ open_listener(const char *bind_addr, const char *port, char *where,
 	return fd;
 }
 
+/* --handshake-timeout (0x310), --idle-timeout (0x311), --max-connections
+ * (0x312) into *s.  Returns 0, or EXIT_USAGE (printed). */
+static int
+serve_limit_option(struct serve_settings *s, int opt, const char *arg)
+{
+	static const struct {
+		const char *name, *range;
+		unsigned long min, max;
+	} o[] = {
+		{ "--handshake-timeout", "1 to 3600 seconds", 1, 3600 },
+		{ "--idle-timeout", "0 to 86400 seconds", 0, 86400 },
+		{ "--max-connections", "1 to 1000000", 1, 1000000 },
+	};
+	int i = opt - 0x310;
+	unsigned long num;
+
+	if (cli_parse_uint(arg, o[i].max, &num) != 0 || num < o[i].min)
+		return cli_usage_error("serve", "bad %s '%s' (%s)", o[i].name,
+		                       arg, o[i].range);
+	if (i == 0)
+		s->handshake_ms = (unsigned)num * 1000;
+	else if (i == 1)
+		s->idle_ms = (unsigned)num * 1000;
+	else
+		s->max_conns = num;
+	return 0;
+}
+
 /*
  * Raises the descriptor limit to its hard limit, then checks the
  * connection limit against it: *max_conns of 0 becomes the default, lowered
@@ -297,7 +325,6 @@ cmd_serve(int argc, char **argv)
 		.idle_ms = SERVE_IDLE_DEFAULT * 1000,
 		.max_conns = 0,
 	};
-	unsigned long num;
 	struct serve_sni *sni = NULL;
 	struct tlsplug_registry *reg = NULL;
 	const struct tlsplug_backend *backend;
@@ -360,33 +387,12 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 0x303: r.ocsp_staple = optarg; break;
 		case 0x310:
-			if (cli_parse_uint(optarg, 3600, &num) != 0 ||
-			    num == 0) {
-				serve_sni_free(sni);
-				return cli_usage_error("serve", "bad "
-				    "--handshake-timeout '%s' (1 to 3600 "
-				    "seconds)", optarg);
-			}
-			s.handshake_ms = (unsigned)num * 1000;
-			break;
 		case 0x311:
-			if (cli_parse_uint(optarg, 86400, &num) != 0) {
-				serve_sni_free(sni);
-				return cli_usage_error("serve", "bad "
-				    "--idle-timeout '%s' (0 to 86400 "
-				    "seconds)", optarg);
-			}
-			s.idle_ms = (unsigned)num * 1000;
-			break;
 		case 0x312:
-			if (cli_parse_uint(optarg, 1000000, &num) != 0 ||
-			    num == 0) {
+			if (serve_limit_option(&s, c, optarg) != 0) {
 				serve_sni_free(sni);
-				return cli_usage_error("serve", "bad "
-				    "--max-connections '%s' (1 to 1000000)",
-				    optarg);
+				return EXIT_USAGE;
 			}
-			s.max_conns = num;
 			break;
 		case 'S':
 			if (serve_sni_add_arg(sni, optarg) != 0) {

@@ -291,6 +291,14 @@ closing_step(struct loop *lp, struct client *c)
 	return true;
 }
 
+/* Starts closing c and goes as far as it can; as closing_step. */
+static bool
+client_close(struct loop *lp, struct client *c, enum close_phase ph)
+{
+	client_begin_close(lp, c, ph);
+	return closing_step(lp, c);
+}
+
 /* Whether the n sniffed bytes are a whole method and its space (1), could
  * still become one (0), or cannot (-1). */
 static int
@@ -436,8 +444,20 @@ client_end(struct loop *lp, struct client *c)
 		c->finish = true;
 		return true;
 	}
-	client_begin_close(lp, c, CL_SHUTDOWN);
-	return closing_step(lp, c);
+	return client_close(lp, c, CL_SHUTDOWN);
+}
+
+/* After an operation that did not succeed: wait for what it wants, or
+ * report the failure and close (flushing the alert that says why). */
+static bool
+client_stalled(struct loop *lp, struct client *c, int rc)
+{
+	if (rc == TLSPLUG_WANT_READ || rc == TLSPLUG_WANT_WRITE) {
+		c->want = rc;
+		return client_watch(lp, c, open_events(c));
+	}
+	client_fail(c, rc);
+	return client_close(lp, c, CL_FLUSH);
 }
 
 /*
@@ -453,15 +473,8 @@ client_step(struct loop *lp, struct client *c)
 		return closing_step(lp, c);
 	if (c->state == ST_HANDSHAKE) {
 		rc = tlsplug_socket_handshake(c->sock);
-		if (rc == TLSPLUG_WANT_READ || rc == TLSPLUG_WANT_WRITE) {
-			c->want = rc;
-			return client_watch(lp, c, open_events(c));
-		}
-		if (rc != TLSPLUG_OK) {
-			client_fail(c, rc);
-			client_begin_close(lp, c, CL_FLUSH);
-			return closing_step(lp, c);
-		}
+		if (rc != TLSPLUG_OK)
+			return client_stalled(lp, c, rc);
 		client_status(stderr, lp, c);
 	}
 	/* Any progress restarts the idle time-out. */
@@ -473,23 +486,13 @@ client_step(struct loop *lp, struct client *c)
 			rc = tlsplug_socket_send_all(c->sock, c->out + c->off,
 			                             c->len - c->off, &n);
 			c->off += n;
-			if (rc == TLSPLUG_WANT_READ ||
-			    rc == TLSPLUG_WANT_WRITE) {
-				c->want = rc;
-				return client_watch(lp, c, open_events(c));
-			}
-			if (rc != TLSPLUG_OK) {
-				client_fail(c, rc);
-				client_begin_close(lp, c, CL_FLUSH);
-				return closing_step(lp, c);
-			}
+			if (rc != TLSPLUG_OK)
+				return client_stalled(lp, c, rc);
 			c->len = c->off = 0;
 			free(c->pend);
 			c->pend = NULL;
-			if (c->finish) {
-				client_begin_close(lp, c, CL_SHUTDOWN);
-				return closing_step(lp, c);
-			}
+			if (c->finish)
+				return client_close(lp, c, CL_SHUTDOWN);
 		}
 		rc = tlsplug_socket_recv(c->sock, lp->rbuf, sizeof(lp->rbuf),
 		                         &n);
@@ -498,10 +501,6 @@ client_step(struct loop *lp, struct client *c)
 				return false;
 			continue;
 		}
-		if (rc == TLSPLUG_WANT_READ || rc == TLSPLUG_WANT_WRITE) {
-			c->want = rc;
-			return client_watch(lp, c, open_events(c));
-		}
 		if (rc == TLSPLUG_CLOSED) {
 			if (!client_end(lp, c))
 				return false;
@@ -509,10 +508,10 @@ client_step(struct loop *lp, struct client *c)
 				return true;
 			continue;
 		}
-		if (rc != TLSPLUG_RAGGED_EOF)
-			client_fail(c, rc);
-		client_begin_close(lp, c, CL_FLUSH);
-		return closing_step(lp, c);
+		/* An end without close_notify is no failure worth a line. */
+		if (rc == TLSPLUG_RAGGED_EOF)
+			return client_close(lp, c, CL_FLUSH);
+		return client_stalled(lp, c, rc);
 	}
 	/* A client that keeps the loop busy yields to the others, and is
 	 * stepped again after the next wait (which then does not block). */
