@@ -2,7 +2,8 @@
 # `openssl s_client` against `tlsplug serve` with each backend: a verified
 # handshake, ALPN, SNI choosing the certificate, the server's cipher suite
 # order, TLS 1.0 and 1.1 (where the backend declares them), mutual TLS,
-# and 1 MiB echoed back byte for byte; every serve log must show that the
+# 1 MiB echoed back byte for byte, HTTP requests with bare-LF lines and
+# requests sent one byte per record; every serve log must show that the
 # backend asked for served every client.
 . "${top_srcdir:-.}/tests/interop-lib.sh"
 gen_certs
@@ -76,6 +77,46 @@ for b in $BACKENDS; do
 				"$tmp/$n.out" "$tmp/$n.err"
 		fi
 	done
+	# An HTTP request whose lines end in a bare LF (RFC 9112 section 2.2
+	# lets a server accept it) is answered, not waited on.
+	n=$b-bare-lf
+	printf 'GET / HTTP/1.0\n\n' | timeout 30 "$OPENSSL" s_client \
+		-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" \
+		-verify_return_error -nocommands -servername localhost -quiet \
+		-ign_eof >"$tmp/$n.out" 2>"$tmp/$n.err"
+	grep -q '^HTTP/1.1 200 OK' "$tmp/$n.out" &&
+	grep -q "^client=.* backend=$b " "$tmp/$n.out" && pass "$n" ||
+		fail "$n: no HTTP answer" "$tmp/$n.out" "$tmp/$n.err"
+
+	# One byte per TLS record (tools/soak-client writes the records):
+	# the HTTP-or-echo choice waits for the whole method token.
+	if command -v python3 >/dev/null 2>&1; then
+		rec() {
+			timeout 60 python3 "$top_srcdir/tools/soak-client" \
+				records "$serve_port" "$C/ca.pem" "$1" \
+				>"$tmp/$n.out" 2>"$tmp/$n.err"
+		}
+		n=$b-records-get
+		rec 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
+		grep -q "^client=.* backend=$b " "$tmp/$n.out" &&
+			pass "$n" || fail "$n: no HTTP answer" "$tmp/$n.out" \
+			"$tmp/$n.err"
+		n=$b-records-put
+		rec 'PUT / HTTP/1.1\nContent-Length: 5\n\nabcde'
+		[ "$(tail -c 5 "$tmp/$n.out")" = abcde ] &&
+		grep -q '^HTTP/1.1 200 OK' "$tmp/$n.out" && pass "$n" ||
+			fail "$n: body not sent back" "$tmp/$n.out" \
+			"$tmp/$n.err"
+		n=$b-records-echo
+		rec 'GETTING there\n'
+		printf 'GETTING there\n' >"$tmp/$n.want"
+		expect_same "$tmp/$n.out" "$tmp/$n.want" "$n"
+	elif [ "${CI:-}" = true ]; then
+		fail "python3 is needed for the one-byte-record checks"
+	else
+		echo "SKIP: $b one-byte records (no python3)"
+	fi
+
 	stop_serve
 	expect_serve_backend "serve-$b" "$b"
 	grep -q "sni=beta.example.test" "$tmp/serve-$b.err" ||

@@ -23,6 +23,7 @@ INTEROP_TESTS = \
 	tests/interop-serve-openssl.sh \
 	tests/interop-serve-gnutls.sh \
 	tests/interop-serve-curl.sh \
+	tests/interop-serve-limits.sh \
 	tests/interop-keys.sh \
 	tests/interop-keylog.sh \
 	tests/interop-sessions.sh \
@@ -31,3 +32,9 @@ INTEROP_TESTS = \
 TESTS += $(INTEROP_TESTS)
 dist_check_SCRIPTS += $(INTEROP_TESTS)
 EXTRA_DIST += tests/interop-lib.sh
+
+# A short soak of `tlsplug serve` with good and hostile clients at once
+# (tools/soak; TLSPLUG_SOAK_SECONDS, default 20, across the backends).
+TESTS += tests/soak.sh
+dist_check_SCRIPTS += tests/soak.sh
+EXTRA_DIST += tools/soak tools/soak-client
