@@ -148,7 +148,7 @@ for sb in $BACKENDS; do
 	# Both ends logged the same secrets, each once (the server also
 	# logged the s_client connections: more lines, never fewer): the
 	# clients that log keys, against a server that does.
-	lacks "$sb" keylog "$sb: key log comparison" && continue
+	lacks "$sb" keylog "the key log comparison of serve-$sb" && continue
 	touch "$tmp/client-$sb.keys"
 	sort "$tmp/client-$sb.keys" >"$tmp/c.sorted"
 	sort "$tmp/serve-$sb.keys" >"$tmp/s.sorted"

@@ -27,8 +27,8 @@
 #                         tests/check_caps pins what each engine declares)
 #   no_v13 B              B does not declare tls1_3 (mbedTLS 2.28): the
 #                         TLS 1.3 checks then expect the refusal
-#   lacks B CAP WHAT      B does not declare CAP: prints "note: B lacks
-#                         CAP: WHAT skipped" and returns 0; else returns 1.
+#   lacks B CAP WHAT...   B does not declare CAP: prints "note: B lacks
+#                         CAP: skipped WHAT" and returns 0; else 1.
 #                         Every check a backend sits out goes through it
 #                         (or note), so the log says what did not run
 #   note MSG              prints "note: MSG"
@@ -232,7 +232,10 @@ note() {
 
 lacks() {
 	has_cap "$1" "$2" && return 1
-	note "$1 lacks $2: $3 skipped"
+	lacks_b=$1
+	lacks_cap=$2
+	shift 2
+	note "$lacks_b lacks $lacks_cap: skipped $*"
 	return 0
 }
 
