@@ -100,6 +100,19 @@ keys_gate(const struct tlsplug_backend *b, enum tlsplug_role role,
 	return 1;
 }
 
+/* A side whose bounds ask for TLS 1.3 only on a backend without it: its
+ * context must be refused (the case then passes by that refusal). */
+static int
+version_gate(const struct tlsplug_backend *b, enum tlsplug_role role,
+             const struct conf_side *side, struct tlsplug_config *cfg,
+             int *result, char *why, size_t whylen)
+{
+	if (side->min != TLSPLUG_VERSION_TLSv1_3)
+		return 1;
+	return conf_gate(b, role, TLSPLUG_CAP_TLS1_3, cfg, result, why,
+	                 whylen);
+}
+
 int
 conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
                const struct conf_keys *ck, const struct conf_side *ss,
@@ -114,7 +127,11 @@ conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
 	if (conf_keys_config(env, cs, ck, &ccfg, why, whylen) != 0 ||
 	    conf_keys_config(env, ss, sk, &scfg, why, whylen) != 0)
 		goto out;
-	if (!keys_gate(env->client, TLSPLUG_CLIENT, keys_caps(ck), ccfg,
+	if (!version_gate(env->client, TLSPLUG_CLIENT, cs, ccfg, result, why,
+	                  whylen) ||
+	    !version_gate(env->server, TLSPLUG_SERVER, ss, scfg, result, why,
+	                  whylen) ||
+	    !keys_gate(env->client, TLSPLUG_CLIENT, keys_caps(ck), ccfg,
 	               result, why, whylen) ||
 	    !keys_gate(env->server, TLSPLUG_SERVER, keys_caps(sk), scfg,
 	               result, why, whylen))

@@ -20,6 +20,17 @@
 #define V12 TLSPLUG_VERSION_TLSv1_2
 #define V13 TLSPLUG_VERSION_TLSv1_3
 
+/* The version the cases about tickets and refusals run at: TLS 1.3 where
+ * both ends speak it, else TLS 1.2 (tickets, their keys and the refusals
+ * work alike there). */
+static enum tlsplug_version
+sess_version(const struct conf_env *env)
+{
+	return tlsplug_backend_caps(env->client) & TLSPLUG_CAP_TLS1_3 &&
+	       tlsplug_backend_caps(env->server) & TLSPLUG_CAP_TLS1_3 ?
+	       V13 : V12;
+}
+
 /* Extra session settings of a side. */
 struct sess_opts {
 	enum tlsplug_version version;   /* 0: any */
@@ -217,6 +228,34 @@ sess_gate(const struct conf_env *env, int *result, char *why, size_t whylen)
 	return 0;
 }
 
+/* For a case about TLS 1.3 alone: when a side cannot speak it, that
+ * side's TLS 1.3-only context is refused, and the case passes by that
+ * refusal.  Returns 1 when both sides speak TLS 1.3, else 0 with
+ * *result set. */
+static int
+sess_v13_gate(const struct conf_env *env, int *result, char *why,
+              size_t whylen)
+{
+	struct conf_side side = { .trust = "ca.pem", .chain = "rsa.pem",
+	                          .key = "rsa.key", .min = V13, .max = V13 };
+	struct sess_opts o = { .version = V13 };
+	struct tlsplug_config *cfg = NULL;
+	int server;
+
+	if (sess_version(env) == V13)
+		return 1;
+	server = conf_has(env->client, TLSPLUG_CAP_TLS1_3);
+	*result = -1;
+	if (make_cfg(env, &side, &o, server, &cfg, why, whylen) != 0)
+		return 0;
+	*result = conf_expect_context_error(server ? env->server :
+		env->client, server ? TLSPLUG_SERVER : TLSPLUG_CLIENT, cfg,
+		TLSPLUG_ERR_UNSUPPORTED, "TLS 1.3 only, without TLS 1.3", why,
+		whylen);
+	tlsplug_config_unref(cfg);
+	return 0;
+}
+
 /* Full handshake, then the session given explicitly, then through the
  * cache, then serialised and back. */
 static int
@@ -316,6 +355,10 @@ out:
 
 CONF_CASE(case_session_resume_tls13)
 {
+	int rc;
+
+	if (!sess_v13_gate(env, &rc, why, whylen))
+		return rc;
 	return resume_run(env, V13, why, whylen);
 }
 
@@ -329,7 +372,7 @@ static int
 first_session(const struct conf_env *env, struct sess_ctx *x,
               struct tlsplug_session **s, char *why, size_t whylen)
 {
-	struct sess_opts o = { .version = V13 };
+	struct sess_opts o = { .version = sess_version(env) };
 	struct sess_run r;
 
 	*s = NULL;
@@ -465,7 +508,7 @@ CONF_CASE(case_session_cross_backend_real)
 		const struct tlsplug_backend *b = env->all[i];
 		struct conf_env e2 = *env;
 		struct sess_ctx y;
-		struct sess_opts o = { .version = V13 };
+		struct sess_opts o = { .version = sess_version(&e2) };
 		struct sess_run r;
 
 		if (b == env->client || !conf_has(b, TLSPLUG_CAP_SESSIONS))
@@ -627,7 +670,8 @@ out:
 CONF_CASE(case_session_ticket_key_shared)
 {
 	unsigned char k1[TLSPLUG_TICKET_KEY_SIZE], k2[TLSPLUG_TICKET_KEY_SIZE];
-	struct sess_opts co = { .version = V13 }, s1 = co, s2 = co, s3 = co;
+	struct sess_opts co = { .version = sess_version(env) }, s1 = co,
+	                 s2 = co, s3 = co;
 	struct sess_ctx a, b, c;
 	struct sess_run r1, r2, r3;
 	int rc = -1;
@@ -723,8 +767,9 @@ into_period(double len)
 CONF_CASE(case_session_ticket_rotation)
 {
 	unsigned char k[TLSPLUG_TICKET_KEY_SIZE];
-	struct sess_opts co = { .version = V13, .no_cache = 1 };
-	struct sess_opts so = { .version = V13 };
+	struct sess_opts co = { .version = sess_version(env),
+	                        .no_cache = 1 };
+	struct sess_opts so = { .version = sess_version(env) };
 	struct sess_ctx x;
 	struct sess_run r1, r2, r3;
 	double d, len, t0;
@@ -816,7 +861,8 @@ CONF_CASE(case_session_tickets_off)
 	struct sess_run r1, r2;
 	int rc = -1;
 
-	if (!sess_gate(env, &rc, why, whylen))
+	if (!sess_gate(env, &rc, why, whylen) ||
+	    !sess_v13_gate(env, &rc, why, whylen))
 		return rc;
 	if (sess_ctx_new(env, &co, &so, &x, why, whylen) != 0)
 		return -1;
@@ -844,9 +890,10 @@ CONF_CASE(case_session_other_config_refused)
 	struct tlsplug_session *s = NULL, *t = NULL;
 	struct tlsplug_config *cfg = NULL;
 	struct tlsplug_context *lax = NULL;
-	struct conf_side side = { .no_validation = 1, .min = V13,
-	                          .max = V13 };
-	struct sess_opts o = { .version = V13 };
+	struct conf_side side = { .no_validation = 1,
+	                          .min = sess_version(env),
+	                          .max = sess_version(env) };
+	struct sess_opts o = { .version = sess_version(env) };
 	struct sess_run r1, r2;
 	int rc = -1;
 
