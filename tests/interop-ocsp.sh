@@ -23,21 +23,23 @@ status_of() {	# the OCSP status s_client printed in FILE
 	sed -n 's/^ *Cert Status: *//p' "$1" | head -n 1
 }
 
+# Each of the three capabilities (ocsp_check, crl, ocsp_staple) gates its
+# own checks: a backend without one refuses its option, naming it
+# (checked), and sits out that section only.
 for b in $BACKENDS; do
-	if ! has_cap "$b" ocsp_check || ! has_cap "$b" ocsp_staple ||
-	   ! has_cap "$b" crl; then
-		# A backend without them refuses each option, naming it.
+	# --- tlsplug connect against openssl s_server -status_file --------
+	if lacks "$b" ocsp_check "the OCSP check section (its refusal" \
+	    "checked instead)"; then
 		n=$b-refuses-ocsp
 		connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
 			--require-ocsp
-		if has_cap "$b" ocsp_check; then pass "$n (has it)"; else
-			expect_category "$n" UNSUPPORTED &&
-			expect_err_has "$n" "OCSP check"; fi
-		continue
-	fi
-
-	# --- tlsplug connect against openssl s_server -status_file --------
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" "(OCSP check)"
+	else
 	for v in 1.2 1.3; do
+		if [ $v = 1.3 ] && lacks "$b" tls1_3 "$b-require-*-tls1.3"; then
+			continue
+		fi
 		t="-tls1_$(echo $v | cut -c3)"
 		n=$b-require-good-tls$v
 		srv "s-$n" ecdsa "$t" -status_file "$C/ecdsa.ocsp" || continue
@@ -85,8 +87,17 @@ for b in $BACKENDS; do
 		--cafile "$C/ca.pem" --servername localhost --ocsp-check
 	expect_category "$n" CERT_INVALID && expect_err_has "$n" "expired"
 	stop_peer
+	fi
 
 	# --- tlsplug connect --crl against s_server -------------------------
+	if lacks "$b" crl "the CRL section (its refusal checked instead)"
+	then
+		n=$b-refuses-crl
+		connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
+			--crl "$C/int.crl.pem"
+		expect_category "$n" UNSUPPORTED &&
+			expect_err_has "$n" "(CRL)"
+	else
 	for c in revoked:int.crl.pem:CERT_REVOKED revint:crls.pem:CERT_REVOKED \
 	         revoked:int.crl.der:CERT_REVOKED ecdsa:crls.pem:ok; do
 		set -- $(echo "$c" | tr ':' ' ')
@@ -109,14 +120,35 @@ for b in $BACKENDS; do
 	connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
 		--crl "$C/bad.crl"
 	expect_category "$n" INVALID && expect_err_has "$n" "bad.crl"
+	fi
 
 	# --- openssl s_client -status against tlsplug serve --ocsp-staple ---
+	if lacks "$b" ocsp_staple "the stapling section (its refusal" \
+	    "checked instead)"; then
+		n=$b-refuses-staple
+		if try_serve "$n" --backend "$b" --cert "$C/ecdsa.pem" \
+		    --key "$C/ecdsa.key" --ocsp-staple "$C/ecdsa.ocsp"; then
+			fail "$n: serve started with --ocsp-staple" \
+				"$tmp/$n.err"
+			stop_serve
+		else
+			wait "$serve_pid" 2>/dev/null
+			grep -q '^tlsplug: UNSUPPORTED: .*(OCSP stapling)' \
+				"$tmp/$n.err" && pass "$n" ||
+				fail "$n: not refused as UNSUPPORTED" \
+					"$tmp/$n.err"
+		fi
+		continue
+	fi
 	cp "$C/ecdsa.ocsp" "$tmp/staple-$b.ocsp"
 	start_serve "serve-$b" --backend "$b" --echo --cert "$C/ecdsa.pem" \
 		--key "$C/ecdsa.key" --ocsp-staple "$tmp/staple-$b.ocsp" ||
 		continue
 	for v in 1_2 1_3; do
 		n=$b-s_client-status-tls$v
+		if [ $v = 1_3 ] && lacks "$b" tls1_3 "$n"; then
+			continue
+		fi
 		"$OPENSSL" s_client -connect "127.0.0.1:$serve_port" \
 			-CAfile "$C/ca.pem" -verify_return_error -nocommands \
 			-servername localhost -status -tls$v </dev/null \
