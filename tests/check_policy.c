@@ -475,6 +475,38 @@ START_TEST(test_floor_rsa)
 	refused(b, TLSPLUG_SERVER, config("rsa.pem", "rsa.key", 0, 0, NULL, 0),
 	        "has a 2048-bit RSA key, below the system policy's "
 	        "min_rsa_bits 3072 (");
+	/* The DH floor: an engine that holds itself to it gets it; on one
+	 * that cannot, the core leaves no finite-field DH suite (and
+	 * refuses a configured one). */
+	{
+		static const uint16_t dhe[] = { 0xC02F, 0x009E };
+		const struct tlsplug_bconfig *v;
+
+		cctx = context(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0,
+		               NULL, 0));
+		v = tlsplug__context_bconfig(cctx);
+		if (tlsplug_backend_caps(b) & TLSPLUG_CAP_DH_FLOOR) {
+			ck_assert_uint_eq(v->nciphers, 0);
+		} else {
+			note_lacks(b, TLSPLUG_CAP_DH_FLOOR, "its engine's DH "
+			           "floor (the core's suite list checked)");
+			ck_assert_uint_gt(v->nciphers, 0);
+			for (size_t i = 0; i < v->nciphers; i++) {
+				const char *n = tlsplug_cipher_suite_name(
+				    v->ciphers[i]);
+
+				ck_assert_msg(n != NULL &&
+				    strncmp(n, "TLS_DHE_", 8) != 0 &&
+				    strncmp(n, "TLS_DH_", 7) != 0,
+				    "suite 0x%04X left under a DH floor",
+				    v->ciphers[i]);
+			}
+			refused(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0,
+			        dhe, 2), "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 "
+			        "uses finite-field Diffie-Hellman");
+		}
+		tlsplug_context_unref(cctx);
+	}
 	/* The peer's. */
 	cctx = context(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL, 0));
 	ck_assert_uint_eq(tlsplug__context_bconfig(cctx)->min_dh_bits, 3072);
