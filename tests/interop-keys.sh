@@ -63,7 +63,8 @@ for sb in $BACKENDS; do
 			n=$cb-to-$sb-tls$v
 			if [ $v = 1.3 ] && [ "$(pair_version "$cb" "$sb")" != 1.3 ]
 			then
-				note "$n skipped$(v12_note "$cb" "$sb")"
+				note "skipped $n: the pair runs$(v12_note \
+					"$cb" "$sb")"
 				continue
 			fi
 			printf 'ping\n' >"$tmp/$n.in"

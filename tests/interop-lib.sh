@@ -35,8 +35,8 @@
 #   pair_version A B      the highest version both declare: 1.3, or 1.2
 #                         when either lacks tls1_3
 #   v12_note A B          for a pair run at TLS 1.2 for want of tls1_3,
-#                         " (TLS 1.2: X lacks tls1_3)", else nothing: for
-#                         the names of pass lines
+#                         " at TLS 1.2 (X lacks tls1_3)", else nothing: for
+#                         notes and pass lines
 #   expect_version_refused NAME   the connect exited 1 with the version
 #                         category: NO_SHARED_VERSION, or the peer's
 #                         protocol_version alert
@@ -249,9 +249,9 @@ pair_version() {
 
 v12_note() {
 	if no_v13 "$1"; then
-		echo " (TLS 1.2: $1 lacks tls1_3)"
+		echo " at TLS 1.2 ($1 lacks tls1_3)"
 	elif no_v13 "$2"; then
-		echo " (TLS 1.2: $2 lacks tls1_3)"
+		echo " at TLS 1.2 ($2 lacks tls1_3)"
 	fi
 }
 

@@ -43,7 +43,7 @@ for sb in $BACKENDS; do
 			--cafile "$C/ca.pem" --servername localhost --alpn h2
 		# The highest version both declare.
 		v=$(pair_version "$cb" "$sb")
-		[ "$v" = 1.3 ] || note "$n runs at TLS 1.2$(v12_note "$cb" "$sb")"
+		[ "$v" = 1.3 ] || note "$n$(v12_note "$cb" "$sb")"
 		expect_ok "$n" &&
 		expect_err_has "$n" "backend=$cb version=TLSv$v cipher=TLS_" &&
 		expect_err_has "$n" ' alpn=h2 peer="CN=tlsplug test ecdsa"' &&
