@@ -189,6 +189,7 @@ tlsplug_capability_name(uint64_t cap_bit)
 		{ TLSPLUG_CAP_CRL, "crl" },
 		{ TLSPLUG_CAP_OCSP_STAPLE, "ocsp_staple" },
 		{ TLSPLUG_CAP_OCSP_CHECK, "ocsp_check" },
+		{ TLSPLUG_CAP_DH_FLOOR, "dh_floor" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

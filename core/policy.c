@@ -759,6 +759,92 @@ apply_ciphers(const struct tlsplug_policy *p,
 	return TLSPLUG_OK;
 }
 
+/* A suite whose key exchange is finite-field Diffie-Hellman (TLS 1.2 and
+ * older), or one the core cannot name, so cannot tell. */
+static int
+ffdh_suite(uint16_t id)
+{
+	const char *name;
+
+	if ((id >> 8) == 0x13)  /* TLS 1.3: the group decides, not the suite */
+		return 0;
+	name = tlsplug_cipher_suite_name(id);
+	return name == NULL || strncmp(name, "TLS_DHE_", 8) == 0 ||
+	       strncmp(name, "TLS_DH_", 7) == 0;
+}
+
+/*
+ * The DH floor on a backend that cannot hold its engine to it (no
+ * TLSPLUG_CAP_DH_FLOOR): no finite-field DH suite is left to negotiate,
+ * so the floor holds all the same.  A configured one is refused (POLICY,
+ * naming it); otherwise the suites in force (the policy's narrowed list,
+ * else the engine's default list) lose theirs.
+ */
+static int
+apply_dh_floor(const struct tlsplug_policy *p,
+               const struct tlsplug_backend *b,
+               struct tlsplug_bconfig *view, uint16_t **ciphers,
+               struct tlsplug_error *e)
+{
+	const struct tlsplug_info_ops *info;
+	uint16_t *list = *ciphers;
+	size_t n = view->nciphers, k = 0;
+
+	if (p->min_dh_bits == 0 || b == NULL ||
+	    (b->d->caps & TLSPLUG_CAP_DH_FLOOR))
+		return TLSPLUG_OK;
+	if (n > 0 && list == NULL) {
+		/* The config's own suites. */
+		for (size_t i = 0; i < n; i++) {
+			const char *name;
+			char hex[8];
+
+			if (!ffdh_suite(view->ciphers[i]))
+				continue;
+			name = tlsplug_cipher_suite_name(view->ciphers[i]);
+			snprintf(hex, sizeof(hex), "0x%04X",
+			         (unsigned)view->ciphers[i]);
+			return tlsplug__error_set(e, TLSPLUG_ERR_POLICY,
+			    "cipher suite %s uses finite-field Diffie-Hellman, "
+			    "and backend %s cannot hold it to the system "
+			    "policy's min_dh_bits %u (%s:%u)",
+			    name != NULL ? name : hex, b->name,
+			    p->min_dh_bits, p->file, p->min_dh_line);
+		}
+		return TLSPLUG_OK;
+	}
+	if (list == NULL) {
+		info = b->d->info;
+		n = info != NULL && info->cipher_suites != NULL ?
+		    info->cipher_suites(NULL, 0) : 0;
+		if (n == 0)
+			return tlsplug__error_set(e, TLSPLUG_ERR_POLICY,
+			    "backend %s cannot hold its engine to the system "
+			    "policy's min_dh_bits %u (%s:%u), nor list its "
+			    "cipher suites to leave finite-field "
+			    "Diffie-Hellman out", b->name, p->min_dh_bits,
+			    p->file, p->min_dh_line);
+		list = tlsplug__calloc(n, sizeof(*list));
+		if (list == NULL)
+			return tlsplug__error_set(e, TLSPLUG_ERR_NOMEM,
+			                          "out of memory");
+		n = info->cipher_suites(list, n);
+		*ciphers = list;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!ffdh_suite(list[i]))
+			list[k++] = list[i];
+	if (k == 0)
+		return tlsplug__error_set(e, TLSPLUG_ERR_POLICY,
+		    "backend %s has no cipher suite left without finite-field "
+		    "Diffie-Hellman, which it cannot hold to the system "
+		    "policy's min_dh_bits %u (%s:%u)", b->name,
+		    p->min_dh_bits, p->file, p->min_dh_line);
+	view->ciphers = list;
+	view->nciphers = k;
+	return TLSPLUG_OK;
+}
+
 int
 tlsplug__policy_apply(const struct tlsplug_policy *p,
                       const struct tlsplug_backend *b,
@@ -780,6 +866,8 @@ tlsplug__policy_apply(const struct tlsplug_policy *p,
 	rc = apply_versions(p, config, view, e);
 	if (rc == TLSPLUG_OK)
 		rc = apply_ciphers(p, b, view, ciphers, e);
+	if (rc == TLSPLUG_OK)
+		rc = apply_dh_floor(p, b, view, ciphers, e);
 	for (size_t i = 0; rc == TLSPLUG_OK && p->min_rsa_bits > 0 &&
 	     i < view->nchains; i++)
 		for (size_t j = 0; rc == TLSPLUG_OK &&

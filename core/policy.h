@@ -49,7 +49,9 @@ void tlsplug__policy_free(struct tlsplug_policy *p);
  * copy of the config view) what was left at its default: the lowest
  * version, the cipher suites (the engine's default list narrowed to the
  * allowed ones, in *ciphers, which the caller frees with tlsplug__free),
- * the DH floor.  Checks the RSA keys of the config's own chains.
+ * the DH floor (on a backend without TLSPLUG_CAP_DH_FLOOR: no
+ * finite-field DH suite at all, a configured one refused).  Checks the
+ * RSA keys of the config's own chains.
  * Records into e; returns the status.
  */
 int tlsplug__policy_apply(const struct tlsplug_policy *p,

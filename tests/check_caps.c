@@ -46,7 +46,7 @@ static const struct engine engines[] = {
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 keylog exporter groups sigalgs verified_chain pinning "
 	  "verify_callback optional_client_cert sessions crl ocsp_staple "
-	  "ocsp_check",
+	  "ocsp_check dh_floor",
 	  { { "tls1_0", "OpenSSL 3 refuses TLS 1.0 at security level 1 and "
 	              "above (SHA-1/MD5 handshake signatures); lowering the "
 	              "level would weaken every other connection too" },
@@ -56,7 +56,7 @@ static const struct engine engines[] = {
 	  "system_trust client_cert key_password multi_chain ed25519 "
 	  "tls1_0 tls1_1 keylog exporter groups sigalgs verified_chain "
 	  "pinning verify_callback optional_client_cert sessions crl "
-	  "ocsp_staple ocsp_check",
+	  "ocsp_staple ocsp_check dh_floor",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" } } },
@@ -72,12 +72,16 @@ static const struct engine engines[] = {
 	    { "ocsp_check", "mbedTLS 2.28 has no API to ask for or read a "
 	                  "stapled OCSP response (status_request)" },
 	    { "ocsp_staple", "mbedTLS 2.28 has no API to send a stapled OCSP "
-	                   "response" } } },
+	                   "response" },
+	    { "dh_floor", "the engine could (mbedtls_ssl_conf_dhm_min_bitlen); "
+	                "not implemented in this plugin yet: under a policy "
+	                "with min_dh_bits the core leaves it no finite-field "
+	                "DH suite" } } },
 	{ "wolfssl",
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 tls1_1 exporter groups sigalgs pinning verify_callback "
-	  "optional_client_cert verified_chain sessions crl",
+	  "optional_client_cert verified_chain sessions crl dh_floor",
 	  { { "tls1_0", "Debian's wolfSSL is built without "
 	              "WOLFSSL_ALLOW_TLSV10: it has no TLS 1.0 at all (a "
 	              "build with it declares the bit)" },

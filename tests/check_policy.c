@@ -328,45 +328,101 @@ handshake(struct tlsplug_context *cctx, struct tlsplug_context *sctx,
 	return crc;
 }
 
-START_TEST(test_floor_versions)
+/* Prints that backend b sits out a check for want of capability cap
+ * (the log says what did not run). */
+static void
+note_lacks(const struct tlsplug_backend *b, uint64_t cap, const char *what)
+{
+	fprintf(stderr, "note: %s lacks %s: skipped %s\n",
+	        tlsplug_backend_name(b), tlsplug_capability_name(cap), what);
+}
+
+/* The version floor `floor` on backend i: a config going to `below` is
+ * refused naming the line, the default is raised and honoured against a
+ * server (no policy) that speaks `below` at most, and one that speaks the
+ * floor gets it. */
+static void
+floor_versions(size_t i, enum tlsplug_version floor,
+               enum tlsplug_version below)
 {
 	const struct tlsplug_backend *b, *plain;
 	struct tlsplug_registry *r, *r2;
 	struct tlsplug_context *cctx, *sctx;
 	struct tlsplug_conn *c;
+	char text[128], msg[160];
 	int rc;
 
-	r = registry_with("[policy]\n# TLS 1.3 only\nmin_version = 1.3\n", _i,
-	                  &b);
+	snprintf(text, sizeof(text), "[policy]\n# the floor\nmin_version = "
+	         "%s\n", floor == TLSPLUG_VERSION_TLSv1_3 ? "1.3" : "1.2");
+	r = registry_with(text, i, &b);
 	/* Explicitly below: refused, naming the file and line. */
-	refused(b, TLSPLUG_CLIENT, config(NULL, NULL, TLSPLUG_VERSION_TLSv1_2,
-	        0, NULL, 0), "lowest version TLSv1.2 is below the system "
-	        "policy's min_version TLSv1.3 (");
-	refused(b, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key", 0,
-	        TLSPLUG_VERSION_TLSv1_2, NULL, 0), "tlsplug.conf:3)");
+	snprintf(msg, sizeof(msg), "lowest version %s is below the system "
+	         "policy's min_version %s (", tlsplug_version_name(below),
+	         tlsplug_version_name(floor));
+	refused(b, TLSPLUG_CLIENT, config(NULL, NULL, below, 0, NULL, 0), msg);
+	refused(b, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key", below,
+	        below, NULL, 0), "tlsplug.conf:3)");
 	/* Left at the default: raised, and the engine honours it against a
-	 * server (no policy) that offers TLS 1.2 only. */
+	 * server (no policy) that offers `below` at most. */
 	cctx = context(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL, 0));
-	ck_assert_int_eq(tlsplug__context_bconfig(cctx)->min_version,
-	                 TLSPLUG_VERSION_TLSv1_3);
-	r2 = registry_with("", _i, &plain);
+	ck_assert_int_eq(tlsplug__context_bconfig(cctx)->min_version, floor);
+	r2 = registry_with("", i, &plain);
 	sctx = context(plain, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key",
-	               0, TLSPLUG_VERSION_TLSv1_2, NULL, 0));
+	               below, below, NULL, 0));
 	rc = handshake(cctx, sctx, &c);
-	ck_assert_msg(rc < 0, "handshake under a 1.3 floor with a 1.2 server: "
-	              "%s", tlsplug_status_name(rc));
+	ck_assert_msg(rc < 0, "handshake under a %s floor with a %s server: "
+	              "%s", tlsplug_version_name(floor),
+	              tlsplug_version_name(below), tlsplug_status_name(rc));
 	tlsplug_conn_free(c);
 	tlsplug_context_unref(sctx);
-	/* ... and works with one that speaks TLS 1.3. */
+	/* ... and works with one that speaks the floor. */
 	sctx = context(plain, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key",
-	               0, 0, NULL, 0));
+	               0, floor, NULL, 0));
 	ck_assert_int_eq(handshake(cctx, sctx, &c), TLSPLUG_OK);
-	ck_assert_int_eq(tlsplug_conn_version(c), TLSPLUG_VERSION_TLSv1_3);
+	ck_assert_int_eq(tlsplug_conn_version(c), floor);
 	tlsplug_conn_free(c);
 	tlsplug_context_unref(sctx);
 	tlsplug_context_unref(cctx);
 	tlsplug_registry_free(r2);
 	tlsplug_registry_free(r);
+}
+
+START_TEST(test_floor_versions)
+{
+	const struct tlsplug_backend *b;
+	struct tlsplug_registry *r;
+	struct tlsplug_context *ctx = NULL;
+	struct tlsplug_config *cfg;
+	struct tlsplug_error *err = NULL;
+	uint64_t caps;
+
+	r = registry_with("[policy]\n# TLS 1.3 only\nmin_version = 1.3\n", _i,
+	                  &b);
+	caps = tlsplug_backend_caps(b);
+	if (caps & TLSPLUG_CAP_TLS1_3) {
+		tlsplug_registry_free(r);
+		floor_versions((size_t)_i, TLSPLUG_VERSION_TLSv1_3,
+		               TLSPLUG_VERSION_TLSv1_2);
+		return;
+	}
+	/* Without TLS 1.3, a TLS 1.3 floor leaves it nothing: every
+	 * context is refused, never made to speak a lower version. */
+	cfg = config(NULL, NULL, 0, 0, NULL, 0);
+	ck_assert_int_lt(tlsplug_context_new(b, TLSPLUG_CLIENT, cfg, &ctx,
+	                 &err), 0);
+	ck_assert_ptr_null(ctx);
+	tlsplug_error_free(err);
+	tlsplug_config_unref(cfg);
+	/* The floor itself, one version lower, where there is one. */
+	note_lacks(b, TLSPLUG_CAP_TLS1_3, "the TLS 1.3 floor (a TLS 1.2 "
+	           "floor instead)");
+	if (!(caps & TLSPLUG_CAP_TLS1_1))
+		note_lacks(b, TLSPLUG_CAP_TLS1_1, "the TLS 1.2 floor "
+		           "against a TLS 1.1 server");
+	tlsplug_registry_free(r);
+	if (caps & TLSPLUG_CAP_TLS1_1)
+		floor_versions((size_t)_i, TLSPLUG_VERSION_TLSv1_2,
+		               TLSPLUG_VERSION_TLSv1_1);
 }
 END_TEST
 
@@ -419,6 +475,38 @@ START_TEST(test_floor_rsa)
 	refused(b, TLSPLUG_SERVER, config("rsa.pem", "rsa.key", 0, 0, NULL, 0),
 	        "has a 2048-bit RSA key, below the system policy's "
 	        "min_rsa_bits 3072 (");
+	/* The DH floor: an engine that holds itself to it gets it; on one
+	 * that cannot, the core leaves no finite-field DH suite (and
+	 * refuses a configured one). */
+	{
+		static const uint16_t dhe[] = { 0xC02F, 0x009E };
+		const struct tlsplug_bconfig *v;
+
+		cctx = context(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0,
+		               NULL, 0));
+		v = tlsplug__context_bconfig(cctx);
+		if (tlsplug_backend_caps(b) & TLSPLUG_CAP_DH_FLOOR) {
+			ck_assert_uint_eq(v->nciphers, 0);
+		} else {
+			note_lacks(b, TLSPLUG_CAP_DH_FLOOR, "its engine's DH "
+			           "floor (the core's suite list checked)");
+			ck_assert_uint_gt(v->nciphers, 0);
+			for (size_t i = 0; i < v->nciphers; i++) {
+				const char *n = tlsplug_cipher_suite_name(
+				    v->ciphers[i]);
+
+				ck_assert_msg(n != NULL &&
+				    strncmp(n, "TLS_DHE_", 8) != 0 &&
+				    strncmp(n, "TLS_DH_", 7) != 0,
+				    "suite 0x%04X left under a DH floor",
+				    v->ciphers[i]);
+			}
+			refused(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0,
+			        dhe, 2), "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 "
+			        "uses finite-field Diffie-Hellman");
+		}
+		tlsplug_context_unref(cctx);
+	}
 	/* The peer's. */
 	cctx = context(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL, 0));
 	ck_assert_uint_eq(tlsplug__context_bconfig(cctx)->min_dh_bits, 3072);
@@ -486,6 +574,29 @@ START_TEST(test_floor_groups)
 	struct tlsplug_conn *c;
 
 	r = registry_with("[policy]\ngroups = secp384r1, x25519\n", _i, &b);
+	if (!(tlsplug_backend_caps(b) & TLSPLUG_CAP_GROUPS)) {
+		/* It cannot set groups at all: a config with groups is
+		 * refused for that, one without for the policy (it cannot
+		 * be held to the allowed groups). */
+		struct tlsplug_context *ctx = NULL;
+		struct tlsplug_error *err = NULL;
+
+		ck_assert_int_eq(tlsplug_context_new(b, TLSPLUG_CLIENT,
+		                 other = config_groups(NULL, NULL, x25519, 1),
+		                 &ctx, &err), TLSPLUG_ERR_UNSUPPORTED);
+		ck_assert_ptr_nonnull(strstr(tlsplug_error_message(err),
+		                             "(groups)"));
+		tlsplug_error_free(err);
+		tlsplug_config_unref(other);
+		refused(b, TLSPLUG_CLIENT, config(NULL, NULL, 0, 0, NULL, 0),
+		        "tlsplug.conf:2)");
+		refused(b, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key",
+		        0, 0, NULL, 0), "tlsplug.conf:2)");
+		note_lacks(b, TLSPLUG_CAP_GROUPS, "the allowed groups in "
+		           "handshakes (its contexts are refused instead)");
+		tlsplug_registry_free(r);
+		return;
+	}
 	/* A configured group outside the policy: refused, naming it. */
 	refused(b, TLSPLUG_CLIENT, config_groups(NULL, NULL, p256, 1),
 	        "group secp256r1 is not allowed by the system policy (");
@@ -505,14 +616,17 @@ START_TEST(test_floor_groups)
 	ck_assert_uint_eq(v->groups[1], 0x001d);
 	/* ... which the engine honours: a server (no policy) that has only
 	 * secp256r1 shares none; one with its defaults gets the policy's
-	 * first choice. */
+	 * first choice.  (An ECDSA chain for the first, so that no suite
+	 * without ECDHE is left at TLS 1.2; an RSA chain for the second:
+	 * at TLS 1.2 the client's groups would also rule out a P-256 ECDSA
+	 * certificate, RFC 8422.) */
 	r2 = registry_with("", _i, &plain);
 	sctx = context(plain, TLSPLUG_SERVER, config_groups("ecdsa.pem",
 	               "ecdsa.key", p256, 1));
 	ck_assert_int_lt(handshake(cctx, sctx, &c), 0);
 	tlsplug_conn_free(c);
 	tlsplug_context_unref(sctx);
-	sctx = context(plain, TLSPLUG_SERVER, config("ecdsa.pem", "ecdsa.key",
+	sctx = context(plain, TLSPLUG_SERVER, config("rsa.pem", "rsa.key",
 	               0, 0, NULL, 0));
 	ck_assert_int_eq(handshake(cctx, sctx, &c), TLSPLUG_OK);
 	ck_assert_uint_eq(tlsplug_conn_group(c), 0x0018);

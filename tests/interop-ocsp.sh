@@ -28,6 +28,9 @@ ocsp_client() {
 	b=$1
 	# --- tlsplug connect against openssl s_server -status_file --------
 	for v in 1.2 1.3; do
+		if [ $v = 1.3 ] && lacks "$b" tls1_3 "$b-require-*-tls1.3"; then
+			continue
+		fi
 		t="-tls1_$(echo $v | cut -c3)"
 		n=$b-require-good-tls$v
 		srv "s-$n" ecdsa "$t" -status_file "$C/ecdsa.ocsp" || continue
@@ -115,6 +118,9 @@ staple_server() {
 		return
 	for v in 1_2 1_3; do
 		n=$b-s_client-status-tls$v
+		if [ $v = 1_3 ] && lacks "$b" tls1_3 "$n"; then
+			continue
+		fi
 		"$OPENSSL" s_client -connect "127.0.0.1:$serve_port" \
 			-CAfile "$C/ca.pem" -verify_return_error -nocommands \
 			-servername localhost -status -tls$v </dev/null \

@@ -82,6 +82,32 @@ for b in $BACKENDS; do
 		--ciphers TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
 	expect_category "$n" POLICY &&
 	expect_err_has "$n" "($conf:4)"
+	if lacks "$b" tls1_3 "the TLS 1.3 policy's other checks (a TLS" \
+	    "1.2 policy's below instead)"; then
+		# Nothing this policy allows is within its reach: serve and
+		# connect are refused, naming the policy, never let through.
+		n=$b-serve-v13-only
+		if try_serve "$n" --backend "$b" --cert "$C/ecdsa.pem" \
+		    --key "$C/ecdsa.key"; then
+			fail "$n: serve started under a TLS 1.3-only policy" \
+				"$tmp/$n.err"
+			stop_serve
+		else
+			wait "$serve_pid" 2>/dev/null
+			grep -q "^tlsplug: POLICY: .*($conf:[0-9]*)" \
+				"$tmp/$n.err" && pass "$n: refused" ||
+				fail "$n: not refused by the policy" \
+					"$tmp/$n.err"
+		fi
+		n=$b-connect-v13-only
+		start_s_server "s-$n" -rev -cert "$C/ecdsa.pem" \
+			-key "$C/ecdsa.key" -cert_chain "$C/int.pem" || continue
+		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+			--cafile "$C/ca.pem" --servername localhost
+		expect_category "$n" POLICY && expect_err_has "$n" "($conf:"
+		stop_peer
+		continue
+	fi
 	n=$b-serve-rsa
 	if try_serve "$n" --backend "$b" --cert "$C/rsa.pem" \
 	    --key "$C/rsa.key"; then
@@ -121,9 +147,80 @@ for b in $BACKENDS; do
 	stop_peer
 done
 
+# --- a TLS 1.2 policy, for the backends without TLS 1.3 ----------------
+# The same floor checks as above at TLS 1.2: the policy's suites are the
+# raised default (its lowest version is tlsplug's own), and its groups
+# line is there only for a backend that sets groups (one without is
+# refused under any groups policy: tests/check_policy).
+for b in $BACKENDS; do
+	has_cap "$b" tls1_3 && continue
+	cat >"$conf" <<'POL'
+# a TLS 1.2 system policy
+[policy]
+min_version = 1.2
+ciphers = TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+min_rsa_bits = 3072
+POL
+	lacks "$b" groups "the groups line of the TLS 1.2 policy" ||
+		printf 'groups = x25519, secp256r1\n' >>"$conf"
+	n=$b-v12-min11
+	connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
+		--min-version 1.1
+	expect_category "$n" POLICY &&
+	expect_err_has "$n" "lowest version TLSv1.1 is below the system policy's min_version TLSv1.2 ($conf:3)"
+	n=$b-v12-cipher
+	connect "$n" "127.0.0.1:1" --backend "$b" --cafile "$C/ca.pem" \
+		--ciphers TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+	expect_category "$n" POLICY && expect_err_has "$n" "($conf:4)"
+	n=$b-v12-serve-rsa
+	if try_serve "$n" --backend "$b" --cert "$C/rsa.pem" \
+	    --key "$C/rsa.key"; then
+		fail "$n: serve started with a 2048-bit RSA key" "$tmp/$n.err"
+		stop_serve
+	else
+		wait "$serve_pid" 2>/dev/null
+		grep -q "^tlsplug: POLICY: .*2048-bit RSA key, below the system policy's min_rsa_bits 3072 ($conf:5)" \
+			"$tmp/$n.err" && pass "$n" ||
+			fail "$n: not refused by the policy" "$tmp/$n.err"
+	fi
+	# Defaults raised, and honoured: against an s_server (no policy)
+	# offering only a suite outside the policy the handshake fails;
+	# offering its defaults, one of the policy's suites is used.
+	n=$b-v12-raised-vs-other-suite
+	start_s_server "s-$n" -rev -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 \
+		-cert "$C/ecdsa.pem" -key "$C/ecdsa.key" \
+		-cert_chain "$C/int.pem" || continue
+	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	[ "$status" -eq 1 ] && pass "$n: refused a suite outside the policy" ||
+		fail "$n: connect exited $status" "$tmp/$n.err"
+	stop_peer
+	n=$b-v12-raised
+	start_s_server "s-$n" -rev -cert "$C/ecdsa.pem" -key "$C/ecdsa.key" \
+		-cert_chain "$C/int.pem" || continue
+	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	expect_ok "$n" && expect_err_has "$n" \
+		"version=TLSv1.2 cipher=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 "
+	stop_peer
+	# A peer's RSA key below the floor.
+	n=$b-v12-peer-rsa
+	start_s_server "s-$n" -rev -cert "$C/rsa.pem" -key "$C/rsa.key" \
+		-cert_chain "$C/int.pem" || continue
+	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+		--cafile "$C/ca.pem" --servername localhost
+	expect_category "$n" POLICY && expect_err_has "$n" "2048-bit RSA key"
+	stop_peer
+done
+rm -f "$conf"
+
 # --- the DH floor: s_server's TLS 1.2 DHE group is 2048 bits ----------
+# A backend without dh_floor cannot hold its engine to the floor: the
+# core leaves it no finite-field DH suite, and refuses the one asked for.
 printf '[policy]\nmin_dh_bits = 3072\n' >"$conf"
 for b in $BACKENDS; do
+	lacks "$b" dh_floor "the engine's own DH floor (the core's" \
+		"refusal of DHE suites checked instead)"
 	for floor in 3072 none; do
 		n=$b-dhe-floor-$floor
 		if [ $floor = none ]; then rm -f "$conf"; fi
@@ -137,6 +234,9 @@ for b in $BACKENDS; do
 		if [ $floor = none ]; then
 			expect_ok "$n" &&
 			expect_err_has "$n" "cipher=TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"
+		elif ! has_cap "$b" dh_floor; then
+			expect_category "$n" POLICY &&
+			expect_err_has "$n" "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 uses finite-field Diffie-Hellman, and backend $b cannot hold it to the system policy's min_dh_bits 3072 ($conf:2)"
 		else
 			[ "$status" -eq 1 ] &&
 				pass "$n: a 2048-bit DHE group refused" ||

@@ -673,8 +673,13 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 /* A client checks a stapled OCSP response
  * (tlsplug_config_builder_set_ocsp_mode(), tlsplug_conn_ocsp_status()). */
 #define TLSPLUG_CAP_OCSP_CHECK       (UINT64_C(1) << 26)
+/* The engine negotiates no finite-field DH group smaller than the system
+ * policy's min_dh_bits.  On a backend without it, a policy with
+ * min_dh_bits leaves no finite-field DH suite (a configured one is
+ * refused with TLSPLUG_ERR_POLICY). */
+#define TLSPLUG_CAP_DH_FLOOR         (UINT64_C(1) << 27)
 /* The highest bit named so far (for iteration). */
-#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_OCSP_CHECK
+#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_DH_FLOOR
 
 /* The TLSPLUG_CAP_* bits the backend declares (0 unless
  * TLSPLUG_BACKEND_OK). */

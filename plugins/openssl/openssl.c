@@ -214,7 +214,7 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
 	        TLSPLUG_CAP_SESSIONS |
 	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
-	        TLSPLUG_CAP_OCSP_CHECK,
+	        TLSPLUG_CAP_OCSP_CHECK | TLSPLUG_CAP_DH_FLOOR,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,

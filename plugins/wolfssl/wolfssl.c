@@ -264,7 +264,7 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_PINNING | TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_VERIFIED_CHAIN |
 	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT | TLSPLUG_CAP_SESSIONS |
-	        TLSPLUG_CAP_CRL,
+	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_DH_FLOOR,
 	.ctx_priv_size = sizeof(struct wolfp_ctx),
 	.conn_priv_size = sizeof(struct wolfp_conn),
 	.init = wolfp_init,
