@@ -62,3 +62,23 @@ tlsplug_fuzz_random(void *buf, size_t len)
 	}
 	return 1;
 }
+
+/*
+ * wolfSSL has no way to replace its generator at run time in Debian's
+ * build (no WC_RNG_SEED_CB), but each connection's generator is seeded
+ * through wc_GenerateSeed(), an exported function the library calls
+ * through its PLT: defined and exported here, it seeds every wolfSSL
+ * generator from the stream, so a wolfSSL connection is reproducible as
+ * an OpenSSL one is.  (The signature is wolfSSL's; no wolfSSL header is
+ * included: the fuzz programs do not build against any engine.)
+ */
+EXPORTED int wc_GenerateSeed(void *os, unsigned char *output,
+                             unsigned int sz);
+
+EXPORTED int
+wc_GenerateSeed(void *os, unsigned char *output, unsigned int sz)
+{
+	(void)os;
+	tlsplug_fuzz_random(output, sz);
+	return 0;
+}

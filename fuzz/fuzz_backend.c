@@ -16,13 +16,14 @@
  * ClientHello.
  *
  * Determinism: the clock is fixed (fixed.c) and the random stream is reset
- * before each connection.  Where the engine takes that stream (OpenSSL),
- * the same input is the same connection, and a recorded flight decrypts;
- * GnuTLS and wolfSSL keep their own generators (neither offers a way to
- * replace it in Debian's builds), so their handshake keys differ per run:
- * coverage there ends at the first encrypted record of the peer's flight
- * (the plaintext TLS 1.2 flights and the ServerHello/ClientHello are
- * reached, then a record fails its check; see fuzz/README).
+ * before each connection.  Where the engine takes that stream (OpenSSL
+ * through its plugin, wolfSSL through its seed function), the same input
+ * is the same connection, and a recorded flight decrypts; GnuTLS keeps its
+ * own generator (3.7 offers no way to replace it), so its handshake keys
+ * differ per run: coverage there ends at the first record of the peer's
+ * flight that depends on them (the ClientHello/ServerHello and the
+ * plaintext TLS 1.2 messages are reached, then a check fails; see
+ * fuzz/README).
  */
 #include "config.h"
 
@@ -48,6 +49,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	b = fuzz_backend(FUZZ_BACKEND, &registry);
 	context = fuzz_context(b, FUZZ_SERVER ? TLSPLUG_SERVER :
 	                       TLSPLUG_CLIENT, NULL);
+	/* A plugin makes its engine context on the first connection (and
+	 * wolfSSL draws random bytes then): one empty run first, so every
+	 * input, the first included, meets the same state. */
+	fuzz_run(context, NULL, 0, NULL);
 	return 0;
 }
 
