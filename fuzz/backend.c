@@ -45,22 +45,36 @@ check(int rc, const char *what, struct tlsplug_config_builder *b)
 		die(what, tlsplug_config_builder_error(b));
 }
 
-static void *
-load(const char *file, int key)
+static void
+cert_path(char *path, size_t size, const char *file)
 {
-	char path[4096];
-	struct tlsplug_error *e = NULL;
-	void *h = NULL;
-	int rc;
+	snprintf(path, size, "%s/%s", FUZZ_CERTS_DIR, file);
+}
 
-	snprintf(path, sizeof(path), "%s/%s", FUZZ_CERTS_DIR, file);
-	rc = key ? tlsplug_private_key_from_file(path,
-	               (struct tlsplug_private_key **)&h, &e) :
-	     tlsplug_certificate_from_file(path,
-	               (struct tlsplug_certificate **)&h, &e);
-	if (rc != TLSPLUG_OK)
+static struct tlsplug_certificate *
+load_chain(const char *file)
+{
+	struct tlsplug_certificate *c = NULL;
+	struct tlsplug_error *e = NULL;
+	char path[4096];
+
+	cert_path(path, sizeof(path), file);
+	if (tlsplug_certificate_from_file(path, &c, &e) != TLSPLUG_OK)
 		die(path, e);
-	return h;
+	return c;
+}
+
+static struct tlsplug_private_key *
+load_key(const char *file)
+{
+	struct tlsplug_private_key *k = NULL;
+	struct tlsplug_error *e = NULL;
+	char path[4096];
+
+	cert_path(path, sizeof(path), file);
+	if (tlsplug_private_key_from_file(path, &k, &e) != TLSPLUG_OK)
+		die(path, e);
+	return k;
 }
 
 static struct tlsplug_context *
@@ -85,14 +99,14 @@ make(const struct tlsplug_backend *b, enum tlsplug_role role,
 
 	if (cb == NULL)
 		die("builder", NULL);
-	snprintf(path, sizeof(path), "%s/ca.pem", FUZZ_CERTS_DIR);
+	cert_path(path, sizeof(path), "ca.pem");
 	if (tlsplug_trust_store_from_file(path, &ts, &e) != TLSPLUG_OK)
 		die(path, e);
 	check(tlsplug_config_builder_set_trust_store(cb, ts), "trust", cb);
 	tlsplug_trust_store_unref(ts);
 	if (server || v == NULL || v->client_cert) {
-		chain = load(server ? "server.pem" : "client.pem", 0);
-		key = load(server ? "server.key" : "client.key", 1);
+		chain = load_chain(server ? "server.pem" : "client.pem");
+		key = load_key(server ? "server.key" : "client.key");
 		check(tlsplug_config_builder_add_cert_chain(cb, chain, NULL,
 		      key), "chain", cb);
 		tlsplug_certificate_unref(chain);
