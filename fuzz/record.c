@@ -195,7 +195,8 @@ run_target(struct tlsplug_registry **reg, const char *outdir,
 	peer = fuzz_backend(strcmp(engine, "openssl") == 0 ? "gnutls" :
 	                    "openssl", reg);
 	snprintf(dir, sizeof(dir), "%s/fuzz_%s", outdir, target);
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+	if ((mkdir(outdir, 0755) != 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) != 0 && errno != EEXIST)) {
 		fprintf(stderr, "fuzz-record: %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
