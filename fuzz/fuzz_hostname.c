@@ -10,7 +10,8 @@
  *              raw address bytes, or any other byte and a DNS name (which
  *              may hold any byte but '\n', NUL included);
  *   odd mode:  the rest is a DER certificate (seeds: fuzz_x509's).
- * Checked: an A-label form is ASCII and converts to itself; a match is 0 or
+ * Checked: an A-label form is ASCII, has no empty label and converts to
+ * itself; a match is 0 or
  * 1, never without names, and blind to ASCII case; the certificate check
  * agrees with the configured chains' matcher (tlsplug__leaf_names_*) on the
  * same certificate, and a refusal is one error with its message.
@@ -150,7 +151,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		name = host;    /* the core refuses it; match it as given */
 	} else if (ace != NULL) {
-		if (is_ascii(host) || ace[0] == '\0' || !is_ascii(ace))
+		/* Non-empty, ASCII, no empty label (one trailing dot
+		 * allowed). */
+		if (is_ascii(host) || ace[0] == '\0' || ace[0] == '.' ||
+		    strstr(ace, "..") != NULL || !is_ascii(ace))
 			abort();
 		/* An A-label form is already ASCII: left as it is. */
 		if (tlsplug__idna_to_ascii(ace, &again, &why) != TLSPLUG_OK ||
