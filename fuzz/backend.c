@@ -2,6 +2,7 @@
  * their recorder (backend.h). */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,9 +168,9 @@ drain(struct tlsplug_conn *c)
 		tlsplug_conn_consume_outgoing(c, n);
 }
 
-void
-fuzz_run(struct tlsplug_context *ctx, const unsigned char *data, size_t size,
-         struct fuzz_outcome *out)
+static void
+run(struct tlsplug_context *ctx, const unsigned char *data, size_t size,
+    struct fuzz_outcome *out)
 {
 	static char buf[16384];
 	struct fuzz_outcome o = { .handshake = TLSPLUG_WANT_READ };
@@ -216,4 +217,34 @@ fuzz_run(struct tlsplug_context *ctx, const unsigned char *data, size_t size,
 		*out = o;
 	}
 	tlsplug_conn_free(c);
+}
+
+struct run_args {
+	struct tlsplug_context *ctx;
+	const unsigned char *data;
+	size_t size;
+	struct fuzz_outcome *out;
+};
+
+static void *
+run_thread(void *arg)
+{
+	struct run_args *a = arg;
+
+	run(a->ctx, a->data, a->size, a->out);
+	return NULL;
+}
+
+void
+fuzz_run(struct tlsplug_context *ctx, const unsigned char *data, size_t size,
+         struct fuzz_outcome *out)
+{
+	struct run_args a = { ctx, data, size, out };
+	pthread_t t;
+
+	/* A new thread each time: GnuTLS makes a thread's random generator
+	 * on its first draw (fixed.c), so it starts from the reset stream. */
+	if (pthread_create(&t, NULL, run_thread, &a) != 0 ||
+	    pthread_join(t, NULL) != 0)
+		abort();
 }

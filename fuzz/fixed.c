@@ -8,19 +8,20 @@
  * fuzz/certs/ stay valid whatever the date, and nothing that goes by the
  * clock (validity, session lifetimes) changes between runs.
  *
- * tlsplug_fuzz_random() is a random stream the program resets before each
- * connection.  A plugin built with --enable-fuzzing looks it up in the
- * executable (dlsym) and, where its engine lets an application replace the
- * random generator, makes it the engine's (OpenSSL: RAND_set_rand_method);
- * elsewhere the engine's own generator runs (see fuzz/README).  The stream
- * is SplitMix64: fast and reproducible, not cryptographic, which is the
- * point.
+ * tlsplug_fuzz_random() is a random stream, one per thread, that the
+ * program resets before each connection.  Every engine draws from it: the
+ * OpenSSL plugin of a fuzzing build looks it up in the executable (dlsym)
+ * and makes it OpenSSL's generator (RAND_set_rand_method); wolfSSL and
+ * GnuTLS, which offer no such call, are fed through their seed sources
+ * below.  The stream is SplitMix64: fast and reproducible, not
+ * cryptographic, which is the point.
  */
 #include "config.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "fixed.h"
@@ -36,7 +37,9 @@ time(time_t *t)
 	return (time_t)TLSPLUG_FUZZ_TIME;
 }
 
-static uint64_t stream_state;
+/* One stream per thread: the recorder's peer draws on its own thread
+ * without moving the target's stream. */
+static _Thread_local uint64_t stream_state;
 
 void
 tlsplug_fuzz_random_reset(void)
@@ -81,4 +84,29 @@ wc_GenerateSeed(void *os, unsigned char *output, unsigned int sz)
 	(void)os;
 	tlsplug_fuzz_random(output, sz);
 	return 0;
+}
+
+/*
+ * GnuTLS 3.7 has no way to replace its generator either; it keeps one per
+ * thread, made on the thread's first draw from getrandom() (through its
+ * PLT) and its clock (gnutls_gettime).  Both come from here: getrandom()
+ * answers from the stream, and the GnuTLS plugin of a fuzzing build sets
+ * tlsplug_fuzz_gettime() as GnuTLS's clock; fuzz_run() makes each
+ * connection on a new thread, whose generator is then the same each time.
+ */
+EXPORTED ssize_t getrandom(void *buf, size_t len, unsigned int flags);
+
+EXPORTED ssize_t
+getrandom(void *buf, size_t len, unsigned int flags)
+{
+	(void)flags;
+	tlsplug_fuzz_random(buf, len);
+	return (ssize_t)len;
+}
+
+EXPORTED void
+tlsplug_fuzz_gettime(struct timespec *ts)
+{
+	ts->tv_sec = (time_t)TLSPLUG_FUZZ_TIME;
+	ts->tv_nsec = 0;
 }

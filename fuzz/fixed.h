@@ -17,4 +17,9 @@ void tlsplug_fuzz_random_reset(void);
  * (--export-dynamic-symbol) for the plugins, which find it with dlsym. */
 int tlsplug_fuzz_random(void *buf, size_t len);
 
+struct timespec;
+/* Stores TLSPLUG_FUZZ_TIME; exported for the GnuTLS plugin, which makes it
+ * GnuTLS's clock. */
+void tlsplug_fuzz_gettime(struct timespec *ts);
+
 #endif /* TLSPLUG_FUZZ_FIXED_H */

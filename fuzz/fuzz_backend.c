@@ -15,15 +15,13 @@
  * handshakes recorded by fuzz/record.c, so mutations start past the
  * ClientHello.
  *
- * Determinism: the clock is fixed (fixed.c) and the random stream is reset
- * before each connection.  Where the engine takes that stream (OpenSSL
- * through its plugin, wolfSSL through its seed function), the same input
- * is the same connection, and a recorded flight decrypts; GnuTLS keeps its
- * own generator (3.7 offers no way to replace it), so its handshake keys
- * differ per run: coverage there ends at the first record of the peer's
- * flight that depends on them (the ClientHello/ServerHello and the
- * plaintext TLS 1.2 messages are reached, then a check fails; see
- * fuzz/README).
+ * Determinism: the clock is fixed and each connection runs on a new
+ * thread with the random stream reset (fixed.c); every engine draws from
+ * that stream (OpenSSL through its plugin, wolfSSL through its seed
+ * function, GnuTLS through getrandom() and its clock), so the same input
+ * is the same connection, and a recorded flight replays to the end: the
+ * fuzzer mutates encrypted handshake messages, application data and
+ * alerts, not only the first flight (see fuzz/README).
  */
 #include "config.h"
 

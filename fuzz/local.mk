@@ -45,7 +45,9 @@ FUZZ_BE_CPP = $(FUZZ_CPPFLAGS_ALL) \
 	-DFUZZ_PLUGIN_PATH='"$(abs_top_builddir)/plugins/openssl/.libs:$(abs_top_builddir)/plugins/gnutls/.libs:$(abs_top_builddir)/plugins/wolfssl/.libs"'
 FUZZ_EXPORT_FIXED = -Wl,--export-dynamic-symbol=time \
 	-Wl,--export-dynamic-symbol=tlsplug_fuzz_random \
-	-Wl,--export-dynamic-symbol=wc_GenerateSeed
+	-Wl,--export-dynamic-symbol=wc_GenerateSeed \
+	-Wl,--export-dynamic-symbol=getrandom \
+	-Wl,--export-dynamic-symbol=tlsplug_fuzz_gettime
 FUZZ_BE_SRC = fuzz/fuzz_backend.c fuzz/backend.c fuzz/backend.h \
 	fuzz/fixed.c fuzz/fixed.h
 FUZZ_BE_LINK = $(FUZZ_LINK_FLAGS) $(FUZZ_EXPORT_FIXED)
