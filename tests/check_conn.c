@@ -191,6 +191,11 @@ START_TEST(test_sni_name_decided_by_core)
 		"a\xff.mock.test",             /* not UTF-8 */
 		"\xe2\x80\x8d.mock.test",     /* ZWJ: disallowed */
 		"-b\xc3\xbc" "cher.mock.test",    /* leading hyphen */
+		/* Labels UTS #46 maps to nothing (U+200B, U+00AD): an empty
+		 * name, an empty first or inner label. */
+		"\xe2\x80\x8b",
+		"\xe2\x80\x8b.mock.test",
+		"a.\xc2\xad.mock.test",
 	};
 	struct tlsplug_context *cctx;
 	struct pair p;

@@ -749,7 +749,8 @@ TLSPLUG_API enum tlsplug_role tlsplug_context_role(
  * every backend.  A name in Unicode (UTF-8) is first converted to its
  * A-label form ("bücher.example" -> "xn--bcher-kva.example": IDNA2008 with
  * UTS #46 mapping, libidn2), and that form is sent and checked; a name that
- * is not valid IDNA is refused here with TLSPLUG_ERR_INVALID naming it,
+ * is not valid IDNA, or one with a label the mapping empties (a label of
+ * only U+200B, say), is refused here with TLSPLUG_ERR_INVALID naming it,
  * before any byte goes out.  tlsplug_conn_server_name() gives the A-label
  * form.  Takes a reference on ctx. */
 TLSPLUG_API int tlsplug_conn_new(struct tlsplug_context *ctx,

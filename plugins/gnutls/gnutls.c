@@ -81,6 +81,9 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
+#ifdef TLSPLUG_FUZZING
+	gtls_fuzzing_init();
+#endif
 	gtls_policy_init();
 	gtls_groups_init();
 	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",

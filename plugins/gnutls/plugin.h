@@ -122,6 +122,10 @@ struct gtls_conn {
 extern const struct tlsplug_context_ops gtls_context_ops;
 /* Applies eng to session (credentials, priority, client-cert request). */
 int gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s);
+#ifdef TLSPLUG_FUZZING
+/* fuzzing.c: the fuzz programs' clock as GnuTLS's. */
+void gtls_fuzzing_init(void);
+#endif
 
 /* ---- priority.c ---- */
 

@@ -142,6 +142,9 @@ osslp_engine_version(void)
 static void
 osslp_fini(void)
 {
+#ifdef TLSPLUG_FUZZING
+	osslp_fuzzing_fini();
+#endif
 	osslp_ciphers_fini();
 	osslp_bio_method_free();
 }
@@ -161,6 +164,9 @@ osslp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 	                      OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL))
 		return core->set_error(err, TLSPLUG_ERR_BACKEND,
 			(long)ERR_get_error(), "OpenSSL initialisation failed");
+#ifdef TLSPLUG_FUZZING
+	osslp_fuzzing_init();
+#endif
 	if (osslp_bio_method_new() != 0 || osslp_ciphers_init() != 0)
 		goto fail;
 	osslp_groups_init();

@@ -108,6 +108,13 @@ extern const struct tlsplug_context_ops osslp_context_ops;
 
 /* Sets up (at plugin init) and frees (at fini) what id lookups need;
  * init returns 0, or -1 when out of memory. */
+#ifdef TLSPLUG_FUZZING
+/* fuzzing.c: the fuzz programs' random stream as OpenSSL's generator. */
+void osslp_fuzzing_init(void);
+/* Gives OpenSSL its own generator back (before the plugin is unloaded:
+ * OpenSSL outlives it and would call into the unmapped method). */
+void osslp_fuzzing_fini(void);
+#endif
 int osslp_ciphers_init(void);
 void osslp_ciphers_fini(void);
 /* Splits cfg's suites into e->ciphers12 and e->ciphers13 (both NULL: the
