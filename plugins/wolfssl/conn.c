@@ -54,6 +54,8 @@ wolfp_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 		c->eof = 1;
 		return WOLFSSL_CBIO_ERR_CONN_CLOSE;
 	}
+	if (c->ticket12_watch)
+		wolfp_session_watch(c, (const unsigned char *)buf, (size_t)n);
 	return (int)n;
 }
 

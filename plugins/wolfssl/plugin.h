@@ -102,6 +102,12 @@ struct wolfp_conn {
 	unsigned sent_close : 1;      /* our close_notify went out */
 	unsigned alert_sent : 1;      /* conn.c sent a fatal alert itself */
 	unsigned got_session : 1;     /* client: gave the core a session */
+	/* client: a TLS 1.2 ticket is offered and the ServerHello is not
+	 * judged yet; sh_head keeps the server's first bytes up to its
+	 * session id length (session.c, wolfp_session_watch). */
+	unsigned ticket12_watch : 1;
+	unsigned char sh_got;
+	unsigned char sh_head[44];
 	/* server: the versions the ClientHello's supported_versions
 	 * extension offers (bit n: TLS 1.n, 0x03(n+1)), when it has one. */
 	unsigned sv_seen : 1;
@@ -252,6 +258,11 @@ int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
 /* Client, once the handshake is done: a resumed TLS 1.2 session that
  * brought no new one is handed over again. */
 void wolfp_session_handshake_done(struct wolfp_conn *c);
+/* Client: the n bytes at buf the server sent, while c->ticket12_watch
+ * is set: once its ServerHello's session id length is in, a refused TLS
+ * 1.2 ticket is told to wolfSSL before it reads the ServerHello. */
+void wolfp_session_watch(struct wolfp_conn *c, const unsigned char *buf,
+                         size_t n);
 /* conn_ops.set_session, .resumed, .get_session. */
 int wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
                            size_t len, struct tlsplug_error *err);

@@ -365,6 +365,48 @@ wolfp_session_handshake_done(struct wolfp_conn *c)
 	(void)wolfp_session_new_cb(c->ssl, wolfSSL_get_session(c->ssl));
 }
 
+/* ---- client: a refused TLS 1.2 ticket ----------------------------------- */
+
+/*
+ * wolfSSL 5.5 as a TLS 1.2 client sends a ticket with an empty session id
+ * and then takes any ServerHello for an accepted ticket (DSH_CheckSessionId
+ * holds whenever the session has a ticket): when the server refuses it and
+ * goes on with a full handshake (Certificate where wolfSSL awaits
+ * ChangeCipherSpec), the handshake fails with OUT_OF_ORDER_E.  RFC 5077
+ * 3.4: a server that accepts the ticket echoes the client's session id,
+ * here the empty one; one that refuses it answers in full with a session
+ * id of its own.  So the plugin reads the ServerHello's session id length
+ * as the bytes come in, before wolfSSL parses them: when it is not 0, the
+ * ticket is dropped from the session, and wolfSSL decides on the session
+ * id as without tickets (the server's new id is not the session's: full
+ * handshake).  A server that refuses the ticket without any session id
+ * (no session cache) still cannot be told apart by wolfSSL 5.5.
+ */
+#define WOLFP_SH_HEAD 44        /* record 5 + handshake 4 + version 2 +
+                                   random 32, then the id's length */
+
+void
+wolfp_session_watch(struct wolfp_conn *c, const unsigned char *buf, size_t n)
+{
+	const unsigned char *h = c->sh_head;
+	size_t take = WOLFP_SH_HEAD - c->sh_got;
+
+	if (take > n)
+		take = n;
+	memcpy(c->sh_head + c->sh_got, buf, take);
+	c->sh_got = (unsigned char)(c->sh_got + take);
+	if (c->sh_got < WOLFP_SH_HEAD)
+		return;
+	c->ticket12_watch = 0;
+	/* A handshake record holding a whole ServerHello's start (else
+	 * wolfSSL judges alone, as without the watch). */
+	if (h[0] != 22 || ((h[3] << 8) | h[4]) < WOLFP_SH_HEAD - 5 ||
+	    h[5] != 2 /* server_hello */)
+		return;
+	if (h[WOLFP_SH_HEAD - 1] != 0)
+		(void)wolfSSL_set_SessionTicket(c->ssl, NULL, 0);
+}
+
 /* ---- connection entry points ------------------------------------------- */
 
 int
@@ -387,6 +429,11 @@ wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
 			"the session's bytes are not a wolfSSL session");
 	}
 	r = wolfSSL_set_session(c->ssl, sess);
+	/* A TLS 1.2 ticket: watch how the server answers it (above). */
+	c->ticket12_watch = r == WOLFSSL_SUCCESS &&
+	    wolfSSL_SESSION_has_ticket(sess) &&
+	    wolfSSL_version(c->ssl) != 0x0304;  /* the session's, now */
+	c->sh_got = 0;
 	wolfSSL_SESSION_free(sess);
 	wolfSSL_ERR_clear_error();
 	if (r != WOLFSSL_SUCCESS)
