@@ -727,6 +727,65 @@ out:
 	return rc;
 }
 
+/* A TLS 1.2 session whose ticket the server cannot open (another ticket
+ * key): the handshake goes on in full, cleanly, and nothing resumes; a
+ * client must not take the server's answer for a resumption it refused. */
+CONF_CASE(case_session_ticket_rejected_tls12)
+{
+	unsigned char k1[TLSPLUG_TICKET_KEY_SIZE], k2[TLSPLUG_TICKET_KEY_SIZE];
+	struct sess_opts co = { .version = V12, .no_cache = 1 },
+	                 s1 = { .version = V12 }, s2 = s1;
+	struct sess_ctx a, b;
+	struct sess_run r1, r2;
+	int rc = -1;
+
+	if (!sess_gate(env, &rc, why, whylen))
+		return rc;
+	conf_random(k1, sizeof(k1), 21);
+	conf_random(k2, sizeof(k2), 22);
+	s1.key = k1;
+	s2.key = k2;
+	if (sess_ctx_new(env, &co, &s1, &a, why, whylen) != 0)
+		return -1;
+	if (sess_ctx_new(env, &co, &s2, &b, why, whylen) != 0) {
+		sess_ctx_free(&a);
+		return -1;
+	}
+	memset(&r2, 0, sizeof(r2));
+	if (sess_connect(env, a.c, a.s, "localhost", NULL, &r1, why,
+	                 whylen) != 0)
+		goto out;
+	if (r1.got == NULL) {
+		conf_fail(why, whylen, "no session");
+		goto out;
+	}
+	if (sess_connect(env, a.c, b.s, "localhost", r1.got, &r2, why,
+	                 whylen) != 0)
+		goto out;
+	if (r2.set_rc != TLSPLUG_OK) {
+		conf_fail(why, whylen, "set_session refused: %s", r2.set_msg);
+		goto out;
+	}
+	if (expect_resumed(&r2, 0, "another ticket key", why, whylen) != 0)
+		goto out;
+	if (r2.version != V12) {
+		conf_fail(why, whylen, "version %d, expected TLS 1.2",
+		          (int)r2.version);
+		goto out;
+	}
+	/* The full handshake gave a new session. */
+	rc = 0;
+	if (r2.got == NULL)
+		rc = conf_fail(why, whylen, "no session after the full "
+		               "handshake");
+out:
+	tlsplug_session_unref(r1.got);
+	tlsplug_session_unref(r2.got);
+	sess_ctx_free(&a);
+	sess_ctx_free(&b);
+	return rc;
+}
+
 static double
 now_s(void)
 {

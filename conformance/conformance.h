@@ -404,6 +404,7 @@ CONF_CASE(case_session_other_name_not_offered);
 CONF_CASE(case_session_resume_tls12);
 CONF_CASE(case_session_resume_tls13);
 CONF_CASE(case_session_ticket_key_shared);
+CONF_CASE(case_session_ticket_rejected_tls12);
 CONF_CASE(case_session_ticket_rotation);
 CONF_CASE(case_session_tickets_off);
 /* cases_revocation.c */

@@ -45,6 +45,12 @@ wolfp_io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	(void)ssl;
 	if (c == NULL || sz <= 0)
 		return WOLFSSL_CBIO_ERR_GENERAL;
+	if (c->ticket12_watch || c->ahead != NULL) {
+		int r = wolfp_session_recv(c, buf, sz);
+
+		if (r != 0)
+			return r;
+	}
 	n = wolfp_core->pull(c->host, buf, (size_t)sz);
 	if (n < 0) {
 		c->would_block = 1;
@@ -286,6 +292,7 @@ wolfp_conn_fini(void *conn_priv)
 	struct wolfp_conn *c = conn_priv;
 
 	wolfp_vchain_free(c);
+	wolfp_session_fini(c);
 	wolfSSL_free(c->ssl);
 	c->ssl = NULL;
 	wolfSSL_ERR_clear_error();

@@ -102,6 +102,13 @@ struct wolfp_conn {
 	unsigned sent_close : 1;      /* our close_notify went out */
 	unsigned alert_sent : 1;      /* conn.c sent a fatal alert itself */
 	unsigned got_session : 1;     /* client: gave the core a session */
+	/* client: a TLS 1.2 ticket is offered and the server's answer is
+	 * not judged yet (session.c, wolfp_session_recv). */
+	unsigned ticket12_watch : 1;
+	/* client: what the server sent that wolfSSL has not read yet,
+	 * pulled ahead to judge that answer (ahead_off: read so far). */
+	unsigned char *ahead;
+	size_t ahead_len, ahead_off;
 	/* server: the versions the ClientHello's supported_versions
 	 * extension offers (bit n: TLS 1.n, 0x03(n+1)), when it has one. */
 	unsigned sv_seen : 1;
@@ -252,6 +259,15 @@ int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);
 /* Client, once the handshake is done: a resumed TLS 1.2 session that
  * brought no new one is handed over again. */
 void wolfp_session_handshake_done(struct wolfp_conn *c);
+/* Client, wolfSSL's receive callback while c->ticket12_watch is set or
+ * bytes pulled ahead are left: up to sz bytes into buf, a
+ * WOLFSSL_CBIO_ERR_* code, or 0 when nothing is left ahead (the caller
+ * pulls itself).  Reads ahead the
+ * server's first flight far enough to tell wolfSSL a refused TLS 1.2
+ * ticket before it reads the ServerHello. */
+int wolfp_session_recv(struct wolfp_conn *c, char *buf, int sz);
+/* Frees what wolfp_session_recv pulled ahead. */
+void wolfp_session_fini(struct wolfp_conn *c);
 /* conn_ops.set_session, .resumed, .get_session. */
 int wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
                            size_t len, struct tlsplug_error *err);

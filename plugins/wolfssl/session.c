@@ -365,6 +365,133 @@ wolfp_session_handshake_done(struct wolfp_conn *c)
 	(void)wolfp_session_new_cb(c->ssl, wolfSSL_get_session(c->ssl));
 }
 
+/* ---- client: a refused TLS 1.2 ticket ----------------------------------- */
+
+/*
+ * wolfSSL 5.5 as a TLS 1.2 client sends a ticket with an empty session id
+ * and then takes any ServerHello for an accepted ticket (DSH_CheckSessionId
+ * holds whenever the session has a ticket): when the server refuses it and
+ * goes on with a full handshake (Certificate where wolfSSL awaits
+ * ChangeCipherSpec), the handshake fails with OUT_OF_ORDER_E.  The
+ * ServerHello alone does not tell (RFC 5077 3.4: a server accepting the
+ * ticket echoes the empty id, and one refusing it without a session cache
+ * sends an empty id too); what follows it does: after an accepted ticket
+ * NewSessionTicket or ChangeCipherSpec, after a refused one Certificate,
+ * ServerKeyExchange or ServerHelloDone.  So while a TLS 1.2 ticket is
+ * offered, the receive callback pulls the server's first bytes ahead, up
+ * to the type of the message after the ServerHello, before wolfSSL reads
+ * any of them; when the ticket was refused it is dropped from the session,
+ * and wolfSSL decides on the session id as without tickets (the session's
+ * old id is not the server's new one, or the server sent none: full
+ * handshake).  Anything else (an alert, a ServerHello over several
+ * records, a huge one) is left to wolfSSL as it is.
+ */
+#define WOLFP_AHEAD_MAX 4096
+
+/* How many bytes ahead (from the server's first) the judgement needs,
+ * with *verdict: 0 undecided (need more), 1 refused, 2 accepted, 3 not
+ * to judge. */
+static size_t
+wolfp_ahead_need(const unsigned char *b, size_t n, int *verdict)
+{
+	size_t rec, msg, at;
+
+	*verdict = 0;
+	if (n < 9)
+		return 9;
+	rec = ((size_t)b[3] << 8) | b[4];
+	msg = ((size_t)b[6] << 16) | ((size_t)b[7] << 8) | b[8];
+	if (b[0] != 22 /* handshake */ || b[5] != 2 /* server_hello */ ||
+	    4 + msg > rec) {
+		*verdict = 3;
+		return 0;
+	}
+	if (4 + msg < rec) {
+		at = 9 + msg;           /* the next message, same record */
+	} else {
+		at = 5 + rec;           /* the next record */
+		if (at + 1 > WOLFP_AHEAD_MAX) {
+			*verdict = 3;
+			return 0;
+		}
+		if (n < at + 1)
+			return at + 1;
+		if (b[at] == 20) {      /* change_cipher_spec */
+			*verdict = 2;
+			return 0;
+		}
+		if (b[at] != 22) {
+			*verdict = 3;
+			return 0;
+		}
+		at += 5;
+	}
+	if (at + 1 > WOLFP_AHEAD_MAX) {
+		*verdict = 3;
+		return 0;
+	}
+	if (n < at + 1)
+		return at + 1;
+	*verdict = b[at] == 4 /* new_session_ticket */ ? 2 : 1;
+	return 0;
+}
+
+int
+wolfp_session_recv(struct wolfp_conn *c, char *buf, int sz)
+{
+	size_t need, left;
+	ssize_t n;
+	int verdict = 3;
+
+	while (c->ticket12_watch) {
+		need = wolfp_ahead_need(c->ahead, c->ahead_len, &verdict);
+		if (verdict != 0)
+			break;
+		if (c->ahead == NULL) {
+			c->ahead = wolfp_core->alloc(WOLFP_AHEAD_MAX);
+			if (c->ahead == NULL)
+				return WOLFSSL_CBIO_ERR_GENERAL;
+		}
+		n = wolfp_core->pull(c->host, c->ahead + c->ahead_len,
+		                     need - c->ahead_len);
+		if (n < 0) {
+			c->would_block = 1;
+			return WOLFSSL_CBIO_ERR_WANT_READ;
+		}
+		if (n == 0) {
+			verdict = 3;    /* wolfSSL meets the end itself */
+			break;
+		}
+		c->ahead_len += (size_t)n;
+	}
+	if (c->ticket12_watch) {
+		c->ticket12_watch = 0;
+		if (verdict == 1)
+			(void)wolfSSL_set_SessionTicket(c->ssl, NULL, 0);
+	}
+	left = c->ahead_len - c->ahead_off;
+	if (left == 0) {
+		wolfp_session_fini(c);
+		return 0;
+	}
+	if (left > (size_t)sz)
+		left = (size_t)sz;
+	memcpy(buf, c->ahead + c->ahead_off, left);
+	c->ahead_off += left;
+	if (c->ahead_off == c->ahead_len)
+		wolfp_session_fini(c);
+	return (int)left;
+}
+
+void
+wolfp_session_fini(struct wolfp_conn *c)
+{
+	if (c->ahead != NULL)
+		wolfp_core->free(c->ahead);
+	c->ahead = NULL;
+	c->ahead_len = c->ahead_off = 0;
+}
+
 /* ---- connection entry points ------------------------------------------- */
 
 int
@@ -387,6 +514,11 @@ wolfp_conn_set_session(void *conn_priv, const unsigned char *data,
 			"the session's bytes are not a wolfSSL session");
 	}
 	r = wolfSSL_set_session(c->ssl, sess);
+	/* A TLS 1.2 ticket: watch how the server answers it (above). */
+	c->ticket12_watch = r == WOLFSSL_SUCCESS &&
+	    wolfSSL_SESSION_has_ticket(sess) &&
+	    wolfSSL_version(c->ssl) != 0x0304;  /* the session's, now */
+	wolfp_session_fini(c);
 	wolfSSL_SESSION_free(sess);
 	wolfSSL_ERR_clear_error();
 	if (r != WOLFSSL_SUCCESS)
