@@ -52,6 +52,11 @@
  * init, deleted at fini) whose destructor frees that cache when the
  * thread exits.  The plugin keeps nothing of its own there.
  *
+ * A difference declared, not hidden (README's wolfSSL notes): a TLS 1.2
+ * ticket is opened while wolfSSL parses the ClientHello, before the SNI
+ * hook (hello.c) switches to the config the SNI callback picked, so a
+ * TLS 1.2 ticket sealed under such a config is declined (full handshake).
+ *
  * Capabilities left out, and why:
  *   - TLSPLUG_CAP_TLS1_0: Debian's wolfSSL is built without
  *     WOLFSSL_ALLOW_TLSV10 (it has no TLS 1.0 at all); a build that has
