@@ -45,6 +45,12 @@ struct bench_certs {
 
 /* Key type and host name used by a profile. */
 enum bench_keytype bench_profile_key(enum bench_profile p);
+/* An engine without TLS 1.3 runs every profile at TLS 1.2, with this
+ * suite (IANA id) standing in for the profile's: the ECDHE-ECDSA suite of
+ * the same cipher, ECDHE-RSA-AES128-GCM for BENCH_TLS12_RSA, 0 (the
+ * engine's defaults) for BENCH_TLS13_ECDSA.  Both sides of the
+ * comparison use it. */
+uint16_t bench_profile_tls12_suite(enum bench_profile p);
 #define BENCH_HOSTNAME "localhost"
 
 /* A growable byte queue: the in-memory transport of the native halves
@@ -78,6 +84,9 @@ void bench_queue_free(struct bench_queue *q);
 
 struct bench_native {
 	const char *name;              /* the backend name: "openssl" */
+	/* 1: the engine has no TLS 1.3; its profiles run at TLS 1.2
+	 * (bench_profile_tls12_suite), and the report says so. */
+	int tls12_only;
 	const char *(*engine_version)(void);
 	/* Generates the test PKI (optional: one native half is enough). */
 	int (*gen_certs)(struct bench_certs *out, char *err);
@@ -115,6 +124,9 @@ struct bench_native {
 	/* Reads up to len bytes: the count, 0 at EOF, -1 on error. */
 	long (*fd_read)(void *c, void *buf, size_t len, char *err);
 	void (*fd_free)(void *c);
+	/* Optional: called by a thread the bench started, before it ends, for
+	 * an engine that keeps per-thread state the thread must release. */
+	void (*thread_end)(void);
 
 	/* Resumption: the client's latest session of a pair whose handshake
 	 * is done into *sess (replacing and freeing what was there), a

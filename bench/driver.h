@@ -36,7 +36,8 @@ struct bench_opts {
 enum bench_cmp {
 	BENCH_CMP_HIGHER = 1,   /* rate: ratio tlsplug/native, target >= x */
 	BENCH_CMP_LOWER = 2,    /* cost: ratio tlsplug/native, reported */
-	BENCH_CMP_BYTES = 3     /* memory: tlsplug - native <= x bytes */
+	BENCH_CMP_BYTES = 3,    /* memory: tlsplug - native <= x bytes */
+	BENCH_CMP_RATIO_MAX = 4 /* cost: ratio tlsplug/native, target <= x */
 };
 
 /* One figure: the tlsplug side and the native side, round by round. */
@@ -81,6 +82,12 @@ int bench_startup_child(const char *side, const char *backend,
                         const char *t0);
 int bench_memory_child(const char *side, const char *backend,
                        const char *count, const char *certdir);
+
+/* syscount.c: counts the transfer and poll system calls made on watched
+ * descriptors, by any library of this process. */
+void bench_syscount_watch(int fd, int on);
+/* The count since the last call (and resets it). */
+unsigned long bench_syscount_take(void);
 
 /* report.c */
 double bench_median(const double *v, int n);

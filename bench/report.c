@@ -71,6 +71,8 @@ bench_result_met(const struct bench_result *r)
 	if (r->cmp == BENCH_CMP_BYTES)
 		return bench_median(r->tp, r->n) - bench_median(r->nat, r->n) <=
 		    r->target;
+	if (r->cmp == BENCH_CMP_RATIO_MAX)
+		return ratio(r) <= r->target;
 	return -1;
 }
 
@@ -81,6 +83,8 @@ target_text(const struct bench_result *r, char *buf, size_t size)
 		snprintf(buf, size, "-");
 	else if (r->cmp == BENCH_CMP_HIGHER)
 		snprintf(buf, size, ">= %.2f", r->target);
+	else if (r->cmp == BENCH_CMP_RATIO_MAX)
+		snprintf(buf, size, "<= %.2f", r->target);
 	else
 		snprintf(buf, size, "<= native+%.0f B", r->target);
 }
@@ -263,7 +267,8 @@ json_result(const struct bench_result *r)
 		json_num(ratio(r));
 	else
 		printf("null");
-	if (r->cmp == BENCH_CMP_BYTES || r->cmp == BENCH_CMP_LOWER) {
+	if (r->cmp == BENCH_CMP_BYTES || r->cmp == BENCH_CMP_LOWER ||
+	    r->cmp == BENCH_CMP_RATIO_MAX) {
 		printf(", \"difference\": ");
 		if (has_figures(r) && r->has_native)
 			json_num(bench_median(r->tp, r->n) -

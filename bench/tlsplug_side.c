@@ -96,7 +96,11 @@ tp_ctx_new(enum bench_profile p, int server, const struct bench_certs *certs,
 		snprintf(err, BENCH_ERRLEN, "out of memory");
 		return NULL;
 	}
-	if (p == BENCH_TLS12_RSA)
+	if (!(tlsplug_backend_caps(tp_backend) & TLSPLUG_CAP_TLS1_3)) {
+		/* The engine's native half does the same (bench.h). */
+		v = TLSPLUG_VERSION_TLSv1_2;
+		suite = bench_profile_tls12_suite(p);
+	} else if (p == BENCH_TLS12_RSA)
 		suite = TLSPLUG_CS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
 	else if (p == BENCH_TLS13_AES128GCM)
 		suite = TLSPLUG_CS_TLS_AES_128_GCM_SHA256;
@@ -438,10 +442,20 @@ static const struct bench_native tp_side = {
 	.session_free = tp_session_free,
 };
 
+/* The same side without the session hooks, for a backend without
+ * TLSPLUG_CAP_SESSIONS (the resumed cases are then not run). */
+static struct bench_native tp_side_no_sessions;
+
 const struct bench_native *
 bench_tlsplug_side(const struct tlsplug_backend *b, const char *name)
 {
 	tp_backend = b;
 	tp_name = name;
-	return &tp_side;
+	if (b == NULL || (tlsplug_backend_caps(b) & TLSPLUG_CAP_SESSIONS))
+		return &tp_side;
+	tp_side_no_sessions = tp_side;
+	tp_side_no_sessions.pair_get_session = NULL;
+	tp_side_no_sessions.pair_set_session = NULL;
+	tp_side_no_sessions.pair_resumed = NULL;
+	return &tp_side_no_sessions;
 }

@@ -15,14 +15,16 @@
 #define V12 TLSPLUG_VERSION_TLSv1_2
 #define V13 TLSPLUG_VERSION_TLSv1_3
 
-/* A connected pair at version v (0: default). */
+/* A connected pair at version v (0: default).  Both sides are held to v,
+ * so a backend without it refuses the setting on either side. */
 static int
 open_pair(const struct conf_env *env, enum tlsplug_version v,
           struct conf_pair *p, int *result, char *why, size_t whylen)
 {
 	struct conf_scenario sc = {
 		.c = { .trust = "ca.pem", .min = v, .max = v },
-		.s = { .chain = "ecdsa.pem", .key = "ecdsa.key" },
+		.s = { .chain = "ecdsa.pem", .key = "ecdsa.key", .min = v,
+		       .max = v },
 		.host = "localhost",
 		.ccap = v == V13 ? TLSPLUG_CAP_TLS1_3 :
 		        v == V12 ? TLSPLUG_CAP_TLS1_2 : 0 };

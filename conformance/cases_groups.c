@@ -95,6 +95,11 @@ lacking_side(const struct conf_env *env, const struct conf_side *cs,
 {
 	uint64_t cap = sigalg ? TLSPLUG_CAP_SIGALGS : TLSPLUG_CAP_GROUPS;
 
+	/* A side that cannot speak the version asked for refuses that
+	 * first (conf_keys_pair checks it). */
+	if ((cs->min == V13 && !conf_has(env->client, TLSPLUG_CAP_TLS1_3)) ||
+	    (ss->min == V13 && !conf_has(env->server, TLSPLUG_CAP_TLS1_3)))
+		return 0;
 	if (conf_has(env->client, cap) && !lists(env->client, name, sigalg))
 		*result = expect_refusal(env, env->client, TLSPLUG_CLIENT, cs,
 		                         k, name, why, whylen);
@@ -245,7 +250,9 @@ CONF_CASE(case_groups_post_quantum)
 	                        .min = V13 };
 
 	if (!conf_has(env->client, TLSPLUG_CAP_GROUPS) ||
-	    !conf_has(env->server, TLSPLUG_CAP_GROUPS))
+	    !conf_has(env->server, TLSPLUG_CAP_GROUPS) ||
+	    !conf_has(env->client, TLSPLUG_CAP_TLS1_3) ||
+	    !conf_has(env->server, TLSPLUG_CAP_TLS1_3))
 		return group_run(env, pq[0], V13, "ecdsa.pem", "ecdsa.key",
 		                 why, whylen);
 	for (size_t i = 0; i < sizeof(pq) / sizeof(pq[0]); i++) {

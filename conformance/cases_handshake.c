@@ -534,16 +534,58 @@ CONF_CASE(case_alpn_tls12)
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 
+/*
+ * RFC 7301 3.2: a client offering ALPN with nothing the server has gets
+ * the fatal no_application_protocol alert (120); both ends report
+ * TLSPLUG_ERR_NO_SHARED_ALPN, whatever the engines.
+ */
+static int
+alpn_no_overlap(const struct conf_env *env, enum tlsplug_version v,
+                char *why, size_t whylen)
+{
+	uint64_t vcap = v == V12 ? CAP_V12 : v == V13 ? CAP_V13 : 0;
+	struct conf_scenario sc = {
+		.c = { .trust = "ca.pem", .alpn = alpn_h2, .nalpn = 1,
+		       .min = v, .max = v },
+		.s = { .chain = "ecdsa.pem", .key = "ecdsa.key",
+		       .alpn = alpn_http1, .nalpn = 1, .min = v, .max = v },
+		.host = "localhost", .ccap = TLSPLUG_CAP_ALPN | vcap,
+		.scap = TLSPLUG_CAP_ALPN | vcap, .client_alert = 120 };
+
+	return conf_scenario_fail(env, &sc, TLSPLUG_ERR_NO_SHARED_ALPN,
+	                          TLSPLUG_ERR_NO_SHARED_ALPN, why, whylen);
+}
+
 CONF_CASE(case_alpn_no_overlap)
+{
+	return alpn_no_overlap(env, 0, why, whylen);
+}
+
+CONF_CASE(case_alpn_no_overlap_tls12)
+{
+	return alpn_no_overlap(env, V12, why, whylen);
+}
+
+/* A server whose config says to go on without ALPN does, on every engine,
+ * and still picks a protocol when there is one in common. */
+CONF_CASE(case_alpn_mismatch_continue)
 {
 	struct conf_scenario sc = {
 		.c = { .trust = "ca.pem", .alpn = alpn_h2, .nalpn = 1 },
 		.s = { .chain = "ecdsa.pem", .key = "ecdsa.key",
-		       .alpn = alpn_http1, .nalpn = 1 },
+		       .alpn = alpn_http1, .nalpn = 1,
+		       .alpn_mismatch = TLSPLUG_ALPN_MISMATCH_CONTINUE },
 		.host = "localhost", .ccap = TLSPLUG_CAP_ALPN,
 		.scap = TLSPLUG_CAP_ALPN, .alpn = NULL, .exchange = 100 };
+	struct conf_scenario both = sc;
+	int rc = conf_scenario_ok(env, &sc, why, whylen);
 
-	return conf_scenario_ok(env, &sc, why, whylen);
+	if (rc != 0)            /* a failure, or a gate decided */
+		return rc;
+	both.c.alpn = alpn_h2_http1;
+	both.c.nalpn = 2;
+	both.alpn = "http/1.1";
+	return conf_scenario_ok(env, &both, why, whylen);
 }
 
 CONF_CASE(case_alpn_server_none)
@@ -557,7 +599,13 @@ CONF_CASE(case_alpn_server_none)
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 
-/* A good server certificate of one key type at one version. */
+/*
+ * A good server certificate of one key type at one version.  keycap is
+ * the capability the key type needs (Ed25519): a server lacking it must
+ * refuse the key; a client lacking it has nothing to refuse in its own
+ * config, so it must offer no signature scheme for that key and the
+ * handshake must fail on the server, which has nothing to sign with.
+ */
 static int
 cert_type(const struct conf_env *env, const char *name, const char *cn,
           uint64_t keycap, enum tlsplug_version v, size_t exchange,
@@ -567,13 +615,21 @@ cert_type(const struct conf_env *env, const char *name, const char *cn,
 	uint64_t vcap = v == V13 ? CAP_V13 : CAP_V12;
 	struct conf_scenario sc = {
 		.c = { .trust = "ca.pem", .min = v, .max = v },
-		.s = { .chain = chain, .key = key },
+		.s = { .chain = chain, .key = key, .min = v, .max = v },
 		.host = "localhost", .ccap = keycap | vcap,
 		.scap = keycap | vcap, .version = v, .server_cn = cn,
 		.exchange = exchange };
 
 	snprintf(chain, sizeof(chain), "%s.pem", name);
 	snprintf(key, sizeof(key), "%s.key", name);
+	if (keycap != 0 && !conf_has(env->client, keycap)) {
+		sc.ccap = vcap;
+		if (conf_has(env->server, keycap) &&
+		    conf_has(env->client, vcap) && conf_has(env->server, vcap))
+			return conf_scenario_fail(env, &sc, CONF_ANY_ERROR,
+			                          TLSPLUG_ERR_NO_SHARED_CIPHER,
+			                          why, whylen);
+	}
 	return conf_scenario_ok(env, &sc, why, whylen);
 }
 

@@ -100,6 +100,19 @@ keys_gate(const struct tlsplug_backend *b, enum tlsplug_role role,
 	return 1;
 }
 
+/* A side whose bounds ask for TLS 1.3 only on a backend without it: its
+ * context must be refused (the case then passes by that refusal). */
+static int
+version_gate(const struct tlsplug_backend *b, enum tlsplug_role role,
+             const struct conf_side *side, struct tlsplug_config *cfg,
+             int *result, char *why, size_t whylen)
+{
+	if (side->min != TLSPLUG_VERSION_TLSv1_3)
+		return 1;
+	return conf_gate(b, role, TLSPLUG_CAP_TLS1_3, cfg, result, why,
+	                 whylen);
+}
+
 int
 conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
                const struct conf_keys *ck, const struct conf_side *ss,
@@ -114,7 +127,11 @@ conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
 	if (conf_keys_config(env, cs, ck, &ccfg, why, whylen) != 0 ||
 	    conf_keys_config(env, ss, sk, &scfg, why, whylen) != 0)
 		goto out;
-	if (!keys_gate(env->client, TLSPLUG_CLIENT, keys_caps(ck), ccfg,
+	if (!version_gate(env->client, TLSPLUG_CLIENT, cs, ccfg, result, why,
+	                  whylen) ||
+	    !version_gate(env->server, TLSPLUG_SERVER, ss, scfg, result, why,
+	                  whylen) ||
+	    !keys_gate(env->client, TLSPLUG_CLIENT, keys_caps(ck), ccfg,
 	               result, why, whylen) ||
 	    !keys_gate(env->server, TLSPLUG_SERVER, keys_caps(sk), scfg,
 	               result, why, whylen))
@@ -338,16 +355,21 @@ CONF_CASE(case_keylog_file_and_env)
 	char path[PATH_MAX];
 	int rc;
 
+	/* TLS 1.3 where both ends speak it, else TLS 1.2 alone. */
+	enum tlsplug_version v = conf_has(env->client, TLSPLUG_CAP_TLS1_3) &&
+	                         conf_has(env->server, TLSPLUG_CAP_TLS1_3) ?
+	                         V13 : V12;
+
 	conf_path(env, "keylog-env.txt", path);
 	unlink(path);
 	unsetenv("SSLKEYLOGFILE");
-	rc = keylog_run(env, V13, path, 1, why, whylen);
+	rc = keylog_run(env, v, path, 1, why, whylen);
 	if (rc != 0 || !conf_has(env->client, TLSPLUG_CAP_KEYLOG) ||
 	    !conf_has(env->server, TLSPLUG_CAP_KEYLOG))
 		goto out;
 	setenv("SSLKEYLOGFILE", path, 1);
 	unlink(path);
-	rc = keylog_run(env, V13, path, 2, why, whylen);
+	rc = keylog_run(env, v, path, 2, why, whylen);
 	if (rc == 0) {
 		unlink(path);
 		rc = keylog_run(env, V12, path, 2, why, whylen);
@@ -430,11 +452,23 @@ export_pair(const struct conf_env *env, enum tlsplug_version v,
 		.c = { .trust = "ca.pem", .min = v, .max = v },
 		.s = { .chain = "rsa.pem", .key = "rsa.key", .min = v,
 		       .max = v },
+		.host = "localhost",
+		/* A side without the version must refuse it (and the case
+		 * passes by that refusal alone). */
+		.ccap = v == V13 ? TLSPLUG_CAP_TLS1_3 : TLSPLUG_CAP_TLS1_2,
+		.scap = v == V13 ? TLSPLUG_CAP_TLS1_3 : TLSPLUG_CAP_TLS1_2,
 	};
+	struct tlsplug_config *ccfg, *scfg;
+	int rc;
 
+	if (!conf_scenario_prepare(env, &sc, &ccfg, &scfg, result, why,
+	                           whylen))
+		return 0;
 	*result = -1;
-	if (conf_pair_sides(env, &sc.c, &sc.s, "localhost", p, why, whylen)
-	    != TLSPLUG_OK)
+	rc = conf_pair_new(env, ccfg, scfg, "localhost", p, why, whylen);
+	tlsplug_config_unref(ccfg);
+	tlsplug_config_unref(scfg);
+	if (rc != TLSPLUG_OK)
 		return 0;
 	if (conf_connect(p, v, why, whylen) != 0) {
 		conf_pair_free(p);
@@ -526,8 +560,14 @@ CONF_CASE(case_exporter_channel_binding)
 	struct conf_pair p;
 	int result;
 
-	if (!export_pair(env, V13, &p, &result, why, whylen))
-		return result;
+	if (!export_pair(env, V13, &p, &result, why, whylen)) {
+		/* Refused (or failed): a side without TLS 1.3 still has the
+		 * TLS 1.2 half to pass. */
+		if (result != 0 || (conf_has(env->client, TLSPLUG_CAP_TLS1_3) &&
+		                    conf_has(env->server, TLSPLUG_CAP_TLS1_3)))
+			return result;
+		goto tls12;
+	}
 	if (tlsplug_conn_channel_binding(p.c, "tls-exporter", a, 32, &la) !=
 	    TLSPLUG_OK ||
 	    tlsplug_conn_channel_binding(p.s, "tls-exporter", b, 32, &lb) !=
@@ -545,6 +585,7 @@ CONF_CASE(case_exporter_channel_binding)
 	conf_pair_free(&p);
 	if (result != 0)
 		return result;
+tls12:
 	if (!export_pair(env, V12, &p, &result, why, whylen))
 		return result;
 	result = 0;

@@ -114,11 +114,13 @@ CONF_CASE(case_sni_multi_chain)
 }
 
 /* Server requiring a client certificate (explicit trust store and
- * validation on), client with `chain` or none. */
+ * validation on), client with `chain` or none; both held to version ver
+ * (0: the defaults). */
 #define MTLS(ver, chainfile, keyfile) { \
 	.c = { .trust = "ca.pem", .chain = chainfile, .key = keyfile, \
 	       .min = ver, .max = ver }, \
-	.s = { .chain = "ecdsa.pem", .key = "ecdsa.key", .trust = "ca.pem" }, \
+	.s = { .chain = "ecdsa.pem", .key = "ecdsa.key", .trust = "ca.pem", \
+	       .min = ver, .max = ver }, \
 	.host = "localhost", .ccap = TLSPLUG_CAP_CLIENT_CERT, \
 	.scap = TLSPLUG_CAP_CLIENT_CERT, .version = ver }
 
@@ -127,6 +129,7 @@ CONF_CASE(case_mtls_tls12)
 	struct conf_scenario sc = MTLS(V12, "client.pem", "client.key");
 
 	sc.ccap |= TLSPLUG_CAP_TLS1_2;
+	sc.scap |= TLSPLUG_CAP_TLS1_2;
 	sc.client_cn = "CN=tlsplug test client";
 	sc.server_cn = "CN=tlsplug test ecdsa";
 	sc.exchange = 5000;
@@ -138,6 +141,7 @@ CONF_CASE(case_mtls_tls13)
 	struct conf_scenario sc = MTLS(V13, "client.pem", "client.key");
 
 	sc.ccap |= TLSPLUG_CAP_TLS1_3;
+	sc.scap |= TLSPLUG_CAP_TLS1_3;
 	sc.client_cn = "CN=tlsplug test client";
 	sc.server_cn = "CN=tlsplug test ecdsa";
 	sc.exchange = 5000;
@@ -152,6 +156,7 @@ CONF_CASE(case_mtls_missing_tls12)
 	struct conf_scenario sc = MTLS(V12, NULL, NULL);
 
 	sc.ccap = TLSPLUG_CAP_TLS1_2;
+	sc.scap |= TLSPLUG_CAP_TLS1_2;
 	sc.client_alert = 40;
 	return conf_scenario_fail(env, &sc, TLSPLUG_ERR_ALERT_RECEIVED,
 	                          TLSPLUG_ERR_PEER_NO_CERT, why, whylen);
@@ -162,6 +167,7 @@ CONF_CASE(case_mtls_missing_tls13)
 	struct conf_scenario sc = MTLS(V13, NULL, NULL);
 
 	sc.ccap = TLSPLUG_CAP_TLS1_3;
+	sc.scap |= TLSPLUG_CAP_TLS1_3;
 	sc.client_alert = 116;
 	return conf_scenario_fail(env, &sc, TLSPLUG_ERR_ALERT_RECEIVED,
 	                          TLSPLUG_ERR_PEER_NO_CERT, why, whylen);

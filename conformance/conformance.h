@@ -98,6 +98,8 @@ struct conf_side {
 	tlsplug_verify_cb verify;
 	void *verify_data;
 	enum tlsplug_client_cert_mode client_cert;
+	/* server: the ALPN mismatch rule (0: AUTO, the default) */
+	enum tlsplug_alpn_mismatch alpn_mismatch;
 };
 
 /* Builds a config from a side description. */
@@ -205,8 +207,9 @@ struct conf_scenario {
 	int no_client_cert;        /* the server must see no client cert */
 	size_t exchange;           /* random bytes sent each way after */
 	size_t chunk;              /* ciphertext bytes moved per step, 0: all */
-	/* conf_scenario_fail() with ccode TLSPLUG_ERR_ALERT_RECEIVED: the
-	 * alert the client must have received (0: any). */
+	/* conf_scenario_fail(): the alert the client must have received
+	 * (0: any), checked when ccode is a category an alert gives
+	 * (TLSPLUG_ERR_ALERT_RECEIVED, TLSPLUG_ERR_NO_SHARED_ALPN). */
 	int client_alert;
 };
 
@@ -301,6 +304,8 @@ CONF_CASE(case_alpn_server_preference);
 CONF_CASE(case_alpn_no_overlap);
 CONF_CASE(case_alpn_server_none);
 CONF_CASE(case_alpn_tls12);
+CONF_CASE(case_alpn_no_overlap_tls12);
+CONF_CASE(case_alpn_mismatch_continue);
 CONF_CASE(case_cert_rsa_tls12);
 CONF_CASE(case_cert_rsa_tls13);
 CONF_CASE(case_cert_ecdsa_tls12);
@@ -399,8 +404,36 @@ CONF_CASE(case_session_other_name_not_offered);
 CONF_CASE(case_session_resume_tls12);
 CONF_CASE(case_session_resume_tls13);
 CONF_CASE(case_session_ticket_key_shared);
+CONF_CASE(case_session_ticket_rejected_tls12);
 CONF_CASE(case_session_ticket_rotation);
 CONF_CASE(case_session_tickets_off);
+/* cases_revocation.c */
+CONF_CASE(case_crl_revoked_leaf);
+CONF_CASE(case_crl_revoked_intermediate);
+CONF_CASE(case_crl_good_leaf);
+CONF_CASE(case_crl_der_and_buffer);
+CONF_CASE(case_crl_revoked_tls12);
+CONF_CASE(case_crl_issuer_without_crl);
+CONF_CASE(case_crl_stale);
+CONF_CASE(case_crl_bad_signature);
+CONF_CASE(case_crl_client_cert);
+CONF_CASE(case_crl_bad_input);
+CONF_CASE(case_ocsp_good);
+CONF_CASE(case_ocsp_good_tls12);
+CONF_CASE(case_ocsp_revoked);
+CONF_CASE(case_ocsp_revoked_tls12);
+CONF_CASE(case_ocsp_missing);
+CONF_CASE(case_ocsp_other_certificate);
+CONF_CASE(case_ocsp_expired);
+CONF_CASE(case_ocsp_delegated_responder);
+CONF_CASE(case_ocsp_off_ignores_staple);
+CONF_CASE(case_ocsp_and_crl);
+CONF_CASE(case_ocsp_staple_reload);
+CONF_CASE(case_ocsp_staple_bad_input);
+CONF_CASE(case_interop_crl_revoked);
+CONF_CASE(case_interop_ocsp_good);
+CONF_CASE(case_interop_ocsp_revoked);
+CONF_CASE(case_interop_ocsp_missing);
 
 /* Interop-only cases (interop.c). */
 CONF_CASE(case_interop_tls12_rsa);

@@ -19,6 +19,7 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/cases_groups.c \
 	conformance/cases_identity.c \
 	conformance/cases_session.c \
+	conformance/cases_revocation.c \
 	conformance/table.c
 
 # Makes the certificates the suite needs; installed so that an installed

@@ -196,7 +196,8 @@ conf_scenario_fail(const struct conf_env *env,
 			result = -1;
 			goto free_pair;
 		}
-		if (ccode == TLSPLUG_ERR_ALERT_RECEIVED &&
+		if ((ccode == TLSPLUG_ERR_ALERT_RECEIVED ||
+		     ccode == TLSPLUG_ERR_NO_SHARED_ALPN) &&
 		    sc->client_alert != 0 &&
 		    tlsplug_error_alert(e) != sc->client_alert) {
 			result = conf_fail(why, whylen, "client (%s) received "

@@ -12,17 +12,6 @@
 #include "conformance.h"
 
 int
-conf_fail(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int
 conf_has(const struct tlsplug_backend *b, uint64_t cap)
 {
 	return (tlsplug_backend_caps(b) & cap) == cap;
@@ -185,6 +174,13 @@ conf_config(const struct conf_env *env, const struct conf_side *side,
 		what = "set_alpn";
 		rc = tlsplug_config_builder_set_alpn(b, side->alpn,
 		                                     side->nalpn);
+		if (rc != TLSPLUG_OK)
+			goto fail;
+	}
+	if (side->alpn_mismatch != TLSPLUG_ALPN_MISMATCH_AUTO) {
+		what = "set_alpn_mismatch";
+		rc = tlsplug_config_builder_set_alpn_mismatch(b,
+		                                              side->alpn_mismatch);
 		if (rc != TLSPLUG_OK)
 			goto fail;
 	}

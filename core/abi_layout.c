@@ -60,7 +60,9 @@ PIN(tlsplug_core, check_peer, 80);
 PIN(tlsplug_core, select_server, 88);
 PIN(tlsplug_core, session_ready, 96);
 PIN(tlsplug_core, keylog, 104);
-_Static_assert(sizeof(struct tlsplug_core) == 112,
+PIN(tlsplug_core, ocsp_staple, 112);
+PIN(tlsplug_core, alpn_select, 120);
+_Static_assert(sizeof(struct tlsplug_core) == 128,
                "core services size changed: bump the ABI version");
 
 /* struct tlsplug_context_ops */
@@ -92,7 +94,9 @@ PIN(tlsplug_conn_ops, verified_cert, 112);
 PIN(tlsplug_conn_ops, export_keying_material, 120);
 PIN(tlsplug_conn_ops, group, 128);
 PIN(tlsplug_conn_ops, get_session, 136);
-_Static_assert(sizeof(struct tlsplug_conn_ops) == 144,
+PIN(tlsplug_conn_ops, ocsp_status, 144);
+PIN(tlsplug_conn_ops, release_buffers, 152);
+_Static_assert(sizeof(struct tlsplug_conn_ops) == 160,
                "conn ops size changed: add members behind a fence");
 
 /* struct tlsplug_info_ops */
@@ -151,7 +155,13 @@ PIN(tlsplug_bconfig, groups, 128);
 PIN(tlsplug_bconfig, ngroups, 136);
 PIN(tlsplug_bconfig, sigalgs, 144);
 PIN(tlsplug_bconfig, nsigalgs, 152);
-_Static_assert(sizeof(struct tlsplug_bconfig) == 160,
+PIN(tlsplug_bconfig, crls, 160);
+PIN(tlsplug_bconfig, ncrls, 168);
+PIN(tlsplug_bconfig, ocsp, 176);
+PIN(tlsplug_bconfig, min_dh_bits, 180);
+PIN(tlsplug_bconfig, ocsp_staple, 184);
+PIN(tlsplug_bconfig, alpn_mismatch, 192);
+_Static_assert(sizeof(struct tlsplug_bconfig) == 200,
                "backend config view size changed: add members behind a "
                "fence");
 PIN(tlsplug_san, type, 0);

@@ -11,10 +11,19 @@
 #include "internal.h"
 #include "registry.h"
 
+/*
+ * A record's fields are written when its plugin is opened, which may
+ * happen on another thread at any time (loading is lazy, under the
+ * registry's lock).  So its state is read under that lock; once it reads
+ * OK, the descriptor is complete and stays unchanged until the registry is
+ * freed.  (Reading the state without the lock was a data race with a
+ * concurrent load: found by tests/check_threads under ThreadSanitizer.)
+ */
 static bool
 usable(const struct tlsplug_backend *b)
 {
-	return b != NULL && b->state == TLSPLUG_BACKEND_OK && b->d != NULL;
+	return b != NULL && tlsplug_backend_state(b) == TLSPLUG_BACKEND_OK &&
+	    b->d != NULL;
 }
 
 const char *
@@ -75,10 +84,22 @@ void
 tlsplug_backend_abi_version(const struct tlsplug_backend *b, unsigned *major,
                             unsigned *minor)
 {
+	unsigned ma = 0, mi = 0;
+
+	/* Set when the plugin is opened: read under the lock (see
+	 * usable()). */
+	if (b != NULL && b->registry != NULL)
+		tlsplug__registry_lock(b->registry);
+	if (b != NULL) {
+		ma = b->abi_major;
+		mi = b->abi_minor;
+	}
+	if (b != NULL && b->registry != NULL)
+		tlsplug__registry_unlock(b->registry);
 	if (major != NULL)
-		*major = b != NULL ? b->abi_major : 0;
+		*major = ma;
 	if (minor != NULL)
-		*minor = b != NULL ? b->abi_minor : 0;
+		*minor = mi;
 }
 
 uint64_t
@@ -165,6 +186,10 @@ tlsplug_capability_name(uint64_t cap_bit)
 		{ TLSPLUG_CAP_EXPORTER, "exporter" },
 		{ TLSPLUG_CAP_GROUPS, "groups" },
 		{ TLSPLUG_CAP_SIGALGS, "sigalgs" },
+		{ TLSPLUG_CAP_CRL, "crl" },
+		{ TLSPLUG_CAP_OCSP_STAPLE, "ocsp_staple" },
+		{ TLSPLUG_CAP_OCSP_CHECK, "ocsp_check" },
+		{ TLSPLUG_CAP_DH_FLOOR, "dh_floor" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

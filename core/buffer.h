@@ -3,7 +3,9 @@
  *
  * Appends are O(1) amortised; peek/consume work in place.  The storage grows
  * to a high-water mark and is never shrunk, so once a connection has seen
- * its largest burst, appending and consuming do not allocate.
+ * its largest burst, appending and consuming do not allocate.  (An idle
+ * connection frees an empty buffer with tlsplug__buffer_free(), which
+ * leaves it ready for use: conn.c, release_idle().)
  */
 #ifndef TLSPLUG_CORE_BUFFER_H
 #define TLSPLUG_CORE_BUFFER_H

@@ -269,6 +269,28 @@ tlsplug_registry_choose(struct tlsplug_registry *r, const char *name,
 	return rc;
 }
 
+int
+tlsplug__registry_choose_err(struct tlsplug_registry *r,
+                             const struct tlsplug_backend **out,
+                             struct tlsplug_error **err)
+{
+	const struct tlsplug_backend *b = NULL;
+	enum tlsplug_choice_rule why;
+	const char *src;
+	int rc;
+
+	tlsplug__registry_lock(r);
+	tlsplug__error_clear(&r->error);
+	rc = choose_locked(r, NULL, &b, &why, &src);
+	/* Copied before the lock is released: another thread's choose or
+	 * find may replace the registry's record right after. */
+	if (rc != TLSPLUG_OK)
+		tlsplug__error_export(&r->error, err);
+	tlsplug__registry_unlock(r);
+	*out = rc == TLSPLUG_OK ? b : NULL;
+	return rc;
+}
+
 const struct tlsplug_backend *
 tlsplug_registry_find(struct tlsplug_registry *r, const char *name)
 {

@@ -10,8 +10,13 @@
 #include "internal.h"
 #include "conffile.h"
 #include "peer.h"
+#include "policy.h"
 
-enum section { SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_OTHER };
+/* SEC_SKIP: a [policy] outside the system file, reported once at its
+ * header; its keys are not read. */
+enum section {
+	SEC_NONE, SEC_DEFAULT, SEC_APP, SEC_POLICY, SEC_SKIP, SEC_OTHER
+};
 
 /* The settings of one section while parsing. */
 struct section_values {
@@ -23,6 +28,7 @@ struct section_values {
 	struct tlsplug__conf_entry session_cache;
 	struct tlsplug__conf_entry ticket_lifetime;
 	struct tlsplug__conf_entry ticket_key_file;
+	struct tlsplug__conf_entry alpn_mismatch;
 	struct tlsplug__conf_pin *pins;
 	size_t npins;
 };
@@ -30,10 +36,11 @@ struct section_values {
 /* The keys, in the order of enum key. */
 enum key { KEY_BACKEND, KEY_PLUGIN_PATH, KEY_GROUPS, KEY_SIGALGS,
            KEY_CLIENT_CERT, KEY_SESSION_CACHE, KEY_TICKET_LIFETIME,
-           KEY_TICKET_KEY_FILE, KEY_PIN };
+           KEY_TICKET_KEY_FILE, KEY_ALPN_MISMATCH, KEY_PIN };
 static const char *const key_names[] = {
 	"backend", "plugin_path", "groups", "sigalgs", "client_cert",
-	"session_cache", "ticket_lifetime", "ticket_key_file", "pin",
+	"session_cache", "ticket_lifetime", "ticket_key_file",
+	"alpn_mismatch", "pin",
 };
 
 static struct tlsplug__conf_entry *
@@ -47,6 +54,7 @@ key_entry(struct section_values *v, enum key k)
 	case KEY_SESSION_CACHE: return &v->session_cache;
 	case KEY_TICKET_LIFETIME: return &v->ticket_lifetime;
 	case KEY_TICKET_KEY_FILE: return &v->ticket_key_file;
+	case KEY_ALPN_MISMATCH: return &v->alpn_mismatch;
 	default: return &v->client_cert;   /* KEY_PIN has no single entry */
 	}
 }
@@ -381,6 +389,25 @@ entry_set(struct parser *p, struct tlsplug__conf_entry *e, unsigned line,
 	e->line = line;
 }
 
+/* alpn_mismatch = alert | continue (auto too: the same as not set). */
+static bool
+check_alpn_mismatch(struct parser *p, unsigned line, const char *v,
+                    size_t vlen)
+{
+	enum tlsplug_alpn_mismatch m;
+	char text[16];
+
+	if (vlen < sizeof(text)) {
+		memcpy(text, v, vlen);
+		text[vlen] = '\0';
+		if (tlsplug_alpn_mismatch_parse(text, &m) == TLSPLUG_OK)
+			return true;
+	}
+	diag(p, line, "alpn_mismatch '%.*s' is not alert, continue or auto",
+	     vlen > 64 ? 64 : (int)vlen, v);
+	return false;
+}
+
 /* ---- identity keys: client_cert, pin ---------------------------------- */
 
 static bool
@@ -531,8 +558,15 @@ parse_section(struct parser *p, unsigned line, const char *s, size_t len,
 		diag(p, line, "empty section name");
 		return;
 	}
-	if (nlen == 7 && memcmp(name, "default", 7) == 0)
+	if (nlen == 7 && memcmp(name, "default", 7) == 0) {
 		*sec = SEC_DEFAULT;
+	} else if (nlen == 6 && memcmp(name, "policy", 6) == 0) {
+		*sec = p->out->policy_allowed ? SEC_POLICY : SEC_SKIP;
+		if (*sec == SEC_SKIP)
+			diag(p, line, "[policy] is honoured only in the system "
+			     "config file, not here: remove it (the section "
+			     "is ignored)");
+	}
 	else if (p->app != NULL && strlen(p->app) == nlen &&
 	         memcmp(name, p->app, nlen) == 0)
 		*sec = SEC_APP;
@@ -550,6 +584,8 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	enum key k;
 	bool ok;
 
+	if (sec == SEC_SKIP)
+		return;
 	if (eq == NULL) {
 		diag(p, line, "expected 'key = value' or '[section]'");
 		return;
@@ -561,6 +597,18 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 	trim(&v, &vlen);
 	if (klen == 0) {
 		diag(p, line, "missing key before '='");
+		return;
+	}
+	if (sec == SEC_POLICY) {
+		char why[400];
+		int rc = tlsplug__policy_set(&p->out->policy, p->filename,
+		                             line, key, klen, v, vlen, why,
+		                             sizeof(why));
+
+		if (rc == TLSPLUG_ERR_NOMEM)
+			p->nomem = true;
+		else if (rc != TLSPLUG_OK)
+			diag(p, line, "%s", why);
 		return;
 	}
 	for (k = KEY_BACKEND; k <= KEY_PIN; k++)
@@ -603,6 +651,8 @@ parse_assignment(struct parser *p, unsigned line, const char *s, size_t len,
 		if (!ok)
 			diag(p, line, "ticket_key_file '%.*s' is not an "
 			     "absolute path", (int)vlen, v);
+	} else if (k == KEY_ALPN_MISMATCH) {
+		ok = check_alpn_mismatch(p, line, v, vlen);
 	} else if (k == KEY_PIN)
 		ok = true;     /* parse_pin checks and reports */
 	else
@@ -679,8 +729,10 @@ tlsplug__conf_parse(const char *buf, size_t len, const char *filename,
 	        &p.def.ticket_lifetime);
 	resolve(&out->ticket_key_file, &p.app_values.ticket_key_file,
 	        &p.def.ticket_key_file);
+	resolve(&out->alpn_mismatch, &p.app_values.alpn_mismatch,
+	        &p.def.alpn_mismatch);
 	resolve_pins(&p, out);
-	for (enum key k = KEY_BACKEND; k <= KEY_TICKET_KEY_FILE; k++) {
+	for (enum key k = KEY_BACKEND; k <= KEY_ALPN_MISMATCH; k++) {
 		entry_clear(key_entry(&p.def, k));
 		entry_clear(key_entry(&p.app_values, k));
 	}
@@ -742,9 +794,11 @@ tlsplug__conf_clear(struct tlsplug__conf *c)
 	entry_clear(&c->session_cache);
 	entry_clear(&c->ticket_lifetime);
 	entry_clear(&c->ticket_key_file);
+	entry_clear(&c->alpn_mismatch);
 	pins_clear(c->pins, c->npins);
 	for (size_t i = 0; i < c->ndiags; i++)
 		tlsplug__free(c->diags[i]);
 	tlsplug__free(c->diags);
+	tlsplug__policy_free(c->policy);
 	memset(c, 0, sizeof(*c));
 }

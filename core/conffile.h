@@ -17,6 +17,11 @@
  *   session_cache = off           client session cache: on, off, or N
  *   ticket_lifetime = 3600        server: ticket lifetime and key rotation
  *   ticket_key_file = /etc/k      server: ticket master key (SESSIONS.md)
+ *   alpn_mismatch = continue      server: no ALPN in common: alert (the
+ *                                 default) or go on without ALPN
+ *   [policy]                      the system policy (policy.h): honoured
+ *   min_version = 1.2             only where policy_allowed (the system
+ *                                 file); elsewhere the header is an error
  *
  * Whitespace around names, keys and values is trimmed.  A later line for the
  * same key in the same section replaces the earlier one.  Sections other than
@@ -65,8 +70,15 @@ struct tlsplug__conf {
 	struct tlsplug__conf_entry session_cache;
 	struct tlsplug__conf_entry ticket_lifetime;
 	struct tlsplug__conf_entry ticket_key_file;
+	/* Server: alpn_mismatch = alert | continue | auto (checked), for
+	 * configs that leave it AUTO (context.c). */
+	struct tlsplug__conf_entry alpn_mismatch;
 	char **diags;              /* "FILE:LINE: message" */
 	size_t ndiags;
+	/* In: set by the caller before reading the system file, the only
+	 * one whose [policy] counts.  Out: the policy read, or NULL. */
+	bool policy_allowed;
+	struct tlsplug_policy *policy;
 };
 
 /* Longest config file read (larger ones are a diagnostic). */

@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "peer.h"
 #include "session.h"
+#include "revocation.h"
 
 struct chain {
 	struct tlsplug_certificate *cert;
@@ -48,6 +49,12 @@ struct settings {
 	size_t nsigalgs;
 	struct tlsplug__ident ident;         /* pins, verify cb, client certs */
 	struct tlsplug__sess_settings sess;   /* session_config.c */
+	/* CRLs, OCSP (revocation.c) */
+	struct tlsplug__revocation rev;
+	/* set_min_version() was called: a policy floor may refuse the value
+	 * rather than raise it (policy.c) */
+	int min_version_set;
+	enum tlsplug_alpn_mismatch alpn_mismatch;   /* AUTO: the files' */
 };
 
 struct tlsplug_config_builder {
@@ -114,6 +121,7 @@ settings_free(struct settings *s)
 	tlsplug_trust_store_unref(s->trust);
 	tlsplug__ident_free(&s->ident);
 	tlsplug__sess_settings_free(&s->sess);
+	tlsplug__revocation_free(&s->rev);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -170,10 +178,12 @@ settings_copy(struct settings *dst, const struct settings *src)
 	dst->ident.pins = NULL;
 	dst->ident.npins = 0;
 	dst->sess.key = NULL;
+	memset(&dst->rev, 0, sizeof(dst->rev));
 	if (tlsplug__sess_settings_copy(&dst->sess, &src->sess) != TLSPLUG_OK)
 		goto nomem;
 
-	if (tlsplug__ident_copy(&dst->ident, &src->ident) != TLSPLUG_OK)
+	if (tlsplug__ident_copy(&dst->ident, &src->ident) != TLSPLUG_OK ||
+	    tlsplug__revocation_copy(&dst->rev, &src->rev) != TLSPLUG_OK)
 		goto nomem;
 	if (src->nciphers > 0) {
 		dst->ciphers = tlsplug__calloc(src->nciphers, sizeof(uint16_t));
@@ -394,6 +404,25 @@ tlsplug_config_builder_set_alpn(struct tlsplug_config_builder *b,
 	return TLSPLUG_OK;
 }
 
+int
+tlsplug_config_builder_set_alpn_mismatch(struct tlsplug_config_builder *b,
+                                         enum tlsplug_alpn_mismatch mode)
+{
+	BUILDER_CHECK(b);
+	if (tlsplug_alpn_mismatch_name(mode) == NULL)
+		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
+		    "alpn_mismatch: %d is not auto, alert or continue",
+		    (int)mode);
+	b->s.alpn_mismatch = mode;
+	return TLSPLUG_OK;
+}
+
+enum tlsplug_alpn_mismatch
+tlsplug_config_alpn_mismatch(const struct tlsplug_config *c)
+{
+	return c == NULL ? TLSPLUG_ALPN_MISMATCH_AUTO : c->s.alpn_mismatch;
+}
+
 static int
 version_ok(enum tlsplug_version v)
 {
@@ -410,6 +439,7 @@ tlsplug_config_builder_set_min_version(struct tlsplug_config_builder *b,
 		return tlsplug__error_set(&b->error, TLSPLUG_ERR_INVALID,
 		    "lowest version: %d is not a TLS version", (int)v);
 	b->s.min_version = v;
+	b->s.min_version_set = 1;
 	return TLSPLUG_OK;
 }
 
@@ -621,6 +651,9 @@ hash_settings(const struct settings *s)
 		h = hash_blob(h, &bt.pem);
 	h = fnv(h, &s->sni_cb, sizeof(s->sni_cb));
 	h = fnv(h, &s->sni_data, sizeof(s->sni_data));
+	h = fnv_size(h, (size_t)s->min_version_set);
+	h = fnv_size(h, (size_t)s->alpn_mismatch);
+	h = fnv_size(h, (size_t)tlsplug__revocation_hash(&s->rev));
 	h = fnv(h, &s->keylog_cb, sizeof(s->keylog_cb));
 	h = fnv(h, &s->keylog_data, sizeof(s->keylog_data));
 	if (s->keylog_file != NULL)
@@ -698,6 +731,9 @@ settings_equal(const struct settings *a, const struct settings *b)
 	    a->nciphers != b->nciphers || a->nalpn != b->nalpn ||
 	    a->nchains != b->nchains || a->sni_cb != b->sni_cb ||
 	    a->sni_data != b->sni_data ||
+	    a->min_version_set != b->min_version_set ||
+	    a->alpn_mismatch != b->alpn_mismatch ||
+	    !tlsplug__revocation_equal(&a->rev, &b->rev) ||
 	    !tlsplug__ident_equal(&a->ident, &b->ident) ||
 	    !tlsplug__sess_settings_equal(&a->sess, &b->sess))
 		return 0;
@@ -811,6 +847,8 @@ build_view(struct tlsplug_config *c)
 	v->nciphers = s->nciphers;
 	v->alpn = (const char *const *)s->alpn;
 	v->nalpn = s->nalpn;
+	/* AUTO stays until context.c reads the configuration files. */
+	v->alpn_mismatch = s->alpn_mismatch;
 	if (s->nalpn > 0) {
 		size_t len = 0, off = 0;
 
@@ -860,7 +898,7 @@ build_view(struct tlsplug_config *c)
 	v->sigalgs = s->sigalgs;
 	v->nsigalgs = s->nsigalgs;
 	tlsplug__sess_settings_view(&s->sess, v);
-	return TLSPLUG_OK;
+	return tlsplug__revocation_view(&c->s.rev, v);
 }
 
 /* Reads the names of every chain's leaf when there is a choice to make;
@@ -1113,4 +1151,27 @@ const struct tlsplug__sess_settings *
 tlsplug__config_sess(const struct tlsplug_config *c)
 {
 	return &c->s.sess;
+}
+
+struct tlsplug__revocation *
+tlsplug__builder_revocation(struct tlsplug_config_builder *b,
+                            struct tlsplug_error **error)
+{
+	if (b == NULL)
+		return NULL;
+	if (error != NULL)
+		*error = &b->error;
+	return &b->s.rev;
+}
+
+const struct tlsplug__revocation *
+tlsplug__config_revocation(const struct tlsplug_config *c)
+{
+	return &c->s.rev;
+}
+
+int
+tlsplug__config_min_version_set(const struct tlsplug_config *c)
+{
+	return c->s.min_version_set;
 }

@@ -7,7 +7,9 @@
  * the same code and keeps the same error record.  Outgoing ciphertext stays
  * readable after it (it may hold the alert to send).  Once the handshake is
  * done, read and write do not allocate (the buffers have reached their
- * high-water mark after the first records).
+ * high-water mark after the first records) -- except that an idle
+ * connection gives its buffers back and takes them again at its next I/O
+ * (release_idle(): not while streaming).
  *
  * Memory: a connection that never fails holds no error record.  Each call
  * into the plugin gets a record on the stack; only when it reports an error
@@ -18,6 +20,8 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -25,6 +29,7 @@
 
 #include "buffer.h"
 #include "internal.h"
+#include "revocation.h"
 #include "peer.h"
 #include "session.h"
 #include "x509.h"
@@ -72,7 +77,22 @@ struct tlsplug_conn {
 	 * (peer.c); NULL until needed. */
 	struct tlsplug__peer *peer;
 	struct tlsplug__conn_sess sess;   /* session.c */
+	/* Idle release (release_idle()): the buffers were given back and not
+	 * yet needed again; they came back within IDLE_MS and application
+	 * data moved (busy: stop releasing until the connection pauses);
+	 * when the last read or write started (CLOCK_MONOTONIC_COARSE ms). */
+	bool released;
+	bool came_back_fast;
+	bool busy;
+	int64_t last_op_ms;
 };
+
+/*
+ * A connection whose reads or writes follow each other closer than this is
+ * streaming: once it has had to take its buffers back this soon after
+ * giving them up, it keeps them until a pause this long.
+ */
+#define IDLE_MS 1000
 
 /* The plugin's private state follows the connection in one allocation. */
 #define CONN_PRIV_OFFSET \
@@ -143,18 +163,87 @@ tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf, size_t len)
 
 	if (conn == NULL || (buf == NULL && len > 0) || len > SSIZE_MAX)
 		return -1;
-	/* Nothing queued: the sink may write the bytes out straight from
-	 * the engine's buffer, saving a copy of every record. */
-	if (conn->sink != NULL && len > 0 &&
-	    tlsplug__buffer_len(&conn->out) == 0) {
-		done = conn->sink(conn->sink_arg, buf, len);
-		if (done >= len)
-			return (ssize_t)len;
+	/* The sink may write the bytes out straight from the engine's
+	 * buffer (after what is queued, in the same call), saving a copy of
+	 * every record. */
+	if (conn->sink != NULL && len > 0) {
+		const void *q;
+		size_t qlen = tlsplug__buffer_peek(&conn->out, &q);
+		size_t w = conn->sink(conn->sink_arg, q, qlen, buf, len);
+
+		if (w < qlen) {
+			tlsplug__buffer_consume(&conn->out, w);
+		} else {
+			tlsplug__buffer_consume(&conn->out, qlen);
+			done = w - qlen < len ? w - qlen : len;
+			if (done == len)
+				return (ssize_t)len;
+		}
 	}
 	if (tlsplug__buffer_append(&conn->out, (const char *)buf + done,
 	                           len - done) != TLSPLUG_OK)
 		return done > 0 ? (ssize_t)done : -1;
 	return (ssize_t)len;
+}
+
+/* ---- idle release ---------------------------------------------------- */
+
+static int64_t
+coarse_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* At the start of a read or write: the buffers are in use again. */
+static void
+note_io(struct tlsplug_conn *conn)
+{
+	int64_t now = coarse_ms();
+
+	if (now - conn->last_op_ms >= IDLE_MS)
+		conn->busy = false;
+	if (conn->released) {
+		conn->released = false;
+		conn->came_back_fast = now - conn->last_op_ms < IDLE_MS;
+	}
+	conn->last_op_ms = now;
+}
+
+/* Application data moved: if the buffers came back right after being
+ * released, the connection is streaming. */
+static void
+note_data(struct tlsplug_conn *conn)
+{
+	if (conn->came_back_fast) {
+		conn->busy = true;
+		conn->came_back_fast = false;
+	}
+}
+
+/*
+ * The connection has nothing to do until the peer sends more (a read said
+ * WANT_READ with no ciphertext waiting): it gives back what it does not
+ * need -- its empty ciphertext buffers and the engine's record buffers
+ * (conn_ops.release_buffers) -- and gets them back on the next I/O.  Not
+ * while busy (note_io), so a streaming connection does not allocate per
+ * read or write.
+ */
+static void
+release_idle(struct tlsplug_conn *conn)
+{
+	if (!conn->handshake_done || conn->busy || conn->released ||
+	    conn->fatal != 0 || tlsplug__buffer_len(&conn->in) > 0)
+		return;
+	tlsplug__buffer_free(&conn->in);
+	if (tlsplug__buffer_len(&conn->out) == 0)
+		tlsplug__buffer_free(&conn->out);
+	if (TLSPLUG_OPS_HAS(conn->desc, conn, 1, release_buffers))
+		conn->ops->release_buffers(conn->priv);
+	conn->released = true;
+	conn->came_back_fast = false;
 }
 
 /* ---- SNI selection cache (for context.c) ---------------------------- */
@@ -428,6 +517,11 @@ cache_negotiated(struct tlsplug_conn *conn)
 		name = conn->ops->server_name(conn->priv);
 	else
 		name = conn->sni;
+	/* A server: the name the ClientHello carried, as the core saw it
+	 * when it chose the config, if the engine no longer says it
+	 * (OpenSSL forgets it on a resumed TLS 1.2 session). */
+	if (name == NULL && conn->sni_selected)
+		name = conn->sni_name;
 	if (name != NULL) {
 		conn->server_name = tlsplug__strdup(name);
 		if (conn->server_name == NULL)
@@ -501,12 +595,16 @@ tlsplug_conn_read(struct tlsplug_conn *conn, void *buf, size_t len,
 		return conn->end;
 	if (len == 0)
 		return TLSPLUG_OK;
+	note_io(conn);
 	rec_init(conn, &e);
 	rc = conn->ops->read(conn->priv, buf, len, &n, &e);
 	if (rc == TLSPLUG_OK) {
 		if (n > len)
 			return fail(conn, TLSPLUG_ERR_BACKEND, "read", &e);
 		*nread = n;
+		note_data(conn);
+	} else if (rc == TLSPLUG_WANT_READ) {
+		release_idle(conn);
 	}
 	return settle(conn, rc, true, "read", &e);
 }
@@ -535,12 +633,14 @@ tlsplug_conn_write(struct tlsplug_conn *conn, const void *buf, size_t len,
 		return rc;
 	if (len == 0)
 		return TLSPLUG_OK;
+	note_io(conn);
 	rec_init(conn, &e);
 	rc = conn->ops->write(conn->priv, buf, len, &n, &e);
 	if (rc == TLSPLUG_OK) {
 		if (n > len)
 			return fail(conn, TLSPLUG_ERR_BACKEND, "write", &e);
 		*nwritten = n;
+		note_data(conn);
 	}
 	/* CLOSED / RAGGED_EOF are not write results. */
 	return settle(conn, rc, false, "write", &e);
@@ -631,6 +731,12 @@ tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n)
 	tlsplug__buffer_commit(&conn->in, n);
 }
 
+size_t
+tlsplug__conn_in_peek(const struct tlsplug_conn *conn, const void **data)
+{
+	return tlsplug__buffer_peek(&conn->in, data);
+}
+
 void
 tlsplug__conn_set_sink(struct tlsplug_conn *conn, tlsplug__conn_sink_fn sink,
                        void *arg)
@@ -668,8 +774,12 @@ tlsplug_conn_peek_outgoing(const struct tlsplug_conn *conn, const void **data)
 void
 tlsplug_conn_consume_outgoing(struct tlsplug_conn *conn, size_t n)
 {
-	if (conn != NULL)
-		tlsplug__buffer_consume(&conn->out, n);
+	if (conn == NULL)
+		return;
+	tlsplug__buffer_consume(&conn->out, n);
+	/* Released while this was still queued: let the storage go now. */
+	if (conn->released && tlsplug__buffer_len(&conn->out) == 0)
+		tlsplug__buffer_free(&conn->out);
 }
 
 size_t
@@ -873,6 +983,15 @@ const struct tlsplug_error *
 tlsplug_conn_error(const struct tlsplug_conn *conn)
 {
 	return conn == NULL ? NULL : conn->error;
+}
+
+enum tlsplug_ocsp_status
+tlsplug__conn_ocsp_status(const struct tlsplug_conn *conn)
+{
+	if (conn->ops == NULL || !TLSPLUG_OPS_HAS(conn->desc, conn, 1,
+	                                          ocsp_status))
+		return TLSPLUG_OCSP_STATUS_NONE;
+	return conn->ops->ocsp_status(conn->priv);
 }
 
 /* ---- for the core's features on top of the entry points ---------------- */

@@ -18,6 +18,9 @@
 #include "internal.h"
 #include "peer.h"
 #include "session.h"
+#include "policy.h"
+#include "revocation.h"
+#include "registry.h"
 
 /* One distinct (tlsplug_config_equal) config an SNI callback returned. */
 struct sni_slot {
@@ -31,6 +34,9 @@ struct sni_slot {
 	 * groups and signature algorithms). */
 	void *priv;
 	struct tlsplug_bconfig bcfg;
+	/* bcfg's ciphers and groups when the system policy chose them */
+	uint16_t *policy_ciphers;
+	uint16_t *policy_groups;
 };
 
 struct tlsplug_context {
@@ -39,8 +45,12 @@ struct tlsplug_context {
 	const struct tlsplug_context_ops *ops;
 	enum tlsplug_role role;
 	struct tlsplug_config *config;
-	/* The view the plugin got, with verify_peer set for the role. */
+	/* The view the plugin got, with verify_peer set for the role and the
+	 * system policy's floor applied. */
 	struct tlsplug_bconfig bcfg;
+	const struct tlsplug_policy *policy;   /* the registry's, or NULL */
+	uint16_t *policy_ciphers;  /* bcfg.ciphers when the policy chose */
+	uint16_t *policy_groups;   /* bcfg.groups when the policy chose */
 	void *priv;
 	struct tlsplug_error error;
 	pthread_mutex_t lock;     /* protects the slot table and its slots */
@@ -148,6 +158,8 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 		return tlsplug__error_set(e, TLSPLUG_ERR_UNSUPPORTED,
 		    "backend %s does not support several certificate chains "
 		    "(%zu configured)", name, v->nchains);
+	if (tlsplug__revocation_check_caps(b, role, v, e) != TLSPLUG_OK)
+		return e->code;
 	rc = tlsplug__ident_check_caps(b, role, config, e);
 	if (rc != TLSPLUG_OK)
 		return rc;
@@ -160,22 +172,26 @@ check_config(const struct tlsplug_backend *b, enum tlsplug_role role,
 static const struct tlsplug_backend *
 usable_backend(const struct tlsplug_backend *b, struct tlsplug_error *e)
 {
-	/* A record listed but not opened yet: open it now. */
-	if (b->state == TLSPLUG_BACKEND_FOUND && b->registry != NULL &&
-	    b->name != NULL) {
+	const char *why;
+
+	/* A record listed but not opened yet: open it now.  The state is
+	 * read under the registry's lock (tlsplug_backend_state), as
+	 * another thread may be opening the same record. */
+	if (tlsplug_backend_state(b) == TLSPLUG_BACKEND_FOUND &&
+	    b->registry != NULL && b->name != NULL) {
 		const struct tlsplug_backend *found =
 		    tlsplug_registry_find(b->registry, b->name);
 
 		if (found != NULL)
 			b = found;
 	}
-	if (b->state != TLSPLUG_BACKEND_OK || b->d == NULL ||
+	if (tlsplug_backend_state(b) != TLSPLUG_BACKEND_OK || b->d == NULL ||
 	    b->d->conn == NULL) {
+		why = tlsplug_backend_reject_reason(b);
 		tlsplug__error_set(e, TLSPLUG_ERR_PLUGIN,
 		    "backend %s is not usable: %s",
 		    b->name != NULL ? b->name : "(unnamed)",
-		    b->reject_reason != NULL ? b->reject_reason :
-		    "not loaded");
+		    why != NULL ? why : "not loaded");
 		return NULL;
 	}
 	return b;
@@ -205,17 +221,11 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		if (r == NULL)
 			return tlsplug__error_out(err, TLSPLUG_ERR_NOMEM,
 			    "out of memory creating the backend registry");
-		rc = tlsplug_registry_choose(r, NULL, &b, NULL, NULL);
-		if (rc != TLSPLUG_OK) {
-			const struct tlsplug_error *re =
-			    tlsplug_registry_error(r);
-
-			if (re != NULL && re->code != TLSPLUG_OK)
-				return tlsplug__error_export(re, err);
-			return tlsplug__error_out(err, rc,
-			    "no backend could be chosen: %s",
-			    tlsplug_strerror(rc));
-		}
+		/* The error is copied under the registry's lock: other
+		 * threads may be choosing from the default registry too. */
+		rc = tlsplug__registry_choose_err(r, &b, err);
+		if (rc != TLSPLUG_OK)
+			return rc;
 	}
 	b = usable_backend(b, &e);
 	if (b == NULL)
@@ -252,10 +262,29 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	ctx->bcfg = *tlsplug__config_bview(config);
 	if (role == TLSPLUG_CLIENT)
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
+	tlsplug__alpn_mismatch_resolve(b->registry, &ctx->bcfg);
 	ctx->keydef = kd;
 	tlsplug__key_defaults_apply(&ctx->keydef, &ctx->bcfg);
 	tlsplug__error_clear(&ctx->error);
 	ctx->error.owner = b->name;
+	ctx->policy = b->registry != NULL ?
+	    tlsplug_registry_policy(b->registry) : NULL;
+	rc = tlsplug__policy_apply(ctx->policy, b, role, config, &ctx->bcfg,
+	                           &ctx->policy_ciphers, &e);
+	/* The view has its groups now (the config's, else the files'
+	 * defaults): the policy's allowed groups apply to them. */
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug__policy_view_groups(ctx->policy, b, &ctx->bcfg,
+		                                 &ctx->policy_groups, &e);
+	if (rc != TLSPLUG_OK) {
+		tlsplug__free(ctx->policy_ciphers);
+		tlsplug__key_defaults_free(&ctx->keydef);
+		tlsplug_config_unref(ctx->config);
+		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->priv);
+		tlsplug__free(ctx);
+		return tlsplug__error_export(&e, err);
+	}
 	tlsplug__error_clear(&ctx->keylog_error);
 
 	rc = tlsplug__ctx_sess_setup(b, role, config, &ctx->bcfg, &ctx->sess,
@@ -276,6 +305,8 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 		tlsplug_config_unref(ctx->config);
 		tlsplug__key_defaults_free(&ctx->keydef);
 		pthread_mutex_destroy(&ctx->lock);
+		tlsplug__free(ctx->policy_ciphers);
+		tlsplug__free(ctx->policy_groups);
 		tlsplug__free(ctx->priv);
 		tlsplug__free(ctx);
 		return rc;
@@ -311,6 +342,8 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 			tlsplug__free(s->priv);
 		}
 		tlsplug_config_unref(s->config);
+		tlsplug__free(s->policy_ciphers);
+		tlsplug__free(s->policy_groups);
 		tlsplug__free(s);
 	}
 	tlsplug__free(ctx->slots);
@@ -319,6 +352,8 @@ tlsplug_context_unref(struct tlsplug_context *ctx)
 	tlsplug__key_defaults_free(&ctx->keydef);
 	tlsplug__free(ctx->priv);
 	tlsplug__ctx_sess_fini(&ctx->sess);
+	tlsplug__free(ctx->policy_ciphers);
+	tlsplug__free(ctx->policy_groups);
 	tlsplug_config_unref(ctx->config);
 	pthread_mutex_destroy(&ctx->lock);
 	tlsplug__free(ctx);
@@ -366,6 +401,12 @@ const struct tlsplug_bconfig *
 tlsplug__context_bconfig(const struct tlsplug_context *ctx)
 {
 	return &ctx->bcfg;
+}
+
+const struct tlsplug_policy *
+tlsplug__context_policy(const struct tlsplug_context *ctx)
+{
+	return ctx->policy;
 }
 
 size_t
@@ -437,9 +478,22 @@ slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
 		    "out of memory building the context for the server name "
 		    "callback's config");
 	slot->bcfg = *tlsplug__config_bview(slot->config);
+	tlsplug__alpn_mismatch_resolve(ctx->backend->registry, &slot->bcfg);
 	tlsplug__key_defaults_apply(&ctx->keydef, &slot->bcfg);
-	rc = ctx->ops->init(priv, TLSPLUG_SERVER, &slot->bcfg, err);
+	/* The system policy holds for the callback's config too. */
+	rc = tlsplug__policy_apply(ctx->policy, ctx->backend, TLSPLUG_SERVER,
+	                           slot->config, &slot->bcfg,
+	                           &slot->policy_ciphers, err);
+	if (rc == TLSPLUG_OK)
+		rc = tlsplug__policy_view_groups(ctx->policy, ctx->backend,
+		                                 &slot->bcfg,
+		                                 &slot->policy_groups, err);
+	if (rc == TLSPLUG_OK)
+		rc = ctx->ops->init(priv, TLSPLUG_SERVER, &slot->bcfg, err);
 	if (rc != TLSPLUG_OK) {
+		tlsplug__free(slot->policy_ciphers);
+		tlsplug__free(slot->policy_groups);
+		slot->policy_ciphers = slot->policy_groups = NULL;
 		tlsplug__free(priv);
 		if (rc > 0 || err->code == TLSPLUG_OK)
 			return tlsplug__error_set(err, rc < 0 ? rc :

@@ -28,6 +28,8 @@ static const struct {
 	{ TLSPLUG_ERR_CONFIG_FILE, "CONFIG_FILE", "malformed configuration file" },
 	{ TLSPLUG_ERR_BACKEND, "BACKEND", "internal error in the TLS engine" },
 	{ TLSPLUG_ERR_TIMEOUT, "TIMEOUT", "operation timed out" },
+	{ TLSPLUG_ERR_POLICY, "POLICY",
+	  "refused by the system policy (below its floor)" },
 	{ TLSPLUG_ERR_BAD_CERTIFICATE, "BAD_CERTIFICATE", "certificate cannot be parsed" },
 	{ TLSPLUG_ERR_BAD_KEY, "BAD_KEY", "private key cannot be parsed" },
 	{ TLSPLUG_ERR_BAD_PASSWORD, "BAD_PASSWORD", "wrong or missing private key password" },
@@ -48,6 +50,7 @@ static const struct {
 	{ TLSPLUG_ERR_ALERT_RECEIVED, "ALERT_RECEIVED", "fatal alert received from the peer" },
 	{ TLSPLUG_ERR_PROTOCOL, "PROTOCOL", "TLS protocol error" },
 	{ TLSPLUG_ERR_HANDSHAKE_REFUSED, "HANDSHAKE_REFUSED", "handshake refused by the server name callback" },
+	{ TLSPLUG_ERR_NO_SHARED_ALPN, "NO_SHARED_ALPN", "no ALPN protocol in common with the peer" },
 };
 
 static size_t

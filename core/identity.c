@@ -17,6 +17,7 @@
 #include "identity.h"
 #include "internal.h"
 #include "peer.h"
+#include "policy.h"
 #include "pem.h"
 #include "x509.h"
 
@@ -150,43 +151,26 @@ names_text(const struct tlsplug_san *sans, size_t shown, size_t n, char *buf,
 		append(buf, size, &off, ", ...", 5);
 }
 
-/* The client's host name against the leaf (the chain is the engine's,
- * already validated). */
-static int
-check_host(struct tlsplug_conn *conn, const char *host,
-           struct tlsplug_error *err)
+int
+tlsplug__host_check_der(const unsigned char *der, size_t len,
+                        const char *host, struct tlsplug_error *err)
 {
-	unsigned char small[LEAF_STACK], *der = NULL, *heap = NULL;
 	struct tlsplug_san few[SANS_STACK], *sans = few;
 	struct tlsplug__cert cert;
 	char subject[256], names[256];
 	const char *why = NULL;
 	size_t n = 0;
-	ssize_t len;
 	int rc = TLSPLUG_OK;
 
-	len = tlsplug__conn_peer_cert(conn, 0, small, sizeof(small), &der,
-	                              &heap);
-	if (len < 0)
-		return tlsplug__error_set_owner(err, TLSPLUG_ERR_NOMEM, 0,
-		    "out of memory reading the peer's certificate");
-	if (len == 0)
-		return tlsplug__error_set_owner(err, TLSPLUG_ERR_CERT_INVALID,
-		    0, "certificate verify failed: the peer sent no "
-		    "certificate");
-	if (tlsplug__cert_parse(der, (size_t)len, &cert, &why) != 0) {
-		rc = tlsplug__error_set_owner(err, TLSPLUG_ERR_CERT_INVALID, 0,
+	if (tlsplug__cert_parse(der, len, &cert, &why) != 0)
+		return tlsplug__error_set_owner(err, TLSPLUG_ERR_CERT_INVALID, 0,
 		    "certificate verify failed: cannot read the peer's "
 		    "certificate: %s", why);
-		goto out;
-	}
 	if (cert.nsans > SANS_STACK) {
 		sans = tlsplug__calloc(cert.nsans, sizeof(*sans));
-		if (sans == NULL) {
-			rc = tlsplug__error_set_owner(err, TLSPLUG_ERR_NOMEM,
+		if (sans == NULL)
+			return tlsplug__error_set_owner(err, TLSPLUG_ERR_NOMEM,
 			    0, "out of memory reading the peer's certificate");
-			goto out;
-		}
 	}
 	n = tlsplug__cert_sans(&cert, sans, cert.nsans);
 	if (n > 0 && tlsplug__match_hostname(host, sans, n))
@@ -208,6 +192,29 @@ check_host(struct tlsplug_conn *conn, const char *host,
 out:
 	if (sans != few)
 		tlsplug__free(sans);
+	return rc;
+}
+
+/* The client's host name against the leaf (the chain is the engine's,
+ * already validated). */
+static int
+check_host(struct tlsplug_conn *conn, const char *host,
+           struct tlsplug_error *err)
+{
+	unsigned char small[LEAF_STACK], *der = NULL, *heap = NULL;
+	ssize_t len;
+	int rc;
+
+	len = tlsplug__conn_peer_cert(conn, 0, small, sizeof(small), &der,
+	                              &heap);
+	if (len < 0)
+		return tlsplug__error_set_owner(err, TLSPLUG_ERR_NOMEM, 0,
+		    "out of memory reading the peer's certificate");
+	if (len == 0)
+		return tlsplug__error_set_owner(err, TLSPLUG_ERR_CERT_INVALID,
+		    0, "certificate verify failed: the peer sent no "
+		    "certificate");
+	rc = tlsplug__host_check_der(der, (size_t)len, host, err);
 	tlsplug__free(heap);
 	return rc;
 }
@@ -228,10 +235,14 @@ tlsplug__conn_check_peer(struct tlsplug_conn *conn, int verdict,
 	if (verdict != TLSPLUG_OK)
 		return tlsplug__peer_checks(conn, verdict < 0 ? verdict :
 		                            TLSPLUG_ERR_CERT_INVALID, err);
-	/* Validation off: the host name is not checked (pins and the verify
+	/* Validation off: neither the system policy's floor on the chain's
+	 * RSA keys nor the host name is checked (pins and the verify
 	 * callback, when set, decide alone). */
+	if (tlsplug__context_bconfig(ctx)->validate)
+		rc = tlsplug__policy_check_peer(tlsplug__context_policy(ctx),
+		                                conn, err);
 	host = tlsplug__conn_hostname(conn);
-	if (tlsplug__context_bconfig(ctx)->validate &&
+	if (rc == TLSPLUG_OK && tlsplug__context_bconfig(ctx)->validate &&
 	    tlsplug_context_role(ctx) == TLSPLUG_CLIENT && host != NULL)
 		rc = check_host(conn, host, err);
 	return tlsplug__peer_checks(conn, rc, err);

@@ -34,4 +34,15 @@ void tlsplug__leaf_names_free(struct tlsplug__leaf_names *names);
 int tlsplug__leaf_names_match(const struct tlsplug__leaf_names *names,
                               const char *host);
 
+/*
+ * The peer's host check on its leaf certificate der[0..len) (what
+ * core->check_peer runs for a validating client): TLSPLUG_OK when host
+ * matches a DNS or IP subjectAltName by RFC 9525; else recorded in err
+ * (on behalf of err->owner): TLSPLUG_ERR_CERT_HOSTNAME naming the host,
+ * up to eight of the names and the subject, TLSPLUG_ERR_CERT_INVALID when
+ * the certificate cannot be read, TLSPLUG_ERR_NOMEM.
+ */
+int tlsplug__host_check_der(const unsigned char *der, size_t len,
+                            const char *host, struct tlsplug_error *err);
+
 #endif /* TLSPLUG_CORE_IDENTITY_H */

@@ -22,6 +22,18 @@ is_ascii(const char *s)
 	return 1;
 }
 
+/* UTS #46 mapping removes some characters outright (U+200B ZERO WIDTH
+ * SPACE, U+00AD SOFT HYPHEN, ...), and libidn2 leaves an empty label where
+ * a label held nothing else: a name of only those becomes "", "\u200b.a"
+ * becomes ".a".  Such a result is no host name (and an empty one would
+ * slip past conn_new's check for an empty name).  One trailing dot, an
+ * absolute name, stays allowed. */
+static int
+has_empty_label(const char *ace)
+{
+	return ace[0] == '\0' || ace[0] == '.' || strstr(ace, "..") != NULL;
+}
+
 int
 tlsplug__idna_to_ascii(const char *host, char **out, const char **why)
 {
@@ -39,6 +51,12 @@ tlsplug__idna_to_ascii(const char *host, char **out, const char **why)
 		return TLSPLUG_ERR_NOMEM;
 	if (rc != IDN2_OK) {
 		*why = idn2_strerror(rc);
+		return TLSPLUG_ERR_INVALID;
+	}
+	if (has_empty_label(ace)) {
+		idn2_free(ace);
+		*why = "a label is empty once mapped (it holds only characters "
+		       "UTS #46 removes, such as U+200B)";
 		return TLSPLUG_ERR_INVALID;
 	}
 	/* Hand out core memory (the allocator tests can fail). */

@@ -137,6 +137,8 @@ size_t tlsplug__config_pick_chain(const struct tlsplug_config *c,
  * capabilities (besides what the backend view says). */
 /* 1 if any chain's key is encrypted or comes with a password/callback. */
 int tlsplug__config_needs_key_password(const struct tlsplug_config *c);
+/* 1 if set_min_version() was called on the config's builder. */
+int tlsplug__config_min_version_set(const struct tlsplug_config *c);
 
 /* Note on verify_peer: the view a config carries follows the server rule
  * (validate && explicit trust store); context.c makes a client copy with
@@ -179,6 +181,9 @@ size_t tlsplug__context_conn_priv_size(const struct tlsplug_context *ctx);
 /* The backend view the context's plugin got (verify_peer set for its
  * role). */
 const struct tlsplug_bconfig *tlsplug__context_bconfig(
+	const struct tlsplug_context *ctx);
+/* The system policy the context was made under (NULL: none). */
+const struct tlsplug_policy *tlsplug__context_policy(
 	const struct tlsplug_context *ctx);
 
 /* What the SNI selection decided for one connection (sni_select fills
@@ -247,14 +252,21 @@ ssize_t tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf,
 int tlsplug__conn_in_reserve(struct tlsplug_conn *conn, size_t min,
                              void **space, size_t *avail);
 void tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n);
+/* The incoming bytes not yet taken by the engine: *data points at them
+ * (valid until the next call that changes the buffer); returns their
+ * count. */
+size_t tlsplug__conn_in_peek(const struct tlsplug_conn *conn,
+                             const void **data);
 
-/* For the socket wrapper: an outgoing sink.  While one is set and nothing
- * is queued, core->push first offers the engine's bytes to sink(arg, buf,
- * len), which writes what it can (waiting only where the socket would wait
- * anyway) and returns how many bytes it took (0 if none); only the rest is
- * queued.  Order is kept: the sink is skipped while anything is queued.
+/* For the socket wrapper: an outgoing sink.  While one is set, core->push
+ * first offers the sink what is queued (queued, qlen: maybe 0) followed by
+ * the engine's bytes (buf, len), to be written in that order -- in one
+ * call, or not at all, as the sink chooses (waiting only where the socket
+ * would wait anyway); it returns how many bytes it took from the two
+ * together (0 if none).  What it did not take stays or gets queued.
  * NULL removes it. */
-typedef size_t (*tlsplug__conn_sink_fn)(void *arg, const void *buf,
+typedef size_t (*tlsplug__conn_sink_fn)(void *arg, const void *queued,
+                                        size_t qlen, const void *buf,
                                         size_t len);
 void tlsplug__conn_set_sink(struct tlsplug_conn *conn,
                             tlsplug__conn_sink_fn sink, void *arg);
@@ -358,5 +370,17 @@ void tlsplug__conn_error_init(const struct tlsplug_conn *conn,
 
 int tlsplug__match_hostname(const char *host, const struct tlsplug_san *sans,
                             size_t nsans);
+
+/* ALPN (alpn.c).  core->alpn_select: the server's choice from the client's
+ * offer by cfg's list and rule (backend.h says what it returns). */
+int tlsplug__alpn_select(const struct tlsplug_bconfig *cfg,
+                         const unsigned char *offer, size_t offer_len,
+                         const unsigned char **out, size_t *out_len,
+                         struct tlsplug_error *err);
+/* Resolves v->alpn_mismatch when it is AUTO: the configuration files'
+ * `alpn_mismatch` (r's; r may be NULL), else ALERT. */
+struct tlsplug_registry;
+void tlsplug__alpn_mismatch_resolve(const struct tlsplug_registry *r,
+                                    struct tlsplug_bconfig *v);
 
 #endif /* TLSPLUG_CORE_INTERNAL_H */

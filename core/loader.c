@@ -53,7 +53,7 @@ static const struct abi_sizes {
 	[1] = {
 		THROUGH(tlsplug_backend_descriptor, info),
 		THROUGH(tlsplug_context_ops, release_slot),
-		THROUGH(tlsplug_conn_ops, get_session),
+		THROUGH(tlsplug_conn_ops, release_buffers),
 		THROUGH(tlsplug_info_ops, sigalgs),
 	},
 };
@@ -319,6 +319,10 @@ check_entry_points(const struct tlsplug_backend_descriptor *d, char *reason,
 	    !TLSPLUG_OPS_HAS(d, conn, 1, verified_cert))
 		return say(reason, size, "declares capability verified_chain "
 		           "but has no conn->verified_cert");
+	if ((d->caps & TLSPLUG_CAP_OCSP_CHECK) &&
+	    !TLSPLUG_OPS_HAS(d, conn, 1, ocsp_status))
+		return say(reason, size, "declares capability ocsp_check but "
+		           "has no conn->ocsp_status");
 	if ((d->caps & TLSPLUG_CAP_PINNING) &&
 	    !TLSPLUG_OPS_HAS(d, info, 1, sha256))
 		return say(reason, size, "declares capability pinning but has "

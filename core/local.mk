@@ -18,6 +18,8 @@ core_libtlsplug_core_la_SOURCES = \
 	core/pem.c core/pem.h \
 	core/x509.c core/x509.h \
 	core/handles.c \
+	core/revocation.c core/revocation.h \
+	core/policy.c core/policy.h \
 	core/config.c \
 	core/buffer.c core/buffer.h \
 	core/services.c \
@@ -36,7 +38,9 @@ core_libtlsplug_core_la_SOURCES = \
 	core/exporter.c \
 	core/groups.c \
 	core/registry_ident.c \
-	core/socket.c core/socket_net.c core/socket_priv.h
+	core/alpn.c \
+	core/socket.c core/socket_net.c core/socket_priv.h \
+	core/socket_close.c
 core_libtlsplug_core_la_CFLAGS = $(AM_CFLAGS) $(IDN2_CFLAGS)
 core_libtlsplug_core_la_LIBADD = $(IDN2_LIBS) $(LIBS)
 

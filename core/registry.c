@@ -247,6 +247,8 @@ registry_init(struct tlsplug_registry *r, const char *sysconf_path)
 	const char *env_backend = secure_getenv("TLSPLUG_BACKEND");
 	int rc = TLSPLUG_OK;
 
+	/* Only the system file's [policy] counts. */
+	r->system.policy_allowed = true;
 	if (sysconf_path != NULL)
 		rc = tlsplug__conf_read_file(sysconf_path, false, r->app_name,
 		                             &r->system);

@@ -89,4 +89,16 @@ const struct tlsplug_backend *tlsplug__registry_claimant(
 	struct tlsplug_registry *r, struct tlsplug_backend *b,
 	const char *name);
 
+/*
+ * tlsplug_registry_choose(r, NULL, ...) for tlsplug_context_new(): on
+ * failure the registry's error record is copied to *err (when err is not
+ * NULL) while the registry is still locked, since another thread may
+ * choose or look up at the same time and replace the record (reading it
+ * afterwards, through tlsplug_registry_error(), raced with them).
+ * Returns the status; *out is the backend, or NULL on failure.
+ */
+int tlsplug__registry_choose_err(struct tlsplug_registry *r,
+                                 const struct tlsplug_backend **out,
+                                 struct tlsplug_error **err);
+
 #endif /* TLSPLUG_CORE_REGISTRY_H */

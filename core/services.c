@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "session.h"
+#include "revocation.h"
 
 static void *
 svc_alloc(size_t size)
@@ -51,17 +52,27 @@ svc_set_error(struct tlsplug_error *err, int code, long native_code,
 	return code;
 }
 
+/* The alert no_application_protocol says why (RFC 7301 3.2): the client
+ * gets the category the server has, the alert still in err->alert. */
+#define ALERT_NO_APPLICATION_PROTOCOL 120
+
 static int
 svc_set_alert_error(struct tlsplug_error *err, int alert, long native_code,
                     const char *detail)
 {
-	tlsplug__error_set_owner(err, TLSPLUG_ERR_ALERT_RECEIVED, native_code,
+	int code = alert == ALERT_NO_APPLICATION_PROTOCOL ?
+	           TLSPLUG_ERR_NO_SHARED_ALPN : TLSPLUG_ERR_ALERT_RECEIVED;
+
+	tlsplug__error_set_owner(err, code, native_code,
 	    "received fatal alert %s (%d) from the peer%s%s",
 	    tlsplug_alert_name(alert), alert,
-	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	    detail != NULL ? ": " : "",
+	    detail != NULL ? detail :
+	    code == TLSPLUG_ERR_NO_SHARED_ALPN ?
+	    ": none of our ALPN protocols is the server's" : "");
 	if (err != NULL)
 		err->alert = alert;
-	return TLSPLUG_ERR_ALERT_RECEIVED;
+	return code;
 }
 
 static ssize_t
@@ -107,6 +118,13 @@ svc_select_server(struct tlsplug_conn *conn, const char *server_name,
 	                                      ctx_priv, chain, err);
 }
 
+static ssize_t
+svc_ocsp_staple(const struct tlsplug_ocsp_source *src, unsigned char *buf,
+                size_t size)
+{
+	return tlsplug__ocsp_source_read(src, buf, size);
+}
+
 static void
 svc_keylog(struct tlsplug_conn *conn, const char *label,
            const unsigned char *client_random, size_t random_len,
@@ -114,6 +132,16 @@ svc_keylog(struct tlsplug_conn *conn, const char *label,
 {
 	tlsplug__keylog_secret(conn, label, client_random, random_len, secret,
 	                       secret_len);
+}
+
+static int
+svc_alpn_select(struct tlsplug_conn *conn, const struct tlsplug_bconfig *cfg,
+                const unsigned char *offer, size_t offer_len,
+                const unsigned char **out, size_t *out_len,
+                struct tlsplug_error *err)
+{
+	(void)conn;
+	return tlsplug__alpn_select(cfg, offer, offer_len, out, out_len, err);
 }
 
 static const struct tlsplug_core core_services = {
@@ -131,8 +159,10 @@ static const struct tlsplug_core core_services = {
 	.match_hostname = svc_match_hostname,
 	.check_peer = svc_check_peer,
 	.select_server = svc_select_server,
+	.ocsp_staple = svc_ocsp_staple,
 	.keylog = svc_keylog,
 	.session_ready = tlsplug__session_ready,
+	.alpn_select = svc_alpn_select,
 };
 
 const struct tlsplug_core *

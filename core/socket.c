@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,25 +177,40 @@ flush_out(struct tlsplug_socket *sock, bool may_wait)
 
 /*
  * The connection's sink once the handshake is done (tlsplug__conn_set_sink):
- * when nothing is queued, the engine's records go to the descriptor straight
- * from the engine's buffer, without a copy into the outgoing buffer.  It
- * blocks only inside a send, where flush_out() would (a blocking descriptor,
- * no timeout); what the descriptor does not take is queued, and flush_out()
+ * the engine's records go to the descriptor straight from the engine's
+ * buffer, without a copy into the outgoing buffer, and after whatever is
+ * queued there in the same sendmsg() -- so several records of one send
+ * leave in one system call (hold_output, see do_send()).  It blocks only
+ * inside a send, where flush_out() would (a blocking descriptor, no
+ * timeout); what the descriptor does not take is queued, and flush_out()
  * sends it with the usual waiting, timeout and WANT_WRITE rules.  A hard
  * error is remembered in write_errno, which flush_out() then reports.
  */
 static size_t
-direct_send(void *arg, const void *buf, size_t len)
+direct_send(void *arg, const void *queued, size_t qlen, const void *buf,
+            size_t len)
 {
 	struct tlsplug_socket *sock = arg;
+	struct iovec iov[2];
+	struct msghdr msg;
 	int saved = errno;
+	int n = 0;
 	ssize_t w;
 
-	if (sock->write_errno != 0)
+	if (sock->write_errno != 0 || sock->hold_output)
 		return 0;
+	if (qlen > 0) {
+		iov[n].iov_base = (void *)queued;
+		iov[n++].iov_len = qlen;
+	}
+	iov[n].iov_base = (void *)buf;
+	iov[n++].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)n;
 	do
-		w = send(sock->fd, buf, len,
-		         MSG_NOSIGNAL | io_flags(sock, sock->in_send));
+		w = sendmsg(sock->fd, &msg,
+		            MSG_NOSIGNAL | io_flags(sock, sock->in_send));
 	while (w < 0 && errno == EINTR);
 	if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 		sock->write_errno = errno;
@@ -233,18 +249,29 @@ track_records(struct tlsplug_socket *sock, const unsigned char *p, size_t n)
  * The connection's source while do_recv() runs the engine
  * (tlsplug__conn_set_source): when nothing is queued, the engine's pull
  * reads from the descriptor straight into the engine's buffer, without a
- * copy out of the incoming buffer.  It blocks only where fill_in() would
- * (a blocking descriptor, no timeout) and only while none of our output
- * is queued (the peer may be waiting for it: flush_for_read() decides);
- * otherwise "would block" sends the engine back with WANT_READ and
- * do_recv() takes the usual path.  Received bytes are tracked like
- * fill_in()'s; a socket error is kept for fill_in() to report.
+ * copy out of the incoming buffer -- and, in the same recvmsg(), whatever
+ * else the descriptor has (up to TLSPLUG__SOCKET_READAHEAD) into the
+ * incoming buffer, where the engine's next pulls find it: an engine that
+ * reads a record as header then body, or many small records, costs one
+ * system call per batch of records instead of two per record.  Bytes read
+ * past the peer's close_notify stay there for tlsplug_socket_unwrap() to
+ * hand over (tlsplug_socket_unwrapped_data()).
+ * It blocks only where fill_in() would (a blocking descriptor, no
+ * timeout) and only while none of our output is queued (the peer may be
+ * waiting for it: flush_for_read() decides); otherwise "would block" sends
+ * the engine back with WANT_READ and do_recv() takes the usual path.
+ * Received bytes are tracked like fill_in()'s; a socket error is kept for
+ * fill_in() to report.
  */
 static ssize_t
 direct_recv(void *arg, void *buf, size_t len)
 {
 	struct tlsplug_socket *sock = arg;
 	const void *data;
+	struct iovec iov[2];
+	struct msghdr msg;
+	void *space = NULL;
+	size_t avail = 0;
 	int saved = errno;
 	int flags = MSG_DONTWAIT;
 	ssize_t r;
@@ -254,11 +281,31 @@ direct_recv(void *arg, void *buf, size_t len)
 	if (io_flags(sock, true) == 0 &&
 	    tlsplug_conn_peek_outgoing(sock->conn, &data) == 0)
 		flags = 0;
+	/* Room for what follows; without it (out of memory) the engine
+	 * still gets its bytes. */
+	if (tlsplug__conn_in_reserve(sock->conn, TLSPLUG__SOCKET_READAHEAD,
+	                             &space, &avail) != TLSPLUG_OK)
+		avail = 0;
+	iov[0].iov_base = buf;
+	iov[0].iov_len = len;
+	iov[1].iov_base = space;
+	iov[1].iov_len = avail;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = avail > 0 ? 2 : 1;
 	do
-		r = recv(sock->fd, buf, len, flags);
+		r = recvmsg(sock->fd, &msg, flags);
 	while (r < 0 && errno == EINTR);
 	if (r > 0) {
-		track_records(sock, buf, (size_t)r);
+		size_t got = (size_t)r;
+		size_t extra = got > len ? got - len : 0;
+
+		track_records(sock, buf, got - extra);
+		if (extra > 0) {
+			track_records(sock, space, extra);
+			tlsplug__conn_in_commit(sock->conn, extra);
+		}
+		r = (ssize_t)(got - extra);
 	} else if (r == 0) {
 		sock->eof = true;
 		tlsplug_conn_receive_eof(sock->conn);
@@ -280,15 +327,25 @@ record_remainder(const struct tlsplug_socket *sock)
 	return sizeof(sock->rec_hdr) - sock->rec_hdr_have;
 }
 
+/* How much fill_in() reads. */
+enum fill_size {
+	FILL_EXACT,     /* no more than the rest of the current record */
+	FILL_RECORD,    /* up to a whole record (handshake flights) */
+	FILL_AHEAD      /* up to TLSPLUG__SOCKET_READAHEAD (streaming) */
+};
+
 /*
  * Reads ciphertext from the descriptor straight into the connection's
- * incoming buffer (room for a whole record, so one recv() usually brings
- * one in), or (exact) no more than the rest of the current record.  At
- * EOF, tells the connection and sets sock->eof.
+ * incoming buffer: as much as `size` allows (a whole record, so one recv()
+ * usually brings one in, or several), or (FILL_EXACT) no more than the
+ * rest of the current record.  At EOF, tells the connection and sets
+ * sock->eof.
  */
 static int
-fill_in(struct tlsplug_socket *sock, bool exact)
+fill_in(struct tlsplug_socket *sock, enum fill_size size)
 {
+	bool exact = size == FILL_EXACT;
+
 	if (sock->read_errno != 0) {
 		/* direct_recv() met it: report it once, as recv() does. */
 		int e = sock->read_errno;
@@ -298,7 +355,8 @@ fill_in(struct tlsplug_socket *sock, bool exact)
 	}
 	for (;;) {
 		size_t want = exact ? record_remainder(sock) :
-		                      TLSPLUG__SOCKET_BUFSIZE;
+		              size == FILL_AHEAD ? TLSPLUG__SOCKET_READAHEAD :
+		                                   TLSPLUG__SOCKET_BUFSIZE;
 		size_t avail;
 		void *space;
 		ssize_t r;
@@ -344,6 +402,9 @@ begin(struct tlsplug_socket *sock)
 	if (sock->unwrapped)
 		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
 		    "the socket was unwrapped: TLS is over on fd %d", sock->fd);
+	if (sock->close_state != TLSPLUG__CLOSE_NONE)
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
+		    "the socket is closed (tlsplug_socket_close)");
 	sock->deadline = sock->timeout_ms > 0 ? now_ms() + sock->timeout_ms : 0;
 	return TLSPLUG_OK;
 }
@@ -387,7 +448,7 @@ do_handshake(struct tlsplug_socket *sock)
 		if (rc == TLSPLUG_WANT_READ) {
 			if (sock->eof)
 				return peer_closed(sock, "during the handshake");
-			rc = fill_in(sock, false);
+			rc = fill_in(sock, FILL_RECORD);
 			if (rc != TLSPLUG_OK)
 				return rc;
 		} else if (rc != TLSPLUG_WANT_WRITE || ++spins > SPIN_LIMIT) {
@@ -407,6 +468,38 @@ do_handshake(struct tlsplug_socket *sock)
  * buffer encrypted into memory at once.
  */
 #define SEND_PLAINTEXT_MAX (64u * 1024)
+
+/* The most plaintext a TLS record carries. */
+#define RECORD_PLAINTEXT 16384u
+
+/*
+ * tlsplug_conn_write() for do_send(): when len spans several records, all
+ * but the last are held in the outgoing buffer and leave together with the
+ * last one in a single sendmsg() (direct_send()), one system call where
+ * the engine would make one per record.
+ */
+static int
+write_records(struct tlsplug_socket *sock, const unsigned char *buf,
+              size_t len, size_t *nwritten)
+{
+	size_t head, n = 0;
+	int rc;
+
+	if (len <= RECORD_PLAINTEXT)
+		return tlsplug_conn_write(sock->conn, buf, len, nwritten);
+	head = (len - 1) / RECORD_PLAINTEXT * RECORD_PLAINTEXT;
+	sock->hold_output = true;
+	rc = tlsplug_conn_write(sock->conn, buf, head, nwritten);
+	sock->hold_output = false;
+	if (rc != TLSPLUG_OK || *nwritten != head)
+		return rc;
+	/* The rest is a bonus: the head was taken already, so a status
+	 * other than OK here is left for the next call to meet. */
+	if (tlsplug_conn_write(sock->conn, buf + head, len - head, &n) ==
+	    TLSPLUG_OK)
+		*nwritten += n;
+	return TLSPLUG_OK;
+}
 
 static int
 do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
@@ -440,7 +533,7 @@ do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
 		int frc;
 
 		sock->in_send = true;
-		rc = tlsplug_conn_write(sock->conn, buf, len, &n);
+		rc = write_records(sock, buf, len, &n);
 		sock->in_send = false;
 		if (rc == TLSPLUG_OK && n > 0) {
 			sock->write_pending = n;
@@ -459,7 +552,7 @@ do_send(struct tlsplug_socket *sock, const unsigned char *buf, size_t len,
 		if (rc == TLSPLUG_WANT_READ) {
 			if (sock->eof)
 				return peer_closed(sock, "while sending");
-			rc = fill_in(sock, false);
+			rc = fill_in(sock, FILL_RECORD);
 			if (rc != TLSPLUG_OK)
 				return rc;
 		} else if (rc == TLSPLUG_CLOSED || rc == TLSPLUG_RAGGED_EOF) {
@@ -534,7 +627,7 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 			 * RAGGED_EOF; do not wait for bytes that never come. */
 			if (sock->eof)
 				return TLSPLUG_RAGGED_EOF;
-			rc = fill_in(sock, false);
+			rc = fill_in(sock, FILL_AHEAD);
 			if (rc != TLSPLUG_OK)
 				return rc;
 			break;
@@ -610,9 +703,17 @@ tlsplug_socket_free(struct tlsplug_socket *sock)
 {
 	if (sock == NULL)
 		return;
+	/* A descriptor of ours is closed gracefully (socket_close.c): on a
+	 * blocking one within the linger time, else in one pass. */
+	if (sock->owns_fd && !sock->unwrapped &&
+	    sock->close_state != TLSPLUG__CLOSE_DONE) {
+		int flags = fcntl(sock->fd, F_GETFL);
+
+		(void)tlsplug__socket_close(sock,
+		    flags >= 0 && !(flags & O_NONBLOCK) ? TLSPLUG__CLOSE_WAIT :
+		                                          TLSPLUG__CLOSE_ONCE);
+	}
 	tlsplug_conn_free(sock->conn);
-	if (sock->owns_fd && !sock->unwrapped)
-		close(sock->fd);
 	tlsplug__free(sock);
 }
 
@@ -762,7 +863,7 @@ await_close(struct tlsplug_socket *sock)
 			if (sock->eof)
 				return peer_closed(sock,
 				                   "before its close_notify");
-			rc = fill_in(sock, true);
+			rc = fill_in(sock, FILL_EXACT);
 			if (rc != TLSPLUG_OK)
 				return rc;
 			spins = 0;
@@ -808,15 +909,29 @@ tlsplug_socket_unwrap(struct tlsplug_socket *sock, int *fd)
 	rc = flush_out(sock, true);
 	if (rc != TLSPLUG_OK)
 		return rc;
-	if (tlsplug_conn_incoming_pending(sock->conn) > 0 ||
-	    sock->rec_hdr_have != 0 || sock->rec_body_left != 0)
+	/* Bytes read ahead past the peer's close_notify are still in the
+	 * incoming buffer: tlsplug_socket_unwrapped_data() hands them over.
+	 * With none there, the engine took whole records only. */
+	if (tlsplug_conn_incoming_pending(sock->conn) == 0 &&
+	    (sock->rec_hdr_have != 0 || sock->rec_body_left != 0))
 		return tlsplug__socket_fail(sock, TLSPLUG_ERR_PROTOCOL,
-		    "bytes that followed the peer's close_notify were already "
-		    "read from fd %d and cannot be handed back", sock->fd);
+		    "the engine read into a record after the peer's "
+		    "close_notify on fd %d", sock->fd);
 	sock->unwrapped = true;
 	tlsplug__conn_set_sink(sock->conn, NULL, NULL);
 	*fd = sock->fd;
 	return TLSPLUG_OK;
+}
+
+size_t
+tlsplug_socket_unwrapped_data(const struct tlsplug_socket *sock,
+                              const void **data)
+{
+	if (data != NULL)
+		*data = NULL;
+	if (sock == NULL || data == NULL || !sock->unwrapped)
+		return 0;
+	return tlsplug__conn_in_peek(sock->conn, data);
 }
 
 int
@@ -880,4 +995,12 @@ tlsplug_socket_error(const struct tlsplug_socket *sock)
 	if (sock == NULL || sock->err.code == TLSPLUG_OK)
 		return NULL;
 	return &sock->err;
+}
+
+int
+tlsplug__socket_flush_until(struct tlsplug_socket *sock, int64_t deadline,
+                            bool may_wait)
+{
+	sock->deadline = deadline;
+	return flush_out(sock, may_wait);
 }

@@ -14,6 +14,10 @@
  * recv() can bring a whole record in. */
 #define TLSPLUG__SOCKET_BUFSIZE (16384 + 2048 + 5)
 
+/* What a read asks the descriptor for at most: several records, so a busy
+ * stream costs one recv per batch of records, not two per record. */
+#define TLSPLUG__SOCKET_READAHEAD (4 * TLSPLUG__SOCKET_BUFSIZE)
+
 struct tlsplug_socket {
 	struct tlsplug_conn *conn;
 	int fd;
@@ -26,6 +30,7 @@ struct tlsplug_socket {
 	int write_errno;       /* send() failed for good: 0 or its errno */
 	int read_errno;        /* direct recv() failed: 0 or its errno */
 	bool in_send;          /* inside send: direct_send() may wait */
+	bool hold_output;      /* direct_send() queues: more records follow */
 	/* The descriptor's mode as last seen by wait_fd (SOCKET_FD_*): a
 	 * blocking one without a timeout then gets plain blocking calls. */
 	unsigned char fd_mode;
@@ -41,6 +46,34 @@ struct tlsplug_socket {
 	size_t rec_hdr_have;   /* header bytes of the current record seen */
 	size_t rec_body_left;  /* body bytes of the current record to come */
 	struct tlsplug_error err;
+	/* The graceful close (socket_close.c): TLSPLUG__CLOSE_*, its time
+	 * budget (ms; TLSPLUG_SOCKET_LINGER_DEFAULT_MS unless set), its
+	 * deadline (CLOCK_MONOTONIC ms) and the bytes drained so far. */
+	unsigned char close_state;
+	bool linger_set;
+	int linger_ms;
+	int64_t close_deadline;
+	size_t drained;
 };
+
+#define TLSPLUG__CLOSE_NONE 0      /* not closing */
+#define TLSPLUG__CLOSE_FLUSH 1     /* writing what is queued */
+#define TLSPLUG__CLOSE_DRAIN 2     /* write side shut, reading to EOF */
+#define TLSPLUG__CLOSE_DONE 3      /* over (an owned descriptor closed) */
+
+/* socket.c: writes queued ciphertext as flush_out() does, bounded by
+ * deadline (CLOCK_MONOTONIC ms); may_wait false never waits. */
+int tlsplug__socket_flush_until(struct tlsplug_socket *sock, int64_t deadline,
+                                bool may_wait);
+/* socket_close.c: the graceful close.  WAIT: a blocking descriptor, waits
+ * within the linger time; STEP: a non-blocking one, WANT_READ/WANT_WRITE
+ * when it would wait (tlsplug_socket_close); ONCE: one pass without
+ * waiting, then the end whatever is left (tlsplug_socket_free on a
+ * non-blocking descriptor). */
+enum tlsplug__close_mode {
+	TLSPLUG__CLOSE_WAIT, TLSPLUG__CLOSE_STEP, TLSPLUG__CLOSE_ONCE
+};
+int tlsplug__socket_close(struct tlsplug_socket *sock,
+                          enum tlsplug__close_mode mode);
 
 #endif /* TLSPLUG_CORE_SOCKET_PRIV_H */

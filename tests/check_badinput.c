@@ -861,12 +861,21 @@ START_TEST(test_client_fed_garbage)
 	int i, rc, errors = 0;
 
 	contexts(be, &p);
-	/* The real flight, byte by byte, gets the client through. */
+	/* The real flight, byte by byte, gets the client through (TLS 1.3),
+	 * or to waiting for the server's Finished, its own second flight
+	 * sent (an engine without TLS 1.3). */
 	c = client_started(&p, &hello);
 	server_flight(&p, &hello, &flight);
 	rc = feed(c, flight.p, flight.len, 1, 0, "real flight byte by byte");
-	ck_assert_msg(rc == TLSPLUG_OK, "client on the real flight fed byte "
-	              "by byte: %s", tlsplug_status_name(rc));
+	if (tlsplug_backend_caps(be) & TLSPLUG_CAP_TLS1_3) {
+		ck_assert_msg(rc == TLSPLUG_OK, "client on the real flight "
+		              "fed byte by byte: %s", tlsplug_status_name(rc));
+	} else {
+		ck_assert_msg(rc == TLSPLUG_WANT_READ, "TLS 1.2 client on the "
+		              "real flight fed byte by byte: %s",
+		              tlsplug_status_name(rc));
+		ck_assert_uint_eq(tlsplug_conn_incoming_pending(c), 0);
+	}
 	tlsplug_conn_free(c);
 
 	for (i = 0; i < 400 * scale; i++) {

@@ -45,7 +45,8 @@ static const struct engine engines[] = {
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust cipher_order client_cert key_password multi_chain "
 	  "ed25519 keylog exporter groups sigalgs verified_chain pinning "
-	  "verify_callback optional_client_cert sessions",
+	  "verify_callback optional_client_cert sessions crl ocsp_staple "
+	  "ocsp_check dh_floor",
 	  { { "tls1_0", "OpenSSL 3 refuses TLS 1.0 at security level 1 and "
 	              "above (SHA-1/MD5 handshake signatures); lowering the "
 	              "level would weaken every other connection too" },
@@ -54,10 +55,47 @@ static const struct engine engines[] = {
 	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
 	  "system_trust client_cert key_password multi_chain ed25519 "
 	  "tls1_0 tls1_1 keylog exporter groups sigalgs verified_chain "
-	  "pinning verify_callback optional_client_cert sessions",
+	  "pinning verify_callback optional_client_cert sessions crl "
+	  "ocsp_staple ocsp_check dh_floor",
 	  { { "cipher_order", "a GnuTLS priority string orders suites by key "
 	                    "exchange, then cipher, then MAC: not every order "
 	                    "can be reproduced (such lists are refused)" } } },
+	{ "mbedtls",
+	  "client server alpn sni_callback tls1_2 no_validation system_trust "
+	  "cipher_order client_cert key_password multi_chain tls1_0 tls1_1 "
+	  "sessions verified_chain pinning verify_callback "
+	  "optional_client_cert keylog exporter groups sigalgs crl",
+	  { { "tls1_3", "mbedTLS 2.28 has no TLS 1.3 (only an experimental, "
+	              "incomplete prototype that distributions do not build)" },
+	    { "ed25519", "mbedTLS 2.28 has no EdDSA: Ed25519 keys and "
+	               "certificates are refused" },
+	    { "ocsp_check", "mbedTLS 2.28 has no API to ask for or read a "
+	                  "stapled OCSP response (status_request)" },
+	    { "ocsp_staple", "mbedTLS 2.28 has no API to send a stapled OCSP "
+	                   "response" },
+	    { "dh_floor", "the engine could (mbedtls_ssl_conf_dhm_min_bitlen); "
+	                "not implemented in this plugin yet: under a policy "
+	                "with min_dh_bits the core leaves it no finite-field "
+	                "DH suite" } } },
+	{ "wolfssl",
+	  "client server alpn sni_callback tls1_2 tls1_3 no_validation "
+	  "system_trust cipher_order client_cert key_password multi_chain "
+	  "ed25519 tls1_1 exporter groups sigalgs pinning verify_callback "
+	  "optional_client_cert verified_chain sessions crl dh_floor",
+	  { { "tls1_0", "Debian's wolfSSL is built without "
+	              "WOLFSSL_ALLOW_TLSV10: it has no TLS 1.0 at all (a "
+	              "build with it declares the bit)" },
+	    { "keylog", "Debian's wolfSSL is built without "
+	              "HAVE_SECRET_CALLBACK: the TLS 1.3 secrets never reach "
+	              "the plugin, so it cannot log them" },
+	    { "ocsp_staple", "a wolfSSL server staples only a response it "
+	                   "fetched and accepted itself (against its own "
+	                   "trust store) and keeps it until nextUpdate: a "
+	                   "configured response cannot be sent as it is" },
+	    { "ocsp_check", "a wolfSSL client checks a staple inside the "
+	                  "handshake, keeps no copy the plugin can read and "
+	                  "fails unknown, mismatched or stale ones alike: "
+	                  "CHECK's \"unknown goes on\" cannot be honoured" } } },
 };
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
 

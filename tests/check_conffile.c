@@ -258,6 +258,32 @@ START_TEST(test_groups_and_sigalgs)
 }
 END_TEST
 
+/* alpn_mismatch: alert, continue or auto (any case); the application's
+ * section wins; anything else is one diagnostic and not kept. */
+START_TEST(test_alpn_mismatch)
+{
+	struct tlsplug__conf c;
+
+	parse("[default]\n"
+	      "alpn_mismatch = alert\n"
+	      "[myapp]\n"
+	      "alpn_mismatch = Continue\n", "myapp", &c);
+	ck_assert_uint_eq(c.ndiags, 0);
+	ck_assert_str_eq(c.alpn_mismatch.value, "Continue");
+	ck_assert_str_eq(c.alpn_mismatch.source, "t.conf:4");
+	tlsplug__conf_clear(&c);
+	ck_assert_ptr_null(c.alpn_mismatch.value);
+
+	parse("[default]\n"
+	      "alpn_mismatch = ignore\n", NULL, &c);
+	ck_assert_uint_eq(c.ndiags, 1);
+	ck_assert_str_eq(c.diags[0], "t.conf:2: alpn_mismatch 'ignore' is "
+	                 "not alert, continue or auto");
+	ck_assert_ptr_null(c.alpn_mismatch.value);
+	tlsplug__conf_clear(&c);
+}
+END_TEST
+
 START_TEST(test_read_file)
 {
 	struct tlsplug__conf c = { 0 };
@@ -425,6 +451,7 @@ conffile_suite(void)
 	tcase_add_test(tc, test_name_syntax);
 	tcase_add_test(tc, test_split_list);
 	tcase_add_test(tc, test_groups_and_sigalgs);
+	tcase_add_test(tc, test_alpn_mismatch);
 	tcase_add_test(tc, test_out_of_memory);
 	suite_add_tcase(s, tc);
 

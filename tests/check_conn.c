@@ -191,6 +191,11 @@ START_TEST(test_sni_name_decided_by_core)
 		"a\xff.mock.test",             /* not UTF-8 */
 		"\xe2\x80\x8d.mock.test",     /* ZWJ: disallowed */
 		"-b\xc3\xbc" "cher.mock.test",    /* leading hyphen */
+		/* Labels UTS #46 maps to nothing (U+200B, U+00AD): an empty
+		 * name, an empty first or inner label. */
+		"\xe2\x80\x8b",
+		"\xe2\x80\x8b.mock.test",
+		"a.\xc2\xad.mock.test",
 	};
 	struct tlsplug_context *cctx;
 	struct pair p;
@@ -545,6 +550,9 @@ START_TEST(test_no_allocation_in_steady_state)
 	memset(msg, 'm', sizeof(msg));
 	pair_open(&p, "www.mock.test");
 	(void)tlsplug_conn_peer_subject(p.cl);
+	/* The warm-up has the loop's pattern, the read that finds nothing
+	 * included: the first one lets an idle connection's buffers go, and
+	 * getting them back at once marks the connection as streaming. */
 	for (int i = 0; i < 4; i++) {
 		ck_assert_int_eq(tlsplug_conn_write(p.cl, msg, sizeof(msg), &n),
 		                 TLSPLUG_OK);
@@ -555,6 +563,8 @@ START_TEST(test_no_allocation_in_steady_state)
 		                 TLSPLUG_OK);
 		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
 		                 TLSPLUG_OK);
+		ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+		                 TLSPLUG_WANT_READ);
 	}
 	tlsplug__alloc_fail_at(1);
 	for (int i = 0; i < 1000; i++) {
@@ -579,6 +589,37 @@ START_TEST(test_no_allocation_in_steady_state)
 	/* Still armed: nothing was allocated. */
 	ck_assert_ptr_null(tlsplug__malloc(1));
 	tlsplug__alloc_fail_at(0);
+	pair_close(&p);
+}
+END_TEST
+
+/* An idle connection (a read found nothing) gives its ciphertext buffers
+ * back: the next write has to allocate again. */
+START_TEST(test_idle_connection_releases_buffers)
+{
+	struct pair p;
+	unsigned char msg[64], buf[64];
+	size_t n;
+	void *q;
+	int rc;
+
+	memset(msg, 'm', sizeof(msg));
+	pair_open(&p, "www.mock.test");
+	ck_assert_int_eq(tlsplug_conn_write(p.sv, msg, sizeof(msg), &n),
+	                 TLSPLUG_OK);
+	pump(p.cl, p.sv);
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_conn_read(p.cl, buf, sizeof(buf), &n),
+	                 TLSPLUG_WANT_READ);
+	tlsplug__alloc_fail_at(1);
+	rc = tlsplug_conn_write(p.cl, msg, sizeof(msg), &n);
+	/* The armed failure was met inside the write. */
+	q = tlsplug__malloc(1);
+	tlsplug__alloc_fail_at(0);
+	ck_assert_ptr_nonnull(q);
+	tlsplug__free(q);
+	ck_assert_int_ne(rc, TLSPLUG_OK);
 	pair_close(&p);
 }
 END_TEST
@@ -686,6 +727,51 @@ START_TEST(test_caps_refused)
 	assert_refused(without(TLSPLUG_CAP_MULTI_CHAIN), TLSPLUG_SERVER,
 	               build(b), TLSPLUG_ERR_UNSUPPORTED, "chains");
 	tlsplug_private_key_unref(k);
+
+	/* Revocation: the smallest well-formed CRL and OCSP response the
+	 * core's framing check takes (the mock never parses them). */
+	{
+		static const unsigned char crl_der[] = {
+			0x30, 0x24, 0x30, 0x18, 0x30, 0x05, 0x06, 0x03, 0x2a,
+			0x03, 0x04, 0x30, 0x00, 0x17, 0x0d, '2', '5', '0', '1',
+			'0', '1', '0', '0', '0', '0', '0', '0', 'Z', 0x30, 0x05,
+			0x06, 0x03, 0x2a, 0x03, 0x04, 0x03, 0x01, 0x00,
+		};
+		static const unsigned char ocsp_der[] = {
+			0x30, 0x1d, 0x0a, 0x01, 0x00, 0xa0, 0x18, 0x30, 0x16,
+			0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30,
+			0x01, 0x01, 0x04, 0x09, 0x30, 0x07, 0x30, 0x00, 0x30,
+			0x00, 0x03, 0x01, 0x00,
+		};
+		struct tlsplug_crl *crl = NULL;
+
+		ck_assert_int_eq(tlsplug_crl_from_buffer(crl_der,
+		    sizeof(crl_der), &crl, NULL), TLSPLUG_OK);
+		ck_assert_uint_eq(tlsplug_crl_count(crl), 1);
+		b = tlsplug_config_builder_new();
+		ck_assert_int_eq(tlsplug_config_builder_add_crl(b, crl),
+		                 TLSPLUG_OK);
+		assert_refused(without(TLSPLUG_CAP_CRL), TLSPLUG_CLIENT,
+		               build(b), TLSPLUG_ERR_UNSUPPORTED, "(CRL)");
+		b = server_builder();
+		tlsplug_config_builder_add_crl(b, crl);
+		assert_refused(without(TLSPLUG_CAP_CRL), TLSPLUG_SERVER,
+		               build(b), TLSPLUG_ERR_UNSUPPORTED, "(CRL)");
+		tlsplug_crl_unref(crl);
+
+		b = tlsplug_config_builder_new();
+		ck_assert_int_eq(tlsplug_config_builder_set_ocsp_mode(b,
+		    TLSPLUG_OCSP_CHECK), TLSPLUG_OK);
+		assert_refused(without(TLSPLUG_CAP_OCSP_CHECK), TLSPLUG_CLIENT,
+		               build(b), TLSPLUG_ERR_UNSUPPORTED,
+		               "(OCSP check)");
+		b = server_builder();
+		ck_assert_int_eq(tlsplug_config_builder_set_ocsp_staple(b,
+		    ocsp_der, sizeof(ocsp_der)), TLSPLUG_OK);
+		assert_refused(without(TLSPLUG_CAP_OCSP_STAPLE),
+		               TLSPLUG_SERVER, build(b),
+		               TLSPLUG_ERR_UNSUPPORTED, "(OCSP stapling)");
+	}
 
 	ck_assert_int_eq(tlsplug_private_key_from_buffer(key_enc_pem,
 	    strlen(key_enc_pem), &k, NULL), TLSPLUG_OK);
@@ -1188,6 +1274,7 @@ main(void)
 	tcase_add_test(tc, test_ragged_eof);
 	tcase_add_test(tc, test_misuse);
 	tcase_add_test(tc, test_no_allocation_in_steady_state);
+	tcase_add_test(tc, test_idle_connection_releases_buffers);
 	tcase_add_test(tc, test_caps_refused);
 	tcase_add_test(tc, test_caps_accepted);
 	tcase_add_test(tc, test_context_bad_arguments);

@@ -266,6 +266,58 @@ START_TEST(test_edit_keeps)
 }
 END_TEST
 
+/* The ALPN mismatch rule: set, read back, part of equal() and hash(),
+ * kept by edit; bad values refused; names both ways. */
+START_TEST(test_alpn_mismatch_setting)
+{
+	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
+	struct tlsplug_config *c = NULL, *d = NULL;
+	struct tlsplug_config_builder *e;
+	enum tlsplug_alpn_mismatch m;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(tlsplug_config_builder_build(b, &c), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_alpn_mismatch(c),
+	                 TLSPLUG_ALPN_MISMATCH_AUTO);
+	ck_assert_int_eq(tlsplug_config_builder_set_alpn_mismatch(b,
+	                 (enum tlsplug_alpn_mismatch)7), TLSPLUG_ERR_INVALID);
+	ck_assert_ptr_nonnull(strstr(tlsplug_error_message(
+	    tlsplug_config_builder_error(b)), "alpn_mismatch"));
+	ck_assert_int_eq(tlsplug_config_builder_set_alpn_mismatch(b,
+	                 TLSPLUG_ALPN_MISMATCH_CONTINUE), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_build(b, &d), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_alpn_mismatch(d),
+	                 TLSPLUG_ALPN_MISMATCH_CONTINUE);
+	ck_assert_int_eq(tlsplug_config_equal(c, d), 0);
+	ck_assert(tlsplug_config_hash(c) != tlsplug_config_hash(d));
+	e = tlsplug_config_edit(d);
+	ck_assert_ptr_nonnull(e);
+	tlsplug_config_unref(c);
+	ck_assert_int_eq(tlsplug_config_builder_build(e, &c), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_equal(c, d), 1);
+	ck_assert_int_eq(tlsplug_config_alpn_mismatch(NULL),
+	                 TLSPLUG_ALPN_MISMATCH_AUTO);
+
+	ck_assert_int_eq(tlsplug_alpn_mismatch_parse("ALERT", &m), TLSPLUG_OK);
+	ck_assert_int_eq(m, TLSPLUG_ALPN_MISMATCH_ALERT);
+	ck_assert_int_eq(tlsplug_alpn_mismatch_parse("continue", &m),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(m, TLSPLUG_ALPN_MISMATCH_CONTINUE);
+	ck_assert_int_eq(tlsplug_alpn_mismatch_parse("ignore", &m),
+	                 TLSPLUG_ERR_INVALID);
+	ck_assert_int_eq(tlsplug_alpn_mismatch_parse(NULL, &m),
+	                 TLSPLUG_ERR_INVALID);
+	ck_assert_str_eq(tlsplug_alpn_mismatch_name(
+	                 TLSPLUG_ALPN_MISMATCH_AUTO), "auto");
+	ck_assert_ptr_null(tlsplug_alpn_mismatch_name(
+	                   (enum tlsplug_alpn_mismatch)3));
+	tlsplug_config_unref(c);
+	tlsplug_config_unref(d);
+	tlsplug_config_builder_free(b);
+	tlsplug_config_builder_free(e);
+}
+END_TEST
+
 START_TEST(test_client_cert_mode_names)
 {
 	enum tlsplug_client_cert_mode m;
@@ -546,6 +598,7 @@ main(void)
 	tcase_add_test(tc, test_pin_nomem);
 	tcase_add_loop_test(tc, test_equal_hash, 0, 5);
 	tcase_add_test(tc, test_edit_keeps);
+	tcase_add_test(tc, test_alpn_mismatch_setting);
 	tcase_add_test(tc, test_client_cert_mode_names);
 	tcase_add_test(tc, test_client_cert_effective);
 	tcase_add_test(tc, test_check_peer_always);

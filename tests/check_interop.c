@@ -5,10 +5,12 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <check.h>
+#include <tlsplug/tlsplug.h>
 
 #include "conf_runner.h"
 #include "ck_run.h"
@@ -57,10 +59,28 @@ main(void)
 		return rc;
 	}
 	s = suite_create("interop");
+	/* The log says what runs: the matrix, and the pairs that stay at
+	 * TLS 1.2 because a side lacks TLS 1.3 (each case reads both
+	 * sides' capabilities and skips only what one of them lacks). */
+	fprintf(stderr, "interop matrix: %zu x %zu, %zu cases per pair:",
+	        runner.n, runner.n, conf_interop_case_count);
+	for (ci = 0; ci < runner.n; ci++)
+		fprintf(stderr, " %s", conf_runner_name(&runner, ci));
+	fputc('\n', stderr);
 	for (ci = 0; ci < runner.n; ci++) {
 		for (si = 0; si < runner.n; si++) {
 			size_t pair = ci * runner.n + si;
+			uint64_t cc = tlsplug_backend_caps(runner.backends[ci]);
+			uint64_t sc = tlsplug_backend_caps(runner.backends[si]);
 			TCase *tc;
+
+			if (!(cc & sc & TLSPLUG_CAP_TLS1_3))
+				fprintf(stderr, "note: %s->%s at TLS 1.2 (%s "
+				        "lacks tls1_3)\n",
+				        conf_runner_name(&runner, ci),
+				        conf_runner_name(&runner, si),
+				        conf_runner_name(&runner,
+				            cc & TLSPLUG_CAP_TLS1_3 ? si : ci));
 
 			snprintf(pair_names[pair], sizeof(pair_names[pair]),
 			         "%s->%s", conf_runner_name(&runner, ci),

@@ -31,6 +31,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "ck_run.h"
+#include "socket_testlib.h"
 
 #define MAX_BACKENDS 8
 #define BULK (1024 * 1024)
@@ -62,48 +63,15 @@ pattern(size_t i)
 static struct tlsplug_context *
 make_ctx(int bi, enum tlsplug_role role, const char *alpn)
 {
-	struct tlsplug_config_builder *b = tlsplug_config_builder_new();
-	struct tlsplug_config *cfg = NULL;
-	struct tlsplug_context *ctx = NULL;
-	struct tlsplug_error *err = NULL;
-	int rc;
+	struct tlsplug_config_builder *b = st_builder(certdir, role);
 
-	ck_assert_ptr_nonnull(b);
-	if (role == TLSPLUG_SERVER) {
-		struct tlsplug_certificate *c = NULL;
-		struct tlsplug_private_key *k = NULL;
-
-		ck_assert_int_eq(tlsplug_certificate_from_file(
-		    cert_path("ecdsa.pem"), &c, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_private_key_from_file(
-		    cert_path("ecdsa.key"), &k, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_config_builder_add_cert_chain(b, c,
-		    NULL, k), TLSPLUG_OK);
-		tlsplug_certificate_unref(c);
-		tlsplug_private_key_unref(k);
-	} else {
-		struct tlsplug_trust_store *t = NULL;
-
-		ck_assert_int_eq(tlsplug_trust_store_from_file(
-		    cert_path("ca.pem"), &t, NULL), TLSPLUG_OK);
-		ck_assert_int_eq(tlsplug_config_builder_set_trust_store(b, t),
-		                 TLSPLUG_OK);
-		tlsplug_trust_store_unref(t);
-	}
 	if (alpn != NULL) {
 		const char *p[] = { alpn };
 
 		ck_assert_int_eq(tlsplug_config_builder_set_alpn(b, p, 1),
 		                 TLSPLUG_OK);
 	}
-	ck_assert_int_eq(tlsplug_config_builder_build(b, &cfg), TLSPLUG_OK);
-	tlsplug_config_builder_free(b);
-	rc = tlsplug_context_new(backends[bi], role, cfg, &ctx, &err);
-	ck_assert_msg(rc == TLSPLUG_OK, "context_new(%s): %s",
-	              tlsplug_backend_name(backends[bi]),
-	              err ? tlsplug_error_message(err) : "?");
-	tlsplug_config_unref(cfg);
-	return ctx;
+	return st_context(backends[bi], role, b);
 }
 
 static void
@@ -136,6 +104,8 @@ enum peer_mode {
 	PEER_UNWRAP,    /* "hello" -> "world", unwrap, plaintext both ways */
 	PEER_RAGGED,    /* send "x", then end the transport, no close_notify */
 	PEER_CLOSE,     /* send "x", then close_notify */
+	PEER_CLOSE_PLAIN, /* "x", close_notify, "PLAIN" in plaintext, then
+	                   * a byte on the go pipe; wait for the client */
 	PEER_LATE,      /* handshake, wait for the go pipe, send "late" */
 	PEER_RESET      /* handshake, wait for the go pipe, close the fd
 	                 * unread (the client then sees a reset) */
@@ -264,6 +234,18 @@ peer_main(void *arg)
 			PEER_FAIL(p, "ending: %s", sock_msg(s));
 		/* Wait for the client to finish before the fd goes. */
 		(void)tlsplug_socket_recv(s, buf, 16, &n);
+		break;
+	case PEER_CLOSE_PLAIN:
+		rc = tlsplug_socket_send_all(s, "x", 1, &n);
+		if (rc == TLSPLUG_OK)
+			rc = tlsplug_socket_shutdown(s);
+		if (rc != TLSPLUG_OK)
+			PEER_FAIL(p, "send x, close_notify: %s", sock_msg(s));
+		if (write(p->fd, "PLAIN", 5) != 5 || write(p->go, "g", 1) != 1)
+			PEER_FAIL(p, "plaintext write: %s", strerror(errno));
+		/* The client's close_notify: it is done with the fd. */
+		if (read(p->fd, buf, 16) <= 0)
+			PEER_FAIL(p, "no close_notify from the client");
 		break;
 	case PEER_LATE:
 		if (read(p->go, &c, 1) != 1)
@@ -551,6 +533,55 @@ START_TEST(test_unwrap_then_plaintext)
 	ck_assert_mem_eq(buf, "PLAIN", 5);
 	ck_assert_int_eq(write(fd, "CLIENT", 6), 6);
 	peer_join(&p);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/*
+ * The peer's close_notify and the plaintext behind it arrive together, and
+ * a recv reads ahead: unwrap still succeeds, and the plaintext is handed
+ * over (tlsplug_socket_unwrapped_data), not lost.
+ */
+START_TEST(test_unwrap_after_read_ahead)
+{
+	struct peer p;
+	struct tlsplug_socket *s;
+	const void *left = NULL;
+	char buf[16];
+	size_t n, nleft;
+	int sv[2], go[2], fd = -1;
+	char c;
+
+	pair(sv);
+	ck_assert_int_eq(pipe(go), 0);
+	peer_start_go(&p, PEER_CLOSE_PLAIN, SERVER_B(_i), sv[1], go[1]);
+	s = client_socket(CLIENT_B(_i), sv[0], "localhost", NULL);
+	ck_assert_int_eq(tlsplug_socket_handshake(s), TLSPLUG_OK);
+	/* Everything the peer sends is in the socket before we read. */
+	ck_assert_int_eq(read(go[0], &c, 1), 1);
+	ck_assert_int_eq(tlsplug_socket_recv(s, buf, sizeof(buf), &n),
+	                 TLSPLUG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(buf[0], 'x');
+	ck_assert_int_eq(tlsplug_socket_recv(s, buf, sizeof(buf), &n),
+	                 TLSPLUG_CLOSED);
+	ck_assert_uint_eq(tlsplug_socket_unwrapped_data(s, &left), 0);
+	ck_assert_ptr_null(left);
+	ck_assert_msg(tlsplug_socket_unwrap(s, &fd) == TLSPLUG_OK,
+	              "unwrap: %s", sock_msg(s));
+	ck_assert_int_eq(fd, sv[0]);
+	/* One read took it all: the plaintext waits in the socket object,
+	 * and nothing is left on the descriptor. */
+	nleft = tlsplug_socket_unwrapped_data(s, &left);
+	ck_assert_uint_eq(nleft, 5);
+	ck_assert_mem_eq(left, "PLAIN", 5);
+	ck_assert_int_eq(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	ck_assert_uint_eq(tlsplug_socket_unwrapped_data(NULL, &left), 0);
+	peer_join(&p);
+	tlsplug_socket_free(s);
+	close(go[0]);
+	close(go[1]);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -1114,52 +1145,6 @@ END_TEST
 
 /* ---- main -------------------------------------------------------------- */
 
-static void
-load_backends(void)
-{
-	const char *list = getenv("TLSPLUG_TEST_BACKENDS");
-	char *copy, *tok, *save = NULL;
-
-	if (tlsplug_registry_new(NULL, &reg, NULL) != TLSPLUG_OK) {
-		fprintf(stderr, "check_socket: no registry\n");
-		exit(99);
-	}
-	if (list == NULL)
-		return;
-	copy = strdup(list);
-	for (tok = strtok_r(copy, " ", &save); tok != NULL;
-	     tok = strtok_r(NULL, " ", &save)) {
-		const struct tlsplug_backend *b = NULL;
-		struct tlsplug_error *err = NULL;
-
-		if (nbackends == MAX_BACKENDS)
-			break;
-		if (tlsplug_registry_load_file(reg, tok, &b, &err) !=
-		    TLSPLUG_OK) {
-			fprintf(stderr, "check_socket: %s: %s\n", tok,
-			        err ? tlsplug_error_message(err) : "?");
-			exit(99);
-		}
-		backends[nbackends++] = b;
-	}
-	free(copy);
-}
-
-static int
-make_certs(void)
-{
-	const char *srcdir = getenv("top_srcdir");
-	char cmd[PATH_MAX * 3];
-	char tmpl[] = "/tmp/tlsplug-check-socket-XXXXXX";
-
-	if (mkdtemp(tmpl) == NULL)
-		return -1;
-	snprintf(certdir, sizeof(certdir), "%s", tmpl);
-	snprintf(cmd, sizeof(cmd), "sh '%s/tools/tlsplug-gen-test-certs' "
-	         "'%s' >/dev/null", srcdir ? srcdir : "..", certdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int
 main(void)
 {
@@ -1167,15 +1152,15 @@ main(void)
 	TCase *tc;
 	SRunner *sr;
 	int failed, pairs;
-	char cmd[PATH_MAX + 16];
 	const char *ci = getenv("CI");
 
-	load_backends();
+	nbackends = st_load_backends("check_socket", &reg, backends,
+	                             MAX_BACKENDS);
 	if (nbackends == 0) {
 		fprintf(stderr, "check_socket: no backend built\n");
 		return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
 	}
-	if (make_certs() != 0) {
+	if (st_make_certs("check-socket", certdir, sizeof(certdir)) != 0) {
 		fprintf(stderr, "check_socket: cannot make certificates "
 		        "(openssl missing?)\n");
 		return ci != NULL && strcmp(ci, "true") == 0 ? 1 : 77;
@@ -1190,6 +1175,7 @@ main(void)
 	tcase_add_loop_test(tc, test_timeout, 0, nbackends);
 	tcase_add_loop_test(tc, test_refuses_non_stream, 0, nbackends);
 	tcase_add_loop_test(tc, test_unwrap_then_plaintext, 0, pairs);
+	tcase_add_loop_test(tc, test_unwrap_after_read_ahead, 0, pairs);
 	tcase_add_loop_test(tc, test_eof, 0, pairs);
 	tcase_add_loop_test(tc, test_reset_during_recv, 0, pairs);
 	tcase_add_loop_test(tc, test_tls_error_passes_through, 0, pairs);
@@ -1206,8 +1192,7 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", certdir);
-	(void)system(cmd);
+	st_remove_certs(certdir);
 	tlsplug_registry_free(reg);
 	return failed == 0 ? 0 : 1;
 }

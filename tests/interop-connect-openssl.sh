@@ -1,7 +1,9 @@
 #!/bin/sh
 # `tlsplug connect`, with each backend, against `openssl s_server`: TLS 1.2
-# only, TLS 1.3 only, TLS 1.0 and 1.1 (where the backend declares them),
-# the order of the suites the client offers, ALPN, client certificates, and
+# only, TLS 1.3 only (a backend without TLS 1.3 must fail with the version
+# category), TLS 1.0 and 1.1 (where the backend declares them),
+# the order of the suites the client offers, ALPN, client certificates, SNI
+# virtual hosts (the certificate s_server picks by the name sent), and
 # servers presenting bad certificates (each must fail with its own
 # category).
 . "${top_srcdir:-.}/tests/interop-lib.sh"
@@ -26,6 +28,12 @@ for b in $BACKENDS; do
 		cp "$tmp/line" "$tmp/$n.in"
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost
+		if [ $v = 1.3 ] && no_v13 "$b"; then
+			# A TLS 1.2 engine against a TLS 1.3-only server.
+			expect_version_refused "$n"
+			stop_peer
+			continue
+		fi
 		expect_ok "$n" &&
 		expect_err_has "$n" "backend=$b version=TLSv$v cipher=TLS_" &&
 		expect_err_has "$n" 'alpn=none peer="CN=tlsplug test ecdsa"' &&
@@ -106,6 +114,11 @@ for b in $BACKENDS; do
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost \
 			--min-version $v --max-version $v --ciphers "$first,$second"
+		if [ $v = 1.3 ] && no_v13 "$b"; then
+			stop_peer
+			expect_category "$n" UNSUPPORTED
+			continue
+		fi
 		wait_peer
 		if [ "$status" -eq 1 ] && ! has_cap "$b" cipher_order; then
 			expect_category "$n" UNSUPPORTED
@@ -132,6 +145,11 @@ for b in $BACKENDS; do
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost \
 			--cert "$C/client.pem" --key "$C/client.key"
+		if [ $v = 3 ] && no_v13 "$b"; then
+			expect_version_refused "$n"
+			stop_peer
+			continue
+		fi
 		expect_ok "$n" &&
 		expect_same "$tmp/$n.out" "$tmp/line.rev" "$n data"
 		stop_peer
@@ -155,6 +173,25 @@ for b in $BACKENDS; do
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost
 		expect_category "$n" "${bad#*:}"
+		stop_peer
+	done
+
+	# SNI virtual hosts: s_server answers alpha.example.test with the
+	# alpha certificate and any other name with its default one, so the
+	# client must send the name it was given.  s_server sends no chain
+	# with -cert2: the client trusts alpha's issuer (int.pem) directly.
+	cat "$C/ca.pem" "$C/int.pem" >"$tmp/ca+int.pem"
+	for vhost in alpha.example.test:alpha localhost:ecdsa; do
+		host=${vhost%%:*}
+		n=$b-vhost-$host
+		srv ecdsa "s-$n" -servername alpha.example.test \
+			-cert2 "$C/alpha.pem" -key2 "$C/alpha.key" || continue
+		cp "$tmp/line" "$tmp/$n.in"
+		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
+			--cafile "$tmp/ca+int.pem" --servername "$host"
+		expect_ok "$n" &&
+		expect_err_has "$n" "peer=\"CN=tlsplug test ${vhost#*:}\"" &&
+		expect_same "$tmp/$n.out" "$tmp/line.rev" "$n data"
 		stop_peer
 	done
 

@@ -26,14 +26,50 @@ g_srv() {
 		--x509keyfile "$C/rsa.key"
 }
 
+# expect_pin_refused NAME: a backend without pinning refused the pins
+# (TLSPLUG_ERR_UNSUPPORTED naming them) before any handshake.
+expect_pin_refused() {
+	expect_category "$1" UNSUPPORTED &&
+		expect_err_has "$1" "does not support public-key pins"
+}
+
+# expect_request_refused NAME [ARGS...]: serve on $b with --cafile (and
+# ARGS) does not start: the backend cannot request a client certificate
+# without requiring one (UNSUPPORTED, naming the mode).
+expect_request_refused() {
+	n=$1
+	shift
+	if try_serve "$n" --backend "$b" --echo --cert "$C/rsa.pem" \
+	    --key "$C/rsa.key" --cafile "$C/ca.pem" "$@"; then
+		fail "$n: serve started, asked to request a certificate" \
+			"$tmp/$n.err"
+		stop_serve
+		return
+	fi
+	wait "$serve_pid" 2>/dev/null
+	grep -q '^tlsplug: UNSUPPORTED: .*client certificate mode "request"' \
+		"$tmp/$n.err" && pass "$n: the request refused" ||
+		fail "$n: not refused as UNSUPPORTED" "$tmp/$n.err"
+}
+
 for b in $BACKENDS; do
+	# A backend without pinning: the peer chain alone where pins match,
+	# and every pin refused (never ignored).
+	pinning=yes
+	lacks "$b" pinning "the pin checks (its pins are checked to be" \
+		"refused instead)" && pinning=no
 	for peer in s_srv g_srv; do
 		n=$b-$peer-pin-match
 		$peer "p-$n" || continue
 		cp "$tmp/line" "$tmp/$n.in"
+		if [ $pinning = yes ]; then
+			set -- --pin "$other_pin,$rsa_pin"
+		else
+			set --
+		fi
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost \
-			--pin "$other_pin,$rsa_pin" --peer-chain "$tmp/$n.chain"
+			--peer-chain "$tmp/$n.chain" "$@"
 		expect_ok "$n" &&
 		expect_same "$tmp/$n.chain" "$C/rsa.pem" "$n peer chain" &&
 		[ -s "$tmp/$n.out" ] && pass "$n answered" ||
@@ -46,9 +82,13 @@ for b in $BACKENDS; do
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost \
 			--pin "$other_pin"
-		expect_category "$n" CERT_PIN &&
-		expect_err_has "$n" "the peer's key is $rsa_pin" &&
-		expect_err_has "$n" "$other_pin"
+		if [ $pinning = no ]; then
+			expect_pin_refused "$n"
+		else
+			expect_category "$n" CERT_PIN &&
+			expect_err_has "$n" "the peer's key is $rsa_pin" &&
+			expect_err_has "$n" "$other_pin"
+		fi
 		stop_peer
 
 		# Validation off: the pin alone decides.
@@ -57,7 +97,11 @@ for b in $BACKENDS; do
 		cp "$tmp/line" "$tmp/$n.in"
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--no-verify --pin "$other_pin"
-		expect_category "$n" CERT_PIN
+		if [ $pinning = no ]; then
+			expect_pin_refused "$n"
+		else
+			expect_category "$n" CERT_PIN
+		fi
 		stop_peer
 	done
 
@@ -85,19 +129,38 @@ for b in $BACKENDS; do
 	cp "$tmp/line" "$tmp/$n.in"
 	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost
-	expect_category "$n" CERT_PIN && expect_err_has "$n" "$other_pin"
+	if [ $pinning = no ]; then
+		expect_pin_refused "$n"
+	else
+		expect_category "$n" CERT_PIN && expect_err_has "$n" "$other_pin"
+	fi
 	stop_peer
 	n=$b-conf-pin-replaced
 	s_srv "p-$n" || continue
 	cp "$tmp/line" "$tmp/$n.in"
 	connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost --pin "$rsa_pin"
-	expect_ok "$n"
+	if [ $pinning = no ]; then
+		expect_pin_refused "$n"
+	else
+		expect_ok "$n"
+	fi
 	stop_peer
+
+	# A backend that cannot request a certificate without requiring
+	# one refuses the request, naming it (below), and sits out the
+	# checks of optional client certificates.
+	optional=yes
+	lacks "$b" optional_client_cert "the optional client certificate" \
+		"checks (the request is checked to be refused instead)" &&
+		optional=no
 
 	# The file's client_cert makes --cafile alone enough for serve.
 	printf '[default]\nclient_cert = request\n' \
 		>"$XDG_CONFIG_HOME/tlsplug/tlsplug.conf"
+	if [ $optional = no ]; then
+		expect_request_refused "conf-serve-$b"
+	else
 	start_serve "conf-serve-$b" --backend "$b" --echo \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" --cafile "$C/ca.pem" &&
 	{
@@ -112,6 +175,7 @@ for b in $BACKENDS; do
 			fail "$n: no client line with peer=none" \
 				"$tmp/conf-serve-$b.err"
 	}
+	fi
 	rm -f "$XDG_CONFIG_HOME/tlsplug/tlsplug.conf"
 	# Without it, --cafile alone is refused (no accidental requests).
 	n=$b-cafile-alone
@@ -130,6 +194,10 @@ for b in $BACKENDS; do
 		pass "$n" || fail "$n: not a usage error" "$tmp/$n.err"
 
 	# Client certificates requested, not required.
+	if [ $optional = no ]; then
+		expect_request_refused "serve-$b" --request-client-cert
+		continue
+	fi
 	start_serve "serve-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
 		--key "$C/rsa.key" --cafile "$C/ca.pem" --request-client-cert ||
 		continue

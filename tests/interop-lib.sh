@@ -25,6 +25,21 @@
 #                                 line and every client line say so
 #   has_cap B CAP         backend B declares capability CAP (tlsplug info;
 #                         tests/check_caps pins what each engine declares)
+#   no_v13 B              B does not declare tls1_3 (mbedTLS 2.28): the
+#                         TLS 1.3 checks then expect the refusal
+#   lacks B CAP WHAT...   B does not declare CAP: prints "note: B lacks
+#                         CAP: skipped WHAT" and returns 0; else 1.
+#                         Every check a backend sits out goes through it
+#                         (or note), so the log says what did not run
+#   note MSG              prints "note: MSG"
+#   pair_version A B      the highest version both declare: 1.3, or 1.2
+#                         when either lacks tls1_3
+#   v12_note A B          for a pair run at TLS 1.2 for want of tls1_3,
+#                         " at TLS 1.2 (X lacks tls1_3)", else nothing: for
+#                         notes and pass lines
+#   expect_version_refused NAME   the connect exited 1 with the version
+#                         category: NO_SHARED_VERSION, or the peer's
+#                         protocol_version alert
 #   start_s_server NAME ARGS...   openssl s_server (one connection);
 #                                 sets $peer_pid, $peer_port
 #   start_gnutls_serv NAME ARGS...  gnutls-serv; sets $peer_pid, $peer_port
@@ -190,9 +205,67 @@ expect_serve_backend() {
 	pass "serve $1 ran on $2"
 }
 
+# The capability names of each backend, read once per script from
+# `tlsplug info` (so a plugin that gains a capability is tested for it
+# at once: nothing here names a backend).
 has_cap() {
-	"$TLSPLUG" info "$1" 2>/dev/null | sed -n 's/^capabilities: *//p' |
-		tr ' ' '\n' | grep -qx "$2"
+	if [ ! -f "$tmp/caps-$1" ]; then
+		"$TLSPLUG" info "$1" 2>/dev/null |
+			sed -n 's/^capabilities: *//p' | tr ' ' '\n' \
+			>"$tmp/caps-$1"
+		[ -s "$tmp/caps-$1" ] || {
+			rm -f "$tmp/caps-$1"
+			fail "tlsplug info $1: no capabilities"
+			return 1
+		}
+	fi
+	grep -qx "$2" "$tmp/caps-$1"
+}
+
+no_v13() {
+	! has_cap "$1" tls1_3
+}
+
+note() {
+	echo "note: $*"
+}
+
+lacks() {
+	has_cap "$1" "$2" && return 1
+	lacks_b=$1
+	lacks_cap=$2
+	shift 2
+	note "$lacks_b lacks $lacks_cap: skipped $*"
+	return 0
+}
+
+pair_version() {
+	if has_cap "$1" tls1_3 && has_cap "$2" tls1_3; then
+		echo 1.3
+	else
+		echo 1.2
+	fi
+}
+
+v12_note() {
+	if no_v13 "$1"; then
+		echo " at TLS 1.2 ($1 lacks tls1_3)"
+	elif no_v13 "$2"; then
+		echo " at TLS 1.2 ($2 lacks tls1_3)"
+	fi
+}
+
+expect_version_refused() {
+	if [ "$status" -eq 1 ] &&
+	   grep '^tlsplug: ' "$tmp/$1.err" | head -n 1 |
+	   grep -q -e '^tlsplug: NO_SHARED_VERSION: ' \
+	        -e '^tlsplug: ALERT_RECEIVED: .*protocol_version'; then
+		pass "$1 (no shared version)"
+		return 0
+	fi
+	fail "$1: expected exit 1 with NO_SHARED_VERSION or a" \
+		"protocol_version alert, got $status" "$tmp/$1.err"
+	return 1
 }
 
 stop_serve() {
@@ -346,3 +419,9 @@ make_data() {
 	head -c 1048576 /dev/urandom >"$tmp/big"
 	printf 'hello over tls\n' >"$tmp/line"
 }
+
+# Each backend's capabilities, read now in this shell: a backend whose
+# `tlsplug info` fails is a failure, never a backend without features.
+for b in $BACKENDS; do
+	has_cap "$b" client || :
+done

@@ -30,6 +30,14 @@ for b in $BACKENDS; do
 		n=$b-line-tls$v
 		cp "$tmp/line" "$tmp/$n.in"
 		gcli "$n" localhost --priority "NORMAL:-VERS-ALL:+VERS-TLS$v"
+		if [ $v = 1.3 ] && no_v13 "$b"; then
+			# A TLS 1.3-only client: refused, nothing echoed.
+			[ "$status" -ne 0 ] && [ ! -s "$tmp/$n.out" ] &&
+				pass "$n refused" ||
+				fail "$n: gnutls-cli exited $status" \
+					"$tmp/$n.log" "$tmp/$n.err"
+			continue
+		fi
 		[ "$status" -eq 0 ] && pass "$n" ||
 			fail "$n: gnutls-cli exited $status" "$tmp/$n.log" \
 				"$tmp/$n.err"
@@ -48,6 +56,16 @@ for b in $BACKENDS; do
 	gcli "$n" localhost --alpn http/1.1 --alpn h2
 	grep -q 'Application protocol: h2' "$tmp/$n.log" && pass "$n" ||
 		fail "$n: server did not pick h2" "$tmp/$n.log"
+
+	# RFC 7301 3.2: nothing in common is the fatal alert (120), which
+	# gnutls-cli reads (not a reset).
+	n=$b-alpn-mismatch
+	cp "$tmp/line" "$tmp/$n.in"
+	gcli "$n" localhost --alpn foo
+	[ "$status" -ne 0 ] && grep -q 'Received alert \[120\]' "$tmp/$n.err" \
+		"$tmp/$n.log" && pass "$n" ||
+		fail "$n: gnutls-cli did not get no_application_protocol" \
+			"$tmp/$n.err" "$tmp/$n.log"
 
 	for name in alpha beta; do
 		n=$b-sni-$name
@@ -109,6 +127,19 @@ for b in $BACKENDS; do
 	gcli "$n" localhost
 	[ "$status" -ne 0 ] && pass "$n refused" ||
 		fail "$n: accepted without a client certificate" "$tmp/$n.log"
+	if ! no_v13 "$b"; then
+		# TLS 1.3: refused after the client's Finished with 1 MiB of
+		# its data unread: gnutls-cli reads the alert, not a reset.
+		n=$b-mtls-nocert-in-flight
+		(cat "$tmp/big"; sleep 2) | timeout -k 5 20 gnutls-cli \
+			-p "$serve_port" --x509cafile "$C/ca.pem" \
+			--sni-hostname localhost --verify-hostname localhost \
+			127.0.0.1 >"$tmp/$n.out" 2>"$tmp/$n.err"
+		grep -q 'Received alert \[116\]' "$tmp/$n.err" "$tmp/$n.out" &&
+			pass "$n" ||
+			fail "$n: gnutls-cli did not read the server's alert" \
+				"$tmp/$n.err" "$tmp/$n.out"
+	fi
 	stop_serve
 	expect_serve_backend "mtls-$b" "$b"
 	if grep -q 'peer="CN=tlsplug test client"' "$tmp/mtls-$b.err" &&

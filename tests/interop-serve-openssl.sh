@@ -2,7 +2,8 @@
 # `openssl s_client` against `tlsplug serve` with each backend: a verified
 # handshake, ALPN, SNI choosing the certificate, the server's cipher suite
 # order, TLS 1.0 and 1.1 (where the backend declares them), mutual TLS,
-# and 1 MiB echoed back byte for byte; every serve log must show that the
+# 1 MiB echoed back byte for byte, HTTP requests with bare-LF lines and
+# requests sent one byte per record; every serve log must show that the
 # backend asked for served every client.
 . "${top_srcdir:-.}/tests/interop-lib.sh"
 gen_certs
@@ -24,6 +25,14 @@ for b in $BACKENDS; do
 		feed "$n" "$tmp/line" "$OPENSSL" s_client \
 		-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" -verify_return_error -nocommands -servername localhost \
 			-verify_hostname localhost -quiet -no_ign_eof -tls$v
+		if [ $v = 1_3 ] && no_v13 "$b"; then
+			# A TLS 1.3-only client: refused (checked in the
+			# serve log below), nothing echoed.
+			[ "$status" -ne 0 ] && [ ! -s "$tmp/$n.out" ] &&
+				pass "$n refused" ||
+				fail "$n: s_client exited $status" "$tmp/$n.err"
+			continue
+		fi
 		[ "$status" -eq 0 ] && pass "$n" ||
 			fail "$n: s_client exited $status" "$tmp/$n.err"
 		expect_same "$tmp/$n.out" "$tmp/line" "$n echo"
@@ -40,6 +49,15 @@ for b in $BACKENDS; do
 		>"$tmp/$n.out" 2>"$tmp/$n.err"
 	grep -q '^ALPN protocol: h2$' "$tmp/$n.out" && pass "$n" ||
 		fail "$n: server did not pick h2" "$tmp/$n.out"
+
+	# RFC 7301 3.2: nothing in common is the fatal alert, which the
+	# client reads (not a reset); serve logs NO_SHARED_ALPN (below).
+	n=$b-alpn-mismatch
+	sc -servername localhost -alpn foo,bar </dev/null \
+		>"$tmp/$n.out" 2>"$tmp/$n.err"
+	grep -q 'alert no application protocol' "$tmp/$n.err" && pass "$n" ||
+		fail "$n: s_client did not get no_application_protocol" \
+			"$tmp/$n.err"
 
 	for name in alpha beta localhost; do
 		n=$b-sni-$name
@@ -59,10 +77,81 @@ for b in $BACKENDS; do
 				"$tmp/$n.out" "$tmp/$n.err"
 		fi
 	done
+	# An HTTP request whose lines end in a bare LF (RFC 9112 section 2.2
+	# lets a server accept it) is answered, not waited on.
+	n=$b-bare-lf
+	printf 'GET / HTTP/1.0\n\n' | timeout 30 "$OPENSSL" s_client \
+		-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" \
+		-verify_return_error -nocommands -servername localhost -quiet \
+		-ign_eof >"$tmp/$n.out" 2>"$tmp/$n.err"
+	grep -q '^HTTP/1.1 200 OK' "$tmp/$n.out" &&
+	grep -q "^client=.* backend=$b " "$tmp/$n.out" && pass "$n" ||
+		fail "$n: no HTTP answer" "$tmp/$n.out" "$tmp/$n.err"
+
+	# One byte per TLS record (tools/soak-client writes the records):
+	# the HTTP-or-echo choice waits for the whole method token.
+	if command -v python3 >/dev/null 2>&1; then
+		rec() {
+			timeout 60 python3 "$top_srcdir/tools/soak-client" \
+				records "$serve_port" "$C/ca.pem" "$1" \
+				>"$tmp/$n.out" 2>"$tmp/$n.err"
+		}
+		n=$b-records-get
+		rec 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
+		grep -q "^client=.* backend=$b " "$tmp/$n.out" &&
+			pass "$n" || fail "$n: no HTTP answer" "$tmp/$n.out" \
+			"$tmp/$n.err"
+		n=$b-records-put
+		rec 'PUT / HTTP/1.1\nContent-Length: 5\n\nabcde'
+		[ "$(tail -c 5 "$tmp/$n.out")" = abcde ] &&
+		grep -q '^HTTP/1.1 200 OK' "$tmp/$n.out" && pass "$n" ||
+			fail "$n: body not sent back" "$tmp/$n.out" \
+			"$tmp/$n.err"
+		n=$b-records-echo
+		rec 'GETTING there\n'
+		printf 'GETTING there\n' >"$tmp/$n.want"
+		expect_same "$tmp/$n.out" "$tmp/$n.want" "$n"
+	elif [ "${CI:-}" = true ]; then
+		fail "python3 is needed for the one-byte-record checks"
+	else
+		echo "SKIP: $b one-byte records (no python3)"
+	fi
+
 	stop_serve
 	expect_serve_backend "serve-$b" "$b"
 	grep -q "sni=beta.example.test" "$tmp/serve-$b.err" ||
 		fail "$b: serve did not log the SNI name" "$tmp/serve-$b.err"
+	grep -q '^tlsplug: NO_SHARED_ALPN: client .*the client offers foo,bar' \
+		"$tmp/serve-$b.err" && pass "$b: serve logged the ALPN refusal" ||
+		fail "$b: serve did not log NO_SHARED_ALPN" "$tmp/serve-$b.err"
+
+	# alpn_mismatch = continue (tlsplug.conf): served without ALPN.
+	printf '[default]\nalpn_mismatch = continue\n' >"$tmp/continue.conf"
+	TLSPLUG_CONF=$tmp/continue.conf
+	export TLSPLUG_CONF
+	start_serve "alpn-continue-$b" --backend "$b" \
+		--cert "$C/ecdsa.pem" --key "$C/ecdsa.key" --alpn h2
+	unset TLSPLUG_CONF
+	if [ -n "$serve_port" ]; then
+		n=$b-alpn-continue
+		sc -servername localhost -alpn foo </dev/null \
+			>"$tmp/$n.out" 2>"$tmp/$n.err"
+		grep -q '^No ALPN negotiated$' "$tmp/$n.out" &&
+		grep -q '^ *Verify return code: 0 ' "$tmp/$n.out" && pass "$n" ||
+			fail "$n: not served without ALPN" "$tmp/$n.out" \
+				"$tmp/$n.err" "$tmp/alpn-continue-$b.err"
+		stop_serve
+		grep -q "^client=.* backend=$b .* alpn=none " \
+			"$tmp/alpn-continue-$b.err" ||
+			fail "$n: serve log has no client without ALPN" \
+				"$tmp/alpn-continue-$b.err"
+	fi
+	if no_v13 "$b"; then
+		grep -q '^tlsplug: NO_SHARED_VERSION: client ' \
+			"$tmp/serve-$b.err" && pass "$b: TLS 1.3 client refused" ||
+			fail "$b: serve did not refuse the TLS 1.3 client" \
+				"$tmp/serve-$b.err"
+	fi
 
 	# Cipher suite order: the server takes its first suite from an
 	# s_client that prefers the other (s_client says which it got).  Both
@@ -83,9 +172,10 @@ for b in $BACKENDS; do
 		    --cert "$C/ecdsa.pem" --key "$C/ecdsa.key" \
 		    --min-version $v --max-version $v --ciphers "$first,$second"
 		then
-			if ! has_cap "$b" cipher_order &&
+			if { ! has_cap "$b" cipher_order ||
+			     { [ $v = 1.3 ] && no_v13 "$b"; }; } &&
 			   grep -q '^tlsplug: UNSUPPORTED: ' "$tmp/$n.err"; then
-				pass "$n: order refused"
+				pass "$n: refused"
 			else
 				fail "$n: serve did not start" "$tmp/$n.err"
 			fi
@@ -155,6 +245,20 @@ for b in $BACKENDS; do
 		-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" -verify_return_error -nocommands -servername localhost -quiet -no_ign_eof
 	[ -s "$tmp/$n.out" ] &&
 		fail "$n: data echoed without a client certificate" "$tmp/$n.out"
+	if ! no_v13 "$b"; then
+		# TLS 1.3: the server refuses after the client's Finished,
+		# with 1 MiB of the client's data unread; closing must not
+		# turn its certificate_required alert into a reset.
+		n=$b-mtls-nocert-in-flight
+		(cat "$tmp/big"; sleep 2) | timeout -k 5 20 "$OPENSSL" s_client \
+			-connect "127.0.0.1:$serve_port" -CAfile "$C/ca.pem" \
+			-nocommands -servername localhost -quiet -no_ign_eof \
+			-tls1_3 >"$tmp/$n.out" 2>"$tmp/$n.err"
+		grep -q 'alert certificate required' "$tmp/$n.err" &&
+			pass "$n" ||
+			fail "$n: s_client did not read the server's alert" \
+				"$tmp/$n.err"
+	fi
 	stop_serve
 	expect_serve_backend "mtls-$b" "$b"
 	if grep -q 'peer="CN=tlsplug test client"' "$tmp/mtls-$b.err" &&

@@ -14,6 +14,24 @@
 need_prog gnutls-serv curl
 gen_certs
 
+# The backends with session resumption (tests/check_caps pins which; the
+# conformance suite checks that the others refuse session settings).
+SBACKENDS=
+for b in $BACKENDS; do
+	lacks "$b" sessions "every resumption check (the conformance" \
+		"suite checks it refuses session settings)" ||
+		SBACKENDS="$SBACKENDS $b"
+done
+
+# The TLS versions backend $1 resumes in: 1.3 only where it has it.
+versions_of() {
+	if lacks "$1" tls1_3 "its TLS 1.3 resumption ($2)" >&2; then
+		echo 1.2
+	else
+		echo 1.2 1.3
+	fi
+}
+
 # The status lines of a connect, one per connection.
 lines() {
 	grep '^backend=' "$tmp/$1.err"
@@ -52,8 +70,8 @@ reconnect_s_server() {
 	stop_peer
 }
 
-for b in $BACKENDS; do
-	for v in 1.2 1.3; do
+for b in $SBACKENDS; do
+	for v in $(versions_of "$b" "s_server"); do
 		reconnect_s_server "$b-s_server-tls$v" "$b" -tls1_${v#*.}
 	done
 	# TLS 1.2 session IDs: s_server without tickets keeps sessions in
@@ -67,8 +85,11 @@ for v in 1.2 1.3; do
 	start_gnutls_serv "g-tls$v" --echo --x509certfile "$C/rsa.pem" \
 		--x509keyfile "$C/rsa.key" \
 		--priority "NORMAL:-VERS-ALL:+VERS-TLS$v" || continue
-	for b in $BACKENDS; do
+	for b in $SBACKENDS; do
 		n=$b-gnutls-serv-tls$v
+		if [ $v = 1.3 ] && lacks "$b" tls1_3 "$n"; then
+			continue
+		fi
 		connect "$n" "127.0.0.1:$peer_port" --backend "$b" \
 			--cafile "$C/ca.pem" --servername localhost --reconnect
 		expect_ok "$n" && expect_resumed "$n" "no yes"
@@ -86,10 +107,12 @@ sc() {
 		-CAfile "$C/ca.pem" -verify_return_error "$@"
 }
 
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	start_serve "serve-$b" --backend "$b" --echo \
 		--cert "$C/rsa.pem" --key "$C/rsa.key" || continue
-	for v in 1_2 1_3; do
+	want=
+	for v in $(versions_of "$b" "s_client -sess_in" | tr . _); do
+		want="${want}no yes "
 		n=$b-s_client-tls$v
 		sc "$serve_port" -tls$v -sess_out "$tmp/$n.sess" \
 			>"$tmp/$n-1.out" 2>&1
@@ -119,19 +142,53 @@ for b in $BACKENDS; do
 	# Client lines in order: the s_client pairs, then curl's two.
 	got=$(grep '^client=' "$tmp/serve-$b.err" |
 		sed -n 's/.* resumed=\([a-z]*\)$/\1/p' | tr '\n' ' ')
-	if [ "$got" = "no yes no yes no yes " ]; then
+	# curl turns TLS 1.2 tickets off (SSL_OP_NO_TICKET): at TLS 1.2 only
+	# a server with a session id cache resumes it (see below).
+	if has_cap "$b" tls1_3; then
+		want="${want}no yes "
+	else
+		case $b in
+		openssl|wolfssl) want="${want}no yes " ;;
+		*)	want="${want}no no "
+			note "$b: TLS 1.2 only, no session id cache: curl" \
+				"(no TLS 1.2 tickets) is not resumed" ;;
+		esac
+	fi
+	if [ "$got" = "$want" ]; then
 		pass "$b: serve logged resumed= for each client ($got)"
 	else
-		fail "$b: serve logged resumed '$got', expected" \
-			"'no yes no yes no yes'" "$tmp/serve-$b.err"
+		fail "$b: serve logged resumed '$got', expected '$want'" \
+			"$tmp/serve-$b.err"
 	fi
+done
+
+# TLS 1.2 session ids (s_client without tickets): resumed by the servers
+# that keep a session cache (GnuTLS and the mbedTLS plugin keep none:
+# they resume tickets only).
+for b in $SBACKENDS; do
+	case $b in openssl|wolfssl) ;; *) continue ;; esac
+	start_serve "serve-id-$b" --backend "$b" --echo \
+		--cert "$C/rsa.pem" --key "$C/rsa.key" || continue
+	n=$b-s_client-tls1_2-session-id
+	sc "$serve_port" -tls1_2 -no_ticket -sess_out "$tmp/$n.sess" \
+		>"$tmp/$n-1.out" 2>&1
+	sc "$serve_port" -tls1_2 -no_ticket -sess_in "$tmp/$n.sess" \
+		>"$tmp/$n-2.out" 2>&1
+	if grep -q '^Reused' "$tmp/$n-2.out" &&
+	   grep -q '^New' "$tmp/$n-1.out"; then
+		pass "$n: s_client reused the session id"
+	else
+		fail "$n: s_client did not reuse the session id" \
+			"$tmp/$n-1.out" "$tmp/$n-2.out"
+	fi
+	stop_serve
 done
 
 # ---- a ticket key shared by two serve processes ------------------------------
 head -c 64 /dev/urandom >"$tmp/ticket.key"
 head -c 64 /dev/urandom >"$tmp/other.key"
 chmod 600 "$tmp/ticket.key" "$tmp/other.key"
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	start_serve "key1-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
 		--key "$C/rsa.key" --ticket-key "$tmp/ticket.key" || continue
 	p1=$serve_port
@@ -166,7 +223,7 @@ done
 
 # The same, with the key file named in tlsplug.conf (ticket_key_file) and
 # no option: the first backend is enough.
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	printf '[default]\nticket_key_file = %s\nticket_lifetime = 600\n' \
 		"$tmp/ticket.key" >"$tmp/keys.conf"
 	TLSPLUG_CONF=$tmp/keys.conf
@@ -220,7 +277,7 @@ fi
 # ---- connect --sess-out / --sess-in across processes; bad files --------------
 start_serve "serve-files" --echo --cert "$C/rsa.pem" --key "$C/rsa.key" ||
 	finish
-for b in $BACKENDS; do
+for b in $SBACKENDS; do
 	n=$b-sess-out
 	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost \
@@ -275,8 +332,8 @@ for b in $BACKENDS; do
 done
 
 # A session made by one backend given to another: refused, naming both.
-for b in $BACKENDS; do
-	for o in $BACKENDS; do
+for b in $SBACKENDS; do
+	for o in $SBACKENDS; do
 		[ "$b" = "$o" ] && continue
 		n=$b-sess-from-$o
 		connect "$n" "127.0.0.1:$serve_port" --backend "$b" \

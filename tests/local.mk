@@ -8,6 +8,7 @@
 # (TLSPLUG_CK_RUN_SUITE likewise); tools/test-all never passes one.
 AM_TESTS_ENVIRONMENT = \
 	chmod go-w $(TEST_PLUGIN_PATH) $(TEST_BACKENDS) 2>/dev/null; \
+	chmod go-w $(EXTRA_TEST_PLUGIN_PATH) $(EXTRA_TEST_BACKENDS) 2>/dev/null; \
 	unset CK_RUN_SUITE CK_RUN_CASE CK_EXCLUDE_SUITE CK_EXCLUDE_CASE \
 		CK_INCLUDE_TAGS CK_EXCLUDE_TAGS; \
 	if test -n '$(TLSPLUG_CK_RUN_SUITE)'; then \
@@ -21,9 +22,10 @@ AM_TESTS_ENVIRONMENT = \
 	LC_ALL=C; export LC_ALL; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
-	TLSPLUG_TEST_BACKENDS='$(TEST_BACKENDS)'; export TLSPLUG_TEST_BACKENDS; \
-	TLSPLUG_TEST_PLUGIN_PATH='$(TEST_PLUGIN_PATH)'; export TLSPLUG_TEST_PLUGIN_PATH; \
+	TLSPLUG_TEST_BACKENDS='$(TEST_BACKENDS) $(EXTRA_TEST_BACKENDS)'; export TLSPLUG_TEST_BACKENDS; \
+	TLSPLUG_TEST_PLUGIN_PATH='$(TEST_PLUGIN_PATH) $(EXTRA_TEST_PLUGIN_PATH)'; export TLSPLUG_TEST_PLUGIN_PATH; \
 	OPENSSL_BIN='$(OPENSSL_BIN)'; export OPENSSL_BIN; \
+	TLSPLUG_TEST_SYSCONFDIR='$(sysconfdir)'; export TLSPLUG_TEST_SYSCONFDIR; \
 	OBJDUMP='$(OBJDUMP)'; export OBJDUMP; \
 	ASAN_OPTIONS="$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}intercept_tls_get_addr=0"; \
 	export ASAN_OPTIONS;
@@ -40,3 +42,4 @@ include $(srcdir)/tests/bench.mk
 include $(srcdir)/tests/interop.mk
 include $(srcdir)/tests/robust.mk
 include $(srcdir)/tests/identity.mk
+include $(srcdir)/tests/threads.mk

@@ -12,7 +12,8 @@ UNIT_TESTS = \
 	tests/check_keylog \
 	tests/check_exporter \
 	tests/check_x509 \
-	tests/check_session
+	tests/check_session \
+	tests/check_policy
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -76,6 +77,10 @@ tests_check_x509_SOURCES = tests/check_x509.c
 tests_check_x509_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_check_x509_CFLAGS = $(UNIT_CFLAGS)
 tests_check_x509_LDADD = $(UNIT_LDADD)
+tests_check_policy_SOURCES = tests/check_policy.c
+tests_check_policy_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_check_policy_CFLAGS = $(UNIT_CFLAGS)
+tests_check_policy_LDADD = $(UNIT_LDADD)
 endif
 # Certificates for check_x509 (and the fuzzing seeds).
 EXTRA_DIST += tests/gen-x509-certs.sh

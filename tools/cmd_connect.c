@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "identopts.h"
 #include "keyopts.h"
+#include "revopts.h"
 #include "tlsopts.h"
 
 #define RELAY_BUFSIZE 16384
@@ -38,11 +39,14 @@ connect_usage(FILE *f)
 	      " [--sigalgs S,...]\n"
 	      "         [--pin sha256//BASE64[,...]] [--peer-chain FILE]\n"
 	      "         [--reconnect] [--sess-in FILE] [--sess-out FILE]\n"
+	      "         [--crl FILE ...] [--ocsp-check | --require-ocsp]\n"
 	      "\n"
 	      "Connects to a TLS server, prints one status line on stderr,\n"
 	      "  backend=NAME version=TLSv1.3 cipher=IANA_NAME group=NAME|none "
 	      "alpn=PROTO|none\n"
-	      "  peer=\"SUBJECT\"|none [exporter=HEX] resumed=yes|no\n"
+	      "  peer=\"SUBJECT\"|none [ocsp=good|revoked|none] [exporter=HEX] "
+	      "resumed=yes|no\n"
+	      "  (ocsp= with --ocsp-check or --require-ocsp)\n"
 	      "then relays stdin to the server and the server's data to stdout "
 	      "until\n"
 	      "either side ends.  IPv6 addresses go in brackets: [::1]:443.\n"
@@ -79,6 +83,13 @@ connect_usage(FILE *f)
 	      "  --sess-in FILE       resume the serialised session in FILE\n"
 	      "  --sess-out FILE      write the last connection's session to "
 	      "FILE (mode 0600)\n"
+	      "  --crl FILE           check the server's chain against the "
+	      "CRLs in FILE\n"
+	      "                       (PEM or DER; may be repeated)\n"
+	      "  --ocsp-check         ask for the server's OCSP staple and "
+	      "check it when sent\n"
+	      "  --require-ocsp       require a good stapled OCSP response "
+	      "(must-staple)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 success, 1 TLS failure (\"tlsplug: CATEGORY: "
@@ -270,8 +281,8 @@ static int
 one_connection(struct tlsplug_context *ctx,
                const struct tlsplug_backend *backend, const char *host,
                const char *port, const char *servername, int timeout,
-               const struct tlsopts *o, const char *chain_file,
-               struct tlsplug_session **session)
+               const struct tlsopts *o, const struct revopts *r,
+               const char *chain_file, struct tlsplug_session **session)
 {
 	struct tlsplug_socket *sock = NULL;
 	struct tlsplug_error *err = NULL;
@@ -295,12 +306,20 @@ one_connection(struct tlsplug_context *ctx,
 	}
 	if (status == 0) {
 		rc = tlsplug_socket_handshake(sock);
+		if (rc != TLSPLUG_OK && revopts_shows_ocsp(r)) {
+			/* What the staple said, even when it failed. */
+			fprintf(stderr, "backend=%s",
+			        tlsplug_backend_name(backend));
+			revopts_print(stderr, r, conn);
+			fputc('\n', stderr);
+		}
 		if (rc != TLSPLUG_OK)
 			status = socket_fail(sock, rc);
 	}
 	if (status == 0) {
 		fprintf(stderr, "backend=%s ", tlsplug_backend_name(backend));
 		tlsopts_print_params(stderr, conn);
+		revopts_print(stderr, r, conn);
 		keyopts_print_exporter(stderr, conn, o);
 		fprintf(stderr, " resumed=%s\n",
 		        tlsplug_conn_resumed(conn) ? "yes" : "no");
@@ -319,6 +338,10 @@ one_connection(struct tlsplug_context *ctx,
 		tlsplug_session_unref(*session);
 		*session = got;
 	}
+	/* Our last records (an alert after a failure, close_notify) reach
+	 * the server rather than a reset: write them, shut the write side,
+	 * read what it still sends for up to the linger time, then close. */
+	(void)tlsplug_socket_close(sock);
 	tlsplug_socket_free(sock);
 	return status;
 }
@@ -345,10 +368,14 @@ cmd_connect(int argc, char **argv)
 		{ "reconnect", no_argument, NULL, 'r' },
 		{ "sess-in", required_argument, NULL, 'i' },
 		{ "sess-out", required_argument, NULL, 'o' },
+		{ "crl", required_argument, NULL, 0x300 },
+		{ "ocsp-check", no_argument, NULL, 0x301 },
+		{ "require-ocsp", no_argument, NULL, 0x302 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tlsopts o = { .cmd = "connect" };
+	struct revopts r = { .ncrls = 0 };
 	struct tlsplug_registry *reg = NULL;
 	const struct tlsplug_backend *backend;
 	struct tlsplug_config_builder *b = NULL;
@@ -386,6 +413,12 @@ cmd_connect(int argc, char **argv)
 				return cli_usage_error("connect", "bad --timeout "
 				                       "'%s' (seconds)", optarg);
 			break;
+		case 0x300:
+			if (revopts_add_crl(&r, "connect", optarg) != 0)
+				return EXIT_USAGE;
+			break;
+		case 0x301: r.ocsp_check = true; break;
+		case 0x302: r.require_ocsp = true; break;
 		case 'h':
 			connect_usage(stdout);
 			return 0;
@@ -438,6 +471,8 @@ cmd_connect(int argc, char **argv)
 	if (status == 0 && pins != NULL)
 		status = identopts_add_pins("connect", b, pins);
 	if (status == 0)
+		status = revopts_apply(&r, b);
+	if (status == 0)
 		status = tlsopts_build(b, &cfg);
 	if (status == 0) {
 		rc = tlsplug_context_new(backend, TLSPLUG_CLIENT, cfg, &ctx,
@@ -449,7 +484,8 @@ cmd_connect(int argc, char **argv)
 	}
 	if (status == 0)
 		status = one_connection(ctx, backend, host, port, servername,
-		                        (int)timeout, &o, chain_file, &session);
+		                        (int)timeout, &o, &r, chain_file,
+		                        &session);
 	if (status == 0 && reconnect) {
 		if (session == NULL) {
 			cli_error("--reconnect: the first connection gave no "
@@ -458,7 +494,7 @@ cmd_connect(int argc, char **argv)
 		} else {
 			status = one_connection(ctx, backend, host, port,
 			                        servername, (int)timeout, &o,
-			                        chain_file, &session);
+			                        &r, chain_file, &session);
 		}
 	}
 	if (status == 0 && sess_out != NULL) {

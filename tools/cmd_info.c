@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "keyopts.h"
+#include "policy_print.h"
 
 static void
 info_usage(FILE *f)
@@ -72,7 +73,8 @@ suite_name(uint16_t id, char *buf, size_t size)
 }
 
 static void
-print_json(const struct tlsplug_backend *b, const uint16_t *ids, size_t n)
+print_json(const struct tlsplug_backend *b, const uint16_t *ids, size_t n,
+           const struct tlsplug_policy *policy)
 {
 	unsigned major = 0, minor = 0;
 	uint64_t caps = tlsplug_backend_caps(b);
@@ -104,11 +106,14 @@ print_json(const struct tlsplug_backend *b, const uint16_t *ids, size_t n)
 	}
 	fputs("]", stdout);
 	keyopts_info_json(b);
+	fputs(", \"policy\": ", stdout);
+	cli_json_policy(stdout, policy);
 	fputs("}\n", stdout);
 }
 
 static void
-print_text(const struct tlsplug_backend *b, const uint16_t *ids, size_t n)
+print_text(const struct tlsplug_backend *b, const uint16_t *ids, size_t n,
+           const struct tlsplug_policy *policy)
 {
 	unsigned major = 0, minor = 0;
 	uint64_t caps = tlsplug_backend_caps(b);
@@ -137,6 +142,7 @@ print_text(const struct tlsplug_backend *b, const uint16_t *ids, size_t n)
 		printf("  0x%04X  %s\n", ids[i],
 		       suite_name(ids[i], buf, sizeof(buf)));
 	keyopts_info_text(b);
+	cli_print_policy(stdout, policy);
 }
 
 int
@@ -196,9 +202,9 @@ cmd_info(int argc, char **argv)
 	cli_print_diagnostics(reg);
 	ids = suites_of(b, &n);
 	if (json)
-		print_json(b, ids, n);
+		print_json(b, ids, n, tlsplug_registry_policy(reg));
 	else
-		print_text(b, ids, n);
+		print_text(b, ids, n, tlsplug_registry_policy(reg));
 	free(ids);
 	tlsplug_registry_free(reg);
 	return fflush(stdout) == 0 ? 0 : EXIT_TLS_FAILURE;

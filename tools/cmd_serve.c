@@ -1,8 +1,8 @@
 /*
  * cmd_serve.c -- `tlsplug serve`: a TLS server for tests and demos.
  *
- * One thread, one poll loop, non-blocking sockets: any number of clients at
- * once.  Each client gets a status line on stderr once its handshake is
+ * Options and set-up; serve_loop.c runs the clients (one thread, epoll,
+ * non-blocking sockets, time-outs and a connection limit).  Each client gets a status line on stderr once its handshake is
  * done; its data is echoed back (--echo) or written to stdout.  SIGINT and
  * SIGTERM end the loop cleanly.
  */
@@ -11,13 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,38 +25,19 @@
 
 #include "commands.h"
 #include "identopts.h"
-#include "serve_http.h"
+#include "serve_loop.h"
 #include "serve_sni.h"
 #include "keyopts.h"
+#include "revopts.h"
 #include "tlsopts.h"
 
-#define CLIENT_BUFSIZE 16384
-
-enum client_state { HANDSHAKE, OPEN, CLOSING };
-
-struct client {
-	struct tlsplug_socket *sock;
-	enum client_state state;
-	int want;                 /* TLSPLUG_WANT_READ or _WANT_WRITE */
-	char addr[NI_MAXHOST + NI_MAXSERV + 4];
-	struct serve_http *http;  /* --http: the request being read */
-	const unsigned char *out; /* to send: buf (--echo) or an HTTP answer */
-	size_t len, off;
-	bool finish;              /* close once out is sent */
-	bool echoing;             /* --echo, and not an HTTP client */
-	unsigned char buf[CLIENT_BUFSIZE];
-};
-
-struct server {
-	struct tlsplug_context *ctx;
-	const struct tlsopts *opts;
-	const char *backend;
-	bool echo;
-	bool http;
-	int listen_fd;
-	struct client **clients;
-	size_t nclients, cap;
-};
+/* Time-outs (seconds) and the connection limit unless set. */
+#define SERVE_HANDSHAKE_DEFAULT 10
+#define SERVE_IDLE_DEFAULT 300
+#define SERVE_MAX_CONNS_DEFAULT 16384
+/* Descriptors kept free beside the clients' (stdio, listener, epoll,
+ * key log, OCSP and CRL files, plugins). */
+#define SERVE_RESERVED_FDS 32
 
 static volatile sig_atomic_t stop_signal;
 
@@ -82,6 +63,9 @@ serve_usage(FILE *f)
 	      " [--sigalgs S,...]\n"
 	      "         [--ticket-key FILE] [--ticket-lifetime SECONDS] "
 	      "[--no-tickets]\n"
+	      "         [--ocsp-staple FILE] [--crl FILE ...]\n"
+	      "         [--handshake-timeout SECONDS] [--idle-timeout SECONDS]\n"
+	      "         [--max-connections N]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
@@ -129,6 +113,22 @@ serve_usage(FILE *f)
 	      "  --ticket-lifetime SECONDS  ticket lifetime and key rotation "
 	      "(default 7200)\n"
 	      "  --no-tickets         issue no session tickets\n"
+	      "  --ocsp-staple FILE   staple this DER OCSP response to clients "
+	      "that ask;\n"
+	      "                       FILE is read again when it changes\n"
+	      "  --crl FILE           check client certificates against the "
+	      "CRLs in FILE\n"
+	      "  --handshake-timeout SECONDS  a client that has not finished "
+	      "its handshake\n"
+	      "                       by then is closed (default 10)\n"
+	      "  --idle-timeout SECONDS  an established client silent that "
+	      "long is closed\n"
+	      "                       (default 300; 0: never)\n"
+	      "  --max-connections N  clients served at once (default 16384, "
+	      "or what the\n"
+	      "                       descriptor limit allows); more wait in "
+	      "the listen\n"
+	      "                       backlog until one leaves\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 after a signal, 1 TLS or socket failure, 2 usage "
@@ -179,7 +179,7 @@ open_listener(const char *bind_addr, const char *port, char *where,
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 		                 sizeof(one));
 		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
-		    listen(fd, 64) != 0) {
+		    listen(fd, SOMAXCONN) != 0) {
 			e = errno;
 			close(fd);
 			fd = -1;
@@ -200,318 +200,70 @@ open_listener(const char *bind_addr, const char *port, char *where,
 	return fd;
 }
 
-static void
-client_drop(struct server *s, size_t i)
+/* --handshake-timeout (0x310), --idle-timeout (0x311), --max-connections
+ * (0x312) into *s.  Returns 0, or EXIT_USAGE (printed). */
+static int
+serve_limit_option(struct serve_settings *s, int opt, const char *arg)
 {
-	tlsplug_socket_free(s->clients[i]->sock);
-	serve_http_free(s->clients[i]->http);
-	free(s->clients[i]);
-	s->clients[i] = s->clients[--s->nclients];
-}
-
-/* Reports a client's failure; the server goes on. */
-static void
-client_fail(struct client *c, int rc)
-{
-	const struct tlsplug_error *e = tlsplug_socket_error(c->sock);
-	char prefix[sizeof(c->addr) + 16];
-
-	snprintf(prefix, sizeof(prefix), "client %s", c->addr);
-	(void)tlsopts_fail(prefix, rc, e);
-}
-
-static void
-client_status(FILE *f, const struct server *s, struct client *c)
-{
-	struct tlsplug_conn *conn = tlsplug_socket_conn(c->sock);
-	const char *sni = tlsplug_conn_server_name(conn);
-
-	fprintf(f, "client=%s backend=%s ", c->addr, s->backend);
-	tlsopts_print_params(f, conn);
-	keyopts_print_exporter(f, conn, s->opts);
-	fprintf(f, " sni=%s resumed=%s\n", sni != NULL ? sni : "none",
-	        tlsplug_conn_resumed(conn) ? "yes" : "no");
-	fflush(f);
-}
-
-/* True when data starts with an HTTP/1.x request method and a space. */
-static bool
-looks_like_http(const unsigned char *data, size_t n)
-{
-	static const char *const methods[] = {
-		"GET ", "HEAD ", "POST ", "PUT ", "DELETE ", "OPTIONS ",
-		"PATCH ",
+	static const struct {
+		const char *name, *range;
+		unsigned long min, max;
+	} o[] = {
+		{ "--handshake-timeout", "1 to 3600 seconds", 1, 3600 },
+		{ "--idle-timeout", "0 to 86400 seconds", 0, 86400 },
+		{ "--max-connections", "1 to 1000000", 1, 1000000 },
 	};
+	int i = opt - 0x310;
+	unsigned long num;
 
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		size_t len = strlen(methods[i]);
-
-		if (n >= len && memcmp(data, methods[i], len) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* Takes received bytes: echo them, answer HTTP, or print them.  Returns
- * false on a fatal error (printed). */
-static bool
-client_data(const struct server *s, struct client *c, size_t n)
-{
-	char *info = NULL;
-	size_t infolen = 0;
-	FILE *f;
-	int r;
-
-	/* An echo server answers a client that opens with an HTTP request
-	 * line as --http would, so curl can be pointed at it too. */
-	if (s->echo && c->http == NULL && !c->echoing) {
-		if (looks_like_http(c->buf, n)) {
-			c->http = serve_http_new();
-			if (c->http == NULL) {
-				cli_error("serve: out of memory");
-				return false;
-			}
-		} else {
-			c->echoing = true;
-		}
-	}
-	if (c->echoing) {
-		c->out = c->buf;
-		c->len = n;
-		c->off = 0;
-		return true;
-	}
-	if (c->http == NULL) {
-		if (cli_write_stdout(c->buf, n) == 0)
-			return true;
-		cli_error("serve: stdout: %s", strerror(errno));
-		return false;
-	}
-	r = serve_http_feed(c->http, c->buf, n);
-	if (r == 0) {
-		const char *interim = serve_http_interim(c->http);
-
-		if (interim != NULL) {
-			c->out = (const unsigned char *)interim;
-			c->len = strlen(interim);
-			c->off = 0;
-		}
-		return true;
-	}
-	f = open_memstream(&info, &infolen);
-	if (f != NULL) {
-		client_status(f, s, c);
-		fclose(f);
-	}
-	r = info == NULL ? -1 : serve_http_respond(c->http, info, &c->out,
-	                                           &c->len);
-	free(info);
-	if (r != 0) {
-		cli_error("serve: out of memory");
-		return false;
-	}
-	c->off = 0;
-	c->finish = true;
-	return true;
+	if (cli_parse_uint(arg, o[i].max, &num) != 0 || num < o[i].min)
+		return cli_usage_error("serve", "bad %s '%s' (%s)", o[i].name,
+		                       arg, o[i].range);
+	if (i == 0)
+		s->handshake_ms = (unsigned)num * 1000;
+	else if (i == 1)
+		s->idle_ms = (unsigned)num * 1000;
+	else
+		s->max_conns = num;
+	return 0;
 }
 
 /*
- * Moves one client forward as far as it goes without blocking.  Returns
- * false when the client is finished (dropped by the caller).
+ * Raises the descriptor limit to its hard limit, then checks the
+ * connection limit against it: *max_conns of 0 becomes the default, lowered
+ * to what the descriptors allow; an explicit one they cannot hold is an
+ * error.  Returns 0 or EXIT_USAGE (printed).
  */
-static bool
-client_step(struct server *s, struct client *c)
-{
-	int rc;
-
-	if (c->state == HANDSHAKE) {
-		rc = tlsplug_socket_handshake(c->sock);
-		if (rc == TLSPLUG_WANT_READ || rc == TLSPLUG_WANT_WRITE) {
-			c->want = rc;
-			return true;
-		}
-		if (rc != TLSPLUG_OK) {
-			client_fail(c, rc);
-			return false;
-		}
-		client_status(stderr, s, c);
-		c->state = OPEN;
-	}
-	if (c->state == CLOSING) {
-		rc = tlsplug_socket_flush(c->sock);
-		if (rc == TLSPLUG_WANT_WRITE) {
-			c->want = rc;
-			return true;
-		}
-		return false;
-	}
-	for (;;) {
-		size_t n = 0;
-
-		if (c->len > c->off) {
-			rc = tlsplug_socket_send_all(c->sock, c->out + c->off,
-			                             c->len - c->off, &n);
-			c->off += n;
-			if (rc == TLSPLUG_WANT_READ ||
-			    rc == TLSPLUG_WANT_WRITE) {
-				c->want = rc;
-				return true;
-			}
-			if (rc != TLSPLUG_OK) {
-				client_fail(c, rc);
-				return false;
-			}
-			c->len = c->off = 0;
-			if (c->finish)
-				goto close;
-		}
-		rc = tlsplug_socket_recv(c->sock, c->buf, sizeof(c->buf), &n);
-		if (rc == TLSPLUG_OK) {
-			if (!client_data(s, c, n))
-				return false;
-			continue;
-		}
-		if (rc == TLSPLUG_WANT_READ || rc == TLSPLUG_WANT_WRITE) {
-			c->want = rc;
-			return true;
-		}
-		if (rc == TLSPLUG_CLOSED)
-			goto close;
-		if (rc != TLSPLUG_RAGGED_EOF)
-			client_fail(c, rc);
-		return false;
-	}
-close:
-	/* Our close_notify (an answer to the client's, or the end of an
-	 * HTTP exchange), then let go. */
-	rc = tlsplug_socket_shutdown(c->sock);
-	if (rc == TLSPLUG_WANT_WRITE) {
-		c->state = CLOSING;
-		c->want = rc;
-		return true;
-	}
-	return false;
-}
-
 static int
-accept_clients(struct server *s)
+serve_limits(size_t *max_conns)
 {
-	for (;;) {
-		struct tlsplug_socket *sock = NULL;
-		struct tlsplug_error *err = NULL;
-		struct sockaddr_storage ss;
-		socklen_t sslen = sizeof(ss);
-		struct client *c;
-		int rc;
+	struct rlimit rl;
+	size_t fit;
 
-		rc = tlsplug_socket_accept(s->ctx, s->listen_fd, &sock, &err);
-		if (rc == TLSPLUG_WANT_READ)
-			return 0;
-		if (rc != TLSPLUG_OK) {
-			/* Out of descriptors or the like: say so, keep
-			 * serving the clients we have. */
-			(void)tlsopts_fail("serve", rc, err);
-			tlsplug_error_free(err);
-			return 0;
-		}
-		c = calloc(1, sizeof(*c));
-		if (c == NULL || (s->nclients == s->cap &&
-		    (s->cap = s->cap ? s->cap * 2 : 16,
-		     s->clients = realloc(s->clients, s->cap *
-		                          sizeof(*s->clients))) == NULL)) {
-			cli_error("serve: out of memory");
-			free(c);
-			tlsplug_socket_free(sock);
-			return -1;
-		}
-		c->sock = sock;
-		if (s->http && (c->http = serve_http_new()) == NULL) {
-			cli_error("serve: out of memory");
-			free(c);
-			tlsplug_socket_free(sock);
-			return -1;
-		}
-		c->state = HANDSHAKE;
-		c->want = TLSPLUG_WANT_READ;
-		if (getpeername(tlsplug_socket_fd(sock), (struct sockaddr *)&ss,
-		                &sslen) == 0)
-			format_sockaddr((struct sockaddr *)&ss, sslen, c->addr,
-			                sizeof(c->addr));
-		else
-			snprintf(c->addr, sizeof(c->addr), "?");
-		s->clients[s->nclients++] = c;
-		if (!client_step(s, c))
-			client_drop(s, s->nclients - 1);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+
+		rl.rlim_cur = want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
 	}
-}
-
-static int
-serve_loop(struct server *s)
-{
-	struct pollfd *p = NULL;
-	size_t pcap = 0;
-	sigset_t block, empty;
-	int status = 0;
-
-	/* Signals are blocked except inside ppoll, so none is missed between
-	 * the check of stop_signal and the wait. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &empty);
-	sigdelset(&empty, SIGINT);
-	sigdelset(&empty, SIGTERM);
-
-	while (stop_signal == 0) {
-		size_t i, n;
-
-		if (pcap < s->nclients + 1) {
-			struct pollfd *np;
-
-			pcap = s->nclients + 16;
-			np = realloc(p, pcap * sizeof(*p));
-			if (np == NULL) {
-				cli_error("serve: out of memory");
-				status = EXIT_TLS_FAILURE;
-				break;
-			}
-			p = np;
-		}
-		p[0].fd = s->listen_fd;
-		p[0].events = POLLIN;
-		for (i = 0; i < s->nclients; i++) {
-			struct client *c = s->clients[i];
-
-			p[i + 1].fd = tlsplug_socket_fd(c->sock);
-			p[i + 1].events = c->want == TLSPLUG_WANT_WRITE ?
-			                  POLLOUT : POLLIN;
-			if (tlsplug_socket_pending_outgoing(c->sock) > 0)
-				p[i + 1].events |= POLLOUT;
-		}
-		n = s->nclients;
-		if (ppoll(p, n + 1, NULL, &empty) < 0) {
-			if (errno == EINTR)
-				continue;
-			cli_error("serve: poll: %s", strerror(errno));
-			status = EXIT_TLS_FAILURE;
-			break;
-		}
-		/* Clients first, newest last: accepting reorders nothing
-		 * before the indexes are used. */
-		for (i = n; i-- > 0;) {
-			if (p[i + 1].revents == 0)
-				continue;
-			if (!client_step(s, s->clients[i]))
-				client_drop(s, i);
-		}
-		if (p[0].revents != 0 && accept_clients(s) != 0) {
-			status = EXIT_TLS_FAILURE;
-			break;
-		}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1048576)
+		fit = 1048576;
+	else
+		fit = rl.rlim_cur > SERVE_RESERVED_FDS ?
+		      (size_t)rl.rlim_cur - SERVE_RESERVED_FDS : 1;
+	if (*max_conns == 0) {
+		*max_conns = SERVE_MAX_CONNS_DEFAULT < fit ?
+		             SERVE_MAX_CONNS_DEFAULT : fit;
+		return 0;
 	}
-	sigprocmask(SIG_SETMASK, &empty, NULL);
-	free(p);
-	return status;
+	if (*max_conns > fit)
+		return cli_usage_error("serve", "--max-connections %zu "
+		                       "exceeds what the descriptor limit "
+		                       "allows (%zu)", *max_conns, fit);
+	return 0;
 }
 
 /* The session ticket settings.  Returns 0, or prints the failure and
@@ -557,11 +309,22 @@ cmd_serve(int argc, char **argv)
 		{ "ticket-key", required_argument, NULL, 'T' },
 		{ "ticket-lifetime", required_argument, NULL, 'L' },
 		{ "no-tickets", no_argument, NULL, 'N' },
+		{ "crl", required_argument, NULL, 0x300 },
+		{ "ocsp-staple", required_argument, NULL, 0x303 },
+		{ "handshake-timeout", required_argument, NULL, 0x310 },
+		{ "idle-timeout", required_argument, NULL, 0x311 },
+		{ "max-connections", required_argument, NULL, 0x312 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct tlsopts o = { .cmd = "serve" };
-	struct server s = { .listen_fd = -1 };
+	struct revopts r = { .ncrls = 0 };
+	struct serve_settings s = {
+		.listen_fd = -1,
+		.handshake_ms = SERVE_HANDSHAKE_DEFAULT * 1000,
+		.idle_ms = SERVE_IDLE_DEFAULT * 1000,
+		.max_conns = 0,
+	};
 	struct serve_sni *sni = NULL;
 	struct tlsplug_registry *reg = NULL;
 	const struct tlsplug_backend *backend;
@@ -614,6 +377,21 @@ cmd_serve(int argc, char **argv)
 				return cli_usage_error("serve", "bad "
 				    "--ticket-lifetime '%s' (1 to 604800 "
 				    "seconds)", optarg);
+			}
+			break;
+		case 0x300:
+			if (revopts_add_crl(&r, "serve", optarg) != 0) {
+				serve_sni_free(sni);
+				return EXIT_USAGE;
+			}
+			break;
+		case 0x303: r.ocsp_staple = optarg; break;
+		case 0x310:
+		case 0x311:
+		case 0x312:
+			if (serve_limit_option(&s, c, optarg) != 0) {
+				serve_sni_free(sni);
+				return EXIT_USAGE;
 			}
 			break;
 		case 'S':
@@ -688,6 +466,8 @@ cmd_serve(int argc, char **argv)
 		status = serve_tickets(b, ticket_key, (uint32_t)lifetime,
 		                       no_tickets);
 	if (status == 0)
+		status = revopts_apply(&r, b);
+	if (status == 0)
 		status = serve_sni_configure(sni, b);
 	if (status == 0)
 		status = tlsopts_build(b, &cfg);
@@ -700,6 +480,8 @@ cmd_serve(int argc, char **argv)
 			keyopts_warn(s.ctx);
 		s.opts = &o;
 	}
+	if (status == 0)
+		status = serve_limits(&s.max_conns);
 	if (status == 0) {
 		s.listen_fd = open_listener(bind_addr, port, where,
 		                            sizeof(where));
@@ -718,11 +500,8 @@ cmd_serve(int argc, char **argv)
 		fprintf(stderr, "listening on %s backend=%s\n", where,
 		        s.backend);
 		fflush(stderr);
-		status = serve_loop(&s);
+		status = serve_loop_run(&s, &stop_signal);
 	}
-	while (s.nclients > 0)
-		client_drop(&s, s.nclients - 1);
-	free(s.clients);
 	if (s.listen_fd >= 0)
 		close(s.listen_fd);
 	tlsplug_error_free(err);

@@ -11,6 +11,7 @@
 #include <tlsplug/tlsplug.h>
 
 #include "commands.h"
+#include "policy_print.h"
 
 static void
 which_usage(FILE *f)
@@ -106,11 +107,14 @@ cmd_which(int argc, char **argv)
 		printf(", \"priority\": %d", tlsplug_backend_priority(b));
 		fputs(", \"path\": ", stdout);
 		cli_json_string(stdout, tlsplug_backend_path(b));
+		fputs(", \"policy\": ", stdout);
+		cli_json_policy(stdout, tlsplug_registry_policy(reg));
 		fputs("}\n", stdout);
 	} else {
 		printf("%s (chosen by ", tlsplug_backend_name(b));
 		print_reason(b, rule, source);
 		fputs(")\n", stdout);
+		cli_print_policy(stdout, tlsplug_registry_policy(reg));
 	}
 	tlsplug_registry_free(reg);
 	return fflush(stdout) == 0 ? 0 : EXIT_TLS_FAILURE;

@@ -15,6 +15,7 @@ struct serve_http {
 	unsigned char *req;       /* header, then body */
 	size_t len, cap;
 	size_t header_len;        /* 0 until the blank line is seen */
+	size_t scanned;           /* bytes searched for it so far */
 	size_t body_len;          /* from Content-Length */
 	int status;               /* 0 ok, else the HTTP error to send */
 	int expect_continue;
@@ -101,6 +102,36 @@ parse_header(struct serve_http *h)
 	return 0;
 }
 
+/*
+ * The length of the header block once its empty line is in, else 0.  Lines
+ * may end in CRLF or, as RFC 9112 section 2.2 lets a recipient accept, in a
+ * bare LF; so the block ends at an LF followed by LF or CR LF.  *scanned
+ * keeps the search going where it stopped, so a request arriving a byte at
+ * a time costs linear time.
+ */
+static size_t
+header_end(const unsigned char *b, size_t len, size_t *scanned)
+{
+	size_t i = *scanned;
+
+	for (; i < len; i++) {
+		if (b[i] != '\n')
+			continue;
+		if (i + 1 >= len)
+			break;
+		if (b[i + 1] == '\n')
+			return i + 2;
+		if (b[i + 1] != '\r')
+			continue;
+		if (i + 2 >= len)
+			break;
+		if (b[i + 2] == '\n')
+			return i + 3;
+	}
+	*scanned = i;
+	return 0;
+}
+
 int
 serve_http_feed(struct serve_http *h, const unsigned char *data, size_t n)
 {
@@ -121,11 +152,7 @@ serve_http_feed(struct serve_http *h, const unsigned char *data, size_t n)
 	memcpy(h->req + h->len, data, n);
 	h->len += n;
 	if (h->header_len == 0) {
-		size_t i;
-
-		for (i = 3; i < h->len && h->header_len == 0; i++)
-			if (memcmp(h->req + i - 3, "\r\n\r\n", 4) == 0)
-				h->header_len = i + 1;
+		h->header_len = header_end(h->req, h->len, &h->scanned);
 		if (h->header_len == 0)
 			return h->len > HEADER_MAX ? (h->status = 431, -1) : 0;
 		if (parse_header(h) != 0)

@@ -36,7 +36,9 @@
  * client's server name (select_server), the per-config engine contexts an
  * SNI callback needs, and the checks on the peer's identity: subjectAltName
  * extraction and the RFC 9525 host name check (check_peer, over the DER
- * chain the plugin hands over with conn_ops.peer_cert).  A plugin does chain
+ * chain the plugin hands over with conn_ops.peer_cert), and the system
+ * policy (a floor applied to the config view before a plugin sees it:
+ * versions, suites, bconfig->min_dh_bits; RSA key sizes in check_peer).  A plugin does chain
  * validation against the trust store, and the engine's own protocol work.
  *
  * Memory: the core allocates each context's and connection's private state
@@ -93,6 +95,10 @@ extern "C" {
  * only grow at the end; a member added in core minor N may be read only
  * when core->abi_minor >= N.
  * ------------------------------------------------------------------------ */
+
+/* A server's OCSP staple as the core keeps it (opaque here): read it with
+ * core->ocsp_staple. */
+struct tlsplug_ocsp_source;
 
 enum tlsplug_blob_format { TLSPLUG_FORMAT_PEM = 1, TLSPLUG_FORMAT_DER = 2 };
 
@@ -171,13 +177,41 @@ struct tlsplug_bconfig {
 	uint32_t ticket_lifetime;  /* seconds */
 	/* Key-exchange groups (TLSPLUG_CAP_GROUPS) and signature algorithms
 	 * (TLSPLUG_CAP_SIGALGS) as IANA code points, in preference order;
-	 * n == 0: the engine's default.  The core has checked each one
-	 * against info_ops.groups / info_ops.sigalgs: the plugin sets exactly
-	 * these, in this order. */
+	 * n == 0: the engine's default.  When the config sets none, the core
+	 * puts here the configuration files' defaults or the system policy's
+	 * allowed groups (those the engine has).  The core has checked each
+	 * one against info_ops.groups / info_ops.sigalgs: the plugin sets
+	 * exactly these, in this order. */
 	const uint16_t *groups;
 	size_t ngroups;
 	const uint16_t *sigalgs;
 	size_t nsigalgs;
+	/* Revocation (TLSPLUG_CAP_CRL): CRLs to check every peer chain the
+	 * engine validates against, each certificate against the CRLs of its
+	 * issuer; a certificate whose issuer has none here is not checked
+	 * (ignore the engine's "CRL not found").  Each blob is DER (one CRL)
+	 * or PEM (one or more "X509 CRL" blocks), already checked to be
+	 * well-formed CertificateLists; ncrls 0: none. */
+	const struct tlsplug_blob *crls;
+	size_t ncrls;
+	/* client (TLSPLUG_CAP_OCSP_CHECK): ask for and check the server's
+	 * stapled OCSP response (tlsplug.h says what CHECK and REQUIRE
+	 * accept), after the chain verified and core->check_peer passed;
+	 * conn_ops.ocsp_status reports the outcome. */
+	enum tlsplug_ocsp_mode ocsp;
+	/* The system policy's smallest finite-field DH group in bits (0: no
+	 * floor): the engine negotiates no smaller DHE group (the core checks
+	 * RSA key sizes itself). */
+	unsigned min_dh_bits;
+	/* server (TLSPLUG_CAP_OCSP_STAPLE): where the OCSP response to staple
+	 * for chain 0 comes from, NULL: none.  Read it with
+	 * core->ocsp_staple at each handshake whose client asks for one: it
+	 * may change while the context lives. */
+	const struct tlsplug_ocsp_source *ocsp_staple;
+	/* server: what core->alpn_select does when the client's ALPN offer
+	 * shares nothing with alpn (ALERT or CONTINUE, never AUTO here: the
+	 * core resolved it).  The core reads it; a plugin need not. */
+	enum tlsplug_alpn_mismatch alpn_mismatch;
 	/* Append only below, behind a minor fence. */
 };
 
@@ -267,14 +301,16 @@ struct tlsplug_core {
 	 * validation off, when bconfig->check_peer_always is set (verdict
 	 * TLSPLUG_OK).  The core reads the chain through conn_ops.peer_cert
 	 * (so that member must answer from inside the hook) and, when the
-	 * verdict is OK, checks: on a client with a server host name and
-	 * validation on, that name against the leaf's DNS and IP
+	 * verdict is OK, checks: with validation on, the system policy's
+	 * floor on the RSA keys of the chain; on a client with a server host
+	 * name and validation on, that name against the leaf's DNS and IP
 	 * subjectAltName entries (RFC 9525); the SPKI pins; then runs the
 	 * application's verify callback (which also sees a failed verdict,
 	 * but cannot change it).
 	 * Returns TLSPLUG_OK, or the failure's category, recorded in err with
 	 * its message (a failed verdict is returned as it came):
-	 * TLSPLUG_ERR_CERT_HOSTNAME, TLSPLUG_ERR_CERT_PIN, the verify
+	 * TLSPLUG_ERR_POLICY, TLSPLUG_ERR_CERT_HOSTNAME,
+	 * TLSPLUG_ERR_CERT_PIN, the verify
 	 * callback's category, TLSPLUG_ERR_CERT_INVALID (the leaf cannot be
 	 * read), TLSPLUG_ERR_NOMEM.  The plugin then fails the handshake with
 	 * a fatal alert: the one its engine sends for a failed application
@@ -352,6 +388,40 @@ struct tlsplug_core {
 	void (*keylog)(struct tlsplug_conn *conn, const char *label,
 	               const unsigned char *client_random, size_t random_len,
 	               const unsigned char *secret, size_t secret_len);
+
+	/*
+	 * Server (TLSPLUG_CAP_OCSP_STAPLE): the OCSP response to staple now,
+	 * from src (bconfig->ocsp_staple): copies its DER into buf when it
+	 * fits in size bytes and returns its length in any case (call again
+	 * with a buffer that large).  Returns 0 when there is none, -1 when
+	 * src is NULL.  Thread-safe: the core reloads a staple file here.
+	 */
+	ssize_t (*ocsp_staple)(const struct tlsplug_ocsp_source *src,
+	                       unsigned char *buf, size_t size);
+
+	/*
+	 * Server ALPN selection (RFC 7301), the same for every engine: call
+	 * it from the engine's ALPN hook whenever cfg (the config serving
+	 * this connection, after select_server) has ALPN protocols and the
+	 * client sent the extension.  offer: the client's ProtocolNameList
+	 * body (the bytes after its 2-byte length: 1-byte length then name,
+	 * repeated), as OpenSSL's and wolfSSL's select callbacks give it.
+	 * The core picks the first protocol of cfg->alpn the client offers.
+	 * Returns TLSPLUG_OK with *out (pointing into offer) and *out_len set
+	 * to the choice, or *out NULL and *out_len 0 to go on without ALPN
+	 * (cfg has none; cfg->alpn_mismatch is CONTINUE and nothing
+	 * matched).  Errors (recorded in err): TLSPLUG_ERR_NO_SHARED_ALPN
+	 * (nothing matched and the rule is ALERT): fail the handshake with a
+	 * fatal no_application_protocol alert (120); TLSPLUG_ERR_PROTOCOL
+	 * (a malformed list): fail it with decode_error (50).
+	 * Check TLSPLUG_CORE_HAS(core, 1, alpn_select) first; an older core
+	 * lacks it, and a plugin then serves without ALPN.
+	 */
+	int (*alpn_select)(struct tlsplug_conn *conn,
+	                   const struct tlsplug_bconfig *cfg,
+	                   const unsigned char *offer, size_t offer_len,
+	                   const unsigned char **out, size_t *out_len,
+	                   struct tlsplug_error *err);
 };
 
 /* True when core services table `core` carries service `member`, added in
@@ -484,6 +554,18 @@ struct tlsplug_conn_ops {
 	 * gave. */
 	ssize_t (*get_session)(void *conn_priv, unsigned char *buf,
 	                       size_t size);
+	/* required with TLSPLUG_CAP_OCSP_CHECK: client, what the server's
+	 * stapled OCSP response said about its certificate, as checked in
+	 * the handshake (NONE: no staple, mode OFF, or not checked yet). */
+	enum tlsplug_ocsp_status (*ocsp_status)(void *conn_priv);
+	/* optional: the connection is idle (handshake done, nothing queued
+	 * either way, the last read wanted more input): free the engine's
+	 * record buffers and whatever else it does not need until the next
+	 * read or write, which must get them back by itself (OpenSSL:
+	 * SSL_free_buffers).  Must keep anything not yet processed.  The
+	 * core does not call it while a connection is streaming, so the
+	 * next I/O's allocation is not paid per read or write. */
+	void (*release_buffers)(void *conn_priv);
 	/* Append only below, behind a minor fence. */
 };
 

@@ -42,16 +42,26 @@
  *
  * Descriptor ownership: the socket never closes a descriptor it did not
  * open.  Descriptors opened by tlsplug_socket_connect() and
- * tlsplug_socket_accept() belong to the socket and are closed by
+ * tlsplug_socket_accept() belong to the socket and are closed (gracefully:
+ * see tlsplug_socket_close()) by tlsplug_socket_close() or
  * tlsplug_socket_free(), unless tlsplug_socket_unwrap() handed them back.
  *
- * Memory and copies: the socket allocates once, at creation.  After the
- * handshake, ciphertext the engine produces goes straight to the descriptor
- * when nothing is queued, and ciphertext it asks for is read from the
- * descriptor straight into the engine's buffer when nothing is buffered; only
- * what the descriptor could not take (or gave in excess) passes through the
- * connection's buffers, which stop growing at their high-water mark.  So
- * bulk data is copied no more often than when the engine owns the fd.
+ * Memory, copies and system calls: after the handshake, ciphertext the
+ * engine produces goes straight to the descriptor (one sendmsg() for all the
+ * records of one send), and a read takes the bytes the engine asks for
+ * straight into the engine's buffer together with whatever else the
+ * descriptor has (up to a few records) into the connection's incoming
+ * buffer, where the engine's next reads find it: a stream costs one recv
+ * per batch of records where an engine on its own descriptor makes two per
+ * record (header, body).  So a read may take bytes beyond the record it
+ * needs from the descriptor: read until WANT_READ before waiting for the
+ * descriptor to become readable, as for any TLS socket (the engine may hold
+ * decrypted data too), and see tlsplug_socket_unwrap() for the bytes that
+ * follow a close_notify.  The buffers stop growing at their high-water
+ * mark, so steady-state reads and writes do not allocate; an idle
+ * connection (a read found nothing to do) gives them, and the engine's
+ * record buffers, back until its next read or write, except while it
+ * streams (its reads and writes less than a second apart).
  *
  * Thread safety: a socket, like a connection, is used by one thread at a
  * time.
@@ -118,10 +128,58 @@ TLSPLUG_API int tlsplug_socket_accept(struct tlsplug_context *ctx,
 	int listen_fd, struct tlsplug_socket **out, struct tlsplug_error **err);
 
 /*
- * Frees the socket and its connection.  Closes the descriptor only if the
- * socket opened it (connect, accept) and unwrap did not hand it back.  Does
- * not send close_notify: call tlsplug_socket_shutdown() first for a clean
- * end.  NULL is a no-op.
+ * Closing.  A TCP socket closed while bytes from the peer wait unread makes
+ * the kernel send a reset, and the peer may then never read what we sent
+ * last: the alert that says why a handshake failed, session tickets, our
+ * close_notify.  So the socket closes gracefully: it writes the ciphertext
+ * still queued, shuts the write side down (shutdown(SHUT_WR): the peer
+ * reads everything, then EOF), reads and discards what the peer still
+ * sends until it closes too, the linger time passes, or
+ * TLSPLUG_SOCKET_LINGER_MAX_BYTES were read, and only then closes the
+ * descriptor.  The linger time bounds the whole close, from its first
+ * call; a peer that closes at once costs no wait.
+ */
+#define TLSPLUG_SOCKET_LINGER_DEFAULT_MS 1000
+#define TLSPLUG_SOCKET_LINGER_MAX_BYTES (256u * 1024)
+
+/*
+ * Ends the transport gracefully, as above (it sends no close_notify:
+ * call tlsplug_socket_shutdown() first for a clean TLS end; after a TLS
+ * error, the alert the engine queued is what gets written).  A descriptor
+ * the socket opened (connect, accept) is closed; one given to
+ * tlsplug_socket_new() is left open, its write side shut down, for the
+ * caller to close.  Afterwards only tlsplug_socket_free() and the queries
+ * may be called (the others fail with TLSPLUG_ERR_MISUSE).
+ * Blocking descriptor: returns when done, within the linger time.
+ * Non-blocking descriptor: TLSPLUG_WANT_WRITE or TLSPLUG_WANT_READ while
+ * it would wait: call again when the descriptor is ready or, at the
+ * latest, when the linger time since the first call is over (the call
+ * then finishes without waiting) -- an event loop keeps a timer for it.
+ * Returns TLSPLUG_OK once done (again OK on later calls; write and read
+ * errors only end the close early), or TLSPLUG_ERR_MISUSE (NULL, or the
+ * socket was unwrapped).
+ */
+TLSPLUG_API int tlsplug_socket_close(struct tlsplug_socket *sock);
+
+/*
+ * The time a close may take, in milliseconds (default
+ * TLSPLUG_SOCKET_LINGER_DEFAULT_MS); 0: no waiting at all (what fits in
+ * the send buffer is written, what already arrived is read, then the
+ * descriptor is closed).  Set it before the close starts.
+ * Errors: TLSPLUG_ERR_MISUSE (sock NULL), TLSPLUG_ERR_INVALID (ms < 0).
+ */
+TLSPLUG_API int tlsplug_socket_set_linger(struct tlsplug_socket *sock,
+                                          int ms);
+
+/*
+ * Frees the socket and its connection.  A descriptor the socket opened
+ * (connect, accept) and unwrap did not hand back is closed gracefully
+ * first, unless tlsplug_socket_close() finished already: on a blocking
+ * descriptor within the linger time; on a non-blocking one in a single
+ * pass that never waits (an event loop calls tlsplug_socket_close() until
+ * it gives TLSPLUG_OK first, for the full linger without blocking).  A
+ * caller's descriptor is not touched.  Does not send close_notify: call
+ * tlsplug_socket_shutdown() first for a clean end.  NULL is a no-op.
  */
 TLSPLUG_API void tlsplug_socket_free(struct tlsplug_socket *sock);
 
@@ -195,17 +253,30 @@ TLSPLUG_API int tlsplug_socket_shutdown(struct tlsplug_socket *sock);
  * Ends TLS on the socket and hands back its descriptor (PEP 543 unwrap):
  * sends close_notify and waits for the peer's, reading ciphertext one TLS
  * record at a time so that not a byte after the peer's close_notify is
- * taken from the descriptor -- whatever the peer sends next can be read in
- * plaintext.  Plaintext application data the peer sends before its
- * close_notify is discarded.  On TLSPLUG_OK, *fd (never NULL) receives the
- * descriptor, which then belongs to the caller whoever opened it; the socket
- * can only be freed.  WANT_* on a non-blocking descriptor (call again).
- * Errors: TLSPLUG_ERR_IO (the peer closed the connection without
- * close_notify; a socket error), TLSPLUG_ERR_PROTOCOL (bytes that followed
- * the peer's close_notify were already read and cannot be handed back),
- * TLSPLUG_ERR_TIMEOUT, TLS errors, TLSPLUG_ERR_MISUSE (already unwrapped).
+ * taken from the descriptor.  Plaintext application data the peer sends
+ * before its close_notify is discarded.  On TLSPLUG_OK, *fd (never NULL)
+ * receives the descriptor, which then belongs to the caller whoever opened
+ * it; the socket can only be freed.  What the peer sent after its
+ * close_notify is then, in order, first tlsplug_socket_unwrapped_data()
+ * (bytes an earlier tlsplug_socket_recv() had read ahead: it met the
+ * close_notify, and whatever followed it in the same read, before unwrap
+ * was called), then the descriptor.  WANT_* on a non-blocking descriptor
+ * (call again).  Errors: TLSPLUG_ERR_IO (the peer closed the connection
+ * without close_notify; a socket error), TLSPLUG_ERR_PROTOCOL (the engine
+ * read part of what followed the close_notify itself), TLSPLUG_ERR_TIMEOUT,
+ * TLS errors, TLSPLUG_ERR_MISUSE (already unwrapped).
  */
 TLSPLUG_API int tlsplug_socket_unwrap(struct tlsplug_socket *sock, int *fd);
+
+/*
+ * After a successful tlsplug_socket_unwrap(): the bytes the peer sent after
+ * its close_notify that had already been read from the descriptor.  Sets
+ * *data (never NULL) to them and returns their count; 0 and *data NULL when
+ * there are none, and before unwrap.  They stay valid until
+ * tlsplug_socket_free(); read them before reading the descriptor.
+ */
+TLSPLUG_API size_t tlsplug_socket_unwrapped_data(
+	const struct tlsplug_socket *sock, const void **data);
 
 /*
  * Writes queued outgoing ciphertext.  TLSPLUG_OK when nothing is left,

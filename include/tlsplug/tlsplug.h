@@ -107,6 +107,7 @@ enum tlsplug_status {
 	TLSPLUG_ERR_CONFIG_FILE = -8,   /* malformed configuration file */
 	TLSPLUG_ERR_BACKEND = -9,       /* internal failure inside the engine */
 	TLSPLUG_ERR_TIMEOUT = -11,      /* socket operation timed out */
+	TLSPLUG_ERR_POLICY = -12,       /* below the system policy's floor */
 
 	/* bad certificates, keys and passwords given to us */
 	TLSPLUG_ERR_BAD_CERTIFICATE = -20, /* cannot parse certificate */
@@ -132,7 +133,11 @@ enum tlsplug_status {
 	TLSPLUG_ERR_NO_SHARED_CIPHER = -51,
 	TLSPLUG_ERR_ALERT_RECEIVED = -52,   /* peer sent a fatal alert */
 	TLSPLUG_ERR_PROTOCOL = -53,         /* malformed or unexpected message */
-	TLSPLUG_ERR_HANDSHAKE_REFUSED = -54 /* the SNI callback refused */
+	TLSPLUG_ERR_HANDSHAKE_REFUSED = -54, /* the SNI callback refused */
+	/* No ALPN protocol in common (RFC 7301 3.2): the server's error, and
+	 * the client's on the server's no_application_protocol alert
+	 * (tlsplug_error_alert() then gives 120). */
+	TLSPLUG_ERR_NO_SHARED_ALPN = -55
 };
 
 /* Returns a static one-line description of a status code. */
@@ -401,6 +406,37 @@ TLSPLUG_API int tlsplug_config_builder_set_ciphers(
 /* ALPN protocols in preference order (n == 0: none).  Each 1..255 bytes. */
 TLSPLUG_API int tlsplug_config_builder_set_alpn(
 	struct tlsplug_config_builder *b, const char *const *protocols, size_t n);
+/*
+ * Server: what to do when the client offers ALPN and none of its protocols
+ * is in the config's list (RFC 7301 section 3.2).  The server always picks
+ * the first protocol of its own list that the client offers (the same on
+ * every engine); a client that offers no ALPN is served without it.
+ */
+enum tlsplug_alpn_mismatch {
+	/* The `alpn_mismatch` key of the configuration files (tlsplug.conf(5))
+	 * if one is set, else ALERT. */
+	TLSPLUG_ALPN_MISMATCH_AUTO = 0,
+	/* Fail the handshake with a fatal no_application_protocol alert
+	 * (TLSPLUG_ERR_NO_SHARED_ALPN on both ends): what RFC 7301 says. */
+	TLSPLUG_ALPN_MISMATCH_ALERT = 1,
+	/* Go on without ALPN (tlsplug_conn_alpn() gives NULL), as servers
+	 * that treat ALPN as a hint do. */
+	TLSPLUG_ALPN_MISMATCH_CONTINUE = 2
+};
+/* Sets the mismatch rule above (clients ignore it).  Errors:
+ * TLSPLUG_ERR_INVALID (not a rule). */
+TLSPLUG_API int tlsplug_config_builder_set_alpn_mismatch(
+	struct tlsplug_config_builder *b, enum tlsplug_alpn_mismatch mode);
+/* The rule as set (AUTO unless changed). */
+TLSPLUG_API enum tlsplug_alpn_mismatch tlsplug_config_alpn_mismatch(
+	const struct tlsplug_config *c);
+/* Parses "alert", "continue" or "auto" (case-blind).  Returns TLSPLUG_OK
+ * or TLSPLUG_ERR_INVALID. */
+TLSPLUG_API int tlsplug_alpn_mismatch_parse(const char *text,
+	enum tlsplug_alpn_mismatch *out);
+/* "auto", "alert", "continue"; NULL for another value. */
+TLSPLUG_API const char *tlsplug_alpn_mismatch_name(
+	enum tlsplug_alpn_mismatch mode);
 /* Version bounds.  MINIMUM_SUPPORTED / MAXIMUM_SUPPORTED mean the engine's
  * own limits.  build() fails if lowest > highest. */
 TLSPLUG_API int tlsplug_config_builder_set_min_version(
@@ -534,7 +570,11 @@ TLSPLUG_API const struct tlsplug_backend *tlsplug_registry_find(
 TLSPLUG_API int tlsplug_registry_choose(struct tlsplug_registry *r,
 	const char *name, const struct tlsplug_backend **out,
 	enum tlsplug_choice_rule *rule, const char **source);
-/* The registry's last error (from choose, find, load_file). */
+/* The registry's last error (from choose, find, load_file).  With
+ * several threads using one registry, another thread's call may replace
+ * it at any time: read it only where no other thread uses the registry
+ * (tlsplug_context_new() and load_file hand their errors out through
+ * `err` instead). */
 TLSPLUG_API const struct tlsplug_error *tlsplug_registry_error(
 	const struct tlsplug_registry *r);
 /* Plugin directories searched, in order. */
@@ -625,8 +665,21 @@ TLSPLUG_API void tlsplug_backend_abi_version(const struct tlsplug_backend *b,
 #define TLSPLUG_CAP_GROUPS           (UINT64_C(1) << 22)
 /* set_sigalgs() is honoured. */
 #define TLSPLUG_CAP_SIGALGS          (UINT64_C(1) << 23)
+/* Certificate revocation lists (tlsplug_config_builder_add_crl()). */
+#define TLSPLUG_CAP_CRL              (UINT64_C(1) << 24)
+/* A server staples an OCSP response
+ * (tlsplug_config_builder_set_ocsp_staple()). */
+#define TLSPLUG_CAP_OCSP_STAPLE      (UINT64_C(1) << 25)
+/* A client checks a stapled OCSP response
+ * (tlsplug_config_builder_set_ocsp_mode(), tlsplug_conn_ocsp_status()). */
+#define TLSPLUG_CAP_OCSP_CHECK       (UINT64_C(1) << 26)
+/* The engine negotiates no finite-field DH group smaller than the system
+ * policy's min_dh_bits.  On a backend without it, a policy with
+ * min_dh_bits leaves no finite-field DH suite (a configured one is
+ * refused with TLSPLUG_ERR_POLICY). */
+#define TLSPLUG_CAP_DH_FLOOR         (UINT64_C(1) << 27)
 /* The highest bit named so far (for iteration). */
-#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_SIGALGS
+#define TLSPLUG_CAP_LAST             TLSPLUG_CAP_DH_FLOOR
 
 /* The TLSPLUG_CAP_* bits the backend declares (0 unless
  * TLSPLUG_BACKEND_OK). */
@@ -658,6 +711,8 @@ enum tlsplug_role { TLSPLUG_CLIENT = 1, TLSPLUG_SERVER = 2 };
  * default registry's choice).  The engine parses certificates and keys now.
  * Takes its own reference on config.  Errors: TLSPLUG_ERR_UNSUPPORTED (the
  * backend cannot honour a setting; the message names it),
+ * TLSPLUG_ERR_POLICY (a setting below the system policy: the message
+ * names it and the policy's file and line; see tlsplug_registry_policy()),
  * TLSPLUG_ERR_BAD_CERTIFICATE, TLSPLUG_ERR_BAD_KEY, TLSPLUG_ERR_BAD_PASSWORD,
  * TLSPLUG_ERR_KEY_MISMATCH, TLSPLUG_ERR_NOT_FOUND, TLSPLUG_ERR_NOMEM, ...
  */
@@ -694,7 +749,8 @@ TLSPLUG_API enum tlsplug_role tlsplug_context_role(
  * every backend.  A name in Unicode (UTF-8) is first converted to its
  * A-label form ("bücher.example" -> "xn--bcher-kva.example": IDNA2008 with
  * UTS #46 mapping, libidn2), and that form is sent and checked; a name that
- * is not valid IDNA is refused here with TLSPLUG_ERR_INVALID naming it,
+ * is not valid IDNA, or one with a label the mapping empties (a label of
+ * only U+200B, say), is refused here with TLSPLUG_ERR_INVALID naming it,
  * before any byte goes out.  tlsplug_conn_server_name() gives the A-label
  * form.  Takes a reference on ctx. */
 TLSPLUG_API int tlsplug_conn_new(struct tlsplug_context *ctx,
@@ -1182,6 +1238,176 @@ TLSPLUG_API int tlsplug_config_builder_set_ticket_key_file(
  * ticket_lifetime, else 7200. */
 TLSPLUG_API int tlsplug_config_builder_set_ticket_lifetime(
 	struct tlsplug_config_builder *b, uint32_t seconds);
+
+/* ------------------------------------------------------------------------
+ * Revocation and system policy
+ *
+ * Certificate revocation lists (CRLs) and OCSP stapling (RFC 6066 status
+ * requests, RFC 6960 responses), the same on every backend that declares
+ * the capability; and the system policy, a floor the system config file
+ * sets for every application and every engine.
+ * ------------------------------------------------------------------------ */
+
+/* Certificate revocation lists: backend-neutral, immutable, refcounted
+ * handles, as certificates are. */
+struct tlsplug_crl;
+
+/* Loads CRLs from a file: PEM (one or more "X509 CRL" blocks) or one DER
+ * CRL.  The core checks at once that every CRL is a well-formed
+ * CertificateList (tbsCertList, signature algorithm, signature); the
+ * engine checks its signature when a context is created.
+ * Errors: TLSPLUG_ERR_MISUSE (path or out NULL), TLSPLUG_ERR_IO (missing
+ * or unreadable; the message names the file and says why),
+ * TLSPLUG_ERR_INVALID (not a CRL: the message names the file, the block
+ * and what is wrong), TLSPLUG_ERR_NOMEM.  On failure *out is NULL. */
+TLSPLUG_API int tlsplug_crl_from_file(const char *path,
+	struct tlsplug_crl **out, struct tlsplug_error **err);
+/* The same from len bytes at data (copied). */
+TLSPLUG_API int tlsplug_crl_from_buffer(const void *data, size_t len,
+	struct tlsplug_crl **out, struct tlsplug_error **err);
+/* Number of CRLs the handle holds (a PEM file may hold several). */
+TLSPLUG_API size_t tlsplug_crl_count(const struct tlsplug_crl *crl);
+TLSPLUG_API struct tlsplug_crl *tlsplug_crl_ref(struct tlsplug_crl *crl);
+TLSPLUG_API void tlsplug_crl_unref(struct tlsplug_crl *crl);
+
+/*
+ * Adds CRLs to the trust settings (takes a reference).  Whenever the
+ * engine validates a peer's chain (a client its server, a server the
+ * client certificates it verifies), each certificate is checked against
+ * the CRLs its issuer signed: a revoked leaf or intermediate fails with
+ * TLSPLUG_ERR_CERT_REVOKED on every backend.  A certificate whose issuer
+ * has no CRL here is not checked; a CRL past its nextUpdate, or whose
+ * signature does not verify with the issuer's key, fails the certificates
+ * of that issuer with TLSPLUG_ERR_CERT_INVALID.  CRLs apply with the
+ * system trust store as well as an explicit one.  A backend without
+ * TLSPLUG_CAP_CRL refuses the config (TLSPLUG_ERR_UNSUPPORTED, "CRL").
+ * Errors: TLSPLUG_ERR_MISUSE, TLSPLUG_ERR_INVALID (crl NULL),
+ * TLSPLUG_ERR_NOMEM.
+ */
+TLSPLUG_API int tlsplug_config_builder_add_crl(
+	struct tlsplug_config_builder *b, struct tlsplug_crl *crl);
+/* Removes every CRL. */
+TLSPLUG_API int tlsplug_config_builder_clear_crls(
+	struct tlsplug_config_builder *b);
+/* Number of CRL handles in the config. */
+TLSPLUG_API size_t tlsplug_config_crl_count(const struct tlsplug_config *c);
+
+/* What a client does with the OCSP response a server staples. */
+enum tlsplug_ocsp_mode {
+	TLSPLUG_OCSP_OFF = 0,     /* ask for none, check none (default) */
+	/* Ask for a staple; when one comes, check it: it must be a
+	 * successful response for the server's certificate, signed by its
+	 * issuer (or a responder the issuer delegated to), and current
+	 * (thisUpdate not in the future, nextUpdate not past, 5 minutes of
+	 * leeway).  "revoked" fails with TLSPLUG_ERR_CERT_REVOKED, a
+	 * response that fails a check with TLSPLUG_ERR_CERT_INVALID naming
+	 * the check.  No staple, or "unknown": the handshake goes on. */
+	TLSPLUG_OCSP_CHECK = 1,
+	/* As CHECK, and a good response is required (must-staple): no
+	 * staple, or "unknown", fails with TLSPLUG_ERR_CERT_INVALID. */
+	TLSPLUG_OCSP_REQUIRE = 2
+};
+
+/* Sets the client's OCSP mode.  A backend without TLSPLUG_CAP_OCSP_CHECK
+ * refuses a client config with a mode other than OFF
+ * (TLSPLUG_ERR_UNSUPPORTED, "OCSP check").  Servers ignore it.
+ * Errors: TLSPLUG_ERR_MISUSE, TLSPLUG_ERR_INVALID (unknown mode). */
+TLSPLUG_API int tlsplug_config_builder_set_ocsp_mode(
+	struct tlsplug_config_builder *b, enum tlsplug_ocsp_mode mode);
+TLSPLUG_API enum tlsplug_ocsp_mode tlsplug_config_ocsp_mode(
+	const struct tlsplug_config *c);
+
+/*
+ * Server: the DER OCSP response (RFC 6960 OCSPResponse) to staple for the
+ * first certificate chain, to every client that asks (copied; NULL, 0
+ * removes it).  The core checks that it is a well-formed OCSPResponse;
+ * whether it matches the certificate is the client's check.  A backend
+ * without TLSPLUG_CAP_OCSP_STAPLE refuses a server config with a staple
+ * (TLSPLUG_ERR_UNSUPPORTED, "OCSP stapling").
+ * Errors: TLSPLUG_ERR_MISUSE, TLSPLUG_ERR_INVALID (not an OCSPResponse,
+ * der NULL with len > 0), TLSPLUG_ERR_NOMEM.
+ */
+TLSPLUG_API int tlsplug_config_builder_set_ocsp_staple(
+	struct tlsplug_config_builder *b, const void *der, size_t len);
+/*
+ * The same from a file, which is reloadable: the file is read now (errors
+ * name it: TLSPLUG_ERR_IO, TLSPLUG_ERR_INVALID), and every context made
+ * from the config looks at it again before a handshake that staples (at
+ * most once a second): a file replaced since (a new response from the
+ * responder) is read and stapled from then on, without a new config or
+ * context.  A replacement that cannot be read or is not an OCSPResponse
+ * is ignored and the last good response stays.  path NULL removes it.
+ */
+TLSPLUG_API int tlsplug_config_builder_set_ocsp_staple_file(
+	struct tlsplug_config_builder *b, const char *path);
+
+/* What the server's stapled OCSP response said, as the client checked it
+ * during the handshake. */
+enum tlsplug_ocsp_status {
+	TLSPLUG_OCSP_STATUS_NONE = 0,     /* no staple (or none checked) */
+	TLSPLUG_OCSP_STATUS_GOOD = 1,
+	TLSPLUG_OCSP_STATUS_REVOKED = 2,
+	TLSPLUG_OCSP_STATUS_UNKNOWN = 3   /* the responder does not know */
+};
+/* The client connection's OCSP status (NONE for a server, before the
+ * handshake, with the mode OFF, or on a backend without
+ * TLSPLUG_CAP_OCSP_CHECK). */
+TLSPLUG_API enum tlsplug_ocsp_status tlsplug_conn_ocsp_status(
+	const struct tlsplug_conn *conn);
+/* "none", "good", "revoked", "unknown" (as status lines show it); NULL
+ * for a value out of range. */
+TLSPLUG_API const char *tlsplug_ocsp_status_name(enum tlsplug_ocsp_status s);
+
+/*
+ * The system policy: the [policy] section of the system config file
+ * (tlsplug.conf(5)), honoured only there, never in the user's file or one
+ * TLSPLUG_CONF names.  It is a floor for every application and every
+ * engine: tlsplug_context_new() refuses (TLSPLUG_ERR_POLICY, the message
+ * naming the policy file and line) a config that goes below it, and
+ * settings left at their defaults are raised to it.  One policy belongs to
+ * each registry (the one whose backend makes the context).
+ */
+struct tlsplug_policy;
+
+/* The registry's policy, or NULL when the system file sets none.  Owned by
+ * the registry. */
+TLSPLUG_API const struct tlsplug_policy *tlsplug_registry_policy(
+	const struct tlsplug_registry *r);
+/* The file the policy comes from. */
+TLSPLUG_API const char *tlsplug_policy_file(const struct tlsplug_policy *p);
+/* Lowest TLS version allowed (TLSPLUG_VERSION_NONE: not set); *line (may
+ * be NULL) gets its line in the file (0 when not set). */
+TLSPLUG_API enum tlsplug_version tlsplug_policy_min_version(
+	const struct tlsplug_policy *p, unsigned *line);
+/* Cipher suites allowed (IANA ids; 0: not restricted). */
+TLSPLUG_API size_t tlsplug_policy_ciphers(const struct tlsplug_policy *p,
+	const uint16_t **ids, unsigned *line);
+/* Key exchange groups allowed (names such as "x25519", "secp256r1",
+ * "ffdhe2048", lower case; 0: not restricted).  Every context is held to
+ * them: groups its config sets (set_groups(), or the configuration
+ * files' `groups`) outside the list are refused with TLSPLUG_ERR_POLICY;
+ * with none set, the context uses the policy's groups that its engine
+ * has, in the policy's order (none of them, or a backend without
+ * TLSPLUG_CAP_GROUPS: TLSPLUG_ERR_POLICY). */
+TLSPLUG_API size_t tlsplug_policy_groups(const struct tlsplug_policy *p,
+	const char *const **names, unsigned *line);
+/* Smallest RSA key and finite-field DH group allowed, in bits (0: not
+ * set).  RSA applies to every certificate of a peer's chain and to the
+ * context's own chains; DH to the groups the engine negotiates. */
+TLSPLUG_API unsigned tlsplug_policy_min_rsa_bits(
+	const struct tlsplug_policy *p, unsigned *line);
+TLSPLUG_API unsigned tlsplug_policy_min_dh_bits(
+	const struct tlsplug_policy *p, unsigned *line);
+/*
+ * Checks a list of key exchange groups (names as above, in any case)
+ * against the policy: TLSPLUG_OK when every one is allowed (or the policy
+ * does not restrict groups, or p is NULL), else TLSPLUG_ERR_POLICY naming
+ * the first group that is not, and the policy's file and line, in *err
+ * (if not NULL).  n == 0 is always allowed: the context then uses the
+ * policy's groups.  tlsplug_context_new() makes the same check.
+ */
+TLSPLUG_API int tlsplug_policy_check_groups(const struct tlsplug_policy *p,
+	const char *const *groups, size_t n, struct tlsplug_error **err);
 
 /* Sockets (PEP 543 TLSWrappedSocket). */
 #include <tlsplug/socket.h>

@@ -305,6 +305,9 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 	gtls_keylog_apply(c->session);
 
 	ret = gtls_engine_apply(eng, c->session);
+	if (ret >= 0)
+		ret = gtls_ocsp_session_setup(eng, c->session);
+	gtls_policy_session(eng, c->session);
 	if (ret >= 0 && eng->nalpn > 0)
 		ret = gnutls_alpn_set_protocols(c->session, eng->alpn,
 			eng->nalpn, eng->role == TLSPLUG_SERVER ?
@@ -595,4 +598,5 @@ const struct tlsplug_conn_ops gtls_conn_ops = {
 	.set_session = gtls_conn_set_session,
 	.resumed = gtls_conn_resumed,
 	.get_session = gtls_conn_get_session,
+	.ocsp_status = gtls_conn_ocsp_status,
 };

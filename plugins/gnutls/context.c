@@ -60,6 +60,7 @@ gtls_engine_fini(struct gtls_engine *eng)
 		gtls_chain_fini(&eng->chains[i]);
 	gtls_core->free(eng->chains);
 	gtls_core->free(eng->alpn);
+	gtls_crls_free(eng);
 	if (eng->cred != NULL)
 		gnutls_certificate_free_credentials(eng->cred);
 	if (eng->prio != NULL)
@@ -106,6 +107,8 @@ gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
 	}
 	if (eng->validate && (role == TLSPLUG_CLIENT || eng->verify_peer)) {
 		st = gtls_load_trust(eng, cfg->trust, err);
+		if (st == TLSPLUG_OK)
+			st = gtls_crls_load(eng, err);
 		if (st != TLSPLUG_OK)
 			goto fail;
 	}
@@ -126,6 +129,7 @@ gtls_engine_init(struct gtls_engine *eng, enum tlsplug_role role,
 		}
 	}
 	gnutls_certificate_set_retrieve_function2(eng->cred, gtls_retrieve_cb);
+	gtls_ocsp_server_apply(eng);
 	/* DHE suites for clients that offer no FFDHE group (RFC 7919). */
 	if (role == TLSPLUG_SERVER)
 		(void)gnutls_certificate_set_known_dh_params(eng->cred,

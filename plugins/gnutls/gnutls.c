@@ -30,6 +30,11 @@
  *               of the priority string, the negotiated group.
  *   session.c   session resumption: new sessions to core->session_ready,
  *               set/resumed/get_session, the server's ticket key.
+ *               of the priority string, the negotiated group;
+ *   revocation.c  CRLs in the trust list, OCSP stapling (the server's
+ *               status function, the client's check of the staple);
+ *   policy.c    the priority's base (@SYSTEM where the system defines
+ *               it, else NORMAL) and the system policy's DH floor.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * sets is read-only until fini; an engine context (struct gtls_engine) is
@@ -76,6 +81,10 @@ gtls_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 		return core->set_error(err, TLSPLUG_ERR_BACKEND, ret,
 			"gnutls_global_init: %s", gnutls_strerror(ret));
 	gtls_core = core;
+#ifdef TLSPLUG_FUZZING
+	gtls_fuzzing_init();
+#endif
+	gtls_policy_init();
 	gtls_groups_init();
 	snprintf(gtls_version_text, sizeof(gtls_version_text), "GnuTLS %s",
 	         gnutls_check_version(NULL));
@@ -94,14 +103,15 @@ gtls_engine_version(void)
 	return gtls_version_text;
 }
 
-/* The suites NORMAL (GnuTLS's secure default) enables, in its order. */
+/* The suites the base priority (@SYSTEM where the system defines it, else
+ * NORMAL, GnuTLS's secure default) enables, in its order. */
 static size_t
 gtls_cipher_suites(uint16_t *ids, size_t max)
 {
 	gnutls_priority_t prio;
 	size_t n;
 
-	if (gnutls_priority_init2(&prio, "NORMAL", NULL, 0) < 0)
+	if (gnutls_priority_init2(&prio, gtls_policy_base(), NULL, 0) < 0)
 		return 0;
 	n = gtls_priority_suites(prio, ids, max);
 	gnutls_priority_deinit(prio);
@@ -161,7 +171,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
 	        TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
-	        TLSPLUG_CAP_SESSIONS,
+	        TLSPLUG_CAP_SESSIONS |
+	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
+	        TLSPLUG_CAP_OCSP_CHECK | TLSPLUG_CAP_DH_FLOOR,
 	.ctx_priv_size = sizeof(struct gtls_ctx),
 	.conn_priv_size = sizeof(struct gtls_conn),
 	.init = gtls_init,

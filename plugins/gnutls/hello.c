@@ -3,7 +3,7 @@
  * post-ClientHello function): the SNI name, and the core's choice of
  * config and chain for it (core->select_server, which runs the SNI
  * callback), then the switch to that engine.  Before it (a handshake hook):
- * the versions the client offers, so that a version mismatch GnuTLS
+ * the core's ALPN choice, and the versions the client offers, so that a version mismatch GnuTLS
  * reports as "no cipher suites" is named as every engine names it.
  */
 #include "config.h"
@@ -99,11 +99,81 @@ gtls_supported_versions_cb(void *ctx, unsigned tls_id,
 	return 0;
 }
 
+/* ---- ALPN (server side) ---- */
+
+/* The client's ALPN extension (16): its ProtocolNameList body. */
+struct gtls_alpn_offer {
+	const unsigned char *list;
+	size_t len;
+	int present;
+};
+
+static int
+gtls_alpn_offer_cb(void *ctx, unsigned tls_id, const unsigned char *data,
+                   unsigned size)
+{
+	struct gtls_alpn_offer *o = ctx;
+
+	if (tls_id != 16)
+		return 0;
+	o->present = 1;
+	if (size >= 2 && ((size_t)data[0] << 8 | data[1]) == size - 2u) {
+		o->list = data + 2;
+		o->len = size - 2u;
+	}
+	return 0;
+}
+
 /*
- * GnuTLS reports a client whose versions do not meet ours as "no cipher
- * suites" when it negotiated a version the client has no suite for.  The
- * ClientHello says what the client offered, so the failure can be named
- * as every engine names it: no shared version.
+ * The core chooses the protocol (core->alpn_select), before GnuTLS reads
+ * the extension: the session is left offering only that protocol, so
+ * GnuTLS selects it; nothing in common fails the handshake with the
+ * fatal no_application_protocol alert unless the config says to go on
+ * without ALPN (then GnuTLS, which finds no match either, goes on).
+ */
+static int
+gtls_alpn_choose(struct gtls_conn *c, const gnutls_datum_t *msg)
+{
+	const struct gtls_engine *eng = c->eng;
+	struct gtls_alpn_offer o = { NULL, 0, 0 };
+	const unsigned char *p = NULL;
+	gnutls_datum_t chosen;
+	size_t n = 0;
+	int rc;
+
+	if (eng == NULL || eng->nalpn == 0 ||
+	    !TLSPLUG_CORE_HAS(gtls_core, 1, alpn_select))
+		return 0;
+	(void)gnutls_ext_raw_parse(&o, gtls_alpn_offer_cb, msg,
+	                           GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);
+	if (!o.present)
+		return 0;
+	if (o.list == NULL)     /* malformed: GnuTLS refuses it itself */
+		return 0;
+	rc = gtls_core->alpn_select(c->host, eng->cfg, o.list, o.len, &p, &n,
+	                            c->err);
+	if (rc != TLSPLUG_OK) {
+		gtls_conn_cb_status(c, rc, rc == TLSPLUG_ERR_NO_SHARED_ALPN ?
+			GNUTLS_A_NO_APPLICATION_PROTOCOL :
+			GNUTLS_A_DECODE_ERROR);
+		return GNUTLS_E_NO_APPLICATION_PROTOCOL;
+	}
+	if (p == NULL)
+		return 0;
+	chosen.data = (unsigned char *)p;
+	chosen.size = (unsigned)n;
+	/* GnuTLS copies the names. */
+	return gnutls_alpn_set_protocols(c->session, &chosen, 1,
+	                                 GNUTLS_ALPN_SERVER_PRECEDENCE);
+}
+
+/*
+ * Before GnuTLS reads the ClientHello: the ALPN choice (above); and the
+ * versions the client offers.  GnuTLS reports a client whose versions do
+ * not meet ours as "no cipher suites" when it negotiated a version the
+ * client has no suite for.  The ClientHello says what the client offered,
+ * so the failure can be named as every engine names it: no shared
+ * version.
  */
 int
 gtls_client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
@@ -111,10 +181,16 @@ gtls_client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
 {
 	struct gtls_conn *c = gnutls_session_get_ptr(s);
 	unsigned mask = 0, m;
+	int ret;
 
 	(void)htype;
 	(void)when;
-	if (!incoming || c->client_versions != 0 || msg->size < 2)
+	if (!incoming || msg->size < 2)
+		return 0;
+	ret = gtls_alpn_choose(c, msg);
+	if (ret < 0)
+		return ret;
+	if (c->client_versions != 0)
 		return 0;
 	(void)gnutls_ext_raw_parse(&mask, gtls_supported_versions_cb, msg,
 	                           GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO);

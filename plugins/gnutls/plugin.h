@@ -49,6 +49,10 @@ struct gtls_engine {
 	/* Server: the ticket master key (session.c); data NULL when tickets
 	 * are off. */
 	gnutls_datum_t ticket_key;
+	/* The config's CRLs, parsed again to see which are stale (GnuTLS
+	 * does not look at a CRL's nextUpdate); revocation.c. */
+	gnutls_x509_crl_t *crls;
+	unsigned int ncrls;
 };
 
 /* Context private state (ctx_priv). */
@@ -107,6 +111,9 @@ struct gtls_conn {
 	char *sni;
 	int sni_done;                    /* server: SNI callback has run */
 	uint32_t ticket_life;            /* client: last ticket's lifetime */
+	/* client: what the stapled OCSP response said (enum
+	 * tlsplug_ocsp_status), set by gtls_ocsp_check */
+	int ocsp_status;
 };
 
 /* ---- context.c ---- */
@@ -115,6 +122,10 @@ struct gtls_conn {
 extern const struct tlsplug_context_ops gtls_context_ops;
 /* Applies eng to session (credentials, priority, client-cert request). */
 int gtls_engine_apply(const struct gtls_engine *eng, gnutls_session_t s);
+#ifdef TLSPLUG_FUZZING
+/* fuzzing.c: the fuzz programs' clock as GnuTLS's. */
+void gtls_fuzzing_init(void);
+#endif
 
 /* ---- priority.c ---- */
 
@@ -216,6 +227,48 @@ int gtls_conn_set_session(void *priv, const unsigned char *data, size_t len,
 int gtls_conn_resumed(void *priv);
 /* conn_ops.get_session: the session data (gnutls_session_get_data2). */
 ssize_t gtls_conn_get_session(void *priv, unsigned char *buf, size_t size);
+/* ---- policy.c ---- */
+
+/* At plugin init: looks for the system priority (@SYSTEM). */
+void gtls_policy_init(void);
+/* The keyword priorities start from: "@SYSTEM" or "NORMAL". */
+const char *gtls_policy_base(void);
+/* Narrows [*minv, *maxv] to the versions @SYSTEM enables; UNSUPPORTED
+ * (recorded) when nothing is left. */
+int gtls_policy_versions(gnutls_protocol_t *minv, gnutls_protocol_t *maxv,
+                         struct tlsplug_error *err);
+/* Appends to a priority string what the DH floor removes; 0, or -1 when
+ * buf is full. */
+int gtls_policy_priority(const struct tlsplug_bconfig *cfg, char *buf,
+                         size_t size, size_t *pos);
+/* Applies the DH floor to a new session. */
+void gtls_policy_session(const struct gtls_engine *eng, gnutls_session_t s);
+
+/* ---- revocation.c ---- */
+
+/* Adds cfg's CRLs to eng's credentials (after the trust store). */
+int gtls_crls_load(struct gtls_engine *eng, struct tlsplug_error *err);
+/* Frees what gtls_crls_load kept in eng. */
+void gtls_crls_free(struct gtls_engine *eng);
+/* Server: installs the OCSP status function when cfg has a staple. */
+void gtls_ocsp_server_apply(struct gtls_engine *eng);
+/* Client, from the verify function once the chain and the core's checks
+ * passed: checks the stapled OCSP response (cfg->ocsp); 0, or a GnuTLS
+ * error code with the failure recorded. */
+int gtls_ocsp_check(struct gtls_conn *c);
+/* The peer's chain verified against the credentials' trust list and CRLs
+ * for purpose, into *status (gnutls_certificate_status_t bits), as
+ * gnutls_certificate_verify_peers does but without judging a stapled
+ * OCSP response; 0, 1 when a failure was recorded already (a CRL's
+ * signature), or a GnuTLS error code. */
+int gtls_verify_chain(struct gtls_conn *c, gnutls_typed_vdata_st *purpose,
+                      unsigned *status);
+/* Client: asks for a staple on session s when eng checks one; 0 or a
+ * GnuTLS error code. */
+int gtls_ocsp_session_setup(const struct gtls_engine *eng,
+                            gnutls_session_t s);
+/* conn_ops.ocsp_status */
+enum tlsplug_ocsp_status gtls_conn_ocsp_status(void *conn_priv);
 
 /* ---- conn.c ---- */
 

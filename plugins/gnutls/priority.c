@@ -300,6 +300,9 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 	if (minv > maxv)
 		return gtls_core->set_error(err, TLSPLUG_ERR_UNSUPPORTED, 0,
 			"min_version: above max_version");
+	ret = gtls_policy_versions(&minv, &maxv, err);
+	if (ret != TLSPLUG_OK)
+		return ret;
 
 	for (i = 0; i < cfg->nciphers && nuse < GTLS_MAX_SUITES; i++) {
 		if (!gtls_suite_find(cfg->ciphers[i], &s) ||
@@ -334,7 +337,8 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 	*vmin = minv;
 	*vmax = maxv;
 
-	(void)gtls_appendf(buf, sizeof(buf), &pos, "%s", "NORMAL:-VERS-ALL");
+	(void)gtls_appendf(buf, sizeof(buf), &pos, "%s:-VERS-ALL",
+	                   gtls_policy_base());
 	for (v = maxv; v >= minv; v--)
 		(void)gtls_appendf(buf, sizeof(buf), &pos, ":+VERS-%s",
 		                   vers[v]);
@@ -351,6 +355,10 @@ gtls_priority_build(const struct tlsplug_bconfig *cfg,
 	ret = gtls_groups_priority(cfg, buf, sizeof(buf), &pos, err);
 	if (ret != TLSPLUG_OK)
 		return ret;
+	/* After the groups: the policy's DH floor removes what they add. */
+	if (gtls_policy_priority(cfg, buf, sizeof(buf), &pos) != 0)
+		return gtls_core->set_error(err, TLSPLUG_ERR_BACKEND, 0,
+			"priority string too long");
 	/* The server applies its own preference order, as OpenSSL servers
 	 * configured by tlsplug do. */
 	if (role == TLSPLUG_SERVER &&

@@ -1,11 +1,12 @@
 /*
  * verify.c -- peer certificate verification inside the handshake.
  *
- * GnuTLS checks the chain (no hostname data is passed, only the TLS
- * purpose); then the core checks the peer's identity (core->check_peer:
+ * GnuTLS checks the chain against the trust list and its CRLs (no
+ * hostname data is passed, only the TLS purpose; revocation.c); then the core checks the peer's identity (core->check_peer:
  * the host name by RFC 9525 over the leaf's subjectAltNames, never the CN),
  * so every engine accepts the same names; then the pins and the
- * application's verify callback, which also sees a failed validation).
+ * application's verify callback, which also sees a failed validation);
+ * then a client's check of the stapled OCSP response (revocation.c).
  * With validation off, only the core's checks run, when the config has
  * pins or a verify callback.  A failure aborts the handshake and the peer
  * gets the fatal alert OpenSSL would send for the same reason.  Also the
@@ -147,7 +148,20 @@ gtls_verify_cb(gnutls_session_t s)
 	purpose.type = GNUTLS_DT_KEY_PURPOSE_OID;
 	purpose.data = (unsigned char *)(client ? GNUTLS_KP_TLS_WWW_SERVER :
 	                                          GNUTLS_KP_TLS_WWW_CLIENT);
-	ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
+	/* The chain against the trust list and its CRLs (revocation.c). */
+	ret = gtls_verify_chain(c, &purpose, &status);
+	if (ret == 1) {
+		/* A CRL that failed its check: recorded; the core (and the
+		 * verify callback) gets the verdict. */
+		(void)gtls_core->check_peer(c->host, TLSPLUG_ERR_CERT_INVALID,
+		                            c->err);
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
+	if (ret == GNUTLS_E_MEMORY_ERROR) {
+		gtls_conn_cb_fail(c, TLSPLUG_ERR_NOMEM, GNUTLS_A_INTERNAL_ERROR,
+			ret, "out of memory verifying the peer's certificate");
+		return ret;
+	}
 	if (ret < 0)
 		return gtls_verify_failed(c, TLSPLUG_ERR_CERT_INVALID,
 			GNUTLS_A_CERTIFICATE_UNKNOWN,
@@ -168,7 +182,14 @@ gtls_verify_cb(gnutls_session_t s)
 	}
 	/* The chain verified: now the core's identity checks. */
 	c->verified_ok = 1;
-	return gtls_core_check(c);
+	ret = gtls_core_check(c);
+	if (ret != 0)
+		return ret;
+	/* Then the stapled OCSP response, when the client checks one. */
+	ret = gtls_ocsp_check(c);
+	if (ret != 0)
+		c->verified_ok = 0;
+	return ret;
 }
 
 /* The chain GnuTLS received: the one being verified inside the verify

@@ -130,7 +130,14 @@ osslp_ciphers_build(struct osslp_engine *e, struct tlsplug_error *err)
 int
 osslp_apply_params(SSL_CTX *s, const struct osslp_engine *e)
 {
-	if (!SSL_CTX_set_min_proto_version(s, e->min_version) ||
+	int min = e->min_version;
+	int sys = SSL_CTX_get_min_proto_version(s);
+
+	/* Never below what OpenSSL's system configuration (MinProtocol in
+	 * openssl.cnf) already set on the new SSL_CTX. */
+	if (sys != 0 && (min == 0 || min < sys))
+		min = sys;
+	if (!SSL_CTX_set_min_proto_version(s, min) ||
 	    !SSL_CTX_set_max_proto_version(s, e->max_version))
 		return -1;
 	if (e->ciphers12 != NULL) {

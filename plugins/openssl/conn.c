@@ -545,6 +545,18 @@ osslp_conn_server_name(void *conn_priv)
 	return name != NULL && name[0] != '\0' ? name : NULL;
 }
 
+/* Idle: the read and write buffers (about 17 KiB each) go; OpenSSL
+ * allocates them again on the next read or write.  SSL_free_buffers()
+ * keeps them while they hold unprocessed bytes. */
+static void
+osslp_conn_release_buffers(void *conn_priv)
+{
+	struct osslp_conn *c = conn_priv;
+
+	if (c->ssl != NULL)
+		(void)SSL_free_buffers(c->ssl);
+}
+
 const struct tlsplug_conn_ops osslp_conn_ops = {
 	.init = osslp_conn_init,
 	.fini = osslp_conn_fini,
@@ -563,4 +575,6 @@ const struct tlsplug_conn_ops osslp_conn_ops = {
 	.set_session = osslp_conn_set_session,
 	.resumed = osslp_conn_resumed,
 	.get_session = osslp_conn_get_session,
+	.ocsp_status = osslp_conn_ocsp_status,
+	.release_buffers = osslp_conn_release_buffers,
 };

@@ -57,36 +57,31 @@ osslp_version(enum tlsplug_version v, const char *setting, int *out,
 
 /* ---- ALPN -------------------------------------------------------------- */
 
-/* Server: the first of our protocols (our preference) the client offers;
- * no overlap means no ALPN, not a failure. */
+/* Server: the core chooses (core->alpn_select: our preference; nothing in
+ * common is a fatal no_application_protocol alert unless the config says
+ * to go on without ALPN).  OpenSSL sends that alert on ALERT_FATAL. */
 static int
 osslp_alpn_select(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                   const unsigned char *in, unsigned int inlen, void *arg)
 {
 	const struct tlsplug_bconfig *cfg = arg;
-	size_t i, off;
+	struct osslp_conn *c = SSL_get_app_data(ssl);
+	const unsigned char *p = NULL;
+	size_t n = 0;
+	int rc;
 
-	(void)ssl;
-	for (i = 0; i + 1 <= cfg->alpn_wire_len;
-	     i += 1 + (size_t)cfg->alpn_wire[i]) {
-		const unsigned char *p = cfg->alpn_wire + i + 1;
-		size_t plen = cfg->alpn_wire[i];
-
-		if (i + 1 + plen > cfg->alpn_wire_len)
-			break;
-		for (off = 0; off < inlen; off += 1 + (size_t)in[off]) {
-			size_t l = in[off];
-
-			if (off + 1 + l > inlen)
-				break;
-			if (l == plen && memcmp(in + off + 1, p, l) == 0) {
-				*out = in + off + 1;
-				*outlen = (unsigned char)l;
-				return SSL_TLSEXT_ERR_OK;
-			}
-		}
+	if (c == NULL || !TLSPLUG_CORE_HAS(osslp_core, 1, alpn_select))
+		return SSL_TLSEXT_ERR_NOACK;
+	rc = osslp_core->alpn_select(c->host, cfg, in, inlen, &p, &n, c->err);
+	if (rc != TLSPLUG_OK) {
+		c->cb_status = rc;
+		return SSL_TLSEXT_ERR_ALERT_FATAL;
 	}
-	return SSL_TLSEXT_ERR_NOACK;
+	if (p == NULL)
+		return SSL_TLSEXT_ERR_NOACK;
+	*out = p;
+	*outlen = (unsigned char)n;
+	return SSL_TLSEXT_ERR_OK;
 }
 
 /* ---- SSL_CTX ----------------------------------------------------------- */
@@ -109,7 +104,7 @@ osslp_client_cert_mode(const struct tlsplug_bconfig *cfg)
 }
 
 static SSL_CTX *
-osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
+osslp_sctx_new(struct osslp_engine *e, size_t chain, X509_STORE *store,
                STACK_OF(X509_NAME) *ca_names, struct tlsplug_error *err)
 {
 	const struct tlsplug_bconfig *cfg = e->cfg;
@@ -172,7 +167,12 @@ osslp_sctx_new(struct osslp_engine *e, X509_STORE *store,
 				goto fail;
 			SSL_CTX_set_client_CA_list(s, dup);
 		}
+		if (osslp_crls_apply(s, e) != 0)
+			goto fail;
 	}
+	if (osslp_ocsp_apply(s, e, chain) != 0)
+		goto fail;
+	osslp_policy_apply(s, e);
 	ERR_clear_error();
 	return s;
 fail:
@@ -197,6 +197,7 @@ osslp_engine_fini(struct osslp_engine *e)
 	osslp_core->free(e->ciphers13);
 	osslp_core->free(e->groups);
 	osslp_core->free(e->sigalgs);
+	osslp_crls_free(e);
 	memset(e, 0, sizeof *e);
 }
 
@@ -257,6 +258,9 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 		if (rc != TLSPLUG_OK)
 			goto fail;
 	}
+	rc = osslp_crls_load(e, err);
+	if (rc != TLSPLUG_OK)
+		goto fail;
 
 	/* A client presents its first chain only. */
 	n = role == TLSPLUG_SERVER && cfg->nchains > 1 ? cfg->nchains : 1;
@@ -269,7 +273,7 @@ osslp_engine_init(struct osslp_engine *e, enum tlsplug_role role,
 	memset(e->sctx, 0, n * sizeof *e->sctx);
 	e->nchains = n;
 	for (i = 0; i < n; i++) {
-		e->sctx[i] = osslp_sctx_new(e, store, ca_names, err);
+		e->sctx[i] = osslp_sctx_new(e, i, store, ca_names, err);
 		if (e->sctx[i] == NULL) {
 			rc = TLSPLUG_ERR_BACKEND;
 			goto fail;

@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <tlsplug/backend.h>
 
@@ -62,6 +63,15 @@ osslp_trust_load(const struct tlsplug_blob *b, X509_STORE **storep,
 		X509_NAME *nm;
 
 		n++;
+		/* Fill the certificate's cached extension fields (key ids,
+		 * flags) now, while one thread builds the context.  Left to
+		 * the first handshakes, OpenSSL 3 fills them under the
+		 * certificate's lock but reads them outside it, so handshakes
+		 * on several threads at once race on them (found by
+		 * tests/check_threads under ThreadSanitizer: ASN1_STRING_set
+		 * of a key id against ASN1_STRING_cmp in another handshake;
+		 * see openssl/openssl#32609). */
+		(void)X509_check_purpose(x, -1, 0);
 		/* A duplicate is harmless; other failures are memory. */
 		X509_STORE_add_cert(store, x);
 		nm = X509_NAME_dup(X509_get_subject_name(x));

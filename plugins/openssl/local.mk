@@ -11,7 +11,10 @@ plugins_openssl_tlsplug_openssl_la_SOURCES = \
 	plugins/openssl/conn.c \
 	plugins/openssl/keys.c \
 	plugins/openssl/groups.c \
-	plugins/openssl/session.c
+	plugins/openssl/session.c \
+	plugins/openssl/revocation.c \
+	plugins/openssl/policy.c \
+	plugins/openssl/fuzzing.c
 plugins_openssl_tlsplug_openssl_la_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 plugins_openssl_tlsplug_openssl_la_LIBADD = $(OPENSSL_LIBS)
 plugins_openssl_tlsplug_openssl_la_LDFLAGS = -module -avoid-version \
@@ -22,7 +25,9 @@ EXTRA_DIST += plugins/openssl/plugin.h plugins/openssl/openssl.c \
 	plugins/openssl/load.c plugins/openssl/hello.c \
 	plugins/openssl/verify.c plugins/openssl/conn.c \
 	plugins/openssl/keys.c plugins/openssl/groups.c \
-	plugins/openssl/session.c
+	plugins/openssl/session.c \
+	plugins/openssl/revocation.c plugins/openssl/policy.c \
+	plugins/openssl/fuzzing.c
 if BUILD_OPENSSL
 TEST_PLUGIN_PATH += $(abs_top_builddir)/plugins/openssl/.libs
 TEST_BACKENDS += $(abs_top_builddir)/plugins/openssl/.libs/tlsplug-openssl.so

@@ -27,6 +27,13 @@
  *              negotiated group.
  *   session.c  session resumption: new sessions to core->session_ready,
  *              set/resumed/get_session, the server's ticket keys.
+ *              negotiated group;
+ *   revocation.c  CRLs in the verify store, OCSP stapling (the server's
+ *              staple, the client's check of it);
+ *   policy.c   the system policy's DH floor (security callback).
+ * Each SSL_CTX starts from OpenSSL's own system configuration
+ * (openssl.cnf's system_default: MinProtocol, CipherString, security
+ * level); the plugin never sets a lower bound below its MinProtocol.
  *
  * No locks, no atomics: the core serialises what it shares.  What init
  * makes is read-only until fini; an engine context (struct osslp_engine)
@@ -135,6 +142,9 @@ osslp_engine_version(void)
 static void
 osslp_fini(void)
 {
+#ifdef TLSPLUG_FUZZING
+	osslp_fuzzing_fini();
+#endif
 	osslp_ciphers_fini();
 	osslp_bio_method_free();
 }
@@ -154,6 +164,9 @@ osslp_init(const struct tlsplug_core *core, struct tlsplug_error *err)
 	                      OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL))
 		return core->set_error(err, TLSPLUG_ERR_BACKEND,
 			(long)ERR_get_error(), "OpenSSL initialisation failed");
+#ifdef TLSPLUG_FUZZING
+	osslp_fuzzing_init();
+#endif
 	if (osslp_bio_method_new() != 0 || osslp_ciphers_init() != 0)
 		goto fail;
 	osslp_groups_init();
@@ -205,7 +218,9 @@ const struct tlsplug_backend_descriptor TLSPLUG_BACKEND_DESCRIPTOR = {
 	        TLSPLUG_CAP_VERIFIED_CHAIN | TLSPLUG_CAP_PINNING |
 	        TLSPLUG_CAP_VERIFY_CALLBACK |
 	        TLSPLUG_CAP_OPTIONAL_CLIENT_CERT |
-	        TLSPLUG_CAP_SESSIONS,
+	        TLSPLUG_CAP_SESSIONS |
+	        TLSPLUG_CAP_CRL | TLSPLUG_CAP_OCSP_STAPLE |
+	        TLSPLUG_CAP_OCSP_CHECK | TLSPLUG_CAP_DH_FLOOR,
 	.ctx_priv_size = sizeof(struct osslp_ctx),
 	.conn_priv_size = sizeof(struct osslp_conn),
 	.init = osslp_init,

@@ -50,6 +50,11 @@ struct osslp_engine {
 	unsigned char ticket_master[TLSPLUG_TICKET_KEY_SIZE];
 	unsigned char sid_ctx[32];
 	int keys_done;
+	/* The config's CRLs, parsed (revocation.c), or NULL. */
+	STACK_OF(X509_CRL) *crls;
+	/* OpenSSL's own security callback, which policy.c's defers to. */
+	int (*default_security_cb)(const SSL *, const SSL_CTX *, int, int,
+	                           int, void *, void *);
 };
 
 /* Per context private state. */
@@ -86,6 +91,9 @@ struct osslp_conn {
 	/* The chain being verified while the verify callback asks the core
 	 * to check it (conn_ops.peer_cert reads it), else NULL. */
 	X509_STORE_CTX *verifying;
+	/* client: what the stapled OCSP response said (enum
+	 * tlsplug_ocsp_status), set by the status callback. */
+	int ocsp_status;
 	/* OpenSSL validated the chain (the verified chain is worth
 	 * handing out). */
 	unsigned verified_ok : 1;
@@ -100,6 +108,13 @@ extern const struct tlsplug_context_ops osslp_context_ops;
 
 /* Sets up (at plugin init) and frees (at fini) what id lookups need;
  * init returns 0, or -1 when out of memory. */
+#ifdef TLSPLUG_FUZZING
+/* fuzzing.c: the fuzz programs' random stream as OpenSSL's generator. */
+void osslp_fuzzing_init(void);
+/* Gives OpenSSL its own generator back (before the plugin is unloaded:
+ * OpenSSL outlives it and would call into the unmapped method). */
+void osslp_fuzzing_fini(void);
+#endif
 int osslp_ciphers_init(void);
 void osslp_ciphers_fini(void);
 /* Splits cfg's suites into e->ciphers12 and e->ciphers13 (both NULL: the
@@ -200,6 +215,27 @@ int osslp_conn_resumed(void *conn_priv);
 /* conn_ops.get_session: the latest resumable session as i2d bytes. */
 ssize_t osslp_conn_get_session(void *conn_priv, unsigned char *buf,
                                size_t size);
+/* ---- policy.c ----------------------------------------------------------- */
+
+/* Installs the system policy's DH floor (cfg->min_dh_bits) on s. */
+void osslp_policy_apply(SSL_CTX *s, struct osslp_engine *e);
+
+/* ---- revocation.c ------------------------------------------------------- */
+
+/* Parses cfg's CRLs into e->crls (NULL when there are none). */
+int osslp_crls_load(struct osslp_engine *e, struct tlsplug_error *err);
+void osslp_crls_free(struct osslp_engine *e);
+/* Adds e's CRLs to s's store and turns CRL checking on; 0, or -1. */
+int osslp_crls_apply(SSL_CTX *s, const struct osslp_engine *e);
+/* 1 when verify error x509_error only says that a certificate's issuer
+ * has no CRL here: such certificates are not checked. */
+int osslp_crl_missing_ok(const struct osslp_conn *c, int x509_error);
+/* Installs the OCSP status callbacks on s, the SSL_CTX of chain `chain`:
+ * a client's check, a server's staple (chain 0 only); 0, or -1. */
+int osslp_ocsp_apply(SSL_CTX *s, const struct osslp_engine *e,
+                     size_t chain);
+/* conn_ops.ocsp_status */
+enum tlsplug_ocsp_status osslp_conn_ocsp_status(void *conn_priv);
 
 /* ---- conn.c ------------------------------------------------------------- */
 

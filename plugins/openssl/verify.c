@@ -59,11 +59,11 @@ osslp_verify_category(int x509_error)
 {
 	switch (x509_error) {
 	case X509_V_ERR_CERT_HAS_EXPIRED:
-	case X509_V_ERR_CRL_HAS_EXPIRED:
 		return TLSPLUG_ERR_CERT_EXPIRED;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
-	case X509_V_ERR_CRL_NOT_YET_VALID:
 		return TLSPLUG_ERR_CERT_NOT_YET_VALID;
+	/* A stale CRL says nothing about the certificate's own dates:
+	 * CERT_INVALID, as on the other engines. */
 	case X509_V_ERR_HOSTNAME_MISMATCH:
 	case X509_V_ERR_IP_ADDRESS_MISMATCH:
 		return TLSPLUG_ERR_CERT_HOSTNAME;
@@ -259,6 +259,9 @@ osslp_verify_cb(int ok, X509_STORE_CTX *store)
 
 	if (c == NULL || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE)
 		return ok;
+	/* A certificate whose issuer has no CRL here is not checked. */
+	if (!ok && osslp_crl_missing_ok(c, X509_STORE_CTX_get_error(store)))
+		return 1;
 	if (!ok) {
 		osslp_verify_record(c, store, X509_STORE_CTX_get_error(store),
 		                    depth, cert);
