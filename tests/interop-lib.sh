@@ -396,6 +396,10 @@ feed() {
 	shift 2
 	rm -f "$tmp/$feed_name.fifo"
 	mkfifo "$tmp/$feed_name.fifo"
+	# The child opens the fifo before its output file, so the output
+	# file may not exist yet when the loop below first looks at it:
+	# made here, the loop never mistakes "not yet opened" for "done".
+	: >"$tmp/$feed_name.out"
 	timeout -k 30 60 "$@" <"$tmp/$feed_name.fifo" >"$tmp/$feed_name.out" \
 		2>"$tmp/$feed_name.err" &
 	feed_pid=$!
@@ -404,7 +408,7 @@ feed() {
 	want=$(wc -c <"$feed_in")
 	i=0
 	while [ $i -lt 200 ] &&
-	      [ "$(wc -c <"$tmp/$feed_name.out")" -lt "$want" ]; do
+	      [ "$(wc -c <"$tmp/$feed_name.out" 2>/dev/null || echo 0)" -lt "$want" ]; do
 		kill -0 "$feed_pid" 2>/dev/null || break
 		sleep 0.1
 		i=$((i + 1))

@@ -313,8 +313,15 @@ for b in $SBACKENDS; do
 
 	size=$(wc -c <"$tmp/$b.sess")
 	cp "$tmp/$b.sess" "$tmp/$b.corrupt"
-	printf 'X' | dd of="$tmp/$b.corrupt" bs=1 seek=$((size - 10)) \
+	# Flip every bit of one byte near the end, so the file always
+	# changes (writing a fixed byte left it intact when that byte was
+	# already there).
+	byte=$(od -An -tu1 -j $((size - 10)) -N1 "$tmp/$b.sess" | tr -d ' ')
+	printf "\\$(printf %03o $((255 - byte)))" |
+		dd of="$tmp/$b.corrupt" bs=1 seek=$((size - 10)) \
 		conv=notrunc 2>/dev/null
+	cmp -s "$tmp/$b.sess" "$tmp/$b.corrupt" &&
+		fail "$b: the corrupt session file equals the original"
 	n=$b-sess-corrupt
 	connect "$n" "127.0.0.1:$serve_port" --backend "$b" \
 		--cafile "$C/ca.pem" --servername localhost \
