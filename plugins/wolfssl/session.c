@@ -154,6 +154,33 @@ wolfp_ticket_crypt(const struct wolfp_engine *e, uint64_t period,
 	return r == 0 ? 0 : -1;
 }
 
+/*
+ * 1 when a decrypted TLS 1.2 ticket's suite is one this server may use.
+ * A server whose suites no longer include it must not resume it (the
+ * suite a resumption keeps would be one its config refuses): the ticket
+ * is rejected and the handshake goes on in full.  wolfSSL's decrypted
+ * ticket (its InternalTicket) starts with the protocol version (2 bytes)
+ * and the suite (2 bytes, the IANA id); a TLS 1.3 ticket is left to
+ * wolfSSL, which negotiates the suite from the server's list and keeps
+ * only the hash (RFC 8446 §4.6.1).
+ */
+static int
+wolfp_ticket_suite_ok(const struct wolfp_engine *e,
+                      const unsigned char *ticket, int len)
+{
+	const struct tlsplug_bconfig *cfg = e->cfg;
+	unsigned id;
+
+	if (cfg->nciphers == 0 || len < 4 || ticket[0] != 3 ||
+	    ticket[1] > 3)
+		return 1;
+	id = (unsigned)ticket[2] << 8 | ticket[3];
+	for (size_t i = 0; i < cfg->nciphers; i++)
+		if (cfg->ciphers[i] == id)
+			return 1;
+	return 0;
+}
+
 /* wolfSSL's ticket callback (server contexts): userCtx is the engine. */
 static int
 wolfp_ticket_cb(WOLFSSL *ssl, unsigned char key_name[WOLFSSL_TICKET_NAME_SZ],
@@ -203,6 +230,8 @@ wolfp_ticket_cb(WOLFSSL *ssl, unsigned char key_name[WOLFSSL_TICKET_NAME_SZ],
 		if (wolfp_ticket_crypt(e, period - back, iv, ticket,
 		                       inLen) != 0)
 			return WOLFSSL_TICKET_RET_FATAL;
+		if (!wolfp_ticket_suite_ok(e, ticket, inLen))
+			return WOLFSSL_TICKET_RET_REJECT;
 		*outLen = inLen;
 		return back == 0 ? WOLFSSL_TICKET_RET_OK :
 		                   WOLFSSL_TICKET_RET_CREATE;
