@@ -226,6 +226,7 @@ wolfp_engine_fini(struct wolfp_engine *e)
 	wolfp_core->free(e->groups);
 	wolfp_core->free(e->sigalgs);
 	wolfp_crls_free(e);
+	wolfp_scache_free(e);
 	memset(e, 0, sizeof *e);
 }
 

@@ -24,9 +24,9 @@
  * Two processes with the same master key and lifetime derive the same
  * keys, so they resume each other's tickets.  The session id context is
  * derived from the master key and the settings that decide who may resume
- * (client certificate rules), so a session resumes only where the same
- * rules would accept it (wolfSSL's server session cache, used for TLS 1.2
- * session ids, is shared by the whole process).
+ * (client certificate rules).  TLS 1.2 session ids resume from a cache of
+ * the engine's own (sesscache.c): wolfSSL's is one per process and does
+ * not keep contexts apart.
  */
 #include "config.h"
 
@@ -304,6 +304,9 @@ wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e)
 	                                       sizeof e->sid_ctx) !=
 	    WOLFSSL_SUCCESS)
 		return -1;
+	/* Session ids: the engine's own cache (sesscache.c). */
+	if (wolfp_scache_setup(w, e) != 0)
+		return -1;
 	if (cfg->ticket_lifetime > 0) {
 		/* With OPENSSL_EXTRA this answers the previous timeout. */
 		(void)wolfSSL_CTX_set_timeout(w, cfg->ticket_lifetime);
@@ -325,9 +328,7 @@ wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e)
 
 /* ---- client: new sessions ---------------------------------------------- */
 
-/* Serialises sess into buf (size bytes) when it fits; returns its length
- * in any case, 0 when it is not resumable, -1 on failure. */
-static ssize_t
+ssize_t
 wolfp_session_der(WOLFSSL_SESSION *sess, unsigned char *buf, size_t size)
 {
 	unsigned char *p = buf;
