@@ -251,8 +251,12 @@ int wolfp_crl_missing_ok(const struct wolfp_conn *c, int code,
 
 /* ---- sesscache.c -------------------------------------------------------- */
 
-/* A server WOLFSSL_CTX of e keeps TLS 1.2 session ids in e's own cache
- * (made on first use) instead of wolfSSL's process-wide one.  0, or -1. */
+/* Makes server engine e's session id cache: TLSPLUG_OK, or NOMEM (or
+ * BACKEND) recorded in err. */
+int wolfp_scache_new(struct wolfp_engine *e, struct tlsplug_error *err);
+/* A server WOLFSSL_CTX of e keeps TLS 1.2 session ids in e's cache
+ * (wolfp_scache_new made it) instead of wolfSSL's process-wide one.  0,
+ * or -1. */
 int wolfp_scache_setup(WOLFSSL_CTX *w, struct wolfp_engine *e);
 /* Frees e's cache and the sessions in it (NULL-safe). */
 void wolfp_scache_free(struct wolfp_engine *e);

@@ -137,19 +137,27 @@ scache_get_cb(WOLFSSL *ssl, const unsigned char *id, int len, int *copy)
 }
 
 int
+wolfp_scache_new(struct wolfp_engine *e, struct tlsplug_error *err)
+{
+	e->scache = wolfp_core->alloc(sizeof *e->scache);
+	if (e->scache == NULL)
+		return wolfp_core->set_error(err, TLSPLUG_ERR_NOMEM, 0,
+		                             "out of memory");
+	memset(e->scache, 0, sizeof *e->scache);
+	if (pthread_mutex_init(&e->scache->lock, NULL) != 0) {
+		wolfp_core->free(e->scache);
+		e->scache = NULL;
+		return wolfp_core->set_error(err, TLSPLUG_ERR_BACKEND, 0,
+		    "cannot make the session cache's lock");
+	}
+	return TLSPLUG_OK;
+}
+
+int
 wolfp_scache_setup(WOLFSSL_CTX *w, struct wolfp_engine *e)
 {
-	if (e->scache == NULL) {
-		e->scache = wolfp_core->alloc(sizeof *e->scache);
-		if (e->scache == NULL)
-			return -1;
-		memset(e->scache, 0, sizeof *e->scache);
-		if (pthread_mutex_init(&e->scache->lock, NULL) != 0) {
-			wolfp_core->free(e->scache);
-			e->scache = NULL;
-			return -1;
-		}
-	}
+	if (e->scache == NULL)
+		return -1;
 	if (wolfSSL_CTX_set_session_cache_mode(w, WOLFSSL_SESS_CACHE_SERVER |
 	    WOLFSSL_SESS_CACHE_NO_INTERNAL) != WOLFSSL_SUCCESS)
 		return -1;
