@@ -459,12 +459,12 @@ h2load_parse(const char *file, long want, struct h2run *r, char *err)
 		(void)sscanf(line, "Cipher: %63s", cipher);
 		if (strncmp(line, "Server Temp Key: ", 17) == 0) {
 			/* "X25519 253 bits", "ECDH P-256 256 bits" */
-			snprintf(group, sizeof(group), "%s", line + 17);
+			say(group, sizeof(group), "%s", line + 17);
 			group[strcspn(group, "\n")] = '\0';
 		}
 	}
 	fclose(f);
-	snprintf(r->tls, sizeof(r->tls), "%s %s%s%s", proto, cipher,
+	say(r->tls, sizeof(r->tls), "%s %s%s%s", proto, cipher,
 	         group[0] ? " " : "", group);
 	if (r->secs <= 0 || ok != want || x2 != want) {
 		say(err, BENCH_ERRLEN, "h2load: %ld of %ld requests "
