@@ -56,7 +56,7 @@ usage(FILE *f)
 "  --json             machine-readable output\n"
 "  --smoke            a very short run that only checks every figure is\n"
 "                     produced (0.01 s, 1 round, 200 pairs; concurrency:\n"
-"                     20,200,4,20)\n"
+"                     20,200,4,200)\n"
 "  --help             this text\n"
 "\n"
 "Plugins are found as by every tlsplug program (TLSPLUG_PLUGIN_PATH, config\n"
@@ -287,7 +287,7 @@ main(int argc, char **argv)
 		o.conc_handshakes = o.smoke ? 20 : 400;
 		o.conc_requests = o.smoke ? 200 : 5000;
 		o.conc_clients = o.smoke ? 4 : 25;
-		o.conc_idle = o.smoke ? 20 : 1000;
+		o.conc_idle = o.smoke ? 200 : 1000;
 	}
 	o.conc_rounds = set_rounds ? o.rounds : o.smoke ? 1 : 3;
 	if (o.smoke) {

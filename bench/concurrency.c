@@ -20,7 +20,9 @@
  *                       connection.
  * The tlsplug side is "tlsplug", nginx is the "native" side of each result
  * (counterpart "nginx").  Without h2load or nginx the figures are skipped
- * with the reason, never made up.  Every child is bounded in time and
+ * with the reason, never made up.  The programs are looked for in PATH
+ * (and the sbin directories); TLSPLUG_BENCH_H2LOAD and TLSPLUG_BENCH_NGINX
+ * name them instead (set but empty: not installed).  Every child is bounded in time and
  * killed on every path (and by PR_SET_PDEATHSIG if this program dies).
  */
 #include "config.h"
@@ -135,14 +137,19 @@ stop(pid_t pid)
 	(void)reap(pid, STOP_LIMIT_MS);
 }
 
-/* A program's path: PATH, then the sbin directories (nginx); 0 or -1. */
+/* A program's path: the environment variable env when set (empty: none),
+ * else PATH, then the sbin directories (nginx); 0 or -1. */
 static int
-which(const char *name, char *out, size_t size)
+which(const char *name, const char *env, char *out, size_t size)
 {
-	const char *path = getenv("PATH");
+	const char *path = getenv("PATH"), *e = env != NULL ? getenv(env) : NULL;
 	char all[4096];
 	char *save = NULL, *dir;
 
+	if (e != NULL) {
+		snprintf(out, size, "%s", e);
+		return *e != '\0' && access(out, X_OK) == 0 ? 0 : -1;
+	}
 	snprintf(all, sizeof(all), "%s:/usr/sbin:/sbin:/usr/local/sbin",
 	         path != NULL ? path : "/usr/bin:/bin");
 	for (dir = strtok_r(all, ":", &save); dir != NULL;
@@ -176,7 +183,7 @@ find_cli(const char *self, char *out, size_t size)
 		if (access(out, X_OK) == 0)
 			return 0;
 	}
-	return which("tlsplug", out, size);
+	return which("tlsplug", NULL, out, size);
 }
 
 /* First line of `prog flag`'s stderr that contains key, or "". */
@@ -745,10 +752,12 @@ bench_metric_concurrency(const struct bench_opts *o,
 			res[k]->counterpart = "nginx";
 	}
 
-	if (which("h2load", s.h2load, sizeof(s.h2load)) != 0)
+	if (which("h2load", "TLSPLUG_BENCH_H2LOAD", s.h2load,
+	          sizeof(s.h2load)) != 0)
 		snprintf(skip, sizeof(skip), "h2load not found (Debian: "
 		         "nghttp2-client; tools/install-deps installs it)");
-	else if (which("nginx", s.nginx, sizeof(s.nginx)) != 0)
+	else if (which("nginx", "TLSPLUG_BENCH_NGINX", s.nginx,
+	               sizeof(s.nginx)) != 0)
 		snprintf(skip, sizeof(skip), "nginx not found (Debian: nginx; "
 		         "tools/install-deps installs it)");
 	else if (find_cli(o->self, s.cli, sizeof(s.cli)) != 0)
