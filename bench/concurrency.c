@@ -53,6 +53,10 @@
 #define START_LIMIT_MS 20000    /* a server must listen within this */
 #define STOP_LIMIT_MS 10000     /* and end within this after SIGTERM */
 #define FD_RESERVE 64           /* descriptors kept beside the idle ones */
+/* nginx's worker_connections beyond the idle ones: short of room, nginx
+ * closes idle keep-alive connections to reuse them ("worker_connections
+ * are not enough"), which would empty the idle figure. */
+#define NGINX_SPARE 4096
 
 /* snprintf for messages, where a cut-off path is no harm. */
 static void say(char *buf, size_t size, const char *fmt, ...)
@@ -384,7 +388,7 @@ write_nginx_conf(const struct setup *s, int port, const char *conf)
 	        "    location / { return 200 \"hello\\n\"; }\n"
 	        "  }\n"
 	        "}\n",
-	        d, d, s->idle + 2 * FD_RESERVE, s->idle + FD_RESERVE,
+	        d, d, s->idle + NGINX_SPARE + FD_RESERVE, s->idle + NGINX_SPARE,
 	        d, d, d, d, d, port, s->o->certdir, s->o->certdir,
 	        s->tls12 ? "TLSv1.2" : "TLSv1.2 TLSv1.3");
 	return fclose(f) == 0 ? 0 : -1;
@@ -532,6 +536,7 @@ hold(const struct bench_native *tp, void *cctx, int port, int k, int in,
 	struct sockaddr_in a = { .sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)port) };
 	char err[BENCH_ERRLEN] = "", msg[BENCH_ERRLEN + 32], c;
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	int i, held = 0;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -544,6 +549,10 @@ hold(const struct bench_native *tp, void *cctx, int port, int k, int in,
 			         strerror(errno));
 			break;
 		}
+		/* Closed with a reset when the holder ends: tens of
+		 * thousands of TIME_WAIT ports would leave the next runs
+		 * none to connect from. */
+		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
 			snprintf(err, sizeof(err), "connect: %s",
 			         strerror(errno));
