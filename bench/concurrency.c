@@ -310,6 +310,9 @@ start_tlsplug(const struct setup *s, struct server *sv, char *err)
 	/* One status line per client goes there. */
 	snprintf(errf, sizeof(errf), "%s/serve.err", s->dir);
 	sv->port = -1;
+	/* The last round's file, and its "listening on" line with a port
+	 * now closed, must not be read before the child truncates it. */
+	(void)unlink(errf);
 	sv->pid = spawn(argv, outf, errf);
 	if (sv->pid < 0) {
 		say(err, BENCH_ERRLEN, "fork: %s", strerror(errno));
