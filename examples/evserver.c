@@ -275,8 +275,11 @@ accept_all(struct server *s)
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			/* EAGAIN: no more for now.  EMFILE and the like: the
-			 * connection waits in the backlog; try on the next
-			 * event. */
+			 * connection waits in the backlog and the listener
+			 * stays readable, so this is tried again at once; a
+			 * production server takes the listener out of the
+			 * epoll set for a moment instead (tlsplug serve
+			 * does). */
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				perror("evserver: accept");
 			return;
