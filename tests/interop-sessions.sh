@@ -129,11 +129,12 @@ for b in $SBACKENDS; do
 		fi
 	done
 
-	# curl: the same URL twice in one command, two connections (serve
-	# --echo answers one HTTP request per connection, then closes).
+	# curl: the same URL twice in one command, two connections (each
+	# request says "Connection: close", so serve answers it and closes;
+	# the second connection resumes the first one's session).
 	n=$b-curl
 	timeout -k 5 60 curl -sS --max-time 30 --cacert "$C/ca.pem" \
-		-o /dev/null -o /dev/null \
+		-H "Connection: close" -o /dev/null -o /dev/null \
 		"https://localhost:$serve_port/a" \
 		"https://localhost:$serve_port/a" \
 		>"$tmp/$n.out" 2>"$tmp/$n.err" ||
