@@ -137,6 +137,9 @@ main(void)
 		if (pid == 0) {
 			int f = run_shard(jobs, j);
 
+			/* The certificates are the parent's to remove: the
+			 * other processes still read them. */
+			runner.certdir[0] = '\0';
 			conf_runner_teardown(&runner);
 			fflush(NULL);
 			_exit(f == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
