@@ -35,6 +35,9 @@ struct tlsplug_error {
 	char message[TLSPLUG_ERROR_MESSAGE_MAX];
 };
 
+/* Reported when an error happened but there was no memory to record it
+ * (objects allocate their error record on their first error). */
+extern const struct tlsplug_error tlsplug__nomem_record;
 /* Resets e to "no error" (keeps owner). */
 void tlsplug__error_clear(struct tlsplug_error *e);
 /* Records a core error; returns code. */

@@ -21,7 +21,8 @@ struct serve_http {
 	int status;               /* 0 ok, else the HTTP error to send */
 	int expect_continue;
 	int keep_alive;           /* the request lets the connection go on */
-	char *resp;
+	char *resp;               /* the response, kept for the next one */
+	size_t resp_cap;
 };
 
 struct serve_http *
@@ -251,10 +252,14 @@ serve_http_respond(struct serve_http *h, const char *info,
 	              h->body_len > 0 ? "application/octet-stream" :
 	              "text/plain", blen,
 	              serve_http_keep_alive(h) ? "" : "Connection: close\r\n");
-	free(h->resp);
-	h->resp = malloc((size_t)hl + blen);
-	if (h->resp == NULL)
-		return -1;
+	if (h->resp_cap < (size_t)hl + blen) {
+		char *p = realloc(h->resp, (size_t)hl + blen);
+
+		if (p == NULL)
+			return -1;
+		h->resp = p;
+		h->resp_cap = (size_t)hl + blen;
+	}
 	memcpy(h->resp, head, (size_t)hl);
 	memcpy(h->resp + hl, body, blen);
 	*out = (const unsigned char *)h->resp;

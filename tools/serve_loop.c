@@ -26,19 +26,19 @@
 #define MAX_EVENTS 256
 /* Longest request method we recognise, with its space ("OPTIONS "). */
 #define SNIFF_MAX 8
-/* Reads of one drain step, so one chatty closing peer cannot hold the
- * loop; level-triggered epoll brings it back. */
-#define DRAIN_READS 16
-/* Clients at once after which the last one leaving trims the heap (a
- * malloc_trim() takes a millisecond or so). */
+/* Clients at once after which the heap is trimmed once all have gone and
+ * none came for TRIM_DELAY_MS (a malloc_trim() takes a millisecond or so,
+ * and memory given back is paid for again in page faults: not between
+ * the bursts of a busy server). */
 #define TRIM_AFTER 32
+#define TRIM_DELAY_MS 1000
 /* How long the listener rests after a failed accept (ms). */
 #define ACCEPT_PAUSE_MS 100
 /* Connections accepted per wake-up. */
 #define ACCEPT_BATCH 64
 
 enum client_state { ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_COUNT };
-enum close_phase { CL_SHUTDOWN, CL_FLUSH, CL_DRAIN };
+enum close_phase { CL_SHUTDOWN, CL_CLOSE };
 
 struct client {
 	struct client *prev, *next;   /* in its state's deadline list */
@@ -52,6 +52,7 @@ struct client {
 	int want;                     /* last WANT_* of the open state */
 	uint32_t events;              /* registered with epoll */
 	struct serve_http *http;      /* the request being read */
+	char *info;                   /* the status line, once built */
 	const unsigned char *out;     /* to send: pend or an HTTP answer */
 	size_t len, off;
 	unsigned char *pend;          /* echo bytes still to send */
@@ -74,6 +75,7 @@ struct loop {
 	uint64_t accept_pause;        /* no accepting before (monotonic ms) */
 	size_t nclients;
 	size_t peak;                  /* most clients since the last trim */
+	uint64_t trim_at;             /* trim then if still no clients (0: no) */
 	struct list lists[ST_COUNT];
 	struct client *again;         /* clients with work left (a stack) */
 	unsigned char rbuf[RECV_BUFSIZE];
@@ -182,18 +184,35 @@ client_free(struct loop *lp, struct client *c)
 	/* Closing the descriptor takes it out of the epoll set. */
 	tlsplug_socket_free(c->sock);
 	serve_http_free(c->http);
+	free(c->info);
 	free(c->pend);
 	free(c);
 	lp->nclients--;
-#ifdef __GLIBC__
-	/* After a crowd has gone, give its memory back to the system: the
-	 * allocator keeps freed blocks between live ones otherwise, and a
-	 * long-running server would stay at its peak size for good. */
-	if (lp->nclients == 0 && lp->peak >= TRIM_AFTER) {
-		malloc_trim(0);
-		lp->peak = 0;
+	if (lp->nclients == 0 && lp->peak >= TRIM_AFTER)
+		lp->trim_at = now_ms() + TRIM_DELAY_MS;
+}
+
+/* After a crowd has gone, gives its memory back to the system: the
+ * allocator keeps freed blocks between live ones otherwise, and a
+ * long-running server would stay at its peak size for good.  Returns the
+ * ms until a trim is due (-1: none). */
+static int
+trim_idle_heap(struct loop *lp, uint64_t now)
+{
+	if (lp->trim_at == 0)
+		return -1;
+	if (lp->nclients > 0) {
+		lp->trim_at = 0;   /* the next crowd's end sets it again */
+		return -1;
 	}
+	if (now < lp->trim_at)
+		return (int)(lp->trim_at - now) + 1;
+#ifdef __GLIBC__
+	malloc_trim(0);
 #endif
+	lp->trim_at = 0;
+	lp->peak = 0;
+	return -1;
 }
 
 /* Asks epoll for the events c waits for; false when that fails. */
@@ -222,22 +241,51 @@ client_fail(struct client *c, int rc)
 	(void)tlsopts_fail(prefix, rc, tlsplug_socket_error(c->sock));
 }
 
-static void
-client_status(FILE *f, const struct loop *lp, struct client *c)
+/* The client's status line (built once: it does not change after the
+ * handshake), or NULL when out of memory. */
+static const char *
+client_info(const struct loop *lp, struct client *c)
 {
 	struct tlsplug_conn *conn = tlsplug_socket_conn(c->sock);
 	const char *sni = tlsplug_conn_server_name(conn);
+	size_t len = 0;
+	FILE *f;
 
+	if (c->info != NULL)
+		return c->info;
+	f = open_memstream(&c->info, &len);
+	if (f == NULL)
+		return NULL;
 	fprintf(f, "client=%s backend=%s ", c->addr, lp->set->backend);
 	tlsopts_print_params(f, conn);
 	keyopts_print_exporter(f, conn, lp->set->opts);
 	fprintf(f, " sni=%s resumed=%s\n", sni != NULL ? sni : "none",
 	        tlsplug_conn_resumed(conn) ? "yes" : "no");
-	fflush(f);
+	if (fclose(f) != 0) {
+		free(c->info);
+		c->info = NULL;
+	}
+	return c->info;
+}
+
+/* Prints the client's status line on stderr, in one write. */
+static void
+client_status(const struct loop *lp, struct client *c)
+{
+	const char *info;
+
+	if (lp->set->quiet)
+		return;
+	info = client_info(lp, c);
+	if (info == NULL) {
+		cli_error("serve: out of memory");
+		return;
+	}
+	fputs(info, stderr);
 }
 
 /* Starts closing: phase CL_SHUTDOWN sends our close_notify first (a clean
- * end), CL_FLUSH only writes what is queued (an alert after a failure). */
+ * end), CL_CLOSE only writes what is queued (an alert after a failure). */
 static void
 client_begin_close(struct loop *lp, struct client *c, enum close_phase ph)
 {
@@ -246,12 +294,12 @@ client_begin_close(struct loop *lp, struct client *c, enum close_phase ph)
 }
 
 /*
- * Moves a closing client on.  Once our last records are written, the write
- * side is shut down and whatever the peer still sends is read and thrown
- * away until it closes: closing a socket with unread data makes the kernel
- * send a reset, which can destroy our last records before the peer reads
- * them.  The TLS state no longer matters then, so the drain reads the
- * descriptor directly.  Returns false when the client is done.
+ * Moves a closing client on: the socket's graceful close writes our last
+ * records, shuts the write side down and reads whatever the peer still
+ * sends until it closes (closing a socket with unread data makes the
+ * kernel send a reset, which can destroy our last records before the peer
+ * reads them), within SERVE_CLOSE_MS.  Returns false when the client is
+ * done (its descriptor closed).
  */
 static bool
 closing_step(struct loop *lp, struct client *c)
@@ -259,37 +307,18 @@ closing_step(struct loop *lp, struct client *c)
 	int rc;
 
 	if (c->phase == CL_SHUTDOWN) {
+		/* Queues our close_notify (the close writes it). */
 		rc = tlsplug_socket_shutdown(c->sock);
-		if (rc == TLSPLUG_WANT_WRITE) {
-			c->phase = CL_FLUSH;
-			return client_watch(lp, c, EPOLLOUT);
-		}
-		if (rc != TLSPLUG_OK)
+		if (rc != TLSPLUG_OK && rc != TLSPLUG_WANT_WRITE)
 			return false;
-		c->phase = CL_FLUSH;
+		c->phase = CL_CLOSE;
 	}
-	if (c->phase == CL_FLUSH) {
-		rc = tlsplug_socket_flush(c->sock);
-		if (rc == TLSPLUG_WANT_WRITE)
-			return client_watch(lp, c, EPOLLOUT);
-		if (rc != TLSPLUG_OK)
-			return false;
-		if (shutdown(c->fd, SHUT_WR) != 0)
-			return false;
-		c->phase = CL_DRAIN;
-		if (!client_watch(lp, c, EPOLLIN))
-			return false;
-	}
-	for (int i = 0; i < DRAIN_READS; i++) {
-		ssize_t n = recv(c->fd, lp->rbuf, sizeof(lp->rbuf),
-		                 MSG_DONTWAIT);
-
-		if (n > 0)
-			continue;
-		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		                 errno == EINTR);
-	}
-	return true;
+	rc = tlsplug_socket_close(c->sock);
+	if (rc == TLSPLUG_WANT_WRITE)
+		return client_watch(lp, c, EPOLLOUT);
+	if (rc == TLSPLUG_WANT_READ)
+		return client_watch(lp, c, EPOLLIN);
+	return false;
 }
 
 /* Starts closing c and goes as far as it can; as closing_step. */
@@ -345,9 +374,7 @@ static bool
 client_http(const struct loop *lp, struct client *c,
             const unsigned char *data, size_t n)
 {
-	char *info = NULL;
-	size_t infolen = 0;
-	FILE *f;
+	const char *info;
 	int r = serve_http_feed(c->http, data, n);
 
 	if (r == 0) {
@@ -360,14 +387,9 @@ client_http(const struct loop *lp, struct client *c,
 		}
 		return true;
 	}
-	f = open_memstream(&info, &infolen);
-	if (f != NULL) {
-		client_status(f, lp, c);
-		fclose(f);
-	}
+	info = client_info(lp, c);
 	r = info == NULL ? -1 : serve_http_respond(c->http, info, &c->out,
 	                                           &c->len);
-	free(info);
 	if (r != 0) {
 		cli_error("serve: out of memory");
 		return false;
@@ -417,6 +439,14 @@ client_data(const struct loop *lp, struct client *c, const unsigned char *d,
 	}
 	if (c->echoing)
 		return client_queue_copy(c, d, n, NULL, 0);
+	if (lp->set->http && c->http == NULL) {
+		/* Made at the first request: an idle client costs less. */
+		c->http = serve_http_new();
+		if (c->http == NULL) {
+			cli_error("serve: out of memory");
+			return false;
+		}
+	}
 	if (c->http != NULL)
 		return client_http(lp, c, d, n);
 	if (cli_write_stdout(d, n) == 0)
@@ -460,7 +490,7 @@ client_stalled(struct loop *lp, struct client *c, int rc)
 		return client_watch(lp, c, open_events(c));
 	}
 	client_fail(c, rc);
-	return client_close(lp, c, CL_FLUSH);
+	return client_close(lp, c, CL_CLOSE);
 }
 
 /*
@@ -478,7 +508,7 @@ client_step(struct loop *lp, struct client *c)
 		rc = tlsplug_socket_handshake(c->sock);
 		if (rc != TLSPLUG_OK)
 			return client_stalled(lp, c, rc);
-		client_status(stderr, lp, c);
+		client_status(lp, c);
 	}
 	/* Any progress restarts the idle time-out. */
 	client_arm(lp, c, ST_OPEN);
@@ -522,7 +552,7 @@ client_step(struct loop *lp, struct client *c)
 		}
 		/* An end without close_notify is no failure worth a line. */
 		if (rc == TLSPLUG_RAGGED_EOF)
-			return client_close(lp, c, CL_FLUSH);
+			return client_close(lp, c, CL_CLOSE);
 		return client_stalled(lp, c, rc);
 	}
 	/* A client that keeps the loop busy yields to the others, and is
@@ -597,13 +627,13 @@ accept_clients(struct loop *lp)
 			return 0;
 		}
 		c = calloc(1, sizeof(*c));
-		if (c == NULL || (lp->set->http &&
-		                  (c->http = serve_http_new()) == NULL)) {
+		if (c == NULL) {
 			cli_error("serve: out of memory");
-			free(c);
 			tlsplug_socket_free(sock);
 			return -1;
 		}
+		/* The close's time, as the closing state's deadline. */
+		(void)tlsplug_socket_set_linger(sock, SERVE_CLOSE_MS);
 		c->sock = sock;
 		c->fd = tlsplug_socket_fd(sock);
 		c->want = TLSPLUG_WANT_READ;
@@ -612,7 +642,6 @@ accept_clients(struct loop *lp)
 		format_peer(c->fd, c->addr, sizeof(c->addr));
 		if (epoll_ctl(lp->ep, EPOLL_CTL_ADD, c->fd, &e) != 0) {
 			cli_error("serve: epoll_ctl: %s", strerror(errno));
-			serve_http_free(c->http);
 			free(c);
 			tlsplug_socket_free(sock);
 			return -1;
@@ -652,7 +681,7 @@ expire(struct loop *lp)
 			        ST_HANDSHAKE ? "no handshake" : "idle",
 			        state_ms(lp, (enum client_state)st));
 			client_begin_close(lp, c, st == ST_HANDSHAKE ?
-			                   CL_FLUSH : CL_SHUTDOWN);
+			                   CL_CLOSE : CL_SHUTDOWN);
 			if (!closing_step(lp, c))
 				client_free(lp, c);
 		}
@@ -715,7 +744,7 @@ serve_loop_run(const struct serve_settings *set, volatile sig_atomic_t *stop)
 
 	while (*stop == 0 && status == 0) {
 		uint64_t now;
-		int n, timeout;
+		int n, timeout, trim;
 
 		timeout = expire(lp);
 		if (!listen_watch(lp)) {
@@ -723,6 +752,9 @@ serve_loop_run(const struct serve_settings *set, volatile sig_atomic_t *stop)
 			break;
 		}
 		now = now_ms();
+		trim = trim_idle_heap(lp, now);
+		if (trim >= 0 && (timeout < 0 || trim < timeout))
+			timeout = trim;
 		if (!lp->listening && lp->accept_pause > now &&
 		    (timeout < 0 || (uint64_t)timeout >
 		     lp->accept_pause - now))
