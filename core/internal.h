@@ -315,6 +315,10 @@ tlsplug_keylog_cb tlsplug__config_keylog_cb(const struct tlsplug_config *c,
 /* Where a context's key log lines go: the config's callback and file,
  * SSLKEYLOGFILE. */
 struct tlsplug__keylog;
+/* 1 when a context created from config on a backend with (has_cap 1) or
+ * without TLSPLUG_CAP_KEYLOG has somewhere to log keys to (bconfig.keylog);
+ * reads SSLKEYLOGFILE. */
+int tlsplug__keylog_wanted(const struct tlsplug_config *config, int has_cap);
 /* Opens the destinations for a context created from config on a backend
  * with (has_cap 1) or without TLSPLUG_CAP_KEYLOG: *out NULL when there are
  * none (or no memory: key logging is a debugging aid and never fails a
