@@ -248,8 +248,12 @@ direct_send(void *arg, const void *queued, size_t qlen, const void *buf,
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
 	msg.msg_iovlen = (size_t)n;
+	/* One buffer: send(), which the kernel takes without an iovec to
+	 * copy in and check. */
 	do
-		w = sendmsg(sock->fd, &msg,
+		w = n == 1 ? send(sock->fd, buf, len,
+		                  MSG_NOSIGNAL | io_flags(sock, sock->in_send)) :
+		    sendmsg(sock->fd, &msg,
 		            MSG_NOSIGNAL | io_flags(sock, sock->in_send));
 	while (w < 0 && errno == EINTR);
 	if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)

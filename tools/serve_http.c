@@ -23,6 +23,10 @@ struct serve_http {
 	int keep_alive;           /* the request lets the connection go on */
 	char *resp;               /* the response, kept for the next one */
 	size_t resp_cap;
+	/* resp answers a kept-alive request without a body with this info
+	 * (the same answer again needs no formatting): resp_len, else 0. */
+	const char *resp_info;
+	size_t resp_len;
 };
 
 struct serve_http *
@@ -237,6 +241,13 @@ serve_http_respond(struct serve_http *h, const char *info,
 	char head[256];
 	int hl;
 
+	if (h->status == 0 && h->body_len == 0 && serve_http_keep_alive(h) &&
+	    info == h->resp_info && h->resp_len > 0) {
+		*out = (const unsigned char *)h->resp;
+		*len = h->resp_len;
+		return 0;
+	}
+	h->resp_len = 0;
 	if (h->status != 0) {
 		info = "bad or unsupported request\n";
 		blen = 0;
@@ -264,6 +275,10 @@ serve_http_respond(struct serve_http *h, const char *info,
 	memcpy(h->resp + hl, body, blen);
 	*out = (const unsigned char *)h->resp;
 	*len = (size_t)hl + blen;
+	if (h->status == 0 && h->body_len == 0 && serve_http_keep_alive(h)) {
+		h->resp_info = info;
+		h->resp_len = *len;
+	}
 	return 0;
 }
 

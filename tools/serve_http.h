@@ -28,9 +28,10 @@ int serve_http_feed(struct serve_http *h, const unsigned char *data,
  * it only once. */
 const char *serve_http_interim(struct serve_http *h);
 /* Builds the response for a complete (or failed) request; info is the
- * text sent back when the request had no body.  *out stays valid until
- * the next response is built or serve_http_free().  Returns 0, or -1 when
- * out of memory. */
+ * text sent back when the request had no body (the same pointer must mean
+ * the same text: the previous answer is then sent again as it is).  *out
+ * stays valid until the next response is built or serve_http_free().
+ * Returns 0, or -1 when out of memory. */
 int serve_http_respond(struct serve_http *h, const char *info,
                        const unsigned char **out, size_t *len);
 
