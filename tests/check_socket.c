@@ -116,6 +116,8 @@ struct peer {
 	struct tlsplug_context *ctx;
 	int fd;
 	int go;              /* PEER_LATE: read end of a pipe */
+	int ready;           /* PEER_CLOSE_PLAIN: read end of a pipe the
+	                      * client writes once its handshake is done */
 	pthread_t th;
 	int failed;
 	char why[256];
@@ -236,6 +238,11 @@ peer_main(void *arg)
 		(void)tlsplug_socket_recv(s, buf, 16, &n);
 		break;
 	case PEER_CLOSE_PLAIN:
+		/* Sent only once the client's handshake is over: a record
+		 * arriving while it still reads its handshake would be read
+		 * ahead then, without the plaintext written after it. */
+		if (read(p->ready, &c, 1) != 1)
+			PEER_FAIL(p, "ready pipe");
 		rc = tlsplug_socket_send_all(s, "x", 1, &n);
 		if (rc == TLSPLUG_OK)
 			rc = tlsplug_socket_shutdown(s);
@@ -268,14 +275,22 @@ out:
 }
 
 static void
-peer_start_go(struct peer *p, enum peer_mode mode, int bi, int fd, int go)
+peer_start_pipes(struct peer *p, enum peer_mode mode, int bi, int fd, int go,
+                 int ready)
 {
 	memset(p, 0, sizeof(*p));
 	p->mode = mode;
 	p->fd = fd;
 	p->go = go;
+	p->ready = ready;
 	p->ctx = make_ctx(bi, TLSPLUG_SERVER, NULL);
 	ck_assert_int_eq(pthread_create(&p->th, NULL, peer_main, p), 0);
+}
+
+static void
+peer_start_go(struct peer *p, enum peer_mode mode, int bi, int fd, int go)
+{
+	peer_start_pipes(p, mode, bi, fd, go, -1);
 }
 
 static void
@@ -550,14 +565,17 @@ START_TEST(test_unwrap_after_read_ahead)
 	const void *left = NULL;
 	char buf[16];
 	size_t n, nleft;
-	int sv[2], go[2], fd = -1;
+	int sv[2], go[2], ready[2], fd = -1;
 	char c;
 
 	pair(sv);
 	ck_assert_int_eq(pipe(go), 0);
-	peer_start_go(&p, PEER_CLOSE_PLAIN, SERVER_B(_i), sv[1], go[1]);
+	ck_assert_int_eq(pipe(ready), 0);
+	peer_start_pipes(&p, PEER_CLOSE_PLAIN, SERVER_B(_i), sv[1], go[1],
+	                 ready[0]);
 	s = client_socket(CLIENT_B(_i), sv[0], "localhost", NULL);
 	ck_assert_int_eq(tlsplug_socket_handshake(s), TLSPLUG_OK);
+	ck_assert_int_eq(write(ready[1], "r", 1), 1);
 	/* Everything the peer sends is in the socket before we read. */
 	ck_assert_int_eq(read(go[0], &c, 1), 1);
 	ck_assert_int_eq(tlsplug_socket_recv(s, buf, sizeof(buf), &n),
@@ -582,6 +600,8 @@ START_TEST(test_unwrap_after_read_ahead)
 	tlsplug_socket_free(s);
 	close(go[0]);
 	close(go[1]);
+	close(ready[0]);
+	close(ready[1]);
 	close(sv[0]);
 	close(sv[1]);
 }
