@@ -7,6 +7,7 @@
  * usage: tlsplug-bench [--backend NAME]... [--metric NAME]...
  *                      [--duration SECONDS] [--rounds N]
  *                      [--connections N] [--json] [--smoke]
+ *                      [--concurrency[=N,R,C,K]]
  * Exit: 0 when every figure was measured, 1 when one failed, 2 on usage
  * errors.  Targets not met do not change the exit status.
  */
@@ -36,16 +37,26 @@ usage(FILE *f)
 "\n"
 "  --backend NAME     measure this backend (repeatable; default: every\n"
 "                     usable backend found)\n"
-"  --metric NAME      handshake, throughput, memory or startup (repeatable;\n"
-"                     default: all)\n"
+"  --metric NAME      handshake, throughput, memory, startup or concurrency\n"
+"                     (repeatable; default: all but concurrency)\n"
 "  --duration SECS    time per measurement (default 1.0)\n"
 "  --rounds N         rounds per figure, sides interleaved (default 5)\n"
 "  --connections N    connection pairs for the memory figure (default 2000)\n"
 "  --case NAME        only this case of a metric, e.g. buffer-aes128gcm\n"
 "                     (repeatable; for profiling)\n"
+"  --concurrency[=N,R,C,K]\n"
+"                     tlsplug serve --http against nginx (same certificate,\n"
+"                     suite, one worker), driven by h2load --h1: requests/s\n"
+"                     with N requests each on a new connection, requests/s\n"
+"                     for R requests over C kept-alive connections, server\n"
+"                     RSS per connection with K idle TLS connections held\n"
+"                     (default 400,5000,25,1000; 3 rounds, or --rounds).\n"
+"                     Alone it selects only this metric.  Needs h2load and\n"
+"                     nginx, else the figures are reported as skipped\n"
 "  --json             machine-readable output\n"
 "  --smoke            a very short run that only checks every figure is\n"
-"                     produced (0.01 s, 1 round, 200 pairs)\n"
+"                     produced (0.01 s, 1 round, 200 pairs; concurrency:\n"
+"                     20,200,4,200)\n"
 "  --help             this text\n"
 "\n"
 "Plugins are found as by every tlsplug program (TLSPLUG_PLUGIN_PATH, config\n"
@@ -149,6 +160,7 @@ main(int argc, char **argv)
 		{ "case", required_argument, NULL, 'k' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "smoke", no_argument, NULL, 's' },
+		{ "concurrency", optional_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -161,6 +173,8 @@ main(int argc, char **argv)
 	struct tlsplug_registry *reg;
 	size_t nnames = 0, nb, i;
 	int set_duration = 0, set_rounds = 0, set_conns = 0, opt, failed = 0;
+	int concurrency = 0, set_conc = 0;
+	char extra;
 	char self[PATH_MAX];
 	ssize_t len;
 	double v;
@@ -188,7 +202,7 @@ main(int argc, char **argv)
 			if (i == BENCH_METRIC_COUNT) {
 				fprintf(stderr, "tlsplug-bench: unknown metric "
 				        "'%s' (handshake, throughput, memory, "
-				        "startup)\n", optarg);
+				        "startup, concurrency)\n", optarg);
 				return 2;
 			}
 			o.metrics |= 1u << i;
@@ -229,6 +243,27 @@ main(int argc, char **argv)
 			}
 			o.cases[o.ncases++] = optarg;
 			break;
+		case 'C':
+			concurrency = 1;
+			if (optarg != NULL) {
+				if (sscanf(optarg, "%d,%d,%d,%d%c",
+				           &o.conc_handshakes, &o.conc_requests,
+				           &o.conc_clients, &o.conc_idle,
+				           &extra) != 4 ||
+				    o.conc_handshakes < 1 ||
+				    o.conc_requests < 1 || o.conc_clients < 1 ||
+				    o.conc_idle < 1 || o.conc_clients > 10000 ||
+				    o.conc_handshakes > 10000000 ||
+				    o.conc_requests > 100000000 ||
+				    o.conc_idle > 1000000) {
+					fprintf(stderr, "tlsplug-bench: bad "
+					        "--concurrency '%s' (N,R,C,K: "
+					        "positive counts)\n", optarg);
+					return 2;
+				}
+				set_conc = 1;
+			}
+			break;
 		case 'j':
 			o.json = 1;
 			break;
@@ -248,6 +283,13 @@ main(int argc, char **argv)
 		        argv[optind]);
 		return 2;
 	}
+	if (!set_conc) {
+		o.conc_handshakes = o.smoke ? 20 : 400;
+		o.conc_requests = o.smoke ? 200 : 5000;
+		o.conc_clients = o.smoke ? 4 : 25;
+		o.conc_idle = o.smoke ? 200 : 1000;
+	}
+	o.conc_rounds = set_rounds ? o.rounds : o.smoke ? 1 : 3;
 	if (o.smoke) {
 		if (!set_duration)
 			o.duration = 0.01;
@@ -256,8 +298,13 @@ main(int argc, char **argv)
 		if (!set_conns)
 			o.connections = 200;
 	}
+	if (concurrency)
+		o.metrics |= 1u << BENCH_M_CONCURRENCY;
+	/* Default: every metric but concurrency (it needs nginx and h2load,
+	 * and takes longer). */
 	if (o.metrics == 0)
-		o.metrics = (1u << BENCH_METRIC_COUNT) - 1;
+		o.metrics = ((1u << BENCH_METRIC_COUNT) - 1) &
+		            ~(1u << BENCH_M_CONCURRENCY);
 
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len <= 0) {
@@ -304,8 +351,12 @@ main(int argc, char **argv)
 				        bench_metric_names[m]);
 			/* The table serves one backend at a time. */
 			tp = bench_tlsplug_side(backends[i], name);
-			bench_run_metric((enum bench_metric)m, &o, &certs, tp, nat,
-			                 &runs[i]);
+			if (m == BENCH_M_CONCURRENCY)
+				bench_metric_concurrency(&o, &certs, backends[i],
+				                         tp, &runs[i]);
+			else
+				bench_run_metric((enum bench_metric)m, &o,
+				                 &certs, tp, nat, &runs[i]);
 		}
 	}
 	if (o.json)

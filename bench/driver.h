@@ -14,9 +14,10 @@ enum bench_metric {
 	BENCH_M_HANDSHAKE = 0,
 	BENCH_M_THROUGHPUT = 1,
 	BENCH_M_MEMORY = 2,
-	BENCH_M_STARTUP = 3
+	BENCH_M_STARTUP = 3,
+	BENCH_M_CONCURRENCY = 4   /* against nginx; only when asked for */
 };
-#define BENCH_METRIC_COUNT 4
+#define BENCH_METRIC_COUNT 5
 extern const char *const bench_metric_names[BENCH_METRIC_COUNT];
 
 struct bench_opts {
@@ -30,6 +31,11 @@ struct bench_opts {
 	int ncases;
 	const char *certdir;      /* PEM files for the memory children */
 	const char *self;         /* this program, for the children */
+	/* concurrency: requests with one per new connection, requests over
+	 * kept-alive connections, h2load clients, idle connections held,
+	 * rounds */
+	int conc_handshakes, conc_requests, conc_clients, conc_idle;
+	int conc_rounds;
 };
 
 /* How a figure compares with its native counterpart. */
@@ -52,8 +58,13 @@ struct bench_result {
 	double tp[BENCH_MAX_ROUNDS];
 	double nat[BENCH_MAX_ROUNDS];
 	int has_native;
-	char info[128];           /* extra facts ("group=x25519") or "" */
+	char info[384];           /* extra facts ("group=x25519") or "" */
 	char error[BENCH_ERRLEN]; /* "" when the figure was measured */
+	/* Not measured, and why (a tool missing): not an error. */
+	char skipped[BENCH_ERRLEN];
+	/* What the "native" figure is, when not the engine called directly
+	 * ("nginx"); NULL: the engine. */
+	const char *counterpart;
 	struct bench_result *next;
 };
 
@@ -73,6 +84,20 @@ void bench_run_metric(enum bench_metric m, const struct bench_opts *o,
                       const struct bench_native *tp,
                       const struct bench_native *nat,
                       struct bench_backend_run *run);
+
+/* metrics.c: a new result appended to run (exits when out of memory). */
+struct bench_result *bench_result_new(struct bench_backend_run *run,
+	enum bench_metric m, const char *name, const char *label,
+	const char *unit, enum bench_cmp cmp, double target, int has_native);
+
+/* concurrency.c: `tlsplug serve --http` against nginx under h2load, and
+ * memory per idle connection (b: the backend; tp: its tlsplug side). */
+struct tlsplug_backend;
+void bench_metric_concurrency(const struct bench_opts *o,
+                              const struct bench_certs *certs,
+                              const struct tlsplug_backend *b,
+                              const struct bench_native *tp,
+                              struct bench_backend_run *run);
 
 /* Whether case `name` was asked for (no --case: all). */
 int bench_case_wanted(const struct bench_opts *o, const char *name);

@@ -67,7 +67,8 @@ endif
 
 bench_tlsplug_bench_SOURCES = \
 	bench/bench.c bench/bench.h bench/driver.h bench/side.h \
-	bench/certs.c bench/metrics.c bench/natives.c bench/queue.c \
+	bench/certs.c bench/concurrency.c bench/metrics.c bench/natives.c \
+	bench/queue.c \
 	bench/report.c bench/syscount.c bench/tlsplug_side.c
 # -export-dynamic: syscount.c's read/recv/... must be what the libraries
 # call.

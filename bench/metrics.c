@@ -26,7 +26,7 @@
 #include "bench/driver.h"
 
 const char *const bench_metric_names[BENCH_METRIC_COUNT] = {
-	"handshake", "throughput", "memory", "startup"
+	"handshake", "throughput", "memory", "startup", "concurrency"
 };
 
 /* Plaintext source for bulk transfers. */
@@ -45,8 +45,8 @@ bench_case_wanted(const struct bench_opts *o, const char *name)
 	return 0;
 }
 
-static struct bench_result *
-result_new(struct bench_backend_run *run, enum bench_metric m,
+struct bench_result *
+bench_result_new(struct bench_backend_run *run, enum bench_metric m,
            const char *name, const char *label, const char *unit,
            enum bench_cmp cmp, double target, int has_native)
 {
@@ -266,7 +266,7 @@ metric_handshake(const struct bench_opts *o, const struct bench_certs *certs,
 		    (tp->pair_get_session == NULL ||
 		     (nat != NULL && nat->pair_get_session == NULL)))
 			continue;
-		r = result_new(run, BENCH_M_HANDSHAKE,
+		r = bench_result_new(run, BENCH_M_HANDSHAKE,
 		    cases[c].name, cases[c].label, "handshakes/s",
 		    BENCH_CMP_HIGHER, 0.97, nat != NULL);
 
@@ -518,17 +518,17 @@ metric_throughput(const struct bench_opts *o, const struct bench_certs *certs,
 		/* Small writes move fewer bytes per second: calibrate on less. */
 		if (chunk < BENCH_CHUNK)
 			calib /= 4;
-		r = result_new(run, BENCH_M_THROUGHPUT, cases[c].name,
+		r = bench_result_new(run, BENCH_M_THROUGHPUT, cases[c].name,
 		    cases[c].label, "MB/s", BENCH_CMP_HIGHER, cases[c].target,
 		    nat != NULL);
 		if (cases[c].calls_name != NULL)
-			rc_calls = result_new(run, BENCH_M_THROUGHPUT,
+			rc_calls = bench_result_new(run, BENCH_M_THROUGHPUT,
 			    cases[c].calls_name,
 			    "transfer and poll system calls on the socket pair, "
 			    "both ends, per MiB", "syscalls/MiB",
 			    BENCH_CMP_LOWER, 0, nat != NULL);
 		if (cases[c].cpu_name != NULL)
-			rc_cpu = result_new(run, BENCH_M_THROUGHPUT,
+			rc_cpu = bench_result_new(run, BENCH_M_THROUGHPUT,
 			    cases[c].cpu_name,
 			    "CPU time (user + system) of both ends, per MiB",
 			    "CPU ms/MiB", BENCH_CMP_LOWER, 0, nat != NULL);
@@ -825,10 +825,10 @@ metric_memory(const struct bench_opts *o, const struct bench_native *nat,
 	 * buffers are most of its connection (see doc/PERFORMANCE.md). */
 	double heap_target = strcmp(backend, "openssl") == 0 ? 0.6 : 1.0;
 
-	r[0] = result_new(run, BENCH_M_MEMORY, names[0], labels[0], "bytes",
+	r[0] = bench_result_new(run, BENCH_M_MEMORY, names[0], labels[0], "bytes",
 	                  BENCH_CMP_BYTES, 1024, nat != NULL);
 	for (j = 1; j < 3; j++)
-		r[j] = result_new(run, BENCH_M_MEMORY, names[j], labels[j],
+		r[j] = bench_result_new(run, BENCH_M_MEMORY, names[j], labels[j],
 		                  "bytes", BENCH_CMP_RATIO_MAX, heap_target,
 		                  nat != NULL);
 	snprintf(r[0]->info, sizeof(r[0]->info), "connection pairs=%d",
@@ -902,7 +902,7 @@ static void
 metric_startup(const struct bench_opts *o, const struct bench_native *nat,
                const char *backend, struct bench_backend_run *run)
 {
-	struct bench_result *r = result_new(run, BENCH_M_STARTUP,
+	struct bench_result *r = bench_result_new(run, BENCH_M_STARTUP,
 	    "first-client-context",
 	    "exec to first client context (discovery, dlopen, init)", "ms",
 	    BENCH_CMP_LOWER, 0, nat != NULL);
@@ -964,6 +964,10 @@ bench_run_metric(enum bench_metric m, const struct bench_opts *o,
 		break;
 	case BENCH_M_STARTUP:
 		metric_startup(o, nat, run->name, run);
+		break;
+	case BENCH_M_CONCURRENCY:
+		/* Needs the backend itself: bench.c calls
+		 * bench_metric_concurrency(). */
 		break;
 	}
 }

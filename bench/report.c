@@ -190,6 +190,11 @@ bench_report_table(const struct bench_opts *o, struct bench_backend_run *runs,
 			       met == 1 ? " met" : met == 0 ? " NOT MET" : "");
 			if (r->info[0] != '\0')
 				printf("%-10s   (%s)\n", "", r->info);
+			if (r->counterpart != NULL)
+				printf("%-10s   (native column: %s)\n", "",
+				       r->counterpart);
+			if (r->skipped[0] != '\0')
+				printf("%-10s   skipped: %s\n", "", r->skipped);
 			if (r->error[0] != '\0')
 				printf("%-10s   error: %s\n", "", r->error);
 		}
@@ -292,6 +297,15 @@ json_result(const struct bench_result *r)
 	json_rounds(r->nat, r->has_native && r->error[0] == '\0' ? r->n : 0);
 	printf(", \"info\": ");
 	json_str(r->info);
+	/* What "native" is: the engine called directly, or a server such
+	 * as nginx. */
+	printf(", \"counterpart\": ");
+	json_str(r->counterpart != NULL ? r->counterpart : "engine");
+	printf(", \"skipped\": ");
+	if (r->skipped[0] != '\0')
+		json_str(r->skipped);
+	else
+		printf("null");
 	printf(", \"error\": ");
 	if (r->error[0] != '\0')
 		json_str(r->error);

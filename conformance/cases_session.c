@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "conformance.h"
+#include "session.h"
 
 #define V12 TLSPLUG_VERSION_TLSv1_2
 #define V13 TLSPLUG_VERSION_TLSv1_3
@@ -23,7 +24,7 @@
 /* The version the cases about tickets and refusals run at: TLS 1.3 where
  * both ends speak it, else TLS 1.2 (tickets, their keys and the refusals
  * work alike there). */
-static enum tlsplug_version
+enum tlsplug_version
 sess_version(const struct conf_env *env)
 {
 	return tlsplug_backend_caps(env->client) & TLSPLUG_CAP_TLS1_3 &&
@@ -31,22 +32,8 @@ sess_version(const struct conf_env *env)
 	       V13 : V12;
 }
 
-/* Extra session settings of a side. */
-struct sess_opts {
-	enum tlsplug_version version;   /* 0: any */
-	const unsigned char *key;       /* server ticket key, or NULL */
-	uint32_t lifetime;              /* server ticket lifetime, 0: default */
-	int no_cache;                   /* client: cache off */
-	int no_tickets;                 /* server: tickets off */
-};
-
-/* A client and a server context for the session cases. */
-struct sess_ctx {
-	struct tlsplug_context *c, *s;
-};
-
-static int
-make_cfg(const struct conf_env *env, const struct conf_side *side,
+int
+sess_make_cfg(const struct conf_env *env, const struct conf_side *side,
          const struct sess_opts *o, int server, struct tlsplug_config **out,
          char *why, size_t whylen)
 {
@@ -79,21 +66,24 @@ make_cfg(const struct conf_env *env, const struct conf_side *side,
 	return 0;
 }
 
-static int
+int
 sess_ctx_new(const struct conf_env *env, const struct sess_opts *co,
              const struct sess_opts *so, struct sess_ctx *x, char *why,
              size_t whylen)
 {
 	struct conf_side cs = { .trust = "ca.pem", .min = co->version,
-	                        .max = co->version };
-	struct conf_side ss = { .chain = "rsa.pem", .key = "rsa.key" };
+	                        .max = co->version, .ciphers = co->ciphers,
+	                        .nciphers = co->nciphers };
+	struct conf_side ss = { .chain = "rsa.pem", .key = "rsa.key",
+	                        .ciphers = so->ciphers,
+	                        .nciphers = so->nciphers };
 	struct tlsplug_config *ccfg = NULL, *scfg = NULL;
 	struct tlsplug_error *err = NULL;
 	int rc = -1;
 
 	memset(x, 0, sizeof(*x));
-	if (make_cfg(env, &cs, co, 0, &ccfg, why, whylen) != 0 ||
-	    make_cfg(env, &ss, so, 1, &scfg, why, whylen) != 0)
+	if (sess_make_cfg(env, &cs, co, 0, &ccfg, why, whylen) != 0 ||
+	    sess_make_cfg(env, &ss, so, 1, &scfg, why, whylen) != 0)
 		goto out;
 	if (tlsplug_context_new(env->client, TLSPLUG_CLIENT, ccfg, &x->c,
 	                        &err) != TLSPLUG_OK ||
@@ -113,7 +103,7 @@ out:
 	return rc;
 }
 
-static void
+void
 sess_ctx_free(struct sess_ctx *x)
 {
 	tlsplug_context_unref(x->c);
@@ -121,22 +111,13 @@ sess_ctx_free(struct sess_ctx *x)
 	memset(x, 0, sizeof(*x));
 }
 
-/* What one connection did. */
-struct sess_run {
-	int cres, sres;                 /* resumed, client / server side */
-	enum tlsplug_version version;
-	struct tlsplug_session *got;    /* the client's session after */
-	int set_rc;                     /* tlsplug_conn_set_session result */
-	char set_msg[400];              /* its error message */
-};
-
 /*
  * One connection from client context c to server context s for host,
  * with session `give` set first (NULL: none), data both ways (so TLS 1.3
  * tickets arrive), and what happened in *r.  A refused set_session is
  * reported in r (the handshake goes on in full).
  */
-static int
+int
 sess_connect(const struct conf_env *env, struct tlsplug_context *c,
              struct tlsplug_context *s, const char *host,
              const struct tlsplug_session *give, struct sess_run *r,
@@ -167,6 +148,7 @@ sess_connect(const struct conf_env *env, struct tlsplug_context *c,
 	r->cres = tlsplug_conn_resumed(p.c);
 	r->sres = tlsplug_conn_resumed(p.s);
 	r->version = tlsplug_conn_version(p.c);
+	r->cipher = tlsplug_conn_cipher(p.c);
 	r->got = tlsplug_conn_session(p.c);
 	rc = 0;
 out:
@@ -176,7 +158,7 @@ out:
 }
 
 /* Both sides must agree on resumption, and it must be `want`. */
-static int
+int
 expect_resumed(const struct sess_run *r, int want, const char *what,
                char *why, size_t whylen)
 {
@@ -192,7 +174,7 @@ expect_resumed(const struct sess_run *r, int want, const char *what,
 /* Without the capability on either side: set_session is refused cleanly
  * (client side) and nothing resumes.  Returns 1 when the case may go on,
  * else 0 with *result set. */
-static int
+int
 sess_gate(const struct conf_env *env, int *result, char *why, size_t whylen)
 {
 	struct sess_ctx x;
@@ -232,7 +214,7 @@ sess_gate(const struct conf_env *env, int *result, char *why, size_t whylen)
  * side's TLS 1.3-only context is refused, and the case passes by that
  * refusal.  Returns 1 when both sides speak TLS 1.3, else 0 with
  * *result set. */
-static int
+int
 sess_v13_gate(const struct conf_env *env, int *result, char *why,
               size_t whylen)
 {
@@ -246,7 +228,7 @@ sess_v13_gate(const struct conf_env *env, int *result, char *why,
 		return 1;
 	server = conf_has(env->client, TLSPLUG_CAP_TLS1_3);
 	*result = -1;
-	if (make_cfg(env, &side, &o, server, &cfg, why, whylen) != 0)
+	if (sess_make_cfg(env, &side, &o, server, &cfg, why, whylen) != 0)
 		return 0;
 	*result = conf_expect_context_error(server ? env->server :
 		env->client, server ? TLSPLUG_SERVER : TLSPLUG_CLIENT, cfg,
@@ -1008,7 +990,7 @@ CONF_CASE(case_session_other_config_refused)
 	if (first_session(env, &x, &s, why, whylen) != 0)
 		return -1;
 	memset(&r2, 0, sizeof(r2));
-	if (make_cfg(env, &side, &o, 0, &cfg, why, whylen) != 0)
+	if (sess_make_cfg(env, &side, &o, 0, &cfg, why, whylen) != 0)
 		goto out;
 	if (tlsplug_context_new(env->client, TLSPLUG_CLIENT, cfg, &lax,
 	                        NULL) != TLSPLUG_OK) {

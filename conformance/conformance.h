@@ -407,6 +407,15 @@ CONF_CASE(case_session_ticket_key_shared);
 CONF_CASE(case_session_ticket_rejected_tls12);
 CONF_CASE(case_session_ticket_rotation);
 CONF_CASE(case_session_tickets_off);
+/* Resumption offers a server must not honour (cases_session_abuse.c). */
+CONF_CASE(case_session_garbage_id_tls12);
+CONF_CASE(case_session_id_overlong);
+CONF_CASE(case_session_garbage_ticket_tls12);
+CONF_CASE(case_session_garbage_psk_tls13);
+CONF_CASE(case_session_suite_missing_tls12);
+CONF_CASE(case_session_unknown_id_tls12);
+CONF_CASE(case_session_client_suite_changed);
+CONF_CASE(case_session_server_suite_changed);
 /* cases_revocation.c */
 CONF_CASE(case_crl_revoked_leaf);
 CONF_CASE(case_crl_revoked_intermediate);

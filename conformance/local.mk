@@ -19,6 +19,10 @@ conformance_libtlsplug_conformance_la_SOURCES = \
 	conformance/cases_groups.c \
 	conformance/cases_identity.c \
 	conformance/cases_session.c \
+	conformance/cases_session_abuse.c \
+	conformance/session.h \
+	conformance/wire.c \
+	conformance/wire.h \
 	conformance/cases_revocation.c \
 	conformance/table.c
 

@@ -731,6 +731,16 @@ tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n)
 	tlsplug__buffer_commit(&conn->in, n);
 }
 
+void
+tlsplug__conn_in_unreserve_idle(struct tlsplug_conn *conn)
+{
+	/* Only a connection that release_idle() just declared idle: a
+	 * streaming one (busy) keeps its buffer, so steady-state reads do
+	 * not allocate. */
+	if (conn->released && tlsplug__buffer_len(&conn->in) == 0)
+		tlsplug__buffer_free(&conn->in);
+}
+
 size_t
 tlsplug__conn_in_peek(const struct tlsplug_conn *conn, const void **data)
 {

@@ -252,6 +252,11 @@ ssize_t tlsplug__conn_push(struct tlsplug_conn *conn, const void *buf,
 int tlsplug__conn_in_reserve(struct tlsplug_conn *conn, size_t min,
                              void **space, size_t *avail);
 void tlsplug__conn_in_commit(struct tlsplug_conn *conn, size_t n);
+/* The descriptor had nothing for an idle connection (one whose buffers
+ * release_idle() gave back during this read): gives back the room
+ * tlsplug__conn_in_reserve() took for it, which would otherwise stay
+ * allocated while the connection sits idle. */
+void tlsplug__conn_in_unreserve_idle(struct tlsplug_conn *conn);
 /* The incoming bytes not yet taken by the engine: *data points at them
  * (valid until the next call that changes the buffer); returns their
  * count. */

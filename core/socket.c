@@ -382,7 +382,13 @@ fill_in(struct tlsplug_socket *sock, enum fill_size size)
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			int rc = wait_fd(sock, POLLIN, true);
+			int rc;
+
+			/* An idle connection does not keep the read-ahead
+			 * room while it waits (it is taken again on the next
+			 * read). */
+			tlsplug__conn_in_unreserve_idle(sock->conn);
+			rc = wait_fd(sock, POLLIN, true);
 
 			if (rc != TLSPLUG_OK)
 				return rc;

@@ -2,7 +2,10 @@
 # bench-smoke.sh -- runs tlsplug-bench in its very short mode (--smoke
 # --json), directly and through `tlsplug bench`, and checks that every
 # metric is produced for every built backend, with native figures and
-# ratios, and that naming a backend opened no other plugin.  No timing
+# ratios, and that naming a backend opened no other plugin.  The
+# concurrency metric (tlsplug serve against nginx under h2load) runs with
+# tiny sizes: every figure produced with its nginx counterpart, or, when
+# h2load or nginx is not installed, every figure skipped with the reason.  No timing
 # assertions: the figures of a smoke run mean little, but each must be a
 # finite number above 0.
 set -eu
@@ -47,18 +50,35 @@ run "$bench" --smoke --json >"$work/all.json"
 first=$(echo $expected | cut -d' ' -f1)
 run "$cli" bench --smoke --json --backend "$first" --metric startup \
 	>"$work/cli.json"
+# The concurrency metric alone, every backend, through the CLI.
+run "$cli" bench --smoke --json --concurrency >"$work/conc.json"
+# Without the tools: skipped, with the reason (one backend is enough).
+run env TLSPLUG_BENCH_H2LOAD= "$bench" --smoke --json --concurrency \
+	--backend "$first" >"$work/skip.json"
+have_tools=yes
+command -v h2load >/dev/null 2>&1 || have_tools=no
+PATH=$PATH:/usr/sbin:/sbin:/usr/local/sbin command -v nginx >/dev/null 2>&1 ||
+	have_tools=no
+[ "$have_tools" = yes ] ||
+	echo "note: h2load or nginx missing: the concurrency figures must" \
+		"be reported as skipped"
 # Usage errors are exit status 2.
-status=0
-"$bench" --metric nosuch >/dev/null 2>&1 || status=$?
-if [ "$status" -ne 2 ]; then
-	echo "bench-smoke: --metric nosuch exited $status, expected 2" >&2
-	exit 1
-fi
+for bad in "--metric nosuch" "--concurrency=1,2" "--concurrency=0,1,1,1"; do
+	status=0
+	"$bench" $bad >/dev/null 2>&1 || status=$?
+	if [ "$status" -ne 2 ]; then
+		echo "bench-smoke: $bad exited $status, expected 2" >&2
+		exit 1
+	fi
+done
 
-python3 - "$work/all.json" "$work/cli.json" $expected <<'EOF'
+python3 - "$work/all.json" "$work/cli.json" "$work/conc.json" \
+	"$work/skip.json" $have_tools $expected <<'EOF'
 import json, math, sys
 
-all_path, cli_path, expected = sys.argv[1], sys.argv[2], sys.argv[3:]
+all_path, cli_path, conc_path, skip_path = sys.argv[1:5]
+have_tools = sys.argv[5] == "yes"
+expected = sys.argv[6:]
 cases = {
     "handshake": ["tls1.3-ecdsa-p256", "tls1.2-ecdhe-rsa-aes128gcm"],
     "throughput": ["buffer-aes128gcm", "buffer-chacha20poly1305",
@@ -135,6 +155,55 @@ with open(all_path) as f:
     check(json.load(f), "tlsplug-bench", list(cases), expected)
 with open(cli_path) as f:
     check(json.load(f), "tlsplug bench", ["startup"], expected[:1])
+
+# Concurrency: against nginx, or skipped with a reason; never both.
+conc_cases = {"new-connections": ">= 1.00", "keep-alive": ">= 1.00",
+              "idle-rss-per-connection": "<= 1.00"}
+with open(all_path) as f:
+    for b in json.load(f)["backends"]:
+        if any(r["metric"] == "concurrency" for r in b["results"]):
+            problems.append("default run: %s has concurrency results"
+                            % b["name"])
+with open(skip_path) as f:
+    for b in json.load(f)["backends"]:
+        for r in b["results"]:
+            if not r["skipped"] or "h2load" not in r["skipped"] or \
+                    r["tlsplug"] is not None or r["native"] is not None \
+                    or r["error"] is not None:
+                problems.append("no h2load: %s %s not skipped: %r"
+                                % (b["name"], r["case"], r))
+with open(conc_path) as f:
+    doc = json.load(f)
+names = [b["name"] for b in doc["backends"]]
+if sorted(names) != sorted(expected):
+    problems.append("concurrency: backends %s, expected %s"
+                    % (names, expected))
+for b in doc["backends"]:
+    got = {r["case"]: r for r in b["results"]}
+    if any(r["metric"] != "concurrency" for r in b["results"]) or \
+            sorted(got) != sorted(conc_cases):
+        problems.append("concurrency: %s: results %s"
+                        % (b["name"], [(r["metric"], r["case"])
+                                       for r in b["results"]]))
+        continue
+    for c, want in conc_cases.items():
+        r = got[c]
+        tag = "concurrency: %s %s" % (b["name"], c)
+        if r["counterpart"] != "nginx" or r["target"] != want:
+            problems.append("%s: counterpart %r, target %r"
+                            % (tag, r["counterpart"], r["target"]))
+        if r["error"] is not None:
+            problems.append(tag + ": error: " + r["error"])
+        if not have_tools:
+            if not r["skipped"] or r["tlsplug"] is not None \
+                    or r["native"] is not None:
+                problems.append(tag + ": not reported as skipped")
+            continue
+        if r["skipped"] is not None:
+            problems.append(tag + ": skipped: " + r["skipped"])
+        for k in ("tlsplug", "native", "ratio"):
+            if not figure(r[k]):
+                problems.append("%s: %s is %r" % (tag, k, r[k]))
 for p in problems:
     print("bench-smoke: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)

@@ -11,11 +11,21 @@
  *       --leak-check=full --errors-for-leak-kinds=definite \
  *       --error-exitcode=9 tests/check_conformance
  * (about 35 s per backend).  tests/check_interop runs the same way.
+ *
+ * TLSPLUG_CONF_JOBS=N (N up to 16) runs the backends in N processes at
+ * once, forked after the plugins are loaded, backend b in process b % N;
+ * it fails when any of them fails.  tools/test-all uses it under valgrind,
+ * which follows the forks, so the suite's CPU time spreads over the cores.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -46,23 +56,22 @@ START_TEST(test_conformance)
 }
 END_TEST
 
-int
-main(void)
+/* Runs the backends b with b % jobs == shard; returns the failure count. */
+static int
+run_shard(size_t jobs, size_t shard)
 {
 	Suite *s;
 	SRunner *sr;
-	int rc, failed;
 	size_t b;
+	int failed;
 
-	rc = conf_runner_setup(&runner);
-	if (rc != 0) {
-		conf_runner_teardown(&runner);
-		return rc;
-	}
 	s = suite_create("conformance");
 	for (b = 0; b < runner.n; b++) {
-		TCase *tc = tcase_create(conf_runner_name(&runner, b));
+		TCase *tc;
 
+		if (b % jobs != shard)
+			continue;
+		tc = tcase_create(conf_runner_name(&runner, b));
 		tcase_set_timeout(tc, CASE_TIMEOUT);
 		tcase_add_loop_test(tc, test_conformance,
 		                    (int)(b * conf_case_count),
@@ -73,6 +82,82 @@ main(void)
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr) + ck_ran_nothing(sr);
 	srunner_free(sr);
+	return failed;
+}
+
+/* TLSPLUG_CONF_JOBS, or 1 when unset; 0 when it is not 1..16. */
+static size_t
+conf_jobs(void)
+{
+	const char *v = getenv("TLSPLUG_CONF_JOBS");
+	char *end;
+	unsigned long n;
+
+	if (v == NULL || *v == '\0')
+		return 1;
+	n = strtoul(v, &end, 10);
+	if (*end != '\0' || n < 1 || n > 16)
+		return 0;
+	return (size_t)n;
+}
+
+int
+main(void)
+{
+	size_t jobs = conf_jobs(), j, started = 0;
+	pid_t pids[16];
+	int rc, failed = 0, status = 0;
+
+	if (jobs == 0) {
+		fprintf(stderr, "TLSPLUG_CONF_JOBS=%s: not a number from 1 "
+		        "to 16\n", getenv("TLSPLUG_CONF_JOBS"));
+		return EXIT_FAILURE;
+	}
+	rc = conf_runner_setup(&runner);
+	if (rc != 0) {
+		conf_runner_teardown(&runner);
+		return rc;
+	}
+	if (jobs > runner.n)
+		jobs = runner.n;
+	if (jobs <= 1) {
+		failed = run_shard(1, 0);
+		conf_runner_teardown(&runner);
+		return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	fflush(NULL);
+	for (j = 0; j < jobs; j++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("check_conformance: fork");
+			failed++;
+			break;
+		}
+		if (pid == 0) {
+			int f = run_shard(jobs, j);
+
+			/* The certificates are the parent's to remove: the
+			 * other processes still read them. */
+			runner.certdir[0] = '\0';
+			conf_runner_teardown(&runner);
+			fflush(NULL);
+			_exit(f == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+		}
+		pids[started++] = pid;
+	}
+	for (j = 0; j < started; j++) {
+		pid_t r;
+
+		do
+			r = waitpid(pids[j], &status, 0);
+		while (r < 0 && errno == EINTR);
+		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "check_conformance: process %zu of %zu "
+			        "failed (status %d)\n", j + 1, jobs, status);
+			failed++;
+		}
+	}
 	conf_runner_teardown(&runner);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,6 +8,8 @@
 #   - two `tlsplug serve` processes sharing --ticket-key resume each
 #     other's sessions (and a third with another key does not);
 #   - curl fetching the same URL twice in one command resumes;
+#   - a session of another server, and one offered without its suite,
+#     are not resumed by serve, which goes on serving;
 #   - `connect --sess-out` then `--sess-in` across processes; corrupt,
 #     truncated and foreign session files give one precise error.
 . "${top_srcdir:-.}/tests/interop-lib.sh"
@@ -127,11 +129,12 @@ for b in $SBACKENDS; do
 		fi
 	done
 
-	# curl: the same URL twice in one command, two connections (serve
-	# --echo answers one HTTP request per connection, then closes).
+	# curl: the same URL twice in one command, two connections (each
+	# request says "Connection: close", so serve answers it and closes;
+	# the second connection resumes the first one's session).
 	n=$b-curl
 	timeout -k 5 60 curl -sS --max-time 30 --cacert "$C/ca.pem" \
-		-o /dev/null -o /dev/null \
+		-H "Connection: close" -o /dev/null -o /dev/null \
 		"https://localhost:$serve_port/a" \
 		"https://localhost:$serve_port/a" \
 		>"$tmp/$n.out" 2>"$tmp/$n.err" ||
@@ -273,6 +276,75 @@ elif grep -q "^tlsplug: IO: ticket key file $tmp/other.key: others may read" \
 else
 	fail "world-readable ticket key: wrong error" "$tmp/badkey.err"
 fi
+
+# ---- sessions serve never issued, or offered without their suite ------------
+# A TLS 1.2 session of openssl s_server (its ticket and session ID mean
+# nothing to serve), and serve's own session offered by a client whose
+# suite list no longer has the session's suite: never resumed (a full
+# handshake, or for the second a refusal: RFC 5246 7.4.1.2 has the client
+# offer the session's suite), and serve goes on serving.
+bg "foreign-peer" "$OPENSSL" s_server -accept 127.0.0.1:0 -naccept 1 \
+	-rev -cert "$C/rsa.pem" -key "$C/rsa.key" -cert_chain "$C/int.pem" \
+	-tls1_2
+peer_pid=$bg_pid
+if wait_for "$tmp/foreign-peer.out" '^ACCEPT'; then
+	peer_port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9][0-9]*\)$/\1/p' \
+		"$tmp/foreign-peer.out")
+	sc "$peer_port" -tls1_2 -sess_out "$tmp/foreign.sess" \
+		>"$tmp/foreign.out" 2>&1
+fi
+stop_peer
+[ -s "$tmp/foreign.sess" ] ||
+	fail "no session from s_server" "$tmp/foreign.out" "$tmp/foreign-peer.err"
+A=ECDHE-RSA-AES128-GCM-SHA256
+B=ECDHE-RSA-AES256-GCM-SHA384
+for b in $SBACKENDS; do
+	[ -s "$tmp/foreign.sess" ] || break
+	start_serve "abuse-$b" --backend "$b" --echo --cert "$C/rsa.pem" \
+		--key "$C/rsa.key" || continue
+	n=$b-foreign-session
+	sc "$serve_port" -tls1_2 -sess_in "$tmp/foreign.sess" \
+		>"$tmp/$n.out" 2>&1
+	if grep -q '^New' "$tmp/$n.out" && ! grep -q '^Reused' "$tmp/$n.out"
+	then
+		pass "$n: another server's session: a full handshake"
+	else
+		fail "$n: another server's session was not refused" \
+			"$tmp/$n.out"
+	fi
+	n=$b-other-suite
+	sc "$serve_port" -tls1_2 -cipher $A -sess_out "$tmp/$n.sess" \
+		>"$tmp/$n-1.out" 2>&1
+	sc "$serve_port" -tls1_2 -cipher $B -sess_in "$tmp/$n.sess" \
+		>"$tmp/$n-2.out" 2>&1
+	if ! grep -q "^New, TLSv1.2, Cipher is $A" "$tmp/$n-1.out"; then
+		fail "$n: no first session with $A" "$tmp/$n-1.out"
+	elif grep -q '^Reused' "$tmp/$n-2.out"; then
+		fail "$n: resumed a session of $A for a client offering $B" \
+			"$tmp/$n-2.out"
+	elif grep -q "^New, TLSv1.2, Cipher is $B" "$tmp/$n-2.out"; then
+		pass "$n: a session of $A offered with $B alone: a full" \
+			"handshake with $B"
+	elif grep -q 'alert illegal parameter' "$tmp/$n-2.out"; then
+		# The s_client lines after it describe the session offered.
+		pass "$n: a session of $A offered with $B alone: refused" \
+			"(illegal_parameter)"
+	else
+		fail "$n: a session of $A offered with $B alone" \
+			"$tmp/$n-2.out"
+	fi
+	# Still serving.
+	n=$b-after-abuse
+	sc "$serve_port" -tls1_2 >"$tmp/$n.out" 2>&1
+	if grep -q '^New, TLSv1.2' "$tmp/$n.out" &&
+	   kill -0 "$serve_pid" 2>/dev/null; then
+		pass "$n: serve still serves"
+	else
+		fail "$n: serve does not serve any more" "$tmp/$n.out" \
+			"$tmp/abuse-$b.err"
+	fi
+	stop_serve
+done
 
 # ---- connect --sess-out / --sess-in across processes; bad files --------------
 start_serve "serve-files" --echo --cert "$C/rsa.pem" --key "$C/rsa.key" ||

@@ -1,4 +1,5 @@
-/* serve_http.c -- the one-request HTTP/1.1 answerer of `tlsplug serve`. */
+/* serve_http.c -- the HTTP/1.1 answerer of `tlsplug serve` (keep-alive:
+ * one request after another on a connection). */
 #include "config.h"
 
 #include <stdio.h>
@@ -19,6 +20,7 @@ struct serve_http {
 	size_t body_len;          /* from Content-Length */
 	int status;               /* 0 ok, else the HTTP error to send */
 	int expect_continue;
+	int keep_alive;           /* the request lets the connection go on */
 	char *resp;
 };
 
@@ -70,6 +72,55 @@ header_value(const char *hdr, size_t hlen, const char *name, size_t *vlen)
 	return NULL;
 }
 
+/* Whether a connection token list (a Connection header's value) names
+ * `token`, case-blind. */
+static int
+has_token(const char *v, size_t vlen, const char *token)
+{
+	size_t tlen = strlen(token);
+
+	while (vlen > 0) {
+		const char *comma = memchr(v, ',', vlen);
+		size_t item = comma != NULL ? (size_t)(comma - v) : vlen;
+		size_t a = 0, b = item;
+
+		while (a < b && (v[a] == ' ' || v[a] == '\t'))
+			a++;
+		while (b > a && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+			b--;
+		if (b - a == tlen && strncasecmp(v + a, token, tlen) == 0)
+			return 1;
+		if (comma == NULL)
+			break;
+		vlen -= item + 1;
+		v += item + 1;
+	}
+	return 0;
+}
+
+/* RFC 9112 section 9.3: HTTP/1.1 keeps the connection unless the request
+ * says "Connection: close"; HTTP/1.0 closes unless it says keep-alive. */
+static int
+wants_keep_alive(const char *hdr, size_t hlen)
+{
+	const char *eol = memchr(hdr, '\n', hlen), *v;
+	size_t vlen = 0;
+	int v11;
+
+	if (eol == NULL)
+		return 0;
+	/* The request line ends in "HTTP/1.1" (and maybe CR). */
+	v11 = eol - hdr >= 8 &&
+	      (memcmp(eol - 8, "HTTP/1.1", 8) == 0 ||
+	       (eol - hdr >= 9 && memcmp(eol - 9, "HTTP/1.1\r", 9) == 0));
+	v = header_value(hdr, hlen, "Connection", &vlen);
+	if (v == NULL)
+		return v11;
+	if (has_token(v, vlen, "close"))
+		return 0;
+	return v11 || has_token(v, vlen, "keep-alive");
+}
+
 static int
 parse_header(struct serve_http *h)
 {
@@ -99,6 +150,7 @@ parse_header(struct serve_http *h)
 	v = header_value(hdr, h->header_len, "Expect", &vlen);
 	h->expect_continue = v != NULL && vlen == 12 &&
 	                     strncasecmp(v, "100-continue", 12) == 0;
+	h->keep_alive = wants_keep_alive(hdr, h->header_len);
 	return 0;
 }
 
@@ -137,6 +189,8 @@ serve_http_feed(struct serve_http *h, const unsigned char *data, size_t n)
 {
 	if (h->status != 0)
 		return -1;
+	if (n == 0)
+		goto check;
 	if (h->len + n > h->cap) {
 		size_t cap = h->cap ? h->cap : 4096;
 		unsigned char *p;
@@ -151,6 +205,7 @@ serve_http_feed(struct serve_http *h, const unsigned char *data, size_t n)
 	}
 	memcpy(h->req + h->len, data, n);
 	h->len += n;
+check:
 	if (h->header_len == 0) {
 		h->header_len = header_end(h->req, h->len, &h->scanned);
 		if (h->header_len == 0)
@@ -191,10 +246,11 @@ serve_http_respond(struct serve_http *h, const char *info,
 	}
 	hl = snprintf(head, sizeof(head), "HTTP/1.1 %d %s\r\n"
 	              "Content-Type: %s\r\nContent-Length: %zu\r\n"
-	              "Connection: close\r\n\r\n",
+	              "%s\r\n",
 	              h->status == 0 ? 200 : h->status, reason,
 	              h->body_len > 0 ? "application/octet-stream" :
-	              "text/plain", blen);
+	              "text/plain", blen,
+	              serve_http_keep_alive(h) ? "" : "Connection: close\r\n");
 	free(h->resp);
 	h->resp = malloc((size_t)hl + blen);
 	if (h->resp == NULL)
@@ -204,4 +260,25 @@ serve_http_respond(struct serve_http *h, const char *info,
 	*out = (const unsigned char *)h->resp;
 	*len = (size_t)hl + blen;
 	return 0;
+}
+
+int
+serve_http_keep_alive(const struct serve_http *h)
+{
+	return h->status == 0 && h->header_len > 0 && h->keep_alive;
+}
+
+int
+serve_http_next(struct serve_http *h)
+{
+	size_t used = h->header_len + h->body_len;
+
+	if (!serve_http_keep_alive(h) || h->len < used)
+		return -1;
+	/* Pipelined bytes that followed the request move to the front. */
+	memmove(h->req, h->req + used, h->len - used);
+	h->len -= used;
+	h->header_len = h->scanned = h->body_len = 0;
+	h->expect_continue = h->keep_alive = 0;
+	return serve_http_feed(h, NULL, 0);
 }

@@ -56,6 +56,7 @@ struct client {
 	size_t len, off;
 	unsigned char *pend;          /* echo bytes still to send */
 	bool finish;                  /* close once out is sent */
+	bool http_next;               /* out is a kept-alive HTTP answer */
 	bool echoing;                 /* --echo, and not an HTTP client */
 	size_t nsniff;                /* --echo: bytes held to tell HTTP */
 	unsigned char sniff[SNIFF_MAX];
@@ -372,7 +373,9 @@ client_http(const struct loop *lp, struct client *c,
 		return false;
 	}
 	c->off = 0;
-	c->finish = true;
+	/* Kept alive: once the answer is out, the next request follows. */
+	c->finish = !serve_http_keep_alive(c->http);
+	c->http_next = !c->finish;
 	return true;
 }
 
@@ -493,6 +496,15 @@ client_step(struct loop *lp, struct client *c)
 			c->pend = NULL;
 			if (c->finish)
 				return client_close(lp, c, CL_SHUTDOWN);
+			if (c->http_next) {
+				/* A pipelined request may be complete already. */
+				c->http_next = false;
+				(void)serve_http_next(c->http);
+				if (!client_http(lp, c, NULL, 0))
+					return false;
+				if (c->len > c->off)
+					continue;
+			}
 		}
 		rc = tlsplug_socket_recv(c->sock, lp->rbuf, sizeof(lp->rbuf),
 		                         &n);

@@ -321,7 +321,7 @@ gtls_conn_init(void *priv, void *ctx_priv, struct tlsplug_conn *host,
 		gnutls_handshake_set_post_client_hello_function(c->session,
 			gtls_post_client_hello);
 		gnutls_handshake_set_hook_function(c->session,
-			GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
+			GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_PRE,
 			gtls_client_hello_hook);
 	} else {
 		/* The core checks the host name (core->check_peer). */

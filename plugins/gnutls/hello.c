@@ -173,7 +173,8 @@ gtls_alpn_choose(struct gtls_conn *c, const gnutls_datum_t *msg)
  * not meet ours as "no cipher suites" when it negotiated a version the
  * client has no suite for.  The ClientHello says what the client offered,
  * so the failure can be named as every engine names it: no shared
- * version.
+ * version.  The suites it offers are kept too; before the ServerHello goes
+ * out, a resumption is checked against them (session.c).
  */
 int
 gtls_client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
@@ -183,10 +184,13 @@ gtls_client_hello_hook(gnutls_session_t s, unsigned htype, unsigned when,
 	unsigned mask = 0, m;
 	int ret;
 
-	(void)htype;
 	(void)when;
-	if (!incoming || msg->size < 2)
+	if (htype == GNUTLS_HANDSHAKE_SERVER_HELLO && !incoming)
+		return gtls_session_check_resume(c, msg);
+	if (htype != GNUTLS_HANDSHAKE_CLIENT_HELLO || !incoming ||
+	    msg->size < 2)
 		return 0;
+	gtls_session_note_offer(c, msg);
 	ret = gtls_alpn_choose(c, msg);
 	if (ret < 0)
 		return ret;

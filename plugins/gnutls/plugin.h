@@ -61,6 +61,7 @@ struct gtls_ctx {
 };
 
 /* Connection private state (conn_priv). */
+#define GTLS_MAX_OFFERED 256
 struct gtls_conn {
 	gnutls_session_t session;
 	struct gtls_ctx *ctx;
@@ -103,6 +104,11 @@ struct gtls_conn {
 		unsigned char body[2];
 		unsigned blen;
 	} rec;
+	/* server: the suites the client offered (the first
+	 * GTLS_MAX_OFFERED), from its ClientHello */
+	uint16_t offered[GTLS_MAX_OFFERED];
+	size_t noffered;
+	int offer_seen;
 	/* server: versions the client offered (bit n: gnutls_protocol_t n),
 	 * from its ClientHello; 0 until seen. */
 	unsigned client_versions;
@@ -159,8 +165,17 @@ int gtls_load_trust(struct gtls_engine *eng, const struct tlsplug_btrust *t,
 /* Server, the post-ClientHello function: has the core choose the config
  * and chain for the client's server name and switches to them. */
 int gtls_post_client_hello(gnutls_session_t s);
-/* Server, a hook before the ClientHello is processed: records the versions
- * the client offers (gtls_conn.client_versions). */
+/* Server: keeps the suites a ClientHello (msg: its body) offers. */
+void gtls_session_note_offer(struct gtls_conn *c, const gnutls_datum_t *msg);
+/* Server, before the ServerHello (msg: its body) goes out: a TLS 1.2
+ * resumption of a suite the client did not offer (GnuTLS does not check)
+ * fails the handshake with a protocol error (illegal_parameter); returns
+ * the GnuTLS error, else 0. */
+int gtls_session_check_resume(struct gtls_conn *c, const gnutls_datum_t *msg);
+/* Server, a hook before each handshake message: for the ClientHello,
+ * records the versions and suites the client offers
+ * (gtls_conn.client_versions, offered); for the outgoing ServerHello,
+ * gtls_session_check_resume. */
 int gtls_client_hello_hook(gnutls_session_t s, unsigned htype,
                            unsigned when, unsigned incoming,
                            const gnutls_datum_t *msg);

@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 
 #include <tlsplug/backend.h>
 
@@ -90,6 +91,45 @@ gtls_ticket_hook(gnutls_session_t s, unsigned htype, unsigned when,
 	return 0;
 }
 
+/*
+ * A ticket key set in the config, bound to the server's suites when they
+ * are set: each half of the key GnuTLS gets is HMAC-SHA256(master,
+ * "tlsplug ticket suites" || half || the suite ids).  GnuTLS resumes a
+ * TLS 1.2 ticket with the suite it holds without asking whether the
+ * server's suites still include it; a server whose suites changed cannot
+ * open the tickets made under the old ones, and makes a full handshake.
+ */
+static int
+gtls_ticket_key_suites(struct gtls_engine *eng)
+{
+	const struct tlsplug_bconfig *cfg = eng->cfg;
+	static const char label[] = "tlsplug ticket suites";
+	unsigned char data[sizeof label + 1 + 2 * 256];
+	unsigned char out[TLSPLUG_TICKET_KEY_SIZE];
+	size_t n = 0;
+	int ret = 0;
+
+	if (cfg->nciphers == 0 || cfg->nciphers > 256 ||
+	    eng->ticket_key.size != sizeof out)
+		return 0;
+	memcpy(data, label, sizeof label - 1);
+	n = sizeof label;           /* the half's byte follows the label */
+	for (size_t i = 0; i < cfg->nciphers; i++) {
+		data[n++] = (unsigned char)(cfg->ciphers[i] >> 8);
+		data[n++] = (unsigned char)cfg->ciphers[i];
+	}
+	for (unsigned half = 0; half < 2 && ret >= 0; half++) {
+		data[sizeof label - 1] = (unsigned char)half;
+		ret = gnutls_hmac_fast(GNUTLS_MAC_SHA256, eng->ticket_key.data,
+		                       eng->ticket_key.size, data, n,
+		                       out + 32 * half);
+	}
+	if (ret >= 0)
+		memcpy(eng->ticket_key.data, out, sizeof out);
+	gnutls_memset(out, 0, sizeof out);
+	return ret < 0 ? ret : 0;
+}
+
 int
 gtls_session_engine_init(struct gtls_engine *eng, struct tlsplug_error *err)
 {
@@ -108,6 +148,11 @@ gtls_session_engine_init(struct gtls_engine *eng, struct tlsplug_error *err)
 		memcpy(eng->ticket_key.data, cfg->ticket_key,
 		       cfg->ticket_key_len);
 		eng->ticket_key.size = (unsigned)cfg->ticket_key_len;
+		ret = gtls_ticket_key_suites(eng);
+		if (ret < 0)
+			return gtls_core->set_error(err, TLSPLUG_ERR_BACKEND,
+			    ret, "cannot derive the ticket key: %s",
+			    gnutls_strerror(ret));
 		return TLSPLUG_OK;
 	}
 	ret = gnutls_session_ticket_key_generate(&eng->ticket_key);
@@ -212,4 +257,57 @@ gtls_conn_get_session(void *priv, unsigned char *buf, size_t size)
 		gnutls_memset(d.data, 0, d.size);
 	gnutls_free(d.data);
 	return n;
+}
+
+/* ---- server: resumptions GnuTLS must not make ---------------------------- */
+
+void
+gtls_session_note_offer(struct gtls_conn *c, const gnutls_datum_t *msg)
+{
+	const unsigned char *p = msg->data, *end = msg->data + msg->size;
+	size_t n;
+
+	c->noffered = 0;
+	/* legacy_version, random, session id, then the suites. */
+	if (end - p < 35 || (size_t)(end - p) < 35u + p[34] + 2u)
+		return;
+	p += 35 + p[34];
+	n = (size_t)p[0] << 8 | p[1];
+	p += 2;
+	if ((size_t)(end - p) < n)
+		return;
+	for (size_t i = 0; i + 1 < n && c->noffered < GTLS_MAX_OFFERED;
+	     i += 2)
+		c->offered[c->noffered++] = (uint16_t)(p[i] << 8 | p[i + 1]);
+	c->offer_seen = 1;
+}
+
+int
+gtls_session_check_resume(struct gtls_conn *c, const gnutls_datum_t *msg)
+{
+	const unsigned char *p = msg->data;
+	uint16_t id;
+	size_t at;
+	int offered = 0;
+
+	if (!gnutls_session_is_resumed(c->session) ||
+	    gnutls_protocol_get_version(c->session) > GNUTLS_TLS1_2 ||
+	    !c->offer_seen)
+		return 0;
+	/* The ServerHello GnuTLS is about to send: legacy_version, random,
+	 * session id, then the suite. */
+	if (msg->size < 35 || msg->size < 35u + p[34] + 2u)
+		return 0;
+	at = 35 + p[34];
+	id = (uint16_t)(p[at] << 8 | p[at + 1]);
+	for (size_t i = 0; i < c->noffered && !offered; i++)
+		offered = c->offered[i] == id;
+	/* A client offering more suites than were kept: not judged. */
+	if (offered || c->noffered == GTLS_MAX_OFFERED)
+		return 0;
+	gtls_conn_cb_fail(c, TLSPLUG_ERR_PROTOCOL,
+	    GNUTLS_A_ILLEGAL_PARAMETER, GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,
+	    "the client offers a session of suite 0x%04X without that suite "
+	    "(RFC 5246 7.4.1.2): not resumed", (unsigned)id);
+	return GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER;
 }

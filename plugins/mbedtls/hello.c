@@ -15,6 +15,9 @@
  *   - a client offering only TLS 1.3 (supported_versions) is refused
  *     with protocol_version, where mbedTLS 2.28, which ignores that
  *     extension, would answer with TLS 1.2;
+ *   - a client offering a session ticket without the session's suite
+ *     is refused with illegal_parameter, where mbedTLS would resume the
+ *     session with another suite;
  *   - a client whose ALPN list shares nothing with ours gets what
  *     core->alpn_select says, as on every engine: the fatal
  *     no_application_protocol alert, or, when the config says to go on,
@@ -43,6 +46,10 @@ struct mbtp_offer {
 	size_t alpn_len;
 	const unsigned char *vers;   /* supported_versions list, or NULL */
 	size_t vers_len;
+	const unsigned char *suites; /* cipher suite list (2 bytes each) */
+	size_t suites_len;
+	const unsigned char *ticket; /* SessionTicket body, or NULL */
+	size_t ticket_len;
 };
 
 /* Reads one length-prefixed field (n bytes of length) at *p..end. */
@@ -110,7 +117,7 @@ mbtp_parse_hello(const unsigned char *rec, size_t rlen, struct mbtp_offer *o)
 		return -1;
 	p += 2 + 32;                             /* version, random */
 	if (mbtp_field(&p, end, 1, &f, &flen) != 0 ||   /* session id */
-	    mbtp_field(&p, end, 2, &f, &flen) != 0 ||   /* suites */
+	    mbtp_field(&p, end, 2, &o->suites, &o->suites_len) != 0 ||
 	    mbtp_field(&p, end, 1, &f, &flen) != 0)     /* compression */
 		return -1;
 	if (p == end)
@@ -138,6 +145,10 @@ mbtp_parse_hello(const unsigned char *rec, size_t rlen, struct mbtp_offer *o)
 				o->alpn_len = flen - 2;
 			}
 			break;
+		case 35:                         /* session_ticket */
+			o->ticket = flen > 0 ? f : NULL;
+			o->ticket_len = flen;
+			break;
 		case 43:                         /* supported_versions */
 			if (flen >= 1 && f[0] <= flen - 1) {
 				o->vers = f + 1;
@@ -163,6 +174,24 @@ mbtp_version_shared(const struct mbtp_engine *eng, const struct mbtp_offer *o)
 	for (i = 0; i + 1 < o->vers_len; i += 2)
 		if (o->vers[i] == 3 && o->vers[i + 1] >= eng->vmin &&
 		    o->vers[i + 1] <= eng->vmax)
+			return 1;
+	return 0;
+}
+
+/* A ticket eng opens holds a session whose suite the client offers too
+ * (or there is no such ticket): 1, else 0.  mbedTLS would resume the
+ * session with another suite, one picked from the client's list. */
+static int
+mbtp_ticket_suite_offered(const struct mbtp_engine *eng,
+                          const struct mbtp_offer *o)
+{
+	int suite;
+
+	if (o->ticket == NULL ||
+	    mbtp_ticket_suite(eng, o->ticket, o->ticket_len, &suite) != 0)
+		return 1;
+	for (size_t i = 0; i + 1 < o->suites_len; i += 2)
+		if (((int)o->suites[i] << 8 | o->suites[i + 1]) == suite)
 			return 1;
 	return 0;
 }
@@ -300,6 +329,13 @@ mbtp_hello_prepare(struct mbtp_conn *c, struct tlsplug_error *err)
 		return mbtp_refuse(c, ret, ret == TLSPLUG_ERR_NO_SHARED_ALPN ?
 		                   MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL :
 		                   MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR);
+	if (!mbtp_ticket_suite_offered(eng, &o)) {
+		mbtp_core->set_error(err, TLSPLUG_ERR_PROTOCOL, 0,
+			"handshake failed: the client offers a session ticket "
+			"without the session's suite (RFC 5246 7.4.1.2)");
+		return mbtp_refuse(c, TLSPLUG_ERR_PROTOCOL,
+		                   MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER);
+	}
 	conf = eng->has_noalpn && ret == 0 ? &eng->conf_noalpn : &eng->conf;
 	if (conf != c->conf) {
 		/* Another engine context (SNI callback) or ALPN off: the

@@ -9,6 +9,7 @@
  * decrypted here with mbedTLS's own PBKDF2 and AES, then parsed as a plain
  * PKCS#8 key.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +38,16 @@ static size_t
 mbtp_blob_len(const struct tlsplug_blob *b)
 {
 	return b->format == TLSPLUG_FORMAT_PEM ? b->len + 1 : b->len;
+}
+
+/* Whether b is a traditional encrypted PEM key (RFC 1421 headers). */
+static bool
+mbtp_pem_encrypted(const struct tlsplug_blob *b)
+{
+	static const char tag[] = "Proc-Type: 4,ENCRYPTED";
+
+	return b->format == TLSPLUG_FORMAT_PEM &&
+	       memmem(b->data, b->len, tag, sizeof(tag) - 1) != NULL;
 }
 
 /* ---- certificates ---- */
@@ -361,9 +372,15 @@ mbtp_load_key(mbedtls_pk_context *pk, const struct tlsplug_bkey *k,
 			"2.28 (RSA and ECDSA only; no Ed25519)",
 			k->blob.origin);
 	default:
+		/* mbedTLS tells a wrong password from the first two
+		 * decrypted bytes only; about one wrong password in 500
+		 * gets past that and then fails to decode: with a password
+		 * on an encrypted key, that too is a wrong password (as
+		 * the other engines report it). */
 		if (MBTP_HIGH(ret) == MBEDTLS_ERR_PK_PASSWORD_MISMATCH ||
 		    (pass != NULL && MBTP_HIGH(ret) ==
-		     MBEDTLS_ERR_PEM_PASSWORD_MISMATCH))
+		     MBEDTLS_ERR_PEM_PASSWORD_MISMATCH) ||
+		    (pass != NULL && mbtp_pem_encrypted(&k->blob)))
 			return core->set_error(err, TLSPLUG_ERR_BAD_PASSWORD,
 				ret, "key %s: wrong password", k->blob.origin);
 		return core->set_error(err, TLSPLUG_ERR_BAD_KEY, ret,

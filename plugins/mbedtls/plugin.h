@@ -213,6 +213,11 @@ uint16_t mbtp_group_iana(mbedtls_ecp_group_id id);
 /* Server: the ticket keys; conf: tickets (both roles). */
 int mbtp_session_engine(struct mbtp_engine *eng, struct tlsplug_error *err);
 void mbtp_session_conf(struct mbtp_engine *eng, mbedtls_ssl_config *conf);
+/* Server: the suite of the session a ticket (len bytes, as the client sent
+ * it) holds, when eng opens it (its key, its lifetime, a suite eng still
+ * has): 0 with *suite, else -1. */
+int mbtp_ticket_suite(const struct mbtp_engine *eng,
+                      const unsigned char *ticket, size_t len, int *suite);
 /* Client, after a handshake: hands the session to the core. */
 void mbtp_session_handshake_done(struct mbtp_conn *c);
 /* conn_ops.set_session. */

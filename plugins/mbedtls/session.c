@@ -21,7 +21,10 @@
  * open, and only while the session is younger than the lifetime.  Two
  * servers with the same master key and lifetime open each other's
  * tickets.  There is no session-id cache: a server without tickets
- * does not resume.
+ * does not resume.  mbedTLS resumes a ticket's session with whatever
+ * suite it selects, not the session's: a ticket whose suite the server no
+ * longer has does not open, and a client offering a ticket without its
+ * suite is refused before mbedTLS answers (hello.c, mbtp_ticket_suite).
  */
 #include <string.h>
 #include <time.h>
@@ -129,6 +132,20 @@ mbtp_ticket_write(void *p, const mbedtls_ssl_session *session,
 	return 0;
 }
 
+/* 1 when suite id is one the config allows (any, without a list). */
+static int
+mbtp_suite_configured(const struct mbtp_engine *eng, int id)
+{
+	const struct tlsplug_bconfig *cfg = eng->cfg;
+
+	if (cfg->nciphers == 0)
+		return 1;
+	for (size_t i = 0; i < cfg->nciphers; i++)
+		if (cfg->ciphers[i] == id)
+			return 1;
+	return 0;
+}
+
 static int
 mbtp_ticket_parse(void *p, mbedtls_ssl_session *session, unsigned char *buf,
                   size_t len)
@@ -180,7 +197,39 @@ mbtp_ticket_parse(void *p, mbedtls_ssl_session *session, unsigned char *buf,
 		mbedtls_ssl_session_free(session);
 		return MBEDTLS_ERR_SSL_SESSION_TICKET_EXPIRED;
 	}
+	/* mbedTLS resumes with the suite it picks from the client's list
+	 * and ours, not the session's: a session whose suite this server no
+	 * longer has is not opened (full handshake). */
+	if (!mbtp_suite_configured(eng, session->ciphersuite)) {
+		mbedtls_ssl_session_free(session);
+		return MBEDTLS_ERR_SSL_INVALID_MAC;
+	}
 	return 0;
+}
+
+int
+mbtp_ticket_suite(const struct mbtp_engine *eng, const unsigned char *ticket,
+                  size_t len, int *suite)
+{
+	mbedtls_ssl_session s;
+	unsigned char *copy;
+	int ret;
+
+	if (mbtp_core->abi_minor < 1 || eng->role != TLSPLUG_SERVER ||
+	    !eng->cfg->session_tickets || len == 0)
+		return -1;
+	copy = mbtp_core->alloc(len);
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, ticket, len);
+	mbedtls_ssl_session_init(&s);
+	ret = mbtp_ticket_parse((void *)eng, &s, copy, len);
+	if (ret == 0)
+		*suite = s.ciphersuite;
+	mbedtls_ssl_session_free(&s);
+	mbedtls_platform_zeroize(copy, len);
+	mbtp_core->free(copy);
+	return ret == 0 ? 0 : -1;
 }
 
 /* ---- engine set-up ---- */

@@ -113,6 +113,51 @@ osslp_ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	return 0;   /* unknown or too old: full handshake */
 }
 
+/*
+ * After a ticket was decrypted (status): a TLS 1.2 session resumes only
+ * with a suite this server may use.  OpenSSL checks that the client
+ * offers the session's suite, not that the server's list still has it, so
+ * a server whose suites no longer include it would resume it anyway; its
+ * ticket is ignored instead (full handshake, new ticket).  A TLS 1.3
+ * session is left to OpenSSL, which picks the suite from the server's list
+ * and keeps only the hash (RFC 8446 §4.6.1).
+ */
+static SSL_TICKET_RETURN
+osslp_ticket_dec_cb(SSL *ssl, SSL_SESSION *ss, const unsigned char *keyname,
+                    size_t keyname_len, SSL_TICKET_STATUS status, void *arg)
+{
+	STACK_OF(SSL_CIPHER) *mine;
+	const SSL_CIPHER *c;
+	int ok = 0;
+
+	(void)keyname;
+	(void)keyname_len;
+	(void)arg;
+	switch (status) {
+	case SSL_TICKET_SUCCESS:
+	case SSL_TICKET_SUCCESS_RENEW:
+		break;
+	case SSL_TICKET_EMPTY:
+	case SSL_TICKET_NO_DECRYPT:
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	default:
+		return SSL_TICKET_RETURN_ABORT;
+	}
+	c = ss != NULL ? SSL_SESSION_get0_cipher(ss) : NULL;
+	if (c == NULL)
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	if (SSL_SESSION_get_protocol_version(ss) >= TLS1_3_VERSION)
+		ok = 1;
+	mine = SSL_get_ciphers(ssl);
+	for (int i = 0; !ok && i < sk_SSL_CIPHER_num(mine); i++)
+		ok = SSL_CIPHER_get_id(sk_SSL_CIPHER_value(mine, i)) ==
+		     SSL_CIPHER_get_id(c);
+	if (!ok)
+		return SSL_TICKET_RETURN_IGNORE_RENEW;
+	return status == SSL_TICKET_SUCCESS ? SSL_TICKET_RETURN_USE :
+	                                      SSL_TICKET_RETURN_USE_RENEW;
+}
+
 /* Fills e's master key (the config's, else random) and session id
  * context. */
 static int
@@ -220,6 +265,9 @@ osslp_session_setup(SSL_CTX *s, struct osslp_engine *e)
 		SSL_CTX_set_num_tickets(s, 0);
 		return 0;
 	}
+	if (!SSL_CTX_set_session_ticket_cb(s, NULL, osslp_ticket_dec_cb,
+	                                   NULL))
+		return -1;
 	return SSL_CTX_set_tlsext_ticket_key_evp_cb(s, osslp_ticket_cb) ? 0
 	                                                                   : -1;
 }

@@ -226,6 +226,7 @@ wolfp_engine_fini(struct wolfp_engine *e)
 	wolfp_core->free(e->groups);
 	wolfp_core->free(e->sigalgs);
 	wolfp_crls_free(e);
+	wolfp_scache_free(e);
 	memset(e, 0, sizeof *e);
 }
 
@@ -277,6 +278,8 @@ wolfp_engine_init(struct wolfp_engine *e, enum tlsplug_role role,
 		rc = wolfp_groups_build(e, err);
 	if (rc == TLSPLUG_OK)
 		rc = wolfp_crls_load(e, err);
+	if (rc == TLSPLUG_OK && role == TLSPLUG_SERVER)
+		rc = wolfp_scache_new(e, err);
 	if (rc != TLSPLUG_OK)
 		goto fail;
 

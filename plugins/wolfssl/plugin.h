@@ -66,6 +66,8 @@ struct wolfp_engine {
 	 * context in it only when it is. */
 	unsigned char sid_ctx[20];
 	unsigned keys_done : 1;
+	/* server: TLS 1.2 sessions by id (sesscache.c), or NULL */
+	struct wolfp_scache *scache;
 	/* The config's CRLs, parsed, and the DER of each one's issuer
 	 * Name (revocation.c). */
 	WOLFSSL_X509_CRL **crls;
@@ -247,12 +249,28 @@ int wolfp_crls_apply(WOLFSSL_CTX *w, const struct wolfp_engine *e);
 int wolfp_crl_missing_ok(const struct wolfp_conn *c, int code,
                          WOLFSSL_X509_STORE_CTX *store, int depth);
 
+/* ---- sesscache.c -------------------------------------------------------- */
+
+/* Makes server engine e's session id cache: TLSPLUG_OK, or NOMEM (or
+ * BACKEND) recorded in err. */
+int wolfp_scache_new(struct wolfp_engine *e, struct tlsplug_error *err);
+/* A server WOLFSSL_CTX of e keeps TLS 1.2 session ids in e's cache
+ * (wolfp_scache_new made it) instead of wolfSSL's process-wide one.  0,
+ * or -1. */
+int wolfp_scache_setup(WOLFSSL_CTX *w, struct wolfp_engine *e);
+/* Frees e's cache and the sessions in it (NULL-safe). */
+void wolfp_scache_free(struct wolfp_engine *e);
+
 /* ---- session.c ---------------------------------------------------------- */
 
 /* Sets up resumption on a WOLFSSL_CTX of e: client, the new-session
  * callback; server, ticket keys (made once per engine), session id
  * context, lifetime, or tickets off.  0, or -1. */
 int wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e);
+/* Serialises sess into buf (size bytes) when it fits; returns its length
+ * in any case, 0 when it is not resumable, -1 on failure. */
+ssize_t wolfp_session_der(WOLFSSL_SESSION *sess, unsigned char *buf,
+                          size_t size);
 /* wolfSSL's new-session callback on client contexts: hands the session
  * to core->session_ready (when the core has it). */
 int wolfp_session_new_cb(WOLFSSL *ssl, WOLFSSL_SESSION *sess);

@@ -24,9 +24,9 @@
  * Two processes with the same master key and lifetime derive the same
  * keys, so they resume each other's tickets.  The session id context is
  * derived from the master key and the settings that decide who may resume
- * (client certificate rules), so a session resumes only where the same
- * rules would accept it (wolfSSL's server session cache, used for TLS 1.2
- * session ids, is shared by the whole process).
+ * (client certificate rules).  TLS 1.2 session ids resume from a cache of
+ * the engine's own (sesscache.c): wolfSSL's is one per process and does
+ * not keep contexts apart.
  */
 #include "config.h"
 
@@ -154,6 +154,33 @@ wolfp_ticket_crypt(const struct wolfp_engine *e, uint64_t period,
 	return r == 0 ? 0 : -1;
 }
 
+/*
+ * 1 when a decrypted TLS 1.2 ticket's suite is one this server may use.
+ * A server whose suites no longer include it must not resume it (the
+ * suite a resumption keeps would be one its config refuses): the ticket
+ * is rejected and the handshake goes on in full.  wolfSSL's decrypted
+ * ticket (its InternalTicket) starts with the protocol version (2 bytes)
+ * and the suite (2 bytes, the IANA id); a TLS 1.3 ticket is left to
+ * wolfSSL, which negotiates the suite from the server's list and keeps
+ * only the hash (RFC 8446 §4.6.1).
+ */
+static int
+wolfp_ticket_suite_ok(const struct wolfp_engine *e,
+                      const unsigned char *ticket, int len)
+{
+	const struct tlsplug_bconfig *cfg = e->cfg;
+	unsigned id;
+
+	if (cfg->nciphers == 0 || len < 4 || ticket[0] != 3 ||
+	    ticket[1] > 3)
+		return 1;
+	id = (unsigned)ticket[2] << 8 | ticket[3];
+	for (size_t i = 0; i < cfg->nciphers; i++)
+		if (cfg->ciphers[i] == id)
+			return 1;
+	return 0;
+}
+
 /* wolfSSL's ticket callback (server contexts): userCtx is the engine. */
 static int
 wolfp_ticket_cb(WOLFSSL *ssl, unsigned char key_name[WOLFSSL_TICKET_NAME_SZ],
@@ -203,6 +230,8 @@ wolfp_ticket_cb(WOLFSSL *ssl, unsigned char key_name[WOLFSSL_TICKET_NAME_SZ],
 		if (wolfp_ticket_crypt(e, period - back, iv, ticket,
 		                       inLen) != 0)
 			return WOLFSSL_TICKET_RET_FATAL;
+		if (!wolfp_ticket_suite_ok(e, ticket, inLen))
+			return WOLFSSL_TICKET_RET_REJECT;
 		*outLen = inLen;
 		return back == 0 ? WOLFSSL_TICKET_RET_OK :
 		                   WOLFSSL_TICKET_RET_CREATE;
@@ -275,6 +304,9 @@ wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e)
 	                                       sizeof e->sid_ctx) !=
 	    WOLFSSL_SUCCESS)
 		return -1;
+	/* Session ids: the engine's own cache (sesscache.c). */
+	if (wolfp_scache_setup(w, e) != 0)
+		return -1;
 	if (cfg->ticket_lifetime > 0) {
 		/* With OPENSSL_EXTRA this answers the previous timeout. */
 		(void)wolfSSL_CTX_set_timeout(w, cfg->ticket_lifetime);
@@ -296,9 +328,7 @@ wolfp_session_setup(WOLFSSL_CTX *w, struct wolfp_engine *e)
 
 /* ---- client: new sessions ---------------------------------------------- */
 
-/* Serialises sess into buf (size bytes) when it fits; returns its length
- * in any case, 0 when it is not resumable, -1 on failure. */
-static ssize_t
+ssize_t
 wolfp_session_der(WOLFSSL_SESSION *sess, unsigned char *buf, size_t size)
 {
 	unsigned char *p = buf;
