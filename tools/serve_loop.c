@@ -32,13 +32,16 @@
  * the bursts of a busy server). */
 #define TRIM_AFTER 32
 #define TRIM_DELAY_MS 1000
+/* Reads of one drain step, so one chatty closing peer cannot hold the
+ * loop; level-triggered epoll brings it back. */
+#define DRAIN_READS 16
 /* How long the listener rests after a failed accept (ms). */
 #define ACCEPT_PAUSE_MS 100
 /* Connections accepted per wake-up. */
 #define ACCEPT_BATCH 64
 
 enum client_state { ST_HANDSHAKE, ST_OPEN, ST_CLOSING, ST_COUNT };
-enum close_phase { CL_SHUTDOWN, CL_CLOSE };
+enum close_phase { CL_SHUTDOWN, CL_FLUSH, CL_DRAIN };
 
 struct client {
 	struct client *prev, *next;   /* in its state's deadline list */
@@ -285,7 +288,7 @@ client_status(const struct loop *lp, struct client *c)
 }
 
 /* Starts closing: phase CL_SHUTDOWN sends our close_notify first (a clean
- * end), CL_CLOSE only writes what is queued (an alert after a failure). */
+ * end), CL_FLUSH only writes what is queued (an alert after a failure). */
 static void
 client_begin_close(struct loop *lp, struct client *c, enum close_phase ph)
 {
@@ -294,12 +297,12 @@ client_begin_close(struct loop *lp, struct client *c, enum close_phase ph)
 }
 
 /*
- * Moves a closing client on: the socket's graceful close writes our last
- * records, shuts the write side down and reads whatever the peer still
- * sends until it closes (closing a socket with unread data makes the
- * kernel send a reset, which can destroy our last records before the peer
- * reads them), within SERVE_CLOSE_MS.  Returns false when the client is
- * done (its descriptor closed).
+ * Moves a closing client on.  Once our last records are written, the write
+ * side is shut down and whatever the peer still sends is read and thrown
+ * away until it closes: closing a socket with unread data makes the kernel
+ * send a reset, which can destroy our last records before the peer reads
+ * them.  The TLS state no longer matters then, so the drain reads the
+ * descriptor directly.  Returns false when the client is done.
  */
 static bool
 closing_step(struct loop *lp, struct client *c)
@@ -307,18 +310,37 @@ closing_step(struct loop *lp, struct client *c)
 	int rc;
 
 	if (c->phase == CL_SHUTDOWN) {
-		/* Queues our close_notify (the close writes it). */
 		rc = tlsplug_socket_shutdown(c->sock);
-		if (rc != TLSPLUG_OK && rc != TLSPLUG_WANT_WRITE)
+		if (rc == TLSPLUG_WANT_WRITE) {
+			c->phase = CL_FLUSH;
+			return client_watch(lp, c, EPOLLOUT);
+		}
+		if (rc != TLSPLUG_OK)
 			return false;
-		c->phase = CL_CLOSE;
+		c->phase = CL_FLUSH;
 	}
-	rc = tlsplug_socket_close(c->sock);
-	if (rc == TLSPLUG_WANT_WRITE)
-		return client_watch(lp, c, EPOLLOUT);
-	if (rc == TLSPLUG_WANT_READ)
-		return client_watch(lp, c, EPOLLIN);
-	return false;
+	if (c->phase == CL_FLUSH) {
+		rc = tlsplug_socket_flush(c->sock);
+		if (rc == TLSPLUG_WANT_WRITE)
+			return client_watch(lp, c, EPOLLOUT);
+		if (rc != TLSPLUG_OK)
+			return false;
+		if (shutdown(c->fd, SHUT_WR) != 0)
+			return false;
+		c->phase = CL_DRAIN;
+		if (!client_watch(lp, c, EPOLLIN))
+			return false;
+	}
+	for (int i = 0; i < DRAIN_READS; i++) {
+		ssize_t n = recv(c->fd, lp->rbuf, sizeof(lp->rbuf),
+		                 MSG_DONTWAIT);
+
+		if (n > 0)
+			continue;
+		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		                 errno == EINTR);
+	}
+	return true;
 }
 
 /* Starts closing c and goes as far as it can; as closing_step. */
@@ -490,7 +512,7 @@ client_stalled(struct loop *lp, struct client *c, int rc)
 		return client_watch(lp, c, open_events(c));
 	}
 	client_fail(c, rc);
-	return client_close(lp, c, CL_CLOSE);
+	return client_close(lp, c, CL_FLUSH);
 }
 
 /*
@@ -552,7 +574,7 @@ client_step(struct loop *lp, struct client *c)
 		}
 		/* An end without close_notify is no failure worth a line. */
 		if (rc == TLSPLUG_RAGGED_EOF)
-			return client_close(lp, c, CL_CLOSE);
+			return client_close(lp, c, CL_FLUSH);
 		return client_stalled(lp, c, rc);
 	}
 	/* A client that keeps the loop busy yields to the others, and is
@@ -632,8 +654,6 @@ accept_clients(struct loop *lp)
 			tlsplug_socket_free(sock);
 			return -1;
 		}
-		/* The close's time, as the closing state's deadline. */
-		(void)tlsplug_socket_set_linger(sock, SERVE_CLOSE_MS);
 		c->sock = sock;
 		c->fd = tlsplug_socket_fd(sock);
 		c->want = TLSPLUG_WANT_READ;
@@ -681,7 +701,7 @@ expire(struct loop *lp)
 			        ST_HANDSHAKE ? "no handshake" : "idle",
 			        state_ms(lp, (enum client_state)st));
 			client_begin_close(lp, c, st == ST_HANDSHAKE ?
-			                   CL_CLOSE : CL_SHUTDOWN);
+			                   CL_FLUSH : CL_SHUTDOWN);
 			if (!closing_step(lp, c))
 				client_free(lp, c);
 		}
