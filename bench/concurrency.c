@@ -300,14 +300,15 @@ start_tlsplug(const struct setup *s, struct server *sv, char *err)
 	                 "127.0.0.1", "--http", "--backend", (char *)s->backend,
 	                 "--cert", cert, "--key", key, "--no-tickets",
 	                 "--max-connections", maxc, "--handshake-timeout", "60",
-	                 "--idle-timeout", "600", NULL };
+	                 "--idle-timeout", "600", "--quiet", NULL };
 	long waited;
 
 	snprintf(cert, sizeof(cert), "%s/ecdsa.pem", s->o->certdir);
 	snprintf(key, sizeof(key), "%s/ecdsa.key", s->o->certdir);
 	snprintf(maxc, sizeof(maxc), "%d", s->idle + 1024);
 	snprintf(outf, sizeof(outf), "%s/serve.out", s->dir);
-	/* One status line per client goes there. */
+	/* No status line per client (--quiet: nginx logs none either,
+	 * access_log off); the "listening on" line and failures go there. */
 	snprintf(errf, sizeof(errf), "%s/serve.err", s->dir);
 	sv->port = -1;
 	/* The last round's file, and its "listening on" line with a port

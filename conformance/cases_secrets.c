@@ -256,10 +256,13 @@ same_lines(const struct conf_keylog *a, const struct conf_keylog *b,
 /* A handshake at version v over an ECDSA P-256 chain, both sides
  * logging, with secrets of 48 bytes: TLS 1.3 pinned to
  * TLS_AES_256_GCM_SHA384, TLS 1.2's master secret.  With file, the client
- * also writes there, and the file must hold each line `copies` times. */
+ * also writes there, and the file must hold each line `copies` times.
+ * With sni, the server's SNI callback switches every connection to a
+ * config of its own with the same chain and no key log settings: the
+ * lines still go to the context's callback. */
 static int
 keylog_run(const struct conf_env *env, enum tlsplug_version v,
-           const char *file, int copies, char *why, size_t whylen)
+           const char *file, int copies, int sni, char *why, size_t whylen)
 {
 	static const uint16_t s13[] = { 0x1302 };
 	static const uint16_t s12[] = { 0xC02B };
@@ -271,17 +274,32 @@ keylog_run(const struct conf_env *env, enum tlsplug_version v,
 	                        .min = v, .max = v };
 	struct conf_keys ck = { .log = cl, .keylog_file = file };
 	struct conf_keys sk = { .log = sl };
+	struct conf_sni st = { .alt_name = "localhost" };
 	struct conf_pair p;
 	int result;
 
 	if (cl == NULL)
 		return conf_fail(why, whylen, "out of memory");
+	if (sni) {
+		struct conf_side alt = ss;
+
+		if (conf_config(env, &alt, &st.alt, why, whylen) != 0) {
+			free(cl);
+			return -1;
+		}
+		ss.sni = conf_sni_cb;
+		ss.sni_data = &st;
+	}
 	if (!conf_keys_pair(env, &cs, &ck, &ss, &sk, &p, &result, why,
 	                    whylen)) {
+		tlsplug_config_unref(st.alt);
 		free(cl);
 		return result;
 	}
 	result = conf_connect(&p, v, why, whylen);
+	if (result == 0 && sni && st.calls != 1)
+		result = conf_fail(why, whylen, "SNI callback called %d times",
+		                   st.calls);
 	if (result == 0)
 		result = conf_exchange(&p, 100, 0, why, whylen);
 	if (result == 0)
@@ -330,18 +348,36 @@ keylog_run(const struct conf_env *env, enum tlsplug_version v,
 		free(data);
 	}
 	conf_pair_free(&p);
+	tlsplug_config_unref(st.alt);
 	free(cl);
 	return result;
 }
 
 CONF_CASE(case_keylog_tls13)
 {
-	return keylog_run(env, V13, NULL, 0, why, whylen);
+	return keylog_run(env, V13, NULL, 0, 0, why, whylen);
 }
 
 CONF_CASE(case_keylog_tls12)
 {
-	return keylog_run(env, V12, NULL, 0, why, whylen);
+	return keylog_run(env, V12, NULL, 0, 0, why, whylen);
+}
+
+/* The SNI callback picks a config without key log settings: the lines of
+ * the connection still reach the context's key log (an engine hooked only
+ * where key logging is on must be hooked on the config switched to). */
+CONF_CASE(case_keylog_sni_switch)
+{
+	enum tlsplug_version v = conf_has(env->client, TLSPLUG_CAP_TLS1_3) &&
+	                         conf_has(env->server, TLSPLUG_CAP_TLS1_3) ?
+	                         V13 : V12;
+
+	/* Without the SNI callback this is keylog_tls1x, run elsewhere. */
+	if (!conf_has(env->server, TLSPLUG_CAP_SNI_CALLBACK))
+		return 0;
+	if (keylog_run(env, v, NULL, 0, 1, why, whylen) != 0)
+		return -1;
+	return v == V12 ? 0 : keylog_run(env, V12, NULL, 0, 1, why, whylen);
 }
 
 /* The client's config file alone: each line once.  Then with
@@ -363,16 +399,16 @@ CONF_CASE(case_keylog_file_and_env)
 	conf_path(env, "keylog-env.txt", path);
 	unlink(path);
 	unsetenv("SSLKEYLOGFILE");
-	rc = keylog_run(env, v, path, 1, why, whylen);
+	rc = keylog_run(env, v, path, 1, 0, why, whylen);
 	if (rc != 0 || !conf_has(env->client, TLSPLUG_CAP_KEYLOG) ||
 	    !conf_has(env->server, TLSPLUG_CAP_KEYLOG))
 		goto out;
 	setenv("SSLKEYLOGFILE", path, 1);
 	unlink(path);
-	rc = keylog_run(env, v, path, 2, why, whylen);
+	rc = keylog_run(env, v, path, 2, 0, why, whylen);
 	if (rc == 0) {
 		unlink(path);
-		rc = keylog_run(env, V12, path, 2, why, whylen);
+		rc = keylog_run(env, V12, path, 2, 0, why, whylen);
 	}
 	unsetenv("SSLKEYLOGFILE");
 out:

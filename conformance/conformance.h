@@ -492,6 +492,7 @@ int conf_keys_pair(const struct conf_env *env, const struct conf_side *cs,
 
 CONF_CASE(case_keylog_tls13);
 CONF_CASE(case_keylog_tls12);
+CONF_CASE(case_keylog_sni_switch);
 CONF_CASE(case_keylog_file_and_env);
 CONF_CASE(case_keylog_file_unopenable);
 CONF_CASE(case_exporter_tls13);

@@ -99,6 +99,7 @@ const struct conf_case conf_cases[] = {
 	CASE(ragged_eof_server),
 	CASE(keylog_tls13),
 	CASE(keylog_tls12),
+	CASE(keylog_sni_switch),
 	CASE(keylog_file_and_env),
 	CASE(keylog_file_unopenable),
 	CASE(exporter_tls13),

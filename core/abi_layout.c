@@ -161,6 +161,7 @@ PIN(tlsplug_bconfig, ocsp, 176);
 PIN(tlsplug_bconfig, min_dh_bits, 180);
 PIN(tlsplug_bconfig, ocsp_staple, 184);
 PIN(tlsplug_bconfig, alpn_mismatch, 192);
+PIN(tlsplug_bconfig, keylog, 196);
 _Static_assert(sizeof(struct tlsplug_bconfig) == 200,
                "backend config view size changed: add members behind a "
                "fence");

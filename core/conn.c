@@ -99,12 +99,6 @@ struct tlsplug_conn {
 	((sizeof(struct tlsplug_conn) + alignof(max_align_t) - 1) / \
 	 alignof(max_align_t) * alignof(max_align_t))
 
-/* Reported when an error happened but there was no memory to record it. */
-static const struct tlsplug_error nomem_record = {
-	.code = TLSPLUG_ERR_NOMEM,
-	.alert = -1,
-	.message = "out of memory (recording an error)",
-};
 
 /* ---- error records ---------------------------------------------------- */
 
@@ -125,7 +119,7 @@ keep(struct tlsplug_conn *conn, const struct tlsplug_error *e)
 	if (conn->errbuf == NULL)
 		conn->errbuf = tlsplug__malloc(sizeof(*conn->errbuf));
 	if (conn->errbuf == NULL) {
-		conn->error = &nomem_record;
+		conn->error = &tlsplug__nomem_record;
 		return;
 	}
 	*conn->errbuf = *e;

@@ -263,6 +263,8 @@ tlsplug_context_new(const struct tlsplug_backend *b, enum tlsplug_role role,
 	if (role == TLSPLUG_CLIENT)
 		ctx->bcfg.verify_peer = ctx->bcfg.validate;
 	tlsplug__alpn_mismatch_resolve(b->registry, &ctx->bcfg);
+	ctx->bcfg.keylog = tlsplug__keylog_wanted(config,
+	    (b->d->caps & TLSPLUG_CAP_KEYLOG) != 0);
 	ctx->keydef = kd;
 	tlsplug__key_defaults_apply(&ctx->keydef, &ctx->bcfg);
 	tlsplug__error_clear(&ctx->error);
@@ -479,6 +481,8 @@ slot_priv_locked(struct tlsplug_context *ctx, struct sni_slot *slot,
 		    "callback's config");
 	slot->bcfg = *tlsplug__config_bview(slot->config);
 	tlsplug__alpn_mismatch_resolve(ctx->backend->registry, &slot->bcfg);
+	/* Its connections' lines go to ctx's key log. */
+	slot->bcfg.keylog = ctx->bcfg.keylog;
 	tlsplug__key_defaults_apply(&ctx->keydef, &slot->bcfg);
 	/* The system policy holds for the callback's config too. */
 	rc = tlsplug__policy_apply(ctx->policy, ctx->backend, TLSPLUG_SERVER,

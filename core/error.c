@@ -151,6 +151,12 @@ tlsplug_error_free(struct tlsplug_error *e)
 	free(e);
 }
 
+const struct tlsplug_error tlsplug__nomem_record = {
+	.code = TLSPLUG_ERR_NOMEM,
+	.alert = -1,
+	.message = "out of memory (recording an error)",
+};
+
 void
 tlsplug__error_clear(struct tlsplug_error *e)
 {

@@ -35,6 +35,9 @@ struct tlsplug_error {
 	char message[TLSPLUG_ERROR_MESSAGE_MAX];
 };
 
+/* Reported when an error happened but there was no memory to record it
+ * (objects allocate their error record on their first error). */
+extern const struct tlsplug_error tlsplug__nomem_record;
 /* Resets e to "no error" (keeps owner). */
 void tlsplug__error_clear(struct tlsplug_error *e);
 /* Records a core error; returns code. */
@@ -312,6 +315,10 @@ tlsplug_keylog_cb tlsplug__config_keylog_cb(const struct tlsplug_config *c,
 /* Where a context's key log lines go: the config's callback and file,
  * SSLKEYLOGFILE. */
 struct tlsplug__keylog;
+/* 1 when a context created from config on a backend with (has_cap 1) or
+ * without TLSPLUG_CAP_KEYLOG has somewhere to log keys to (bconfig.keylog);
+ * reads SSLKEYLOGFILE. */
+int tlsplug__keylog_wanted(const struct tlsplug_config *config, int has_cap);
 /* Opens the destinations for a context created from config on a backend
  * with (has_cap 1) or without TLSPLUG_CAP_KEYLOG: *out NULL when there are
  * none (or no memory: key logging is a debugging aid and never fails a

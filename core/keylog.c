@@ -74,6 +74,29 @@ same_file(int a, int b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* SSLKEYLOGFILE, NULL when unset or empty. */
+static const char *
+keylog_env(void)
+{
+	const char *env = secure_getenv("SSLKEYLOGFILE");
+
+	return env != NULL && *env != '\0' ? env : NULL;
+}
+
+int
+tlsplug__keylog_wanted(const struct tlsplug_config *config, int has_cap)
+{
+	void *data;
+
+	/* Without the capability the config's settings were refused
+	 * already, and the environment variable is ignored. */
+	if (!has_cap)
+		return 0;
+	return tlsplug__config_keylog_cb(config, &data) != NULL ||
+	       tlsplug_config_keylog_file(config) != NULL ||
+	       keylog_env() != NULL;
+}
+
 void
 tlsplug__keylog_open(const struct tlsplug_config *config, int has_cap,
                      struct tlsplug__keylog **out, struct tlsplug_error *warn)
@@ -84,17 +107,11 @@ tlsplug__keylog_open(const struct tlsplug_config *config, int has_cap,
 	tlsplug_keylog_cb cb;
 
 	*out = NULL;
-	/* Without the capability the config's settings were refused
-	 * already, and the environment variable is ignored. */
-	if (!has_cap)
+	if (!tlsplug__keylog_wanted(config, has_cap))
 		return;
 	cb = tlsplug__config_keylog_cb(config, &data);
 	path = tlsplug_config_keylog_file(config);
-	env = secure_getenv("SSLKEYLOGFILE");
-	if (env != NULL && *env == '\0')
-		env = NULL;
-	if (cb == NULL && path == NULL && env == NULL)
-		return;
+	env = keylog_env();
 	k = tlsplug__calloc(1, sizeof(*k));
 	if (k == NULL)
 		return;

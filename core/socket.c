@@ -8,10 +8,11 @@
  * knows which backend runs the connection.
  * Descriptor calls use MSG_DONTWAIT; when one would block, the descriptor's
  * mode decides between returning WANT_* (non-blocking) and waiting in
- * poll() (blocking, with the timeout).  Once a descriptor has been seen to
- * be blocking and no timeout is set, recv() and send() simply block, as a
- * program calling them directly would (any EAGAIN looks the mode up
- * again).
+ * poll() (blocking, with the timeout).  Once the descriptor's mode has
+ * been seen and no timeout is set, calls are made without MSG_DONTWAIT: on
+ * a blocking descriptor recv() and send() simply block, as a program
+ * calling them directly would, and on a non-blocking one their EAGAIN
+ * says it still is (other EAGAINs look the mode up again).
  */
 #include "config.h"
 
@@ -38,16 +39,43 @@
 #define SOCKET_FD_BLOCKING 1
 #define SOCKET_FD_NONBLOCKING 2
 
-static int TLSPLUG_PRINTF(3, 4)
+/* The socket's error record, allocated on its first error; NULL when
+ * out of memory (then err_nomem says there was an error). */
+static struct tlsplug_error *
+error_record(struct tlsplug_socket *sock)
+{
+	if (sock->err == NULL)
+		sock->err = tlsplug__malloc(sizeof(*sock->err));
+	if (sock->err == NULL) {
+		sock->err_nomem = true;
+		return NULL;
+	}
+	sock->err_nomem = false;
+	return sock->err;
+}
+
+int
 tlsplug__socket_fail(struct tlsplug_socket *sock, int code, const char *fmt,
                      ...)
 {
+	struct tlsplug_error *e = error_record(sock);
 	va_list ap;
 
+	if (e == NULL)
+		return code;
+	tlsplug__error_clear(e);
+	e->owner = NULL;
 	va_start(ap, fmt);
-	tlsplug__error_setv(&sock->err, code, fmt, ap);
+	tlsplug__error_setv(e, code, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+void
+tlsplug__socket_clear_error(struct tlsplug_socket *sock)
+{
+	tlsplug__error_clear(sock->err);
+	sock->err_nomem = false;
 }
 
 static int
@@ -64,10 +92,12 @@ tls_fail(struct tlsplug_socket *sock, int code)
 	const struct tlsplug_error *ce = tlsplug_conn_error(sock->conn);
 
 	if (ce != NULL && tlsplug_error_code(ce) == code) {
-		const char *owner = sock->err.owner;
+		struct tlsplug_error *e = error_record(sock);
 
-		sock->err = *ce;
-		sock->err.owner = owner;
+		if (e != NULL) {
+			*e = *ce;
+			e->owner = NULL;
+		}
 		return code;
 	}
 	return tlsplug__socket_fail(sock, code, "%s", tlsplug_strerror(code));
@@ -83,22 +113,31 @@ now_ms(void)
 }
 
 /*
- * The descriptor cannot progress in direction `events`.  A non-blocking
- * descriptor (or !may_wait) gives WANT_*; a blocking one waits in poll()
- * until it is ready or the call's deadline passes.
+ * The descriptor cannot progress in direction `events`: a call with
+ * `io_flags` said EAGAIN.  A non-blocking descriptor (or !may_wait) gives
+ * WANT_*; a blocking one waits in poll() until it is ready or the call's
+ * deadline passes.  The mode is looked up unless the failed call itself
+ * proved it: made without MSG_DONTWAIT on a descriptor last seen
+ * non-blocking, it would have blocked on a blocking one (an event loop
+ * then pays no fcntl() per WANT_*).
  */
 static int
-wait_fd(struct tlsplug_socket *sock, short events, bool may_wait)
+wait_fd(struct tlsplug_socket *sock, short events, bool may_wait,
+        int io_flags)
 {
 	int want = events == POLLIN ? TLSPLUG_WANT_READ : TLSPLUG_WANT_WRITE;
-	int flags = fcntl(sock->fd, F_GETFL);
+	int flags;
 	struct pollfd p;
 
+	if (!may_wait ||
+	    (io_flags == 0 && sock->fd_mode == SOCKET_FD_NONBLOCKING))
+		return want;
+	flags = fcntl(sock->fd, F_GETFL);
 	if (flags < 0)
 		return io_fail(sock, "fcntl", errno);
 	sock->fd_mode = (flags & O_NONBLOCK) != 0 ? SOCKET_FD_NONBLOCKING :
 	                                             SOCKET_FD_BLOCKING;
-	if ((flags & O_NONBLOCK) != 0 || !may_wait)
+	if ((flags & O_NONBLOCK) != 0)
 		return want;
 	for (;;) {
 		int t = -1;
@@ -129,14 +168,15 @@ wait_fd(struct tlsplug_socket *sock, short events, bool may_wait)
 	}
 }
 
-/* Flags for a descriptor call: block in the call itself when the descriptor
- * was blocking when last looked at, no timeout is set and waiting is
- * allowed; else MSG_DONTWAIT, and wait_fd() decides. */
+/* Flags for a descriptor call: none when waiting is allowed, no timeout is
+ * set and the descriptor's mode was seen (a blocking one then blocks in the
+ * call itself; on a non-blocking one an EAGAIN proves it still is); else
+ * MSG_DONTWAIT, and wait_fd() decides. */
 static int
 io_flags(const struct tlsplug_socket *sock, bool may_wait)
 {
 	if (may_wait && sock->deadline == 0 &&
-	    sock->fd_mode == SOCKET_FD_BLOCKING)
+	    sock->fd_mode != SOCKET_FD_UNKNOWN)
 		return 0;
 	return MSG_DONTWAIT;
 }
@@ -155,15 +195,15 @@ flush_out(struct tlsplug_socket *sock, bool may_wait)
 	    tlsplug_conn_peek_outgoing(sock->conn, &data) > 0)
 		return io_fail(sock, "send", sock->write_errno);
 	while ((n = tlsplug_conn_peek_outgoing(sock->conn, &data)) > 0) {
-		ssize_t w = send(sock->fd, data, n,
-		                 MSG_NOSIGNAL | io_flags(sock, may_wait));
+		int flags = io_flags(sock, may_wait);
+		ssize_t w = send(sock->fd, data, n, MSG_NOSIGNAL | flags);
 
 		if (w > 0) {
 			tlsplug_conn_consume_outgoing(sock->conn, (size_t)w);
 		} else if (w < 0 && errno == EINTR) {
 			continue;
 		} else if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int rc = wait_fd(sock, POLLOUT, may_wait);
+			int rc = wait_fd(sock, POLLOUT, may_wait, flags);
 
 			if (rc != TLSPLUG_OK)
 				return rc;
@@ -208,8 +248,12 @@ direct_send(void *arg, const void *queued, size_t qlen, const void *buf,
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
 	msg.msg_iovlen = (size_t)n;
+	/* One buffer: send(), which the kernel takes without an iovec to
+	 * copy in and check. */
 	do
-		w = sendmsg(sock->fd, &msg,
+		w = n == 1 ? send(sock->fd, buf, len,
+		                  MSG_NOSIGNAL | io_flags(sock, sock->in_send)) :
+		    sendmsg(sock->fd, &msg,
 		            MSG_NOSIGNAL | io_flags(sock, sock->in_send));
 	while (w < 0 && errno == EINTR);
 	if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
@@ -276,6 +320,7 @@ direct_recv(void *arg, void *buf, size_t len)
 	int flags = MSG_DONTWAIT;
 	ssize_t r;
 
+	sock->recv_blocked = false;
 	if (sock->read_errno != 0)
 		return -1;
 	if (io_flags(sock, true) == 0 &&
@@ -312,6 +357,10 @@ direct_recv(void *arg, void *buf, size_t len)
 	} else {
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			sock->read_errno = errno;
+		else {
+			sock->recv_blocked = true;
+			sock->recv_blocked_flags = flags;
+		}
 		r = -1;
 	}
 	errno = saved;
@@ -357,18 +406,30 @@ fill_in(struct tlsplug_socket *sock, enum fill_size size)
 		size_t want = exact ? record_remainder(sock) :
 		              size == FILL_AHEAD ? TLSPLUG__SOCKET_READAHEAD :
 		                                   TLSPLUG__SOCKET_BUFSIZE;
+		int flags = io_flags(sock, true);
 		size_t avail;
 		void *space;
 		ssize_t r;
 		int rc;
 
+		if (sock->recv_blocked) {
+			/* The engine's read through direct_recv() just met
+			 * an empty descriptor: no second recv() to hear it
+			 * again. */
+			sock->recv_blocked = false;
+			flags = sock->recv_blocked_flags;
+			r = -1;
+			errno = EAGAIN;
+			goto blocked;
+		}
 		rc = tlsplug__conn_in_reserve(sock->conn, want, &space,
 		                              &avail);
 		if (rc != TLSPLUG_OK)
 			return tls_fail(sock, rc);
 		if (!exact)
 			want = avail;
-		r = recv(sock->fd, space, want, io_flags(sock, true));
+		r = recv(sock->fd, space, want, flags);
+blocked:
 		if (r > 0) {
 			track_records(sock, space, (size_t)r);
 			tlsplug__conn_in_commit(sock->conn, (size_t)r);
@@ -388,7 +449,7 @@ fill_in(struct tlsplug_socket *sock, enum fill_size size)
 			 * room while it waits (it is taken again on the next
 			 * read). */
 			tlsplug__conn_in_unreserve_idle(sock->conn);
-			rc = wait_fd(sock, POLLIN, true);
+			rc = wait_fd(sock, POLLIN, true, flags);
 
 			if (rc != TLSPLUG_OK)
 				return rc;
@@ -404,7 +465,7 @@ begin(struct tlsplug_socket *sock)
 {
 	if (sock == NULL)
 		return TLSPLUG_ERR_MISUSE;
-	tlsplug__error_clear(&sock->err);
+	tlsplug__socket_clear_error(sock);
 	if (sock->unwrapped)
 		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
 		    "the socket was unwrapped: TLS is over on fd %d", sock->fd);
@@ -607,6 +668,7 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 		size_t n = 0;
 		int frc;
 
+		sock->recv_blocked = false;
 		tlsplug__conn_set_source(sock->conn, direct_recv, sock);
 		rc = tlsplug_conn_read(sock->conn, buf, len, &n);
 		tlsplug__conn_set_source(sock->conn, NULL, NULL);
@@ -614,7 +676,7 @@ do_recv(struct tlsplug_socket *sock, void *buf, size_t len, size_t *nread)
 		if (rc == TLSPLUG_OK && n > 0) {
 			/* Data in hand wins: anything that could not be
 			 * written now is written by a later call. */
-			tlsplug__error_clear(&sock->err);
+			tlsplug__socket_clear_error(sock);
 			*nread = n;
 			return TLSPLUG_OK;
 		}
@@ -699,7 +761,7 @@ tlsplug_socket_new(struct tlsplug_context *ctx, int fd,
 	/* The client's session cache keys on the peer's address too. */
 	if (tlsplug_context_role(ctx) == TLSPLUG_CLIENT)
 		tlsplug__session_peer_from_fd(sock->conn, fd);
-	tlsplug__error_clear(&sock->err);
+	tlsplug__socket_clear_error(sock);
 	*out = sock;
 	return TLSPLUG_OK;
 }
@@ -720,6 +782,7 @@ tlsplug_socket_free(struct tlsplug_socket *sock)
 		                                          TLSPLUG__CLOSE_ONCE);
 	}
 	tlsplug_conn_free(sock->conn);
+	tlsplug__free(sock->err);
 	tlsplug__free(sock);
 }
 
@@ -998,9 +1061,13 @@ tlsplug_socket_alpn(const struct tlsplug_socket *sock)
 const struct tlsplug_error *
 tlsplug_socket_error(const struct tlsplug_socket *sock)
 {
-	if (sock == NULL || sock->err.code == TLSPLUG_OK)
+	if (sock == NULL)
 		return NULL;
-	return &sock->err;
+	if (sock->err_nomem)
+		return &tlsplug__nomem_record;
+	if (sock->err == NULL || sock->err->code == TLSPLUG_OK)
+		return NULL;
+	return sock->err;
 }
 
 int

@@ -123,9 +123,9 @@ tlsplug_socket_close(struct tlsplug_socket *sock)
 {
 	if (sock == NULL)
 		return TLSPLUG_ERR_MISUSE;
-	tlsplug__error_clear(&sock->err);
+	tlsplug__socket_clear_error(sock);
 	if (sock->unwrapped)
-		return tlsplug__error_set(&sock->err, TLSPLUG_ERR_MISUSE,
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_MISUSE,
 		    "the socket was unwrapped: fd %d is the caller's now",
 		    sock->fd);
 	return tlsplug__socket_close(sock, fd_blocking(sock->fd) ?
@@ -138,7 +138,7 @@ tlsplug_socket_set_linger(struct tlsplug_socket *sock, int ms)
 	if (sock == NULL)
 		return TLSPLUG_ERR_MISUSE;
 	if (ms < 0)
-		return tlsplug__error_set(&sock->err, TLSPLUG_ERR_INVALID,
+		return tlsplug__socket_fail(sock, TLSPLUG_ERR_INVALID,
 		    "linger time %d ms is negative", ms);
 	sock->linger_ms = ms;
 	sock->linger_set = true;

@@ -34,6 +34,10 @@ struct tlsplug_socket {
 	/* The descriptor's mode as last seen by wait_fd (SOCKET_FD_*): a
 	 * blocking one without a timeout then gets plain blocking calls. */
 	unsigned char fd_mode;
+	/* direct_recv()'s last call met EAGAIN, made with these flags:
+	 * fill_in() then waits at once. */
+	bool recv_blocked;
+	int recv_blocked_flags;
 	int timeout_ms;        /* <= 0: none */
 	int64_t deadline;      /* CLOCK_MONOTONIC ms for this call, 0: none */
 	/* Bytes of the caller's buffer already encrypted whose ciphertext is
@@ -45,7 +49,11 @@ struct tlsplug_socket {
 	unsigned char rec_hdr[5];
 	size_t rec_hdr_have;   /* header bytes of the current record seen */
 	size_t rec_body_left;  /* body bytes of the current record to come */
-	struct tlsplug_error err;
+	/* The last error, allocated on the first one (an idle connection
+	 * that never failed does not carry ~500 bytes of message room);
+	 * err_nomem: there was an error but no memory to record it. */
+	struct tlsplug_error *err;
+	bool err_nomem;
 	/* The graceful close (socket_close.c): TLSPLUG__CLOSE_*, its time
 	 * budget (ms; TLSPLUG_SOCKET_LINGER_DEFAULT_MS unless set), its
 	 * deadline (CLOCK_MONOTONIC ms) and the bytes drained so far. */
@@ -61,6 +69,12 @@ struct tlsplug_socket {
 #define TLSPLUG__CLOSE_DRAIN 2     /* write side shut, reading to EOF */
 #define TLSPLUG__CLOSE_DONE 3      /* over (an owned descriptor closed) */
 
+/* socket.c: records an error on sock (see struct tlsplug_socket.err);
+ * returns code. */
+int tlsplug__socket_fail(struct tlsplug_socket *sock, int code,
+                         const char *fmt, ...) TLSPLUG_PRINTF(3, 4);
+/* socket.c: forgets the last error. */
+void tlsplug__socket_clear_error(struct tlsplug_socket *sock);
 /* socket.c: writes queued ciphertext as flush_out() does, bounded by
  * deadline (CLOCK_MONOTONIC ms); may_wait false never waits. */
 int tlsplug__socket_flush_until(struct tlsplug_socket *sock, int64_t deadline,

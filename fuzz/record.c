@@ -2,9 +2,9 @@
  * record.c -- fuzz-record: makes the seed corpora of the backend fuzz
  * targets from real handshakes.
  *
- *   fuzz/fuzz-record OUTDIR [ENGINE_ROLE...]      (default: all six)
+ *   fuzz/fuzz-record OUTDIR [ENGINE_ROLE...]      (default: all eight)
  *
- * For each target (openssl_client, ..., wolfssl_server) and each variant
+ * For each target (openssl_client, ..., mbedtls_server) and each variant
  * of the peer below, the target's side (the context fuzz_context() makes,
  * as the fuzz target has it) completes a handshake in memory with a peer
  * of another engine (GnuTLS for the OpenSSL targets, OpenSSL for the
@@ -12,9 +12,18 @@
  * line of application data and the peer's close_notify.  Everything the
  * peer sent is written to OUTDIR/fuzz_<engine>_<role>/<variant>.  Then the
  * file is replayed as the fuzz target runs an input (fuzz_run), and how
- * far it got is printed: with the fixed clock and random stream the
- * replay is the recorded connection, so it completes the handshake and
- * reads the line.  Exit status 1 when a handshake or a replay fails.
+ * far it got is printed, after the version the handshake negotiated: with
+ * the fixed clock and random stream the replay is the recorded
+ * connection, so it completes the handshake and reads the line.  Exit
+ * status 1 when a handshake or a replay fails.
+ *
+ * A variant names the peer's settings.  Against a target without TLS 1.3
+ * (mbedTLS 2.28) every variant is a TLS 1.2 connection, and each is still
+ * one of its own: the tls13 peers offer or could have chosen TLS 1.3 (a
+ * server target reads a ClientHello with supported_versions and key
+ * shares; a client target meets a server random with the downgrade
+ * marker), tls13-p256 fixes the ECDHE group; tls13-p384 is skipped
+ * there (below).
  */
 #include "config.h"
 
@@ -33,21 +42,25 @@
 struct variant {
 	const char *name;
 	struct fuzz_variant v;
+	int tls13_only;         /* skipped for a target without TLS 1.3 */
 };
 
 static const struct variant variants[] = {
-	{ "tls13-mutual", { 0, NULL, 1 } },
-	{ "tls13", { 0, NULL, 0 } },
-	/* A peer server with one group makes a client target retry (HRR). */
-	{ "tls13-p384", { 0, "secp384r1", 1 } },
-	{ "tls12-mutual", { TLSPLUG_VERSION_TLSv1_2, NULL, 1 } },
-	{ "tls12", { TLSPLUG_VERSION_TLSv1_2, NULL, 0 } },
-	{ "tls13-p256", { 0, "secp256r1", 0 } },
+	{ "tls13-mutual", { 0, NULL, 1 }, 0 },
+	{ "tls13", { 0, NULL, 0 }, 0 },
+	/* A peer server with one group makes a client target retry (HRR).
+	 * At TLS 1.2 the peer's groups also bound the curve of the
+	 * certificates' keys (RFC 8422, section 5.1.1), and fuzz/certs/ are
+	 * P-256: no handshake, so only a target with TLS 1.3 records it. */
+	{ "tls13-p384", { 0, "secp384r1", 1 }, 1 },
+	{ "tls12-mutual", { TLSPLUG_VERSION_TLSv1_2, NULL, 1 }, 0 },
+	{ "tls12", { TLSPLUG_VERSION_TLSv1_2, NULL, 0 }, 0 },
+	{ "tls13-p256", { 0, "secp256r1", 0 }, 0 },
 };
 
 static const char *const all_targets[] = {
 	"openssl_client", "openssl_server", "gnutls_client", "gnutls_server",
-	"wolfssl_client", "wolfssl_server",
+	"wolfssl_client", "wolfssl_server", "mbedtls_client", "mbedtls_server",
 };
 
 /* Growing capture of what the peer sent. */
@@ -191,10 +204,11 @@ t_close(void *p)
 	t->conn = NULL;
 }
 
-/* One recorded handshake; returns 0 when it completed. */
+/* One recorded handshake; returns 0 when it completed, and the version
+ * it negotiated in *version. */
 static int
 record(struct tlsplug_context *tctx, struct tlsplug_context *pctx,
-       struct capture *cap)
+       struct capture *cap, enum tlsplug_version *version)
 {
 	int server = tlsplug_context_role(tctx) == TLSPLUG_SERVER;
 	struct worker w = { .lock = PTHREAD_MUTEX_INITIALIZER,
@@ -230,6 +244,7 @@ record(struct tlsplug_context *tctx, struct tlsplug_context *pctx,
 		        tlsplug_status_name(prc), message(p));
 		goto out;
 	}
+	*version = tlsplug_conn_version(p);
 	if (tlsplug_conn_write(p, "GET / fuzz\r\n", 12, &n) != TLSPLUG_OK)
 		goto out;
 	move(p, t.conn, cap);
@@ -301,19 +316,26 @@ run_target(struct tlsplug_registry **reg, const char *outdir,
 		return 1;
 	}
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
-		struct tlsplug_context *tctx = fuzz_context(b, role, NULL);
-		struct tlsplug_context *pctx = fuzz_context(peer, prole,
-		                                            &variants[i].v);
+		struct tlsplug_context *tctx, *pctx;
 		struct capture cap = { NULL, 0, 0 };
 		struct fuzz_outcome o;
+		enum tlsplug_version version = TLSPLUG_VERSION_NONE;
 
+		if (variants[i].tls13_only &&
+		    (tlsplug_backend_caps(b) & TLSPLUG_CAP_TLS1_3) == 0) {
+			printf("%s/%s: skipped (TLS 1.3 only; %s has no "
+			       "TLS 1.3)\n", target, variants[i].name, engine);
+			continue;
+		}
+		tctx = fuzz_context(b, role, NULL);
+		pctx = fuzz_context(peer, prole, &variants[i].v);
 		/* As the fuzz target does: the engine's context for the
 		 * config exists before the connection that counts. */
 		fuzz_run(tctx, NULL, 0, NULL);
 		printf("%s/%s (peer %s): ", target, variants[i].name,
 		       tlsplug_backend_name(peer));
 		fflush(stdout);
-		if (record(tctx, pctx, &cap) != 0) {
+		if (record(tctx, pctx, &cap, &version) != 0) {
 			printf("FAILED\n");
 			status = 1;
 		} else {
@@ -322,8 +344,9 @@ run_target(struct tlsplug_registry **reg, const char *outdir,
 			if (save(path, &cap) != 0)
 				status = 1;
 			fuzz_run(tctx, cap.data, cap.len, &o);
-			printf("%zu bytes; replay: handshake %s, read %s, "
-			       "%zu plaintext bytes%s%s\n", cap.len,
+			printf("%s, %zu bytes; replay: handshake %s, read %s, "
+			       "%zu plaintext bytes%s%s\n",
+			       tlsplug_version_name(version), cap.len,
 			       tlsplug_status_name(o.handshake),
 			       tlsplug_status_name(o.read), o.plaintext,
 			       o.message[0] != '\0' ? ": " : "", o.message);
@@ -350,7 +373,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc == 2) {
-		for (size_t i = 0; i < 6; i++)
+		for (size_t i = 0; i < sizeof(all_targets) /
+		     sizeof(all_targets[0]); i++)
 			status |= run_target(&reg, argv[1], all_targets[i]);
 	} else {
 		for (int i = 2; i < argc; i++)

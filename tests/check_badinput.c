@@ -12,7 +12,9 @@
  *   - the host name matcher on random names and SANs;
  *   - the network: client and server connections of every backend fed
  *     random, mutated and truncated handshake flights end in WANT_READ or
- *     an error category with its record, never loop;
+ *     an error category with its record, never loop; a server flight
+ *     whose Certificate lists no certificate, or one of an unknown
+ *     signature algorithm, fails the client;
  *   - API misuse on connections: NULL arguments, calls in the wrong state,
  *     a context released by the caller while its connection lives.
  * Run under ASan (tools/test-all) or valgrind (CK_FORK=no) to catch memory
@@ -980,6 +982,143 @@ START_TEST(test_server_fed_garbage)
 }
 END_TEST
 
+/* The ECDSA signature algorithm OIDs (ecdsa-with-SHA224 ... SHA512, the
+ * last byte varies) as DER. */
+static const unsigned char ecdsa_oid[] = {
+	0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03,
+};
+
+/*
+ * flight, a TLS 1.2 server's first one (all in the clear), with its
+ * Certificate handshake message changed, into out as handshake records:
+ * with `empty`, a list of no certificate; else the certificates' ECDSA
+ * signature algorithms made an unknown OID.  Returns how many changes
+ * were made (0: no Certificate message, or no such OID in it).
+ */
+static int
+bad_certificate(const struct bytes *flight, int empty, struct bytes *out)
+{
+	static const unsigned char none[] = { 11, 0, 0, 3, 0, 0, 0 };
+	struct bytes hs = { 0 }, msgs = { 0 };
+	size_t off = 0, n;
+	int changed = 0;
+
+	/* The handshake messages, out of their records. */
+	while (off + 5 <= flight->len) {
+		n = (size_t)flight->p[off + 3] << 8 | flight->p[off + 4];
+		ck_assert_uint_eq(flight->p[off], 0x16);
+		ck_assert_uint_le(off + 5 + n, flight->len);
+		bytes_reserve(&hs, n);
+		memcpy(hs.p + hs.len, flight->p + off + 5, n);
+		hs.len += n;
+		off += 5 + n;
+	}
+	for (off = 0; off + 4 <= hs.len; off += 4 + n) {
+		unsigned char *m;
+
+		n = (size_t)hs.p[off + 1] << 16 |
+		    (size_t)hs.p[off + 2] << 8 | hs.p[off + 3];
+		ck_assert_uint_le(off + 4 + n, hs.len);
+		bytes_reserve(&msgs, 4 + n);
+		m = msgs.p + msgs.len;
+		if (hs.p[off] == 11 && empty) {
+			memcpy(m, none, sizeof(none));
+			msgs.len += sizeof(none);
+			changed++;
+			continue;
+		}
+		memcpy(m, hs.p + off, 4 + n);
+		msgs.len += 4 + n;
+		for (size_t i = 4; hs.p[off] == 11 &&
+		     i + sizeof(ecdsa_oid) < 4 + n; i++) {
+			if (memcmp(m + i, ecdsa_oid, sizeof(ecdsa_oid)) == 0) {
+				m[i + sizeof(ecdsa_oid)] = 0x7f;
+				changed++;
+			}
+		}
+	}
+	/* Back into records, as the first one was framed. */
+	out->len = 0;
+	for (off = 0; off < msgs.len; off += n) {
+		n = msgs.len - off < 16384 ? msgs.len - off : 16384;
+		bytes_reserve(out, 5 + n);
+		memcpy(out->p + out->len, flight->p, 3);
+		out->p[out->len + 3] = (unsigned char)(n >> 8);
+		out->p[out->len + 4] = (unsigned char)n;
+		memcpy(out->p + out->len + 5, msgs.p + off, n);
+		out->len += 5 + n;
+	}
+	free(hs.p);
+	free(msgs.p);
+	return changed;
+}
+
+/*
+ * A TLS 1.2 server whose Certificate message lists no certificate (which
+ * RFC 5246 does not allow a server), and one whose certificate is signed
+ * with an unknown algorithm: the client fails with an error and its
+ * record.  The mbedTLS 2.28 client skips a certificate of an unknown
+ * signature algorithm and verifies what is left, a certificate it never
+ * parsed; its plugin once compared that certificate's names through null
+ * pointers (fuzz/corpus/fuzz_mbedtls_client/regress-unknown-sig-alg),
+ * and now fails it as CERT_INVALID.
+ */
+START_TEST(test_client_bad_server_certificate)
+{
+	const struct tlsplug_backend *be = backend_at(_i);
+	struct tlsplug_config_builder *cb = tlsplug_config_builder_new();
+	struct tlsplug_trust_store *trust;
+	struct tlsplug_context *cctx;
+	struct tlsplug_config *cfg;
+	struct pair_ctx p;
+	struct bytes hello = { 0 }, flight = { 0 }, b = { 0 };
+	char path[4200];
+
+	contexts(be, &p);
+	/* A client of TLS 1.2 at most: the server's flight in the clear. */
+	snprintf(path, sizeof(path), "%s/ca.pem", runner.certdir);
+	ck_assert_int_eq(tlsplug_trust_store_from_file(path, &trust, NULL),
+	                 TLSPLUG_OK);
+	ck_assert_ptr_nonnull(cb);
+	ck_assert_int_eq(tlsplug_config_builder_set_trust_store(cb, trust),
+	                 TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_set_max_version(cb,
+	                 TLSPLUG_VERSION_TLSv1_2), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_config_builder_build(cb, &cfg), TLSPLUG_OK);
+	ck_assert_int_eq(tlsplug_context_new(be, TLSPLUG_CLIENT, cfg, &cctx,
+	                 NULL), TLSPLUG_OK);
+	tlsplug_context_unref(p.cctx);
+	p.cctx = cctx;
+
+	for (int empty = 0; empty < 2; empty++) {
+		const char *what = empty ? "an empty server Certificate" :
+		                   "a server certificate of an unknown "
+		                   "signature algorithm";
+		struct tlsplug_conn *c = client_started(&p, &hello);
+		int rc;
+
+		server_flight(&p, &hello, &flight);
+		ck_assert_msg(bad_certificate(&flight, empty, &b) > 0,
+		              "%s: nothing to change in the server's flight",
+		              what);
+		rc = feed(c, b.p, b.len, 0, 1, what);
+		ck_assert_msg(rc < 0, "%s client on %s: %s",
+		              tlsplug_backend_name(be), what,
+		              tlsplug_status_name(rc));
+		tlsplug_conn_free(c);
+		hello.len = 0;
+	}
+
+	tlsplug_config_builder_free(cb);
+	tlsplug_config_unref(cfg);
+	tlsplug_trust_store_unref(trust);
+	contexts_free(&p);
+	free(hello.p);
+	free(flight.p);
+	free(b.p);
+}
+END_TEST
+
 /* ---- (e) API misuse ------------------------------------------------- */
 
 /* Moves everything pending from one conn to the other. */
@@ -1255,6 +1394,7 @@ main(void)
 	tcase_set_timeout(tc, CASE_TIMEOUT);
 	tcase_add_loop_test(tc, test_client_fed_garbage, 0, nb);
 	tcase_add_loop_test(tc, test_server_fed_garbage, 0, nb);
+	tcase_add_loop_test(tc, test_client_bad_server_certificate, 0, nb);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("misuse");

@@ -93,5 +93,28 @@ for b in $BACKENDS; do
 		fail "$n: accepted without a client certificate" "$tmp/$n.out"
 	stop_serve
 	expect_serve_backend "mtls-$b" "$b"
+
+	# --quiet: the answers are the same (two requests on one kept-alive
+	# connection), but no status line per client is printed.
+	start_serve "quiet-$b" --backend "$b" --http --quiet \
+		--cert "$C/ecdsa.pem" --key "$C/ecdsa.key" || continue
+	n=$b-quiet
+	cu "$n" localhost --http1.1 -o "$tmp/$n-2.out" \
+		"https://localhost:$serve_port/again"
+	expect_body_has "$n" "backend=$b version="
+	if grep -qF "backend=$b version=" "$tmp/$n-2.out"; then
+		pass "$n: second answer"
+	else
+		fail "$n: the second answer lacks the status" "$tmp/$n-2.out"
+	fi
+	stop_serve
+	if grep -q '^client=' "$tmp/quiet-$b.err"; then
+		fail "$n: --quiet printed a status line" "$tmp/quiet-$b.err"
+	elif ! grep -q "^listening on .* backend=$b\$" "$tmp/quiet-$b.err"
+	then
+		fail "$n: no listening line" "$tmp/quiet-$b.err"
+	else
+		pass "$n: no status line, listening line kept"
+	fi
 done
 finish

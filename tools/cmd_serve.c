@@ -65,7 +65,7 @@ serve_usage(FILE *f)
 	      "[--no-tickets]\n"
 	      "         [--ocsp-staple FILE] [--crl FILE ...]\n"
 	      "         [--handshake-timeout SECONDS] [--idle-timeout SECONDS]\n"
-	      "         [--max-connections N]\n"
+	      "         [--max-connections N] [--quiet]\n"
 	      "\n"
 	      "A TLS server for tests and demos.  Prints\n"
 	      "  listening on ADDR:PORT backend=NAME\n"
@@ -73,7 +73,7 @@ serve_usage(FILE *f)
 	      "  client=ADDR:PORT backend=... version=... cipher=... group=... "
 	      "alpn=...\n"
 	      "  peer=... [exporter=HEX] sni=... resumed=yes|no\n"
-	      "Stops cleanly on SIGINT or SIGTERM.\n"
+	      "(not with --quiet).  Stops cleanly on SIGINT or SIGTERM.\n"
 	      "\n"
 	      "  --port N             port to listen on (0: any free port, "
 	      "printed)\n"
@@ -129,6 +129,8 @@ serve_usage(FILE *f)
 	      "                       descriptor limit allows); more wait in "
 	      "the listen\n"
 	      "                       backlog until one leaves\n"
+	      "  -q, --quiet          no status line per client (failures are "
+	      "still reported)\n"
 	      "  -h, --help           show this help\n"
 	      "\n"
 	      "Exit status: 0 after a signal, 1 TLS or socket failure, 2 usage "
@@ -314,6 +316,7 @@ cmd_serve(int argc, char **argv)
 		{ "handshake-timeout", required_argument, NULL, 0x310 },
 		{ "idle-timeout", required_argument, NULL, 0x311 },
 		{ "max-connections", required_argument, NULL, 0x312 },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -345,7 +348,7 @@ cmd_serve(int argc, char **argv)
 		cli_error("out of memory");
 		return EXIT_TLS_FAILURE;
 	}
-	while ((c = cli_getopt(argc, argv, "h", longopts)) != -1) {
+	while ((c = cli_getopt(argc, argv, "hq", longopts)) != -1) {
 		switch (c) {
 		case 'P': port = optarg; break;
 		case 'B': bind_addr = optarg; break;
@@ -365,6 +368,7 @@ cmd_serve(int argc, char **argv)
 		case 'b': o.backend = optarg; break;
 		case 'e': s.echo = true; break;
 		case 'H': s.http = true; break;
+		case 'q': s.quiet = true; break;
 		case 'm': o.min_version = optarg; break;
 		case 'M': o.max_version = optarg; break;
 		case 'c': o.ciphers = optarg; break;

@@ -21,7 +21,12 @@ struct serve_http {
 	int status;               /* 0 ok, else the HTTP error to send */
 	int expect_continue;
 	int keep_alive;           /* the request lets the connection go on */
-	char *resp;
+	char *resp;               /* the response, kept for the next one */
+	size_t resp_cap;
+	/* resp answers a kept-alive request without a body with this info
+	 * (the same answer again needs no formatting): resp_len, else 0. */
+	const char *resp_info;
+	size_t resp_len;
 };
 
 struct serve_http *
@@ -236,6 +241,13 @@ serve_http_respond(struct serve_http *h, const char *info,
 	char head[256];
 	int hl;
 
+	if (h->status == 0 && h->body_len == 0 && serve_http_keep_alive(h) &&
+	    info == h->resp_info && h->resp_len > 0) {
+		*out = (const unsigned char *)h->resp;
+		*len = h->resp_len;
+		return 0;
+	}
+	h->resp_len = 0;
 	if (h->status != 0) {
 		info = "bad or unsupported request\n";
 		blen = 0;
@@ -251,14 +263,22 @@ serve_http_respond(struct serve_http *h, const char *info,
 	              h->body_len > 0 ? "application/octet-stream" :
 	              "text/plain", blen,
 	              serve_http_keep_alive(h) ? "" : "Connection: close\r\n");
-	free(h->resp);
-	h->resp = malloc((size_t)hl + blen);
-	if (h->resp == NULL)
-		return -1;
+	if (h->resp_cap < (size_t)hl + blen) {
+		char *p = realloc(h->resp, (size_t)hl + blen);
+
+		if (p == NULL)
+			return -1;
+		h->resp = p;
+		h->resp_cap = (size_t)hl + blen;
+	}
 	memcpy(h->resp, head, (size_t)hl);
 	memcpy(h->resp + hl, body, blen);
 	*out = (const unsigned char *)h->resp;
 	*len = (size_t)hl + blen;
+	if (h->status == 0 && h->body_len == 0 && serve_http_keep_alive(h)) {
+		h->resp_info = info;
+		h->resp_len = *len;
+	}
 	return 0;
 }
 

@@ -28,16 +28,18 @@ int serve_http_feed(struct serve_http *h, const unsigned char *data,
  * it only once. */
 const char *serve_http_interim(struct serve_http *h);
 /* Builds the response for a complete (or failed) request; info is the
- * text sent back when the request had no body.  *out stays valid until
- * serve_http_free().  Returns 0, or -1 when out of memory. */
+ * text sent back when the request had no body (the same pointer must mean
+ * the same text: the previous answer is then sent again as it is).  *out
+ * stays valid until the next response is built or serve_http_free().
+ * Returns 0, or -1 when out of memory. */
 int serve_http_respond(struct serve_http *h, const char *info,
                        const unsigned char **out, size_t *len);
 
 /* Whether the connection stays open after the response to the complete
  * request held now (the response then has no "Connection: close"). */
 int serve_http_keep_alive(const struct serve_http *h);
-/* Once the response to a kept-alive request is sent: drops that request
- * (the response text goes too), keeps the bytes that followed it, and
+/* Once the response to a kept-alive request is sent: drops that request,
+ * keeps the bytes that followed it, and
  * starts on the next request.  Returns as serve_http_feed() does for what
  * is held; -1 also when the connection was not to be kept. */
 int serve_http_next(struct serve_http *h);

@@ -26,12 +26,15 @@
 #define MAX_EVENTS 256
 /* Longest request method we recognise, with its space ("OPTIONS "). */
 #define SNIFF_MAX 8
+/* Clients at once after which the heap is trimmed once all have gone and
+ * none came for TRIM_DELAY_MS (a malloc_trim() takes a millisecond or so,
+ * and memory given back is paid for again in page faults: not between
+ * the bursts of a busy server). */
+#define TRIM_AFTER 32
+#define TRIM_DELAY_MS 1000
 /* Reads of one drain step, so one chatty closing peer cannot hold the
  * loop; level-triggered epoll brings it back. */
 #define DRAIN_READS 16
-/* Clients at once after which the last one leaving trims the heap (a
- * malloc_trim() takes a millisecond or so). */
-#define TRIM_AFTER 32
 /* How long the listener rests after a failed accept (ms). */
 #define ACCEPT_PAUSE_MS 100
 /* Connections accepted per wake-up. */
@@ -52,6 +55,7 @@ struct client {
 	int want;                     /* last WANT_* of the open state */
 	uint32_t events;              /* registered with epoll */
 	struct serve_http *http;      /* the request being read */
+	char *info;                   /* the status line, once built */
 	const unsigned char *out;     /* to send: pend or an HTTP answer */
 	size_t len, off;
 	unsigned char *pend;          /* echo bytes still to send */
@@ -74,6 +78,7 @@ struct loop {
 	uint64_t accept_pause;        /* no accepting before (monotonic ms) */
 	size_t nclients;
 	size_t peak;                  /* most clients since the last trim */
+	uint64_t trim_at;             /* trim then if still no clients (0: no) */
 	struct list lists[ST_COUNT];
 	struct client *again;         /* clients with work left (a stack) */
 	unsigned char rbuf[RECV_BUFSIZE];
@@ -182,18 +187,35 @@ client_free(struct loop *lp, struct client *c)
 	/* Closing the descriptor takes it out of the epoll set. */
 	tlsplug_socket_free(c->sock);
 	serve_http_free(c->http);
+	free(c->info);
 	free(c->pend);
 	free(c);
 	lp->nclients--;
-#ifdef __GLIBC__
-	/* After a crowd has gone, give its memory back to the system: the
-	 * allocator keeps freed blocks between live ones otherwise, and a
-	 * long-running server would stay at its peak size for good. */
-	if (lp->nclients == 0 && lp->peak >= TRIM_AFTER) {
-		malloc_trim(0);
-		lp->peak = 0;
+	if (lp->nclients == 0 && lp->peak >= TRIM_AFTER)
+		lp->trim_at = now_ms() + TRIM_DELAY_MS;
+}
+
+/* After a crowd has gone, gives its memory back to the system: the
+ * allocator keeps freed blocks between live ones otherwise, and a
+ * long-running server would stay at its peak size for good.  Returns the
+ * ms until a trim is due (-1: none). */
+static int
+trim_idle_heap(struct loop *lp, uint64_t now)
+{
+	if (lp->trim_at == 0)
+		return -1;
+	if (lp->nclients > 0) {
+		lp->trim_at = 0;   /* the next crowd's end sets it again */
+		return -1;
 	}
+	if (now < lp->trim_at)
+		return (int)(lp->trim_at - now) + 1;
+#ifdef __GLIBC__
+	malloc_trim(0);
 #endif
+	lp->trim_at = 0;
+	lp->peak = 0;
+	return -1;
 }
 
 /* Asks epoll for the events c waits for; false when that fails. */
@@ -222,18 +244,47 @@ client_fail(struct client *c, int rc)
 	(void)tlsopts_fail(prefix, rc, tlsplug_socket_error(c->sock));
 }
 
-static void
-client_status(FILE *f, const struct loop *lp, struct client *c)
+/* The client's status line (built once: it does not change after the
+ * handshake), or NULL when out of memory. */
+static const char *
+client_info(const struct loop *lp, struct client *c)
 {
 	struct tlsplug_conn *conn = tlsplug_socket_conn(c->sock);
 	const char *sni = tlsplug_conn_server_name(conn);
+	size_t len = 0;
+	FILE *f;
 
+	if (c->info != NULL)
+		return c->info;
+	f = open_memstream(&c->info, &len);
+	if (f == NULL)
+		return NULL;
 	fprintf(f, "client=%s backend=%s ", c->addr, lp->set->backend);
 	tlsopts_print_params(f, conn);
 	keyopts_print_exporter(f, conn, lp->set->opts);
 	fprintf(f, " sni=%s resumed=%s\n", sni != NULL ? sni : "none",
 	        tlsplug_conn_resumed(conn) ? "yes" : "no");
-	fflush(f);
+	if (fclose(f) != 0) {
+		free(c->info);
+		c->info = NULL;
+	}
+	return c->info;
+}
+
+/* Prints the client's status line on stderr, in one write. */
+static void
+client_status(const struct loop *lp, struct client *c)
+{
+	const char *info;
+
+	if (lp->set->quiet)
+		return;
+	info = client_info(lp, c);
+	if (info == NULL) {
+		cli_error("serve: out of memory");
+		return;
+	}
+	fputs(info, stderr);
 }
 
 /* Starts closing: phase CL_SHUTDOWN sends our close_notify first (a clean
@@ -345,9 +396,7 @@ static bool
 client_http(const struct loop *lp, struct client *c,
             const unsigned char *data, size_t n)
 {
-	char *info = NULL;
-	size_t infolen = 0;
-	FILE *f;
+	const char *info;
 	int r = serve_http_feed(c->http, data, n);
 
 	if (r == 0) {
@@ -360,14 +409,9 @@ client_http(const struct loop *lp, struct client *c,
 		}
 		return true;
 	}
-	f = open_memstream(&info, &infolen);
-	if (f != NULL) {
-		client_status(f, lp, c);
-		fclose(f);
-	}
+	info = client_info(lp, c);
 	r = info == NULL ? -1 : serve_http_respond(c->http, info, &c->out,
 	                                           &c->len);
-	free(info);
 	if (r != 0) {
 		cli_error("serve: out of memory");
 		return false;
@@ -417,6 +461,14 @@ client_data(const struct loop *lp, struct client *c, const unsigned char *d,
 	}
 	if (c->echoing)
 		return client_queue_copy(c, d, n, NULL, 0);
+	if (lp->set->http && c->http == NULL) {
+		/* Made at the first request: an idle client costs less. */
+		c->http = serve_http_new();
+		if (c->http == NULL) {
+			cli_error("serve: out of memory");
+			return false;
+		}
+	}
 	if (c->http != NULL)
 		return client_http(lp, c, d, n);
 	if (cli_write_stdout(d, n) == 0)
@@ -478,7 +530,7 @@ client_step(struct loop *lp, struct client *c)
 		rc = tlsplug_socket_handshake(c->sock);
 		if (rc != TLSPLUG_OK)
 			return client_stalled(lp, c, rc);
-		client_status(stderr, lp, c);
+		client_status(lp, c);
 	}
 	/* Any progress restarts the idle time-out. */
 	client_arm(lp, c, ST_OPEN);
@@ -597,10 +649,8 @@ accept_clients(struct loop *lp)
 			return 0;
 		}
 		c = calloc(1, sizeof(*c));
-		if (c == NULL || (lp->set->http &&
-		                  (c->http = serve_http_new()) == NULL)) {
+		if (c == NULL) {
 			cli_error("serve: out of memory");
-			free(c);
 			tlsplug_socket_free(sock);
 			return -1;
 		}
@@ -612,7 +662,6 @@ accept_clients(struct loop *lp)
 		format_peer(c->fd, c->addr, sizeof(c->addr));
 		if (epoll_ctl(lp->ep, EPOLL_CTL_ADD, c->fd, &e) != 0) {
 			cli_error("serve: epoll_ctl: %s", strerror(errno));
-			serve_http_free(c->http);
 			free(c);
 			tlsplug_socket_free(sock);
 			return -1;
@@ -715,7 +764,7 @@ serve_loop_run(const struct serve_settings *set, volatile sig_atomic_t *stop)
 
 	while (*stop == 0 && status == 0) {
 		uint64_t now;
-		int n, timeout;
+		int n, timeout, trim;
 
 		timeout = expire(lp);
 		if (!listen_watch(lp)) {
@@ -723,6 +772,9 @@ serve_loop_run(const struct serve_settings *set, volatile sig_atomic_t *stop)
 			break;
 		}
 		now = now_ms();
+		trim = trim_idle_heap(lp, now);
+		if (trim >= 0 && (timeout < 0 || trim < timeout))
+			timeout = trim;
 		if (!lp->listening && lp->accept_pause > now &&
 		    (timeout < 0 || (uint64_t)timeout >
 		     lp->accept_pause - now))

@@ -35,6 +35,7 @@ struct serve_settings {
 	const char *backend;          /* name in status lines */
 	bool echo;                    /* --echo */
 	bool http;                    /* --http */
+	bool quiet;                   /* --quiet: no status line per client */
 	int listen_fd;                /* non-blocking, listening */
 	unsigned handshake_ms;        /* > 0 */
 	unsigned idle_ms;             /* 0: no idle time-out */

@@ -212,6 +212,13 @@ struct tlsplug_bconfig {
 	 * shares nothing with alpn (ALERT or CONTINUE, never AUTO here: the
 	 * core resolved it).  The core reads it; a plugin need not. */
 	enum tlsplug_alpn_mismatch alpn_mismatch;
+	/* TLSPLUG_CAP_KEYLOG: 1 when key logging is on for the context (the
+	 * config's callback or file, or SSLKEYLOGFILE), for every connection
+	 * that starts on it or switches to it through the SNI callback;
+	 * 0: core->keylog would drop every line, so the plugin may leave its
+	 * engine's hook off (an engine may format each secret as text before
+	 * calling the hook: work for nothing). */
+	int keylog;
 	/* Append only below, behind a minor fence. */
 };
 
@@ -381,8 +388,9 @@ struct tlsplug_core {
 	 * secret: 1 to 64 bytes.  The core writes the NSS key log line where
 	 * the connection's context says (callback, files, SSLKEYLOGFILE), or
 	 * drops it at once when key logging is off: the plugin hooks every
-	 * connection and never writes key logs itself (it turns its engine's
-	 * own key logging off).  Nothing to return: a line that cannot be
+	 * connection (or only those of contexts whose bconfig.keylog is 1)
+	 * and never writes key logs itself (it turns its engine's own key
+	 * logging off).  Nothing to return: a line that cannot be
 	 * delivered is dropped.
 	 */
 	void (*keylog)(struct tlsplug_conn *conn, const char *label,

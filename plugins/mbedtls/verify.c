@@ -15,6 +15,7 @@
  * is marked MBEDTLS_X509_BADCERT_OTHER ("other reason, set by the verify
  * callback"), for which mbedTLS sends access_denied.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/oid.h>
@@ -32,9 +33,23 @@
 static int
 mbtp_self_signed(const mbedtls_x509_crt *leaf)
 {
-	return leaf != NULL && leaf->issuer_raw.len == leaf->subject_raw.len &&
+	return leaf != NULL && leaf->raw.len > 0 &&
+	       leaf->issuer_raw.len == leaf->subject_raw.len &&
 	       memcmp(leaf->issuer_raw.p, leaf->subject_raw.p,
 	              leaf->subject_raw.len) == 0;
+}
+
+/*
+ * An empty chain: mbedTLS 2.28 skips a peer certificate whose signature
+ * algorithm it does not know ("maybe a prior certificate was already
+ * trusted"); when it skipped them all, it verifies the chain's first
+ * certificate, never parsed: no bytes, null pointers, and every flag of
+ * a bad certificate.
+ */
+static int
+mbtp_empty_chain(const mbedtls_x509_crt *leaf)
+{
+	return leaf != NULL && leaf->raw.len == 0;
 }
 
 int
@@ -42,6 +57,8 @@ mbtp_verify_category(uint32_t flags, const mbedtls_x509_crt *leaf)
 {
 	if (flags == 0)
 		return TLSPLUG_OK;
+	if (mbtp_empty_chain(leaf))
+		return TLSPLUG_ERR_CERT_INVALID;
 	if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
 		return mbtp_self_signed(leaf) ? TLSPLUG_ERR_CERT_SELF_SIGNED :
 		                                TLSPLUG_ERR_CERT_UNTRUSTED;
@@ -129,7 +146,12 @@ mbtp_verify_cb(void *p, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 		c->vflags |= MBEDTLS_X509_BADCERT_EXT_KEY_USAGE;
 	if (eng->validate && c->vflags != 0) {
 		verdict = mbtp_verify_category(c->vflags, crt);
-		mbtp_flags_text(c->vflags, text, sizeof(text));
+		if (mbtp_empty_chain(crt))
+			snprintf(text, sizeof(text), "no certificate of the "
+			         "peer has a signature algorithm mbedTLS "
+			         "knows");
+		else
+			mbtp_flags_text(c->vflags, text, sizeof(text));
 		mbtp_core->set_error(c->err, verdict, (long)c->vflags,
 			"certificate verify failed: %s", text);
 	}

@@ -121,7 +121,7 @@ osslp_sctx_new(struct osslp_engine *e, size_t chain, X509_STORE *store,
 	}
 	if (osslp_apply_params(s, e) != 0 || osslp_groups_apply(s, e) != 0)
 		goto fail;
-	osslp_keylog_apply(s);
+	osslp_keylog_apply(s, cfg);
 	SSL_CTX_set_mode(s, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	                    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	/* Post-handshake messages must not make read block; the read

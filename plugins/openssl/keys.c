@@ -82,11 +82,11 @@ osslp_keylog_cb(const SSL *ssl, const char *line)
 }
 
 void
-osslp_keylog_apply(SSL_CTX *s)
+osslp_keylog_apply(SSL_CTX *s, const struct tlsplug_bconfig *cfg)
 {
-	/* Every connection is hooked: the core decides whether the line goes
-	 * anywhere (the config's settings, SSLKEYLOGFILE). */
-	if (TLSPLUG_CORE_HAS(osslp_core, 1, keylog))
+	/* Hooked only when the core has somewhere to put the lines: OpenSSL
+	 * formats each secret as hex text before it calls the hook. */
+	if (TLSPLUG_CORE_HAS(osslp_core, 1, keylog) && cfg->keylog)
 		SSL_CTX_set_keylog_callback(s, osslp_keylog_cb);
 }
 

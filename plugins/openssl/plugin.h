@@ -171,8 +171,9 @@ int osslp_name_text(const X509_NAME *name, char *buf, size_t size);
 
 /* ---- keys.c ------------------------------------------------------------- */
 
-/* Hooks s's connections to core->keylog (when the core has it). */
-void osslp_keylog_apply(SSL_CTX *s);
+/* Hooks s's connections to core->keylog (when the core has it and cfg
+ * says key logging is on). */
+void osslp_keylog_apply(SSL_CTX *s, const struct tlsplug_bconfig *cfg);
 /* conn_ops.export_keying_material. */
 int osslp_conn_export(void *conn_priv, const char *label, size_t label_len,
                       const unsigned char *context, size_t context_len,
