@@ -114,7 +114,7 @@ now_ms(void)
 
 /*
  * The descriptor cannot progress in direction `events`: a call with
- * `io_flags` said EAGAIN.  A non-blocking descriptor (or !may_wait) gives
+ * `call_flags` said EAGAIN.  A non-blocking descriptor (or !may_wait) gives
  * WANT_*; a blocking one waits in poll() until it is ready or the call's
  * deadline passes.  The mode is looked up unless the failed call itself
  * proved it: made without MSG_DONTWAIT on a descriptor last seen
@@ -123,14 +123,14 @@ now_ms(void)
  */
 static int
 wait_fd(struct tlsplug_socket *sock, short events, bool may_wait,
-        int io_flags)
+        int call_flags)
 {
 	int want = events == POLLIN ? TLSPLUG_WANT_READ : TLSPLUG_WANT_WRITE;
 	int flags;
 	struct pollfd p;
 
 	if (!may_wait ||
-	    (io_flags == 0 && sock->fd_mode == SOCKET_FD_NONBLOCKING))
+	    (call_flags == 0 && sock->fd_mode == SOCKET_FD_NONBLOCKING))
 		return want;
 	flags = fcntl(sock->fd, F_GETFL);
 	if (flags < 0)
